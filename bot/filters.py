@@ -1,0 +1,16 @@
+"""Role filter, placed on routers rather than on each handler."""
+
+from __future__ import annotations
+
+from aiogram.filters import Filter
+from aiogram.types import TelegramObject
+
+from models import Role
+
+
+class HasRole(Filter):
+    def __init__(self, *roles: Role) -> None:
+        self.roles = frozenset(roles)
+
+    async def __call__(self, event: TelegramObject, role: Role | None = None) -> bool:
+        return role in self.roles

@@ -1,0 +1,61 @@
+"""Inline keyboards shared by the flows."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from aiogram.filters.callback_data import CallbackData
+from aiogram.types import InlineKeyboardButton, InlineKeyboardMarkup
+from aiogram.utils.keyboard import InlineKeyboardBuilder
+
+from bot.callbacks import FormCb
+from bot.texts import common as t
+
+PAGE_SIZE = 8
+
+
+def pages(total: int, size: int = PAGE_SIZE) -> int:
+    return max(1, -(-total // size))
+
+
+def clamp_page(page: int, total: int, size: int = PAGE_SIZE) -> int:
+    return min(max(page, 0), pages(total, size) - 1)
+
+
+def pager_row(
+    page: int, total: int, make: Callable[[int], CallbackData], size: int = PAGE_SIZE
+) -> list[InlineKeyboardButton]:
+    count = pages(total, size)
+    if count <= 1:
+        return []
+    row: list[InlineKeyboardButton] = []
+    if page > 0:
+        row.append(InlineKeyboardButton(text=t.BTN_PREV, callback_data=make(page - 1).pack()))
+    row.append(
+        InlineKeyboardButton(
+            text=t.PAGE.format(page=page + 1, pages=count),
+            callback_data=make(page).pack(),
+        )
+    )
+    if page < count - 1:
+        row.append(InlineKeyboardButton(text=t.BTN_NEXT, callback_data=make(page + 1).pack()))
+    return row
+
+
+def button(text: str, data: CallbackData) -> InlineKeyboardButton:
+    return InlineKeyboardButton(text=text, callback_data=data.pack())
+
+
+def cancel_keyboard() -> InlineKeyboardMarkup:
+    return InlineKeyboardMarkup(inline_keyboard=[[button(t.BTN_CANCEL, FormCb(action="cancel"))]])
+
+
+def column(buttons: list[InlineKeyboardButton]) -> InlineKeyboardMarkup:
+    builder = InlineKeyboardBuilder()
+    for item in buttons:
+        builder.row(item)
+    return builder.as_markup()
+
+
+def shorten(text: str, limit: int = 40) -> str:
+    return text if len(text) <= limit else text[: limit - 1].rstrip() + "…"

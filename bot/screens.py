@@ -1,0 +1,41 @@
+"""Show a screen: edit the pressed message in place, or send a new one for a command."""
+
+from __future__ import annotations
+
+from html import escape
+
+from aiogram.exceptions import TelegramBadRequest
+from aiogram.types import CallbackQuery, InaccessibleMessage, InlineKeyboardMarkup, Message
+
+from bot.texts import common as t
+from services.errors import ValidationError
+
+
+async def show(
+    event: Message | CallbackQuery, text: str, markup: InlineKeyboardMarkup | None = None
+) -> None:
+    if isinstance(event, CallbackQuery):
+        message = event.message
+        if message is None or isinstance(message, InaccessibleMessage):
+            if event.bot is not None:
+                await event.bot.send_message(event.from_user.id, text, reply_markup=markup)
+            await event.answer()
+            return
+        try:
+            await message.edit_text(text, reply_markup=markup)
+        except TelegramBadRequest as exc:
+            if "message is not modified" not in str(exc):
+                raise
+        await event.answer()
+        return
+    await event.answer(text, reply_markup=markup)
+
+
+def h(value: object) -> str:
+    """Escape user-provided text for HTML parse mode."""
+    return escape(str(value), quote=False)
+
+
+def validation_text(error: ValidationError) -> str:
+    template = t.VALIDATION.get(error.code, t.VALIDATION["too_long"])
+    return template.format(**error.params)

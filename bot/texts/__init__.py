@@ -1,0 +1,1 @@
+"""Russian user-facing texts, one module per feature."""

@@ -1,0 +1,166 @@
+"""/start without an invitation, /help, /cancel, /profile."""
+
+from __future__ import annotations
+
+from aiogram import Bot, F, Router
+from aiogram.filters import Command, CommandStart
+from aiogram.fsm.context import FSMContext
+from aiogram.types import CallbackQuery, InlineKeyboardMarkup, Message
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from bot.callbacks import FormCb, ProfileCb
+from bot.commands import apply_chat_commands, commands_for
+from bot.keyboards import button, column
+from bot.screens import h, show
+from bot.texts import common as t
+from bot.texts import onboarding as o
+from models import Role, User
+from services.clock import Clock
+from services.users import TelegramProfile, ensure_super_admin, leave_school
+
+
+def _where(user: User | None) -> str:
+    if user is None:
+        return ""
+    if user.school is not None and user.district is not None:
+        return t.WHERE_SCHOOL.format(
+            school=h(user.school.short_name), district=h(user.district.name)
+        )
+    if user.district is not None:
+        return t.WHERE_DISTRICT.format(district=h(user.district.name))
+    return ""
+
+
+async def start_plain(
+    message: Message,
+    session: AsyncSession,
+    bot: Bot,
+    clock: Clock,
+    state: FSMContext,
+    user: User | None,
+    role: Role | None,
+) -> None:
+    await state.clear()
+    assert message.from_user is not None
+    tg = message.from_user
+    if role is Role.SUPER_ADMIN:
+        admin = await ensure_super_admin(
+            session, TelegramProfile(tg.id, tg.username), tg.full_name, clock
+        )
+        await apply_chat_commands(bot, message.chat.id, Role.SUPER_ADMIN)
+        await message.answer(t.START_ADMIN.format(name=h(admin.full_name or tg.full_name)))
+        return
+    if role is None or user is None:
+        await message.answer(t.START_GUEST)
+        return
+    await apply_chat_commands(bot, message.chat.id, role)
+    await message.answer(
+        t.START_REGISTERED.format(
+            name=h(user.full_name or tg.full_name),
+            role=t.ROLE_NAMES[role.value],
+            where=_where(user),
+        )
+    )
+
+
+async def help_command(message: Message, role: Role | None) -> None:
+    lines = [t.HELP_HEADER]
+    lines += [t.HELP_LINE.format(command=c, description=t.COMMANDS[c]) for c in commands_for(role)]
+    await message.answer("\n".join(lines))
+
+
+async def cancel_command(message: Message, state: FSMContext) -> None:
+    if await state.get_state() is None:
+        await message.answer(t.NOTHING_TO_CANCEL)
+        return
+    await state.clear()
+    await message.answer(t.CANCELLED)
+
+
+async def cancel_button(query: CallbackQuery, state: FSMContext) -> None:
+    await state.clear()
+    await show(query, t.CANCELLED)
+
+
+def _profile_screen(
+    user: User | None, role: Role | None
+) -> tuple[str, InlineKeyboardMarkup | None]:
+    if user is None or role is None:
+        return o.PROFILE_GUEST, None
+    details = ""
+    if user.district is not None:
+        details += o.PROFILE_DISTRICT.format(district=h(user.district.name))
+    if user.school is not None:
+        details += o.PROFILE_SCHOOL.format(school=h(user.school.full_name))
+    text = o.PROFILE.format(
+        name=h(user.full_name or "—"), role=t.ROLE_NAMES[role.value], details=details
+    )
+    markup = None
+    if role is Role.LIBRARIAN:
+        markup = column([button(o.BTN_LEAVE_SCHOOL, ProfileCb(action="leave"))])
+    elif role is Role.COORDINATOR:
+        markup = column([button(o.BTN_LEAVE_DISTRICT, ProfileCb(action="leave"))])
+    return text, markup
+
+
+async def profile_command(message: Message, user: User | None, role: Role | None) -> None:
+    text, markup = _profile_screen(user, role)
+    await message.answer(text, reply_markup=markup)
+
+
+async def profile_back(query: CallbackQuery, user: User | None, role: Role | None) -> None:
+    text, markup = _profile_screen(user, role)
+    await show(query, text, markup)
+
+
+async def profile_leave(query: CallbackQuery, user: User | None, role: Role | None) -> None:
+    if user is None or role not in (Role.LIBRARIAN, Role.COORDINATOR):
+        await query.answer(t.FORBIDDEN_BUTTON, show_alert=True)
+        return
+    if role is Role.LIBRARIAN and user.school is not None:
+        text = o.LEAVE_CONFIRM_SCHOOL.format(school=h(user.school.short_name))
+    else:
+        text = o.LEAVE_CONFIRM_DISTRICT.format(
+            district=h(user.district.name if user.district else "—")
+        )
+    markup = column(
+        [
+            button(o.BTN_LEAVE_OK, ProfileCb(action="leave_ok")),
+            button(t.BTN_BACK, ProfileCb(action="back")),
+        ]
+    )
+    await show(query, text, markup)
+
+
+async def profile_leave_ok(
+    query: CallbackQuery,
+    session: AsyncSession,
+    bot: Bot,
+    clock: Clock,
+    user: User | None,
+    role: Role | None,
+) -> None:
+    if user is None or role not in (Role.LIBRARIAN, Role.COORDINATOR):
+        await query.answer(t.FORBIDDEN_BUTTON, show_alert=True)
+        return
+    place = (
+        f"«{user.school.short_name}»"
+        if user.school is not None
+        else (user.district.name if user.district else "—")
+    )
+    await leave_school(session, user, clock)
+    await apply_chat_commands(bot, query.from_user.id, None)
+    await show(query, o.LEFT.format(place=h(place)))
+
+
+def get_router() -> Router:
+    router = Router(name="common")
+    router.message.register(cancel_command, Command("cancel"))
+    router.callback_query.register(cancel_button, FormCb.filter(F.action == "cancel"))
+    router.message.register(start_plain, CommandStart(deep_link=False))
+    router.message.register(help_command, Command("help"))
+    router.message.register(profile_command, Command("profile"))
+    router.callback_query.register(profile_leave, ProfileCb.filter(F.action == "leave"))
+    router.callback_query.register(profile_leave_ok, ProfileCb.filter(F.action == "leave_ok"))
+    router.callback_query.register(profile_back, ProfileCb.filter(F.action == "back"))
+    return router

@@ -1,0 +1,206 @@
+"""Joining by an invitation deep link: `/start <token>`, confirm, give a full name."""
+
+from __future__ import annotations
+
+from aiogram import Bot, F, Router
+from aiogram.filters import CommandObject, CommandStart, StateFilter
+from aiogram.fsm.context import FSMContext
+from aiogram.fsm.state import State, StatesGroup
+from aiogram.types import CallbackQuery, Message
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from bot.callbacks import FormCb, JoinCb
+from bot.commands import apply_chat_commands
+from bot.keyboards import button, cancel_keyboard, column
+from bot.screens import h, show, validation_text
+from bot.texts import common as t
+from bot.texts import onboarding as o
+from handlers.common import _where
+from models import InvitationKind, Role, User
+from services.clock import Clock
+from services.errors import InvitationError, ValidationError
+from services.invitations import InvitationView, accept_invitation, resolve_token
+from services.users import TelegramProfile, get_or_create_user
+
+
+class JoinForm(StatesGroup):
+    confirm = State()
+    full_name = State()
+
+
+def _confirm_text(view: InvitationView) -> tuple[str, str, str]:
+    if view.kind is InvitationKind.COORDINATOR:
+        return (
+            o.CONFIRM_COORDINATOR.format(district=h(view.district_name)),
+            o.BTN_ACCEPT,
+            o.BTN_DECLINE,
+        )
+    return (
+        o.CONFIRM_SCHOOL.format(school=h(view.school_name), district=h(view.district_name)),
+        o.BTN_YES_SCHOOL,
+        o.BTN_NO_SCHOOL,
+    )
+
+
+async def start_with_token(
+    message: Message,
+    command: CommandObject,
+    session: AsyncSession,
+    state: FSMContext,
+    user: User | None,
+    role: Role | None,
+) -> None:
+    await state.clear()
+    token = (command.args or "").strip()
+    if role is Role.SUPER_ADMIN:
+        await message.answer(o.INVITE_ERRORS["already_admin"])
+        return
+    try:
+        view = await resolve_token(session, token)
+    except InvitationError as exc:
+        await message.answer(o.INVITE_ERRORS[exc.code])
+        return
+    if role is not None and user is not None:
+        await message.answer(
+            o.ALREADY_REGISTERED.format(role=t.ROLE_NAMES[role.value], where=_where(user))
+        )
+        return
+    text, yes, no = _confirm_text(view)
+    await state.set_state(JoinForm.confirm)
+    await state.update_data(token=token)
+    await message.answer(
+        text,
+        reply_markup=column([button(yes, JoinCb(action="yes")), button(no, JoinCb(action="no"))]),
+    )
+
+
+async def join_yes(query: CallbackQuery, session: AsyncSession, state: FSMContext) -> None:
+    data = await state.get_data()
+    try:
+        await resolve_token(session, str(data.get("token", "")))
+    except InvitationError as exc:
+        await state.clear()
+        await show(query, o.INVITE_ERRORS[exc.code])
+        return
+    await state.set_state(JoinForm.full_name)
+    tg_name = query.from_user.full_name.strip()
+    buttons = []
+    if len(tg_name) >= 3:
+        buttons.append(
+            button(o.BTN_USE_TG_NAME.format(name=tg_name[:40]), FormCb(action="tgname"))
+        )
+    buttons.append(button(t.BTN_CANCEL, FormCb(action="cancel")))
+    await show(
+        query, o.ASK_FULL_NAME if len(buttons) > 1 else o.ASK_FULL_NAME_PLAIN, column(buttons)
+    )
+
+
+async def join_no(query: CallbackQuery, state: FSMContext) -> None:
+    await state.clear()
+    await show(query, o.DECLINED)
+
+
+async def _finish(
+    message: Message,
+    tg_id: int,
+    username: str | None,
+    chat_id: int,
+    full_name: str,
+    session: AsyncSession,
+    bot: Bot,
+    clock: Clock,
+    state: FSMContext,
+) -> None:
+    data = await state.get_data()
+    token = str(data.get("token", ""))
+    user = await get_or_create_user(session, TelegramProfile(tg_id, username), clock)
+    try:
+        view = await accept_invitation(session, user, token, full_name, clock)
+    except ValidationError as exc:
+        await session.rollback()
+        await message.answer(
+            validation_text(exc) + "\n" + t.TRY_AGAIN, reply_markup=cancel_keyboard()
+        )
+        return
+    except InvitationError as exc:
+        await session.rollback()
+        await state.clear()
+        await message.answer(o.INVITE_ERRORS[exc.code])
+        return
+    await state.clear()
+    if view.kind is InvitationKind.COORDINATOR:
+        await apply_chat_commands(bot, chat_id, Role.COORDINATOR)
+        text = o.JOINED_COORDINATOR.format(name=h(user.full_name), district=h(view.district_name))
+    else:
+        await apply_chat_commands(bot, chat_id, Role.LIBRARIAN)
+        text = o.JOINED_SCHOOL.format(
+            name=h(user.full_name), school=h(view.school_name), district=h(view.district_name)
+        )
+    await message.answer(text)
+
+
+async def join_name_text(
+    message: Message, session: AsyncSession, bot: Bot, clock: Clock, state: FSMContext
+) -> None:
+    assert message.from_user is not None and message.text is not None
+    await _finish(
+        message,
+        message.from_user.id,
+        message.from_user.username,
+        message.chat.id,
+        message.text,
+        session,
+        bot,
+        clock,
+        state,
+    )
+
+
+async def join_name_button(
+    query: CallbackQuery, session: AsyncSession, bot: Bot, clock: Clock, state: FSMContext
+) -> None:
+    message = query.message
+    if not isinstance(message, Message):
+        await query.answer(t.STALE_BUTTON, show_alert=True)
+        return
+    await query.answer()
+    await message.edit_reply_markup(reply_markup=None)
+    await _finish(
+        message,
+        query.from_user.id,
+        query.from_user.username,
+        message.chat.id,
+        query.from_user.full_name,
+        session,
+        bot,
+        clock,
+        state,
+    )
+
+
+async def expect_button(message: Message) -> None:
+    await message.answer(t.USE_BUTTONS)
+
+
+async def expect_name(message: Message) -> None:
+    await message.answer(o.ASK_FULL_NAME_PLAIN, reply_markup=cancel_keyboard())
+
+
+def get_router() -> Router:
+    router = Router(name="onboarding")
+    router.message.register(start_with_token, CommandStart(deep_link=True))
+    router.callback_query.register(
+        join_yes, StateFilter(JoinForm.confirm), JoinCb.filter(F.action == "yes")
+    )
+    router.callback_query.register(
+        join_no, StateFilter(JoinForm.confirm), JoinCb.filter(F.action == "no")
+    )
+    router.callback_query.register(
+        join_name_button, StateFilter(JoinForm.full_name), FormCb.filter(F.action == "tgname")
+    )
+    router.message.register(
+        join_name_text, StateFilter(JoinForm.full_name), F.text, ~F.text.startswith("/")
+    )
+    router.message.register(expect_button, StateFilter(JoinForm.confirm), ~F.text.startswith("/"))
+    router.message.register(expect_name, StateFilter(JoinForm.full_name), ~F.text.startswith("/"))
+    return router

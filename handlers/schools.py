@@ -1,0 +1,458 @@
+"""Coordinator: schools of the district, their invitation links, import from a file."""
+
+from __future__ import annotations
+
+import io
+import logging
+from pathlib import PurePath
+
+from aiogram import Bot, F, Router
+from aiogram.filters import Command, StateFilter
+from aiogram.fsm.context import FSMContext
+from aiogram.fsm.state import State, StatesGroup
+from aiogram.types import (
+    BufferedInputFile,
+    CallbackQuery,
+    InlineKeyboardButton,
+    InlineKeyboardMarkup,
+    Message,
+)
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from bot.callbacks import SchoolAction, SchoolCb
+from bot.filters import HasRole
+from bot.keyboards import (
+    PAGE_SIZE,
+    button,
+    cancel_keyboard,
+    clamp_page,
+    column,
+    pager_row,
+    shorten,
+)
+from bot.screens import h, show, validation_text
+from bot.texts import common as t
+from bot.texts import schools as s
+from models import Role, School, User
+from services.clock import Clock
+from services.districts import get_district
+from services.errors import AccessDeniedError, DuplicateError, NotFoundError, ValidationError
+from services.invitations import (
+    active_school_invite,
+    deep_link,
+    issue_school_invite,
+    revoke_school_invite,
+)
+from services.school_import import TEMPLATE_CSV, parse_schools_file
+from services.schools import (
+    NewSchool,
+    add_school,
+    count_schools,
+    get_school_for,
+    import_schools,
+    list_schools,
+    school_librarians,
+    short_names,
+)
+from services.validation import SCHOOL_FULL_NAME_MAX, check_name
+
+logger = logging.getLogger(__name__)
+
+MAX_FILE_MB = 2
+MAX_FILE_BYTES = MAX_FILE_MB * 1024 * 1024
+ALLOWED_SUFFIXES = (".csv", ".xlsx")
+
+
+class SchoolForm(StatesGroup):
+    full_name = State()
+    short_name = State()
+
+
+class ImportForm(StatesGroup):
+    file = State()
+
+
+async def _district_id(event: Message | CallbackQuery, user: User | None) -> int | None:
+    if user is None or user.district_id is None:
+        if isinstance(event, CallbackQuery):
+            await event.answer(s.NO_DISTRICT, show_alert=True)
+        else:
+            await event.answer(s.NO_DISTRICT)
+        return None
+    return user.district_id
+
+
+async def _schools_screen(
+    event: Message | CallbackQuery, session: AsyncSession, district_id: int, page: int
+) -> None:
+    district = await get_district(session, district_id)
+    total = await count_schools(session, district_id)
+    page = clamp_page(page, total)
+    schools = await list_schools(session, district_id, page * PAGE_SIZE, PAGE_SIZE)
+    rows: list[list[InlineKeyboardButton]] = [
+        [
+            button(
+                shorten(school.short_name, 60),
+                SchoolCb(action=SchoolAction.OPEN, school_id=school.id, page=page),
+            )
+        ]
+        for school in schools
+    ]
+    pager = pager_row(page, total, lambda p: SchoolCb(action=SchoolAction.LIST, page=p))
+    if pager:
+        rows.append(pager)
+    rows.append(
+        [
+            button(s.BTN_ADD_SCHOOL, SchoolCb(action=SchoolAction.ADD)),
+            button(s.BTN_IMPORT, SchoolCb(action=SchoolAction.IMPORT)),
+        ]
+    )
+    if total:
+        text = s.SCHOOLS_HEADER.format(district=h(district.name), total=total)
+    else:
+        text = s.SCHOOLS_EMPTY.format(district=h(district.name))
+    await show(event, text, InlineKeyboardMarkup(inline_keyboard=rows))
+
+
+async def schools_command(message: Message, session: AsyncSession, user: User | None) -> None:
+    district_id = await _district_id(message, user)
+    if district_id is not None:
+        await _schools_screen(message, session, district_id, 0)
+
+
+async def schools_page(
+    query: CallbackQuery, callback_data: SchoolCb, session: AsyncSession, user: User | None
+) -> None:
+    district_id = await _district_id(query, user)
+    if district_id is not None:
+        await _schools_screen(query, session, district_id, callback_data.page)
+
+
+async def _school_card_text(session: AsyncSession, bot: Bot, school: School) -> str:
+    librarians = await school_librarians(session, school.id)
+    invitation = await active_school_invite(session, school.id)
+    if invitation is not None:
+        me = await bot.me()
+        link_block = s.LINK_BLOCK.format(link=deep_link(me.username or "", invitation.token))
+    else:
+        link_block = s.NO_LINK
+    lines = "\n".join(s.LIBRARIAN_LINE.format(name=h(u.full_name)) for u in librarians)
+    return s.SCHOOL_CARD.format(
+        short=h(school.short_name),
+        full=h(school.full_name),
+        count=len(librarians),
+        librarians=lines or s.NO_LIBRARIANS,
+        link_block=link_block,
+    )
+
+
+async def _school_card(
+    event: Message | CallbackQuery, session: AsyncSession, bot: Bot, school: School, page: int
+) -> None:
+    text = await _school_card_text(session, bot, school)
+    has_link = await active_school_invite(session, school.id) is not None
+    buttons = []
+    if has_link:
+        buttons.append(
+            button(
+                s.BTN_REISSUE,
+                SchoolCb(action=SchoolAction.REISSUE, school_id=school.id, page=page),
+            )
+        )
+        buttons.append(
+            button(
+                s.BTN_REVOKE, SchoolCb(action=SchoolAction.REVOKE, school_id=school.id, page=page)
+            )
+        )
+    else:
+        buttons.append(
+            button(
+                s.BTN_ISSUE,
+                SchoolCb(action=SchoolAction.REISSUE_OK, school_id=school.id, page=page),
+            )
+        )
+    buttons.append(button(s.BTN_TO_SCHOOLS, SchoolCb(action=SchoolAction.LIST, page=page)))
+    await show(event, text, column(buttons))
+
+
+async def _owned_school(
+    query: CallbackQuery, session: AsyncSession, user: User | None, school_id: int
+) -> School | None:
+    """Callback data is untrusted: the school must belong to the user's district."""
+    try:
+        return await get_school_for(session, school_id, user.district_id if user else None)
+    except NotFoundError:
+        await query.answer(t.STALE_BUTTON, show_alert=True)
+    except AccessDeniedError:
+        logger.warning(
+            "user %s tried to act on school %s of another district", query.from_user.id, school_id
+        )
+        await query.answer(t.FORBIDDEN_BUTTON, show_alert=True)
+    return None
+
+
+async def school_open(
+    query: CallbackQuery,
+    callback_data: SchoolCb,
+    session: AsyncSession,
+    bot: Bot,
+    user: User | None,
+) -> None:
+    school = await _owned_school(query, session, user, callback_data.school_id)
+    if school is not None:
+        await _school_card(query, session, bot, school, callback_data.page)
+
+
+async def school_confirm(
+    query: CallbackQuery, callback_data: SchoolCb, session: AsyncSession, user: User | None
+) -> None:
+    school = await _owned_school(query, session, user, callback_data.school_id)
+    if school is None:
+        return
+    if callback_data.action is SchoolAction.REISSUE:
+        text, ok_action = s.CONFIRM_REISSUE, SchoolAction.REISSUE_OK
+    else:
+        text, ok_action = s.CONFIRM_REVOKE, SchoolAction.REVOKE_OK
+    markup = column(
+        [
+            button(
+                s.BTN_CONFIRM_YES,
+                SchoolCb(action=ok_action, school_id=school.id, page=callback_data.page),
+            ),
+            button(
+                t.BTN_BACK,
+                SchoolCb(action=SchoolAction.OPEN, school_id=school.id, page=callback_data.page),
+            ),
+        ]
+    )
+    await show(query, text.format(short=h(school.short_name)), markup)
+
+
+async def school_link_change(
+    query: CallbackQuery,
+    callback_data: SchoolCb,
+    session: AsyncSession,
+    bot: Bot,
+    clock: Clock,
+    user: User | None,
+) -> None:
+    school = await _owned_school(query, session, user, callback_data.school_id)
+    if school is None:
+        return
+    if callback_data.action is SchoolAction.REISSUE_OK:
+        await issue_school_invite(session, school, user, clock)
+    else:
+        await revoke_school_invite(session, school, clock)
+    await _school_card(query, session, bot, school, callback_data.page)
+
+
+async def add_school_command(message: Message, state: FSMContext, user: User | None) -> None:
+    if await _district_id(message, user) is None:
+        return
+    await state.set_state(SchoolForm.full_name)
+    await message.answer(s.ASK_FULL_NAME, reply_markup=cancel_keyboard())
+
+
+async def add_school_button(query: CallbackQuery, state: FSMContext, user: User | None) -> None:
+    if await _district_id(query, user) is None:
+        return
+    await state.set_state(SchoolForm.full_name)
+    await show(query, s.ASK_FULL_NAME, cancel_keyboard())
+
+
+async def school_full_name(message: Message, state: FSMContext) -> None:
+    assert message.text is not None
+    try:
+        full = check_name(message.text, max_len=SCHOOL_FULL_NAME_MAX, min_len=3)
+    except ValidationError as exc:
+        await message.answer(
+            validation_text(exc) + "\n" + t.TRY_AGAIN, reply_markup=cancel_keyboard()
+        )
+        return
+    await state.update_data(full_name=full)
+    await state.set_state(SchoolForm.short_name)
+    await message.answer(s.ASK_SHORT_NAME, reply_markup=cancel_keyboard())
+
+
+async def school_short_name(
+    message: Message,
+    session: AsyncSession,
+    bot: Bot,
+    clock: Clock,
+    state: FSMContext,
+    user: User | None,
+) -> None:
+    assert message.text is not None
+    district_id = await _district_id(message, user)
+    if district_id is None:
+        await state.clear()
+        return
+    data = await state.get_data()
+    try:
+        school = await add_school(
+            session, district_id, str(data.get("full_name", "")), message.text, user, clock
+        )
+    except ValidationError as exc:
+        await session.rollback()
+        await message.answer(
+            validation_text(exc) + "\n" + t.TRY_AGAIN, reply_markup=cancel_keyboard()
+        )
+        return
+    except DuplicateError:
+        await session.rollback()
+        await message.answer(s.SCHOOL_EXISTS, reply_markup=cancel_keyboard())
+        return
+    await state.clear()
+    invitation = await active_school_invite(session, school.id)
+    me = await bot.me()
+    link = deep_link(me.username or "", invitation.token if invitation else "")
+    await message.answer(
+        s.SCHOOL_ADDED.format(short=h(school.short_name), link=link),
+        reply_markup=column(
+            [
+                button(
+                    s.BTN_TO_SCHOOLS,
+                    SchoolCb(action=SchoolAction.OPEN, school_id=school.id),
+                )
+            ]
+        ),
+    )
+
+
+async def school_form_not_text(message: Message) -> None:
+    await message.answer(t.UNKNOWN_TEXT + "\n" + t.TRY_AGAIN, reply_markup=cancel_keyboard())
+
+
+def _import_keyboard() -> InlineKeyboardMarkup:
+    return column(
+        [
+            button(s.BTN_TEMPLATE, SchoolCb(action=SchoolAction.IMPORT, page=1)),
+            button(t.BTN_CANCEL, SchoolCb(action=SchoolAction.LIST)),
+        ]
+    )
+
+
+async def import_command(message: Message, state: FSMContext, user: User | None) -> None:
+    if await _district_id(message, user) is None:
+        return
+    await state.set_state(ImportForm.file)
+    await message.answer(s.ASK_FILE.format(max_mb=MAX_FILE_MB), reply_markup=_import_keyboard())
+
+
+async def import_button(
+    query: CallbackQuery, callback_data: SchoolCb, state: FSMContext, user: User | None
+) -> None:
+    if await _district_id(query, user) is None:
+        return
+    if callback_data.page == 1:  # the "template" button
+        await query.answer()
+        if query.message is not None:
+            await query.message.answer_document(
+                BufferedInputFile(TEMPLATE_CSV, filename=s.TEMPLATE_NAME),
+                caption=s.TEMPLATE_CAPTION,
+            )
+        return
+    await state.set_state(ImportForm.file)
+    await show(query, s.ASK_FILE.format(max_mb=MAX_FILE_MB), _import_keyboard())
+
+
+async def import_file(
+    message: Message,
+    session: AsyncSession,
+    bot: Bot,
+    clock: Clock,
+    state: FSMContext,
+    user: User | None,
+) -> None:
+    document = message.document
+    assert document is not None
+    district_id = await _district_id(message, user)
+    if district_id is None:
+        await state.clear()
+        return
+    name = document.file_name or "file"
+    if PurePath(name).suffix.lower() not in ALLOWED_SUFFIXES:
+        await message.answer(s.FILE_WRONG_TYPE.format(name=h(name)))
+        return
+    if document.file_size is not None and document.file_size > MAX_FILE_BYTES:
+        size_mb = f"{document.file_size / 1024 / 1024:.1f}".replace(".", ",")
+        await message.answer(s.FILE_TOO_BIG.format(size_mb=size_mb, max_mb=MAX_FILE_MB))
+        return
+    buffer = io.BytesIO()
+    await bot.download(document.file_id, destination=buffer)
+    content = buffer.getvalue()
+    if len(content) > MAX_FILE_BYTES:
+        size_mb = f"{len(content) / 1024 / 1024:.1f}".replace(".", ",")
+        await message.answer(s.FILE_TOO_BIG.format(size_mb=size_mb, max_mb=MAX_FILE_MB))
+        return
+    existing = await short_names(session, district_id)
+    result = parse_schools_file(name, content, existing_short_names=existing)
+    if not result.ok:
+        from services.school_import import format_errors
+
+        await message.answer(s.IMPORT_REFUSED.format(errors=h(format_errors(result.errors))))
+        return
+    rows = [NewSchool(full_name=r.full_name, short_name=r.short_name) for r in result.rows]
+    try:
+        count = await import_schools(session, district_id, rows, user, clock)
+    except DuplicateError as exc:
+        await message.answer(s.IMPORT_DUPLICATE.format(short=h(exc.args[0])))
+        return
+    await state.clear()
+    await message.answer(
+        s.IMPORT_DONE.format(count=count),
+        reply_markup=column([button(s.BTN_TO_SCHOOLS, SchoolCb(action=SchoolAction.LIST))]),
+    )
+
+
+async def import_not_file(message: Message) -> None:
+    await message.answer(s.FILE_EXPECTED)
+
+
+async def import_cancel(
+    query: CallbackQuery, session: AsyncSession, state: FSMContext, user: User | None
+) -> None:
+    await state.clear()
+    district_id = await _district_id(query, user)
+    if district_id is not None:
+        await _schools_screen(query, session, district_id, 0)
+
+
+def get_router() -> Router:
+    router = Router(name="schools")
+    router.message.filter(HasRole(Role.COORDINATOR, Role.SUPER_ADMIN))
+    router.callback_query.filter(HasRole(Role.COORDINATOR, Role.SUPER_ADMIN))
+    router.message.register(schools_command, Command("schools"))
+    router.message.register(add_school_command, Command("addschool"))
+    router.message.register(import_command, Command("import"))
+    router.callback_query.register(
+        import_cancel, StateFilter(ImportForm.file), SchoolCb.filter(F.action == SchoolAction.LIST)
+    )
+    router.callback_query.register(schools_page, SchoolCb.filter(F.action == SchoolAction.LIST))
+    router.callback_query.register(school_open, SchoolCb.filter(F.action == SchoolAction.OPEN))
+    router.callback_query.register(
+        school_confirm,
+        SchoolCb.filter(F.action.in_({SchoolAction.REISSUE, SchoolAction.REVOKE})),
+    )
+    router.callback_query.register(
+        school_link_change,
+        SchoolCb.filter(F.action.in_({SchoolAction.REISSUE_OK, SchoolAction.REVOKE_OK})),
+    )
+    router.callback_query.register(
+        add_school_button, SchoolCb.filter(F.action == SchoolAction.ADD)
+    )
+    router.callback_query.register(import_button, SchoolCb.filter(F.action == SchoolAction.IMPORT))
+    router.message.register(
+        school_full_name, StateFilter(SchoolForm.full_name), F.text, ~F.text.startswith("/")
+    )
+    router.message.register(
+        school_short_name, StateFilter(SchoolForm.short_name), F.text, ~F.text.startswith("/")
+    )
+    router.message.register(
+        school_form_not_text,
+        StateFilter(SchoolForm.full_name, SchoolForm.short_name),
+        ~F.text.startswith("/"),
+    )
+    router.message.register(import_file, StateFilter(ImportForm.file), F.document)
+    router.message.register(import_not_file, StateFilter(ImportForm.file), ~F.text.startswith("/"))
+    return router

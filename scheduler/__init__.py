@@ -1,0 +1,37 @@
+"""APScheduler wiring: jobs are plain async functions registered here with stable ids."""
+
+from __future__ import annotations
+
+import logging
+from datetime import timedelta
+from zoneinfo import ZoneInfo
+
+from apscheduler.schedulers.asyncio import AsyncIOScheduler
+from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
+
+from scheduler.jobs import purge_stale_fsm
+from services.clock import Clock
+
+logger = logging.getLogger(__name__)
+
+FSM_PURGE_JOB_ID = "purge-stale-fsm"
+FSM_MAX_AGE = timedelta(days=30)
+
+
+def build_scheduler(
+    session_pool: async_sessionmaker[AsyncSession], tz: ZoneInfo, clock: Clock
+) -> AsyncIOScheduler:
+    """Memory job store: all state that must survive a restart lives in our tables."""
+    scheduler = AsyncIOScheduler(timezone=tz)
+    scheduler.add_job(
+        purge_stale_fsm,
+        trigger="cron",
+        hour=3,
+        minute=30,
+        id=FSM_PURGE_JOB_ID,
+        replace_existing=True,
+        coalesce=True,
+        misfire_grace_time=3600,
+        kwargs={"session_pool": session_pool, "clock": clock, "max_age": FSM_MAX_AGE},
+    )
+    return scheduler

@@ -1,0 +1,40 @@
+"""Checks of free-text input shared by the flows."""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+
+from services.errors import ValidationError
+
+PERSON_NAME_MAX = 200
+DISTRICT_NAME_MAX = 200
+SCHOOL_FULL_NAME_MAX = 255
+SCHOOL_SHORT_NAME_MAX = 64
+
+_SPACES = re.compile(r"\s+")
+
+
+def clean_text(value: str) -> str:
+    """Collapse whitespace; refuse control characters."""
+    if any(unicodedata.category(ch) == "Cc" and ch not in "\t\n\r" for ch in value):
+        raise ValidationError("control_chars")
+    return _SPACES.sub(" ", value).strip()
+
+
+def check_name(value: str, *, max_len: int, min_len: int = 2) -> str:
+    cleaned = clean_text(value)
+    if len(cleaned) < min_len:
+        raise ValidationError("too_short", min=min_len)
+    if len(cleaned) > max_len:
+        raise ValidationError("too_long", max=max_len, length=len(cleaned))
+    return cleaned
+
+
+def check_person_name(value: str) -> str:
+    cleaned = check_name(value, max_len=PERSON_NAME_MAX, min_len=3)
+    if not any(ch.isalpha() for ch in cleaned):
+        raise ValidationError("no_letters")
+    if cleaned.startswith("/"):
+        raise ValidationError("looks_like_command")
+    return cleaned
