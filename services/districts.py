@@ -63,9 +63,7 @@ async def district_summary(session: AsyncSession, district_id: int) -> DistrictS
                 .where(User.district_id == district_id, User.is_active.is_(True))
                 .group_by(User.role)
             )
-        )
-        .tuples()
-        .all()
+        ).all()
     )
     return DistrictSummary(
         id=district.id,

@@ -1,0 +1,46 @@
+# Two commands for a fresh machine: `make run` and `make test`.
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP_RUN := $(VENV)/.stamp-run
+STAMP_DEV := $(VENV)/.stamp-dev
+
+.PHONY: run test lint typecheck pytest migrate bench clean
+
+$(BIN)/python:
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+
+$(STAMP_RUN): pyproject.toml | $(BIN)/python
+	$(BIN)/python -m pip install --quiet -e .
+	touch $@
+
+$(STAMP_DEV): pyproject.toml | $(BIN)/python
+	$(BIN)/python -m pip install --quiet -e '.[dev]'
+	touch $@ $(STAMP_RUN)
+
+## run: install, apply migrations, start the bot (long polling, SQLite at data/bot.db)
+run: $(STAMP_RUN)
+	$(BIN)/python -m bot run
+
+migrate: $(STAMP_RUN)
+	$(BIN)/python -m bot migrate
+
+## test: ruff, mypy and pytest
+test: lint typecheck pytest
+
+lint: $(STAMP_DEV)
+	$(BIN)/ruff format --check .
+	$(BIN)/ruff check .
+
+typecheck: $(STAMP_DEV)
+	$(BIN)/mypy .
+
+pytest: $(STAMP_DEV)
+	$(BIN)/pytest -q
+
+bench: $(STAMP_DEV)
+	$(BIN)/python -m benchmarks.dispatcher
+
+clean:
+	rm -rf $(VENV) .mypy_cache .ruff_cache .pytest_cache

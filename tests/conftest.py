@@ -1,0 +1,114 @@
+"""Fixtures: a migrated SQLite file per test, settings, the real Dispatcher and a client."""
+
+from __future__ import annotations
+
+import shutil
+from collections.abc import AsyncIterator, Iterator
+from datetime import UTC, datetime
+from pathlib import Path
+
+import pytest
+from aiogram import Bot, Dispatcher
+from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
+
+from bot.app import build_dispatcher
+from bot.config import Settings
+from models.db import create_engine, create_session_pool
+from models.migrate import upgrade
+from services.catalogue import load_catalogue_file
+from tests.harness import TOKEN, Client, Person, RecordingSession, make_bot
+
+ROOT = Path(__file__).resolve().parent.parent
+ADMIN = Person(id=1001, first_name="Ирина", last_name="Админова")
+COORDINATOR = Person(id=2001, first_name="Ольга", last_name="Методистова")
+LIBRARIAN = Person(id=3001, first_name="Анна", last_name="Петрова")
+STRANGER = Person(id=9001, first_name="Гость", last_name=None)
+
+
+class FixedClock:
+    """An injected clock that tests move by hand."""
+
+    def __init__(self, now: datetime) -> None:
+        self.now = now
+
+    def __call__(self) -> datetime:
+        return self.now
+
+
+@pytest.fixture(scope="session")
+def migrated_template(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """Run the real Alembic migrations once; each test copies the file."""
+    path = tmp_path_factory.mktemp("template") / "template.db"
+    upgrade(f"sqlite+aiosqlite:///{path}")
+    return path
+
+
+@pytest.fixture
+def db_url(tmp_path: Path, migrated_template: Path) -> str:
+    target = tmp_path / "bot.db"
+    shutil.copy(migrated_template, target)
+    return f"sqlite+aiosqlite:///{target}"
+
+
+@pytest.fixture
+def clock() -> FixedClock:
+    return FixedClock(datetime(2026, 11, 25, 7, 0, tzinfo=UTC))
+
+
+@pytest.fixture
+def settings(db_url: str) -> Settings:
+    return Settings(
+        _env_file=None,
+        bot_token=TOKEN,
+        database_url=db_url,
+        admin_ids=[ADMIN.id],
+        catalogue_path=str(ROOT / "data" / "roadmap.toml"),
+    )
+
+
+@pytest.fixture
+async def engine(db_url: str) -> AsyncIterator[AsyncEngine]:
+    engine = create_engine(db_url)
+    yield engine
+    await engine.dispose()
+
+
+@pytest.fixture
+def session_pool(engine: AsyncEngine) -> async_sessionmaker[AsyncSession]:
+    return create_session_pool(engine)
+
+
+@pytest.fixture
+async def session(session_pool: async_sessionmaker[AsyncSession]) -> AsyncIterator[AsyncSession]:
+    async with session_pool() as session:
+        yield session
+
+
+@pytest.fixture
+async def catalogue(session_pool: async_sessionmaker[AsyncSession]) -> None:
+    async with session_pool() as session:
+        await load_catalogue_file(session, ROOT / "data" / "roadmap.toml")
+
+
+@pytest.fixture
+def recording() -> Iterator[RecordingSession]:
+    session = RecordingSession()
+    yield session
+    assert not session.violations, f"Bot API violations: {session.violations}"
+
+
+@pytest.fixture
+def bot(recording: RecordingSession) -> Bot:
+    return make_bot(recording)
+
+
+@pytest.fixture
+def dp(
+    settings: Settings, session_pool: async_sessionmaker[AsyncSession], clock: FixedClock
+) -> Dispatcher:
+    return build_dispatcher(settings, session_pool, clock)
+
+
+@pytest.fixture
+def client(dp: Dispatcher, bot: Bot, recording: RecordingSession) -> Client:
+    return Client(dp=dp, bot=bot, session=recording)
