@@ -112,3 +112,42 @@ def dp(
 @pytest.fixture
 def client(dp: Dispatcher, bot: Bot, recording: RecordingSession) -> Client:
     return Client(dp=dp, bot=bot, session=recording)
+
+
+@pytest.fixture
+async def district_setup(
+    session_pool: async_sessionmaker[AsyncSession], clock: FixedClock
+) -> DistrictSetup:
+    """A district with a registered coordinator and one school with its librarian link."""
+    from models import User
+    from services.districts import create_district
+    from services.invitations import accept_invitation, create_coordinator_invite
+    from services.schools import add_school
+    from services.users import TelegramProfile, ensure_super_admin, get_or_create_user
+
+    async with session_pool() as session:
+        admin = await ensure_super_admin(
+            session, TelegramProfile(ADMIN.id, None), "Ирина Админова", clock
+        )
+        district = await create_district(session, "Иглинский район", clock)
+        invite = await create_coordinator_invite(session, district.id, admin, clock)
+        coordinator = await get_or_create_user(
+            session, TelegramProfile(COORDINATOR.id, None), clock
+        )
+        await accept_invitation(session, coordinator, invite.token, "Ольга Методистова", clock)
+        school = await add_school(
+            session,
+            district.id,
+            "Муниципальное бюджетное общеобразовательное учреждение СОШ № 1 с. Иглино",
+            "МБОУ СОШ № 1 с. Иглино",
+            coordinator,
+            clock,
+        )
+        assert isinstance(coordinator, User)
+        return DistrictSetup(district_id=district.id, school_id=school.id)
+
+
+class DistrictSetup:
+    def __init__(self, district_id: int, school_id: int) -> None:
+        self.district_id = district_id
+        self.school_id = school_id

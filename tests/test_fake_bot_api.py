@@ -85,7 +85,8 @@ async def test_send_message_recorded(fake: FakeBotAPI, bot: Bot) -> None:
     assert first.from_user is not None
     assert first.from_user.username == "shibc_test_bot"
     assert first.text == "Hello <b>librarian</b>"  # no parse_mode: sent literally
-    assert first.reply_markup == markup
+    assert first.reply_markup is not None
+    assert first.reply_markup.model_dump() == markup.model_dump()
 
     [call, _] = fake.calls("sendMessage")
     assert call.params["chat_id"] == USER
@@ -359,7 +360,9 @@ async def test_find_and_press_button(fake: FakeBotAPI, bot: Bot) -> None:
     assert isinstance(query.message, Message)
     assert query.message.message_id == newest.message_id
     assert query.message.text == "Pick one"
-    assert query.message.reply_markup == newest.reply_markup
+    assert query.message.reply_markup is not None
+    assert newest.reply_markup is not None
+    assert query.message.reply_markup.model_dump() == newest.reply_markup.model_dump()
 
     assert await bot.answer_callback_query(query.id, text="Done")
     with pytest.raises(TelegramBadRequest, match="query ID is invalid"):
@@ -372,7 +375,9 @@ async def test_commands_and_misc_methods(fake: FakeBotAPI, bot: Bot) -> None:
     assert await bot.delete_webhook(drop_pending_updates=True)
     commands = [BotCommand(command="start", description="Начать")]
     assert await bot.set_my_commands(commands)
-    assert await bot.get_my_commands() == commands
+    assert [c.model_dump() for c in await bot.get_my_commands()] == [
+        c.model_dump() for c in commands
+    ]
     assert fake.calls("setMyCommands")[0].params["commands"] == [
         {"command": "start", "description": "Начать"}
     ]
