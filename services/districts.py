@@ -10,7 +10,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from models import District, Role, School, User
 from services.clock import Clock
 from services.errors import DuplicateError, NotFoundError
-from services.validation import DISTRICT_NAME_MAX, check_name
+from services.validation import DISTRICT_NAME_MAX, check_name, name_key
 
 
 @dataclass(frozen=True)
@@ -24,10 +24,8 @@ class DistrictSummary:
 
 async def create_district(session: AsyncSession, name: str, clock: Clock) -> District:
     cleaned = check_name(name, max_len=DISTRICT_NAME_MAX, min_len=3)
-    exists = await session.scalar(
-        select(District.id).where(func.lower(District.name) == cleaned.lower())
-    )
-    if exists is not None:
+    names = (await session.scalars(select(District.name))).all()
+    if name_key(cleaned) in {name_key(n) for n in names}:
         raise DuplicateError(cleaned)
     district = District(name=cleaned, created_at=clock())
     session.add(district)

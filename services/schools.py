@@ -6,13 +6,19 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from sqlalchemy import func, select
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from models import Invitation, InvitationKind, Role, School, User
 from services.clock import Clock
 from services.errors import AccessDeniedError, DuplicateError, NotFoundError
 from services.invitations import issue_school_invite, new_token
-from services.validation import SCHOOL_FULL_NAME_MAX, SCHOOL_SHORT_NAME_MAX, check_name
+from services.validation import (
+    SCHOOL_FULL_NAME_MAX,
+    SCHOOL_SHORT_NAME_MAX,
+    check_name,
+    name_key,
+)
 
 
 @dataclass(frozen=True)
@@ -21,15 +27,23 @@ class NewSchool:
     short_name: str
 
 
+async def _taken_keys(session: AsyncSession, district_id: int) -> set[str]:
+    """Names compared in Python: SQLite's lower() does not fold Cyrillic."""
+    rows = await session.execute(
+        select(School.full_name, School.short_name).where(School.district_id == district_id)
+    )
+    keys: set[str] = set()
+    for full, short in rows:
+        keys.add("f:" + name_key(full))
+        keys.add("s:" + name_key(short))
+    return keys
+
+
 async def _duplicate(
     session: AsyncSession, district_id: int, full_name: str, short_name: str
 ) -> bool:
-    stmt = select(School.id).where(
-        School.district_id == district_id,
-        (func.lower(School.full_name) == full_name.lower())
-        | (func.lower(School.short_name) == short_name.lower()),
-    )
-    return (await session.scalar(stmt)) is not None
+    taken = await _taken_keys(session, district_id)
+    return "f:" + name_key(full_name) in taken or "s:" + name_key(short_name) in taken
 
 
 async def add_school(
@@ -46,7 +60,11 @@ async def add_school(
         raise DuplicateError(short)
     school = School(district_id=district_id, full_name=full, short_name=short, created_at=clock())
     session.add(school)
-    await session.flush()
+    try:
+        await session.flush()
+    except IntegrityError as exc:  # a concurrent insert of the same name
+        await session.rollback()
+        raise DuplicateError(short) from exc
     await issue_school_invite(session, school, created_by, clock)
     return school
 
@@ -62,9 +80,12 @@ async def import_schools(
     now = clock()
     created: list[School] = []
     try:
+        taken = await _taken_keys(session, district_id)
         for row in rows:
-            if await _duplicate(session, district_id, row.full_name, row.short_name):
+            keys = ("f:" + name_key(row.full_name), "s:" + name_key(row.short_name))
+            if keys[0] in taken or keys[1] in taken:
                 raise DuplicateError(row.short_name)
+            taken.update(keys)
             school = School(
                 district_id=district_id,
                 full_name=row.full_name,
@@ -88,6 +109,9 @@ async def import_schools(
             for school in created
         )
         await session.commit()
+    except IntegrityError as exc:
+        await session.rollback()
+        raise DuplicateError("") from exc
     except Exception:
         await session.rollback()
         raise

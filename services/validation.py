@@ -38,3 +38,8 @@ def check_person_name(value: str) -> str:
     if cleaned.startswith("/"):
         raise ValidationError("looks_like_command")
     return cleaned
+
+
+def name_key(value: str) -> str:
+    """Comparison key for names: case, 'ё' and spacing do not make a different school."""
+    return _SPACES.sub(" ", value).strip().casefold().replace("ё", "е")

@@ -21,7 +21,6 @@ from aiogram.methods import TelegramMethod
 from aiogram.methods.base import TelegramType
 from aiogram.types import (
     CallbackQuery,
-    Chat,
     Document,
     File,
     InlineKeyboardMarkup,
@@ -94,7 +93,7 @@ class RecordingSession(BaseSession):
                 data = btn.callback_data or ""
                 if len(data.encode()) > CALLBACK_LIMIT:
                     self.violations.append(f"callback data over 64 bytes: {data!r}")
-        return cast(dict[str, Any], markup.model_dump(exclude_none=True))
+        return markup.model_dump(exclude_none=True)
 
     def _message(self, chat_id: int, message_id: int, **extra: Any) -> Message:
         payload = {
@@ -229,7 +228,9 @@ class Client:
         return next(self._update_ids)
 
     async def feed(self, update: dict[str, Any]) -> None:
-        await self.dp.feed_update(self.bot, Update.model_validate(update, context={"bot": self.bot}))
+        await self.dp.feed_update(
+            self.bot, Update.model_validate(update, context={"bot": self.bot})
+        )
 
     def _incoming(self, person: Person, **content: Any) -> dict[str, Any]:
         return {
@@ -324,13 +325,12 @@ class Client:
 
     def texts(self, person: Person) -> list[str]:
         """Texts sent or edited into this chat, in order."""
-        out: list[str] = []
-        for call in self.session.calls:
-            if call.name in ("SendMessage", "EditMessageText") and int(
-                call.param("chat_id")
-            ) == person.id:
-                out.append(str(call.param("text")))
-        return out
+        return [
+            str(call.param("text"))
+            for call in self.session.calls
+            if call.name in ("SendMessage", "EditMessageText")
+            and int(call.param("chat_id")) == person.id
+        ]
 
     def last_text(self, person: Person) -> str:
         texts = self.texts(person)

@@ -28,9 +28,7 @@ def link_token(text: str) -> str:
 
 async def user_row(session: AsyncSession, person: Person) -> User | None:
     stmt = (
-        select(User)
-        .where(User.telegram_id == person.id)
-        .execution_options(populate_existing=True)
+        select(User).where(User.telegram_id == person.id).execution_options(populate_existing=True)
     )
     return await session.scalar(stmt)
 
