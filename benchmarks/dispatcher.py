@@ -122,7 +122,9 @@ def message_update(bot: Bot, update_id: int, user_id: int, first_name: str, text
     if text.startswith("/"):
         length = len(text.split(maxsplit=1)[0])
         message["entities"] = [{"type": "bot_command", "offset": 0, "length": length}]
-    return Update.model_validate({"update_id": update_id, "message": message}, context={"bot": bot})
+    return Update.model_validate(
+        {"update_id": update_id, "message": message}, context={"bot": bot}
+    )
 
 
 def sent_texts(recording: RecordingSession) -> list[str]:
@@ -267,7 +269,14 @@ class FullSide:
     per_update = "middlewares + SQL FSM + router + service writes, 1 sendMessage"
 
     def __init__(
-        self, template: Path, seed: Seed, workdir: Path, n: int, tag: str, *, count_sql: bool = False
+        self,
+        template: Path,
+        seed: Seed,
+        workdir: Path,
+        n: int,
+        tag: str,
+        *,
+        count_sql: bool = False,
     ) -> None:
         check(n % UPDATES_PER_SCHOOL == 0, f"N must be a multiple of {UPDATES_PER_SCHOOL}")
         self.template = template

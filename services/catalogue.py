@@ -190,6 +190,7 @@ async def section_activities(session: AsyncSession, section_number: int) -> list
         .join(Section)
         .where(Section.number == section_number, Activity.is_active.is_(True))
         .order_by(Activity.number)
+        .options(selectinload(Activity.section))
     )
     return list((await session.scalars(stmt)).all())
 

@@ -1,0 +1,69 @@
+"""/help per role, /cancel in any state, and forms that survive a restart."""
+
+from __future__ import annotations
+
+import pytest
+from aiogram import Dispatcher
+from sqlalchemy import func, select
+from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
+
+from bot.app import build_dispatcher
+from bot.commands import ADMIN_COMMANDS, COORDINATOR_COMMANDS, GUEST_COMMANDS
+from bot.config import Settings
+from bot.texts import common as t
+from bot.texts import schools as s
+from models import FsmRecord, School
+from tests.conftest import ADMIN, COORDINATOR, STRANGER, DistrictSetup, FixedClock
+from tests.harness import Client, Person
+
+
+def help_commands(text: str) -> list[str]:
+    return [line.split(" ", 1)[0][1:] for line in text.splitlines() if line.startswith("/")]
+
+
+@pytest.mark.usefixtures("district_setup")
+async def test_help_lists_exactly_the_users_commands(client: Client) -> None:
+    expected: list[tuple[Person, tuple[str, ...]]] = [
+        (STRANGER, GUEST_COMMANDS),
+        (COORDINATOR, COORDINATOR_COMMANDS),
+        (ADMIN, ADMIN_COMMANDS),
+    ]
+    for person, commands in expected:
+        await client.send(person, "/help")
+        assert help_commands(client.last_text(person)) == list(commands)
+
+
+@pytest.mark.usefixtures("district_setup")
+async def test_cancel_leaves_any_form(client: Client, session: AsyncSession) -> None:
+    await client.send(COORDINATOR, "/cancel")
+    assert client.last_text(COORDINATOR) == t.NOTHING_TO_CANCEL
+    await client.send(COORDINATOR, "/addschool")
+    await client.send(COORDINATOR, "/cancel")
+    assert client.last_text(COORDINATOR) == t.CANCELLED
+    assert await session.scalar(select(func.count(FsmRecord.key))) == 0
+    # and by the button
+    await client.send(COORDINATOR, "/addschool")
+    await client.press(COORDINATOR, t.BTN_CANCEL)
+    assert client.last_text(COORDINATOR) == t.CANCELLED
+    await client.send(COORDINATOR, "Школа, которую никто не ждёт")
+    assert client.last_text(COORDINATOR) == t.UNKNOWN_TEXT
+
+
+async def test_form_survives_restart(
+    client: Client,
+    settings: Settings,
+    session_pool: async_sessionmaker[AsyncSession],
+    clock: FixedClock,
+    session: AsyncSession,
+    district_setup: DistrictSetup,
+) -> None:
+    await client.send(COORDINATOR, "/addschool")
+    await client.send(COORDINATOR, "Средняя школа села Надеждино полностью")
+    assert client.last_text(COORDINATOR) == s.ASK_SHORT_NAME
+    # "restart": a brand-new dispatcher (and storage) on the same database
+    fresh: Dispatcher = build_dispatcher(settings, session_pool, clock)
+    restarted = Client(dp=fresh, bot=client.bot, session=client.session)
+    await restarted.send(COORDINATOR, "СОШ с. Надеждино")
+    school = await session.scalar(select(School).where(School.short_name == "СОШ с. Надеждино"))
+    assert school is not None
+    assert school.full_name == "Средняя школа села Надеждино полностью"
