@@ -74,7 +74,7 @@ def test_unknown_subcommand(tmp_path: Path) -> None:
 
 
 def test_settings_parsing() -> None:
-    settings = Settings(_env_file=None, bot_token=TOKEN, admin_ids=" 1, 22 ,333")  # type: ignore[arg-type]
+    settings = Settings(_env_file=None, bot_token=TOKEN, admin_ids=" 1, 22 ,333")
     assert settings.admin_ids == [1, 22, 333]
     assert settings.timezone == "Asia/Yekaterinburg"
     assert settings.database_url == "sqlite+aiosqlite:///data/bot.db"
