@@ -3,6 +3,15 @@
 from models.base import Base
 from models.entities import (
     Activity,
+    Audience,
+    Confirmation,
+    ConfirmationStatus,
+    Event,
+    EventKind,
+    EventSchool,
+    EventStatus,
+    Evidence,
+    EvidenceKind,
     District,
     FsmRecord,
     Invitation,
@@ -15,6 +24,15 @@ from models.entities import (
 
 __all__ = [
     "Activity",
+    "Audience",
+    "Confirmation",
+    "ConfirmationStatus",
+    "Event",
+    "EventKind",
+    "EventSchool",
+    "EventStatus",
+    "Evidence",
+    "EvidenceKind",
     "Base",
     "District",
     "FsmRecord",

@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 import enum
-from datetime import datetime
+from datetime import date, datetime
 from typing import Any
 
 from sqlalchemy import (
     JSON,
     BigInteger,
+    Date,
     Boolean,
     Enum,
     ForeignKey,
@@ -151,3 +152,135 @@ class FsmRecord(Base):
     state: Mapped[str | None] = mapped_column(String(255))
     data: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime())
+
+
+class EventKind(enum.StrEnum):
+    ACTIVITY = "activity"
+    SEMINAR = "seminar"
+    CONTEST_DEADLINE = "contest_deadline"
+    MONITORING = "monitoring"
+
+
+class EventStatus(enum.StrEnum):
+    DRAFT = "draft"
+    OPEN = "open"
+    CLOSED = "closed"
+    CANCELLED = "cancelled"
+
+
+class Audience(enum.StrEnum):
+    ALL = "all"
+    CHOSEN = "chosen"
+
+
+class Event(Base):
+    """A dated occurrence of a roadmap activity in one district."""
+
+    __tablename__ = "events"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    district_id: Mapped[int] = mapped_column(
+        ForeignKey("districts.id", ondelete="CASCADE"), index=True
+    )
+    activity_id: Mapped[int | None] = mapped_column(
+        ForeignKey("activities.id", ondelete="SET NULL")
+    )
+    code: Mapped[str | None] = mapped_column(String(64))
+    title: Mapped[str] = mapped_column(String(255))
+    kind: Mapped[EventKind] = mapped_column(_enum(EventKind, "event_kind"))
+    starts_on: Mapped[date] = mapped_column(Date)
+    ends_on: Mapped[date] = mapped_column(Date)
+    deadline_at: Mapped[datetime] = mapped_column(UTCDateTime(), index=True)
+    audience: Mapped[Audience] = mapped_column(_enum(Audience, "audience"))
+    status: Mapped[EventStatus] = mapped_column(_enum(EventStatus, "event_status"), index=True)
+    place: Mapped[str] = mapped_column(String(255), default="")
+    link: Mapped[str] = mapped_column(String(500), default="")
+    description: Mapped[str] = mapped_column(Text, default="")
+    is_placeholder: Mapped[bool] = mapped_column(Boolean, default=False)
+    recurrence: Mapped[str] = mapped_column(String(16), default="none")
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime())
+
+    activity: Mapped[Activity | None] = relationship()
+    audience_schools: Mapped[list[EventSchool]] = relationship(
+        cascade="all, delete-orphan", passive_deletes=True
+    )
+
+
+class EventSchool(Base):
+    """A school of an event's chosen audience."""
+
+    __tablename__ = "event_schools"
+
+    event_id: Mapped[int] = mapped_column(
+        ForeignKey("events.id", ondelete="CASCADE"), primary_key=True
+    )
+    school_id: Mapped[int] = mapped_column(
+        ForeignKey("schools.id", ondelete="CASCADE"), primary_key=True
+    )
+
+
+class ConfirmationStatus(enum.StrEnum):
+    SUBMITTED = "submitted"
+    ACCEPTED = "accepted"
+    RETURNED = "returned"
+    WITHDRAWN = "withdrawn"
+
+
+class Confirmation(Base):
+    """A school's statement that it did an event; one per event and school."""
+
+    __tablename__ = "confirmations"
+    __table_args__ = (UniqueConstraint("event_id", "school_id"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    event_id: Mapped[int] = mapped_column(ForeignKey("events.id", ondelete="CASCADE"))
+    school_id: Mapped[int] = mapped_column(
+        ForeignKey("schools.id", ondelete="CASCADE"), index=True
+    )
+    status: Mapped[ConfirmationStatus] = mapped_column(
+        _enum(ConfirmationStatus, "confirmation_status"), index=True
+    )
+    held_on: Mapped[date] = mapped_column(Date)
+    participants: Mapped[int] = mapped_column(Integer)
+    description: Mapped[str] = mapped_column(Text, default="")
+    is_late: Mapped[bool] = mapped_column(Boolean, default=False)
+    version: Mapped[int] = mapped_column(Integer, default=1)
+    submitted_by_id: Mapped[int | None] = mapped_column(
+        ForeignKey("users.id", ondelete="SET NULL")
+    )
+    submitted_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    reviewed_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+    reviewed_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    review_comment: Mapped[str] = mapped_column(Text, default="")
+
+    event: Mapped[Event] = relationship()
+    school: Mapped[School] = relationship()
+    evidence: Mapped[list[Evidence]] = relationship(
+        cascade="all, delete-orphan", order_by="Evidence.position", passive_deletes=True
+    )
+
+
+class EvidenceKind(enum.StrEnum):
+    PHOTO = "photo"
+    DOCUMENT = "document"
+    LINK = "link"
+
+
+class Evidence(Base):
+    """A photo, a document (kept by Telegram file id) or a link attached to a confirmation."""
+
+    __tablename__ = "evidence"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    confirmation_id: Mapped[int] = mapped_column(
+        ForeignKey("confirmations.id", ondelete="CASCADE"), index=True
+    )
+    position: Mapped[int] = mapped_column(Integer)
+    kind: Mapped[EvidenceKind] = mapped_column(_enum(EvidenceKind, "evidence_kind"))
+    file_id: Mapped[str] = mapped_column(String(255), default="")
+    file_unique_id: Mapped[str] = mapped_column(String(128), default="")
+    file_name: Mapped[str] = mapped_column(String(255), default="")
+    mime_type: Mapped[str] = mapped_column(String(128), default="")
+    file_size: Mapped[int] = mapped_column(BigInteger, default=0)
+    url: Mapped[str] = mapped_column(String(2000), default="")
