@@ -69,11 +69,22 @@ def build_dispatcher(
     return dp
 
 
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def data_file(name: str) -> Path:
+    """A relative path is taken from the working directory, else from the project root."""
+    path = Path(name)
+    if not path.is_absolute() and not path.exists():
+        path = ROOT / path
+    return path
+
+
 async def load_catalogue(
     settings: Settings, session_pool: async_sessionmaker[AsyncSession]
 ) -> None:
     async with session_pool() as session:
-        await load_catalogue_file(session, Path(settings.catalogue_path))
+        await load_catalogue_file(session, data_file(settings.catalogue_path))
 
 
 async def run_polling(settings: Settings, clock: Clock = utc_now) -> None:
@@ -86,8 +97,8 @@ async def run_polling(settings: Settings, clock: Clock = utc_now) -> None:
     async def on_startup(bot: Bot, **_: Any) -> None:
         try:
             await load_catalogue(settings, session_pool)
-        except CatalogueError:
-            logger.exception("roadmap catalogue not loaded; the previous one stays")
+        except CatalogueError as exc:
+            logger.error("roadmap catalogue not loaded, the previous one stays: %s", exc)
         await set_default_commands(bot)
         scheduler.start()
         logger.info("bot started")

@@ -9,8 +9,8 @@ from typing import Any
 from sqlalchemy import (
     JSON,
     BigInteger,
-    Date,
     Boolean,
+    Date,
     Enum,
     ForeignKey,
     Integer,

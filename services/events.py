@@ -1,0 +1,443 @@
+"""Events: dated occurrences of roadmap activities in a district, and their life cycle."""
+
+from __future__ import annotations
+
+import calendar
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import date, datetime, timedelta
+from enum import StrEnum
+from zoneinfo import ZoneInfo
+
+from sqlalchemy import delete, exists, func, or_, select
+from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.orm import selectinload
+
+from models import (
+    Activity,
+    Audience,
+    Confirmation,
+    ConfirmationStatus,
+    Event,
+    EventKind,
+    EventSchool,
+    EventStatus,
+    Role,
+    School,
+    User,
+)
+from services.clock import Clock
+from services.errors import AccessDeniedError, NotFoundError, ValidationError
+from services.timeutil import to_utc
+
+TITLE_MAX = 255
+DESCRIPTION_MAX = 1000
+
+ALLOWED_TRANSITIONS: dict[EventStatus, frozenset[EventStatus]] = {
+    EventStatus.DRAFT: frozenset({EventStatus.OPEN, EventStatus.CANCELLED}),
+    EventStatus.OPEN: frozenset({EventStatus.CLOSED, EventStatus.CANCELLED}),
+    EventStatus.CLOSED: frozenset({EventStatus.OPEN, EventStatus.CANCELLED}),
+    EventStatus.CANCELLED: frozenset(),
+}
+
+
+@dataclass(frozen=True)
+class EventInput:
+    """What a form or a calendar file gives for one event (local wall times)."""
+
+    title: str
+    kind: EventKind
+    starts_on: date
+    ends_on: date
+    deadline_local: datetime
+    activity_number: int | None = None
+    code: str | None = None
+    place: str = ""
+    link: str = ""
+    description: str = ""
+    is_placeholder: bool = False
+    recurrence: str = "none"
+
+
+def check_event_input(data: EventInput) -> None:
+    if not data.title.strip():
+        raise ValidationError("event_title_empty")
+    if len(data.title) > TITLE_MAX:
+        raise ValidationError("too_long", max=TITLE_MAX, length=len(data.title))
+    if len(data.description) > DESCRIPTION_MAX:
+        raise ValidationError("too_long", max=DESCRIPTION_MAX, length=len(data.description))
+    if data.ends_on < data.starts_on:
+        raise ValidationError("event_end_before_start")
+    if data.deadline_local.date() < data.starts_on:
+        raise ValidationError("event_deadline_before_start")
+
+
+async def _activity_ids(session: AsyncSession) -> dict[int, int]:
+    rows = await session.execute(select(Activity.number, Activity.id))
+    return {number: activity_id for number, activity_id in rows}
+
+
+def _apply(event: Event, data: EventInput, activity_id: int | None, tz: ZoneInfo) -> None:
+    event.title = data.title.strip()
+    event.kind = data.kind
+    event.starts_on = data.starts_on
+    event.ends_on = data.ends_on
+    event.deadline_at = to_utc(data.deadline_local, tz)
+    event.activity_id = activity_id
+    event.code = data.code
+    event.place = data.place
+    event.link = data.link
+    event.description = data.description
+    event.is_placeholder = data.is_placeholder
+    event.recurrence = data.recurrence
+
+
+async def create_event(
+    session: AsyncSession, district_id: int, data: EventInput, tz: ZoneInfo, clock: Clock
+) -> Event:
+    check_event_input(data)
+    activities = await _activity_ids(session)
+    now = clock()
+    event = Event(
+        district_id=district_id,
+        audience=Audience.ALL,
+        status=EventStatus.DRAFT,
+        created_at=now,
+        updated_at=now,
+    )
+    _apply(event, data, activities.get(data.activity_number or 0), tz)
+    session.add(event)
+    await session.commit()
+    return event
+
+
+async def replace_calendar(
+    session: AsyncSession,
+    district_id: int,
+    rows: Sequence[EventInput],
+    tz: ZoneInfo,
+    clock: Clock,
+) -> tuple[int, int, int]:
+    """Make the district's calendar match the rows, in one transaction.
+
+    Rows with a code update the event with that code; events absent from the file are
+    deleted when nobody confirmed them, else cancelled (the schools' records stay).
+    Returns (added, updated, removed).
+    """
+    for row in rows:
+        check_event_input(row)
+    activities = await _activity_ids(session)
+    now = clock()
+    current = list(
+        (
+            await session.scalars(
+                select(Event).where(
+                    Event.district_id == district_id, Event.status != EventStatus.CANCELLED
+                )
+            )
+        ).all()
+    )
+    by_code = {e.code: e for e in current if e.code}
+    kept: set[int] = set()
+    added = updated = removed = 0
+    for row in rows:
+        event = by_code.get(row.code) if row.code else None
+        if event is None:
+            event = Event(
+                district_id=district_id,
+                audience=Audience.ALL,
+                status=EventStatus.DRAFT,
+                created_at=now,
+                updated_at=now,
+            )
+            session.add(event)
+            added += 1
+        else:
+            kept.add(event.id)
+            updated += 1
+            event.updated_at = now
+        _apply(event, row, activities.get(row.activity_number or 0), tz)
+    for event in current:
+        if event.id in kept:
+            continue
+        confirmed = await session.scalar(select(exists().where(Confirmation.event_id == event.id)))
+        if confirmed:
+            event.status = EventStatus.CANCELLED
+            event.updated_at = now
+        else:
+            await session.delete(event)
+        removed += 1
+    await session.commit()
+    return added, updated, removed
+
+
+async def get_event(session: AsyncSession, event_id: int) -> Event:
+    stmt = (
+        select(Event)
+        .where(Event.id == event_id)
+        .options(selectinload(Event.activity), selectinload(Event.audience_schools))
+    )
+    event = (await session.scalars(stmt)).first()
+    if event is None:
+        raise NotFoundError("event")
+    return event
+
+
+async def get_event_for(session: AsyncSession, event_id: int, district_id: int | None) -> Event:
+    """An event the acting user may see: callback data is untrusted."""
+    event = await get_event(session, event_id)
+    if district_id is None or event.district_id != district_id:
+        raise AccessDeniedError("event")
+    return event
+
+
+async def set_status(
+    session: AsyncSession, event: Event, status: EventStatus, clock: Clock
+) -> bool:
+    """Move an event along its life cycle; False when the transition is not allowed."""
+    if status not in ALLOWED_TRANSITIONS[event.status]:
+        return False
+    event.status = status
+    event.updated_at = clock()
+    await session.commit()
+    return True
+
+
+async def update_event_fields(
+    session: AsyncSession, event: Event, data: EventInput, tz: ZoneInfo, clock: Clock
+) -> None:
+    check_event_input(data)
+    activities = await _activity_ids(session)
+    _apply(event, data, activities.get(data.activity_number or 0), tz)
+    event.updated_at = clock()
+    await session.commit()
+
+
+def event_input_of(event: Event, tz: ZoneInfo) -> EventInput:
+    return EventInput(
+        title=event.title,
+        kind=event.kind,
+        starts_on=event.starts_on,
+        ends_on=event.ends_on,
+        deadline_local=event.deadline_at.astimezone(tz).replace(tzinfo=None),
+        activity_number=event.activity.number if event.activity else None,
+        code=event.code,
+        place=event.place,
+        link=event.link,
+        description=event.description,
+        is_placeholder=event.is_placeholder,
+        recurrence=event.recurrence,
+    )
+
+
+def fourth_monday_of_october(year: int) -> date:
+    first = date(year, 10, 1)
+    offset = (calendar.MONDAY - first.weekday()) % 7
+    return first + timedelta(days=offset + 21)
+
+
+def _shift_year(day: date) -> date:
+    try:
+        return day.replace(year=day.year + 1)
+    except ValueError:  # 29 February
+        return day.replace(year=day.year + 1, day=28)
+
+
+async def rollover(session: AsyncSession, district_id: int, tz: ZoneInfo, clock: Clock) -> int:
+    """Copy the yearly events to the next year as drafts; running it twice adds nothing."""
+    events = (
+        await session.scalars(
+            select(Event)
+            .where(
+                Event.district_id == district_id,
+                Event.recurrence == "yearly",
+                Event.status != EventStatus.CANCELLED,
+            )
+            .options(selectinload(Event.activity))
+        )
+    ).all()
+    existing = {
+        (e.code or e.title, e.starts_on)
+        for e in (
+            await session.scalars(select(Event).where(Event.district_id == district_id))
+        ).all()
+    }
+    latest: dict[str, Event] = {}
+    for event in events:
+        key = event.code or event.title
+        if key not in latest or event.starts_on > latest[key].starts_on:
+            latest[key] = event
+    now = clock()
+    created = 0
+    for key, event in latest.items():
+        if event.code == "library-day":
+            starts = fourth_monday_of_october(event.starts_on.year + 1)
+            ends = starts + (event.ends_on - event.starts_on)
+        else:
+            starts, ends = _shift_year(event.starts_on), _shift_year(event.ends_on)
+        if (key, starts) in existing:
+            continue
+        local_deadline = event.deadline_at.astimezone(tz).replace(tzinfo=None)
+        delta = local_deadline - datetime.combine(event.starts_on, local_deadline.time())
+        deadline = datetime.combine(starts, local_deadline.time()) + delta
+        session.add(
+            Event(
+                district_id=district_id,
+                activity_id=event.activity_id,
+                code=event.code,
+                title=event.title,
+                kind=event.kind,
+                starts_on=starts,
+                ends_on=ends,
+                deadline_at=to_utc(deadline, tz),
+                audience=event.audience,
+                status=EventStatus.DRAFT,
+                place=event.place,
+                link=event.link,
+                description=event.description,
+                is_placeholder=True,
+                recurrence=event.recurrence,
+                created_at=now,
+                updated_at=now,
+            )
+        )
+        created += 1
+    await session.commit()
+    return created
+
+
+async def count_events(session: AsyncSession, district_id: int) -> int:
+    stmt = select(func.count(Event.id)).where(Event.district_id == district_id)
+    return int(await session.scalar(stmt) or 0)
+
+
+async def list_events(
+    session: AsyncSession, district_id: int, offset: int, limit: int
+) -> list[Event]:
+    stmt = (
+        select(Event)
+        .where(Event.district_id == district_id)
+        .order_by(Event.deadline_at, Event.id)
+        .offset(offset)
+        .limit(limit)
+    )
+    return list((await session.scalars(stmt)).all())
+
+
+def _audience_clause(school_id: int) -> object:
+    return or_(
+        Event.audience == Audience.ALL,
+        exists().where(EventSchool.event_id == Event.id, EventSchool.school_id == school_id),
+    )
+
+
+async def school_in_audience(session: AsyncSession, event: Event, school_id: int) -> bool:
+    if event.audience is Audience.ALL:
+        return True
+    found = await session.scalar(
+        select(
+            exists().where(EventSchool.event_id == event.id, EventSchool.school_id == school_id)
+        )
+    )
+    return bool(found)
+
+
+async def upcoming_events(
+    session: AsyncSession, district_id: int, today_utc: datetime, limit: int = 50
+) -> list[Event]:
+    """Open or draft-free events whose deadline has not passed, nearest first."""
+    stmt = (
+        select(Event)
+        .where(
+            Event.district_id == district_id,
+            Event.status.in_((EventStatus.OPEN, EventStatus.CLOSED)),
+            Event.deadline_at >= today_utc - timedelta(days=1),
+        )
+        .order_by(Event.deadline_at)
+        .limit(limit)
+    )
+    return list((await session.scalars(stmt)).all())
+
+
+class SchoolTaskStatus(StrEnum):
+    TODO = "todo"
+    SUBMITTED = "submitted"
+    ACCEPTED = "accepted"
+    RETURNED = "returned"
+    OVERDUE = "overdue"
+
+
+@dataclass(frozen=True)
+class SchoolTask:
+    event: Event
+    status: SchoolTaskStatus
+    confirmation: Confirmation | None
+
+
+def task_status(
+    event: Event, confirmation: Confirmation | None, now: datetime
+) -> SchoolTaskStatus:
+    if confirmation is not None and confirmation.status is not ConfirmationStatus.WITHDRAWN:
+        return SchoolTaskStatus(confirmation.status.value)
+    if now > event.deadline_at:
+        return SchoolTaskStatus.OVERDUE
+    return SchoolTaskStatus.TODO
+
+
+async def school_tasks(
+    session: AsyncSession,
+    school: School,
+    now: datetime,
+    statuses: Sequence[EventStatus] = (EventStatus.OPEN,),
+) -> list[SchoolTask]:
+    """Events of the school's district addressed to it, nearest deadline first."""
+    events = (
+        await session.scalars(
+            select(Event)
+            .where(
+                Event.district_id == school.district_id,
+                Event.status.in_(statuses),
+                _audience_clause(school.id),  # type: ignore[arg-type]
+            )
+            .order_by(Event.deadline_at, Event.id)
+        )
+    ).all()
+    confirmations = {
+        c.event_id: c
+        for c in (
+            await session.scalars(
+                select(Confirmation).where(
+                    Confirmation.school_id == school.id,
+                    Confirmation.event_id.in_([e.id for e in events]),
+                )
+            )
+        ).all()
+    }
+    return [
+        SchoolTask(e, task_status(e, confirmations.get(e.id), now), confirmations.get(e.id))
+        for e in events
+    ]
+
+
+async def audience_librarians(session: AsyncSession, event: Event) -> list[User]:
+    """Active librarians of the schools the event is addressed to."""
+    stmt = (
+        select(User)
+        .join(School, School.id == User.school_id)
+        .where(
+            School.district_id == event.district_id,
+            User.role == Role.LIBRARIAN,
+            User.is_active.is_(True),
+        )
+        .order_by(User.id)
+    )
+    if event.audience is Audience.CHOSEN:
+        stmt = stmt.where(
+            exists().where(EventSchool.event_id == event.id, EventSchool.school_id == School.id)
+        )
+    return list((await session.scalars(stmt)).all())
+
+
+async def delete_district_events(session: AsyncSession, district_id: int) -> None:
+    await session.execute(delete(Event).where(Event.district_id == district_id))
+    await session.commit()
