@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import logging
-from pathlib import Path
 from typing import Any
 
 from aiogram import Bot, Dispatcher
@@ -14,6 +13,7 @@ from aiogram.enums import ParseMode
 from aiogram.types import ErrorEvent
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 
+from bot.app_paths import data_file
 from bot.commands import set_default_commands
 from bot.config import Settings
 from bot.fsm_storage import SqlStorage
@@ -67,17 +67,6 @@ def build_dispatcher(
     dp.include_routers(*get_routers())
     dp.errors.register(on_error)
     return dp
-
-
-ROOT = Path(__file__).resolve().parent.parent
-
-
-def data_file(name: str) -> Path:
-    """A relative path is taken from the working directory, else from the project root."""
-    path = Path(name)
-    if not path.is_absolute() and not path.exists():
-        path = ROOT / path
-    return path
 
 
 async def load_catalogue(

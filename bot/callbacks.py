@@ -68,3 +68,74 @@ class FormCb(CallbackData, prefix="f"):
 
 class ProfileCb(CallbackData, prefix="p"):
     action: str  # "leave" | "leave_ok" | "back"
+
+
+class EventAction(StrEnum):
+    LIST = "l"
+    OPEN = "o"
+    STATUS = "s"
+    STATUS_OK = "sk"
+    PROGRESS = "p"
+    EDIT = "e"
+    EDIT_FIELD = "ef"
+    NEW = "n"
+    DEFAULT = "d"
+    DEFAULT_OK = "dk"
+    FILE = "f"
+    TEMPLATE = "t"
+    ROLLOVER = "r"
+    ROLLOVER_OK = "rk"
+
+
+class EventCb(CallbackData, prefix="e"):
+    action: EventAction
+    event_id: int = 0
+    page: int = 0
+    arg: str = ""
+
+
+class NewEventCb(CallbackData, prefix="ne"):
+    step: str  # "act" | "kind" | "save"
+    value: str = ""
+
+
+class TaskAction(StrEnum):
+    LIST = "l"
+    OPEN = "o"
+    CONFIRM = "c"
+    EDIT = "e"
+    WITHDRAW = "w"
+    WITHDRAW_OK = "wk"
+
+
+class TaskCb(CallbackData, prefix="t"):
+    action: TaskAction
+    event_id: int = 0
+
+
+class ConfirmStep(CallbackData, prefix="cf"):
+    action: str  # day | skip | done | send | change | ch_date | ch_part | ch_desc | ch_evid
+    value: str = ""
+
+
+class ReviewAction(StrEnum):
+    LIST = "l"
+    OPEN = "o"
+    ACCEPT = "a"
+    RETURN = "r"
+
+
+class ReviewCb(CallbackData, prefix="r"):
+    action: ReviewAction
+    confirmation_id: int = 0
+    version: int = 0
+    page: int = 0
+
+
+class CalendarCb(CallbackData, prefix="cal"):
+    action: str  # "ics"
+
+
+class RecordCb(CallbackData, prefix="sr"):
+    school_id: int = 0
+    page: int = 0

@@ -14,8 +14,13 @@ from models import Role
 logger = logging.getLogger(__name__)
 
 GUEST_COMMANDS = ("start", "roadmap", "help")
-LIBRARIAN_COMMANDS = ("roadmap", "profile", "help", "cancel")
+LIBRARIAN_COMMANDS = ("tasks", "calendar", "school", "roadmap", "profile", "help", "cancel")
 COORDINATOR_COMMANDS = (
+    "review",
+    "events",
+    "newevent",
+    "school",
+    "calendar",
     "schools",
     "addschool",
     "import",
@@ -27,6 +32,11 @@ COORDINATOR_COMMANDS = (
 ADMIN_COMMANDS = (
     "districts",
     "newdistrict",
+    "review",
+    "events",
+    "newevent",
+    "school",
+    "calendar",
     "schools",
     "addschool",
     "import",

@@ -4,7 +4,18 @@ from __future__ import annotations
 
 from aiogram import Router
 
-from handlers import admin, common, fallback, onboarding, roadmap, schools
+from handlers import (
+    admin,
+    calendar,
+    common,
+    events,
+    fallback,
+    onboarding,
+    review,
+    roadmap,
+    schools,
+    tasks,
+)
 
 
 def get_routers() -> list[Router]:
@@ -14,6 +25,10 @@ def get_routers() -> list[Router]:
         onboarding.get_router(),
         admin.get_router(),
         schools.get_router(),
+        events.get_router(),
+        review.get_router(),
+        tasks.get_router(),
+        calendar.get_router(),
         roadmap.get_router(),
         fallback.get_router(),
     ]

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import calendar
+import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
@@ -26,6 +27,7 @@ from models import (
     School,
     User,
 )
+from services.calendar_io import EventRow
 from services.clock import Clock
 from services.errors import AccessDeniedError, NotFoundError, ValidationError
 from services.timeutil import to_utc
@@ -74,7 +76,7 @@ def check_event_input(data: EventInput) -> None:
 
 async def _activity_ids(session: AsyncSession) -> dict[int, int]:
     rows = await session.execute(select(Activity.number, Activity.id))
-    return {number: activity_id for number, activity_id in rows}
+    return {int(number): int(activity_id) for number, activity_id in rows}
 
 
 def _apply(event: Event, data: EventInput, activity_id: int | None, tz: ZoneInfo) -> None:
@@ -441,3 +443,75 @@ async def audience_librarians(session: AsyncSession, event: Event) -> list[User]
 async def delete_district_events(session: AsyncSession, district_id: int) -> None:
     await session.execute(delete(Event).where(Event.district_id == district_id))
     await session.commit()
+
+
+_PERIOD_RE = re.compile(
+    r"^\s*(\d{1,2})\.(\d{1,2})\.(\d{4})\s*[-–—]\s*(\d{1,2})\.(\d{1,2})\.(\d{4})\s*$"
+)
+_DEADLINE_RE = re.compile(r"^\s*(\d{1,2})\.(\d{1,2})\.(\d{4})(?:\s+(\d{1,2})[:.](\d{2}))?\s*$")
+
+
+def parse_period(text: str) -> tuple[date, date]:
+    match = _PERIOD_RE.match(text)
+    if not match:
+        raise ValidationError("bad_period")
+    d1, m1, y1, d2, m2, y2 = (int(x) for x in match.groups())
+    try:
+        starts, ends = date(y1, m1, d1), date(y2, m2, d2)
+    except ValueError as exc:
+        raise ValidationError("bad_date") from exc
+    if ends < starts:
+        raise ValidationError("event_end_before_start")
+    return starts, ends
+
+
+def parse_deadline(text: str) -> datetime:
+    """Local wall time "дд.мм.гггг чч:мм"; a date alone means 23:59."""
+    match = _DEADLINE_RE.match(text)
+    if not match:
+        raise ValidationError("bad_deadline")
+    day, month, year, hour, minute = match.groups()
+    try:
+        return datetime(  # noqa: DTZ001 - a local wall time, converted with the district zone
+            int(year),
+            int(month),
+            int(day),
+            int(hour) if hour is not None else 23,
+            int(minute) if minute is not None else 59,
+        )
+    except ValueError as exc:
+        raise ValidationError("bad_deadline") from exc
+
+
+def input_from_row(row: EventRow) -> EventInput:
+    return EventInput(
+        title=row.title,
+        kind=row.kind,
+        starts_on=row.starts_on,
+        ends_on=row.ends_on,
+        deadline_local=row.deadline_local,
+        activity_number=row.activity_number,
+        code=row.code,
+        place=row.place,
+        link=row.link,
+        description=row.description,
+        is_placeholder=row.is_placeholder,
+        recurrence=row.recurrence,
+    )
+
+
+def school_year_bounds(today: date) -> tuple[date, date, str]:
+    """The school year containing `today`: 1 September to 31 August, and its label."""
+    first = today.year if today.month >= 9 else today.year - 1
+    return date(first, 9, 1), date(first + 1, 8, 31), f"{first}/{str(first + 1)[-2:]}"
+
+
+async def school_record(
+    session: AsyncSession, school: School, now: datetime, tz: ZoneInfo
+) -> tuple[str, list[SchoolTask]]:
+    """Every open or closed event of the school year addressed to the school, with status."""
+    starts, ends, label = school_year_bounds(now.astimezone(tz).date())
+    tasks = await school_tasks(
+        session, school, now, statuses=(EventStatus.OPEN, EventStatus.CLOSED)
+    )
+    return label, [t for t in tasks if starts <= t.event.starts_on <= ends]

@@ -34,7 +34,8 @@ FILE_TOO_MANY_ROWS = (
 # --- Where a problem is ---
 
 WHERE_ROW = "Строка {line}"  # the row number is the one shown by Excel
-WHERE_EVENT = "Событие {index} ({code})"  # the default calendar file: [[events]] number, code
+WHERE_EVENT = "Событие {index}"  # the default calendar file: number of the [[events]] table
+WHERE_EVENT_CODE = "Событие {index} «{code}»"
 
 # --- Problems in a row (an uploaded table) or in an event (the default calendar file) ---
 
@@ -53,8 +54,8 @@ ROW_CODE_INVALID = (
 ROW_CODE_TOO_LONG = (
     "{where}: код события слишком длинный — {length} симв., можно не больше {limit}."
 )
-ROW_CODE_DUPLICATE = "{where}: код события повторяет строку {first_line}."
-EVENT_CODE_DUPLICATE = "{where}: код события повторяет событие {first_index}."
+ROW_CODE_DUPLICATE = "{where}: код события повторяет строку {first}."
+EVENT_CODE_DUPLICATE = "{where}: код события повторяет событие {first}."
 ROW_ACTIVITY_NOT_NUMBER = (
     "{where}: № мероприятия дорожной карты должен быть числом, например 14. "
     "Если событие не относится к дорожной карте, оставьте столбец пустым."
@@ -100,6 +101,7 @@ CALENDAR_FILE_NO_EVENTS = "В файле календаря {file} нет ни �
 CALENDAR_FILE_PROBLEMS = "Ошибки в файле календаря {file}:\n{problems}"
 EVENT_FIELD_WRONG_TYPE = "{where}: поле «{field}» должно быть {expected}."
 EVENT_FIELD_UNKNOWN = "{where}: неизвестное поле «{field}»."
+EVENT_NOT_TABLE = "{where}: событие должно быть таблицей [[events]]."
 EVENT_RECURRENCE_INVALID = "{where}: поле «recurrence» может быть только «yearly» или «none»."
 EXPECTED_TEXT = "строкой"
 EXPECTED_DATE = "датой без времени, например 2026-10-01"

@@ -1,0 +1,244 @@
+"""Events (coordinator), tasks and confirmations (librarian), review, calendar, progress."""
+
+from __future__ import annotations
+
+KIND_NAMES = {
+    "activity": "мероприятие",
+    "seminar": "семинар",
+    "contest_deadline": "срок конкурса",
+    "monitoring": "мониторинг",
+}
+EVENT_STATUS_NAMES = {
+    "draft": "черновик",
+    "open": "открыто",
+    "closed": "закрыто",
+    "cancelled": "отменено",
+}
+EVENT_STATUS_ICONS = {"draft": "📝", "open": "🟢", "closed": "🔒", "cancelled": "✖️"}
+TASK_STATUS_NAMES = {
+    "todo": "нужно отметить",
+    "submitted": "отмечено, на проверке",
+    "accepted": "принято",
+    "returned": "возвращено на доработку",
+    "overdue": "просрочено",
+}
+TASK_STATUS_ICONS = {
+    "todo": "⬜",
+    "submitted": "🕓",
+    "accepted": "✅",
+    "returned": "↩️",
+    "overdue": "⚠️",
+}
+
+# ---- coordinator: events --------------------------------------------------------------------
+EVENTS_HEADER = "<b>События района {district}</b> (всего: {total})\n\nВыберите событие:"
+EVENTS_EMPTY = (
+    "В календаре района {district} пока нет событий. Загрузите календарь 2026/27 по "
+    "умолчанию, файл CSV/XLSX или добавьте событие вручную."
+)
+EVENT_BUTTON = "{icon} {deadline} · {title}"
+BTN_NEW_EVENT = "➕ Новое событие"
+BTN_DEFAULT_CALENDAR = "📅 Календарь 2026/27 по умолчанию"
+BTN_CALENDAR_FILE = "📥 Заменить календарь файлом"
+BTN_ROLLOVER = "🔁 Перенести ежегодные на следующий год"
+BTN_TO_EVENTS = "« К списку событий"
+EVENT_CARD = (
+    "<b>{title}</b>\n"
+    "Вид: {kind}\nПункт дорожной карты: {activity}\n"
+    "Период: {starts} — {ends}\nСрок сдачи: {deadline} (местное время)\n"
+    "Статус: {status}{placeholder}{place}{link}{description}\n\n"
+    "Отметили: {confirmed} из {total} школ"
+)
+PLACEHOLDER = "\n⚠️ Даты предварительные — подтвердите их."
+CARD_PLACE = "\nМесто: {place}"
+CARD_LINK = "\nСсылка: {link}"
+CARD_DESCRIPTION = "\n\n{description}"
+NO_ACTIVITY = "—"
+BTN_OPEN = "🟢 Открыть для школ"
+BTN_CLOSE = "🔒 Закрыть приём"
+BTN_REOPEN = "🟢 Открыть снова"
+BTN_CANCEL_EVENT = "✖️ Отменить событие"
+BTN_EDIT = "✏️ Изменить"
+BTN_PROGRESS = "📊 Кто отметил"
+CONFIRM_OPEN = (
+    "Открыть «{title}»? Всем библиотекарям района ({count}) придёт приглашение отметить "
+    "выполнение."
+)
+CONFIRM_CLOSE = "Закрыть приём отметок по «{title}»? Новые отметки приниматься не будут."
+CONFIRM_CANCEL = "Отменить «{title}»? Это нельзя вернуть; отметки школ сохранятся в истории."
+BTN_YES = "Да"
+STATUS_CHANGED = "Статус изменён: {status}."
+STATUS_REFUSED = "Это действие недоступно для события в статусе «{status}»."
+OPENED = "Событие открыто. Приглашение отправлено библиотекарям: {sent}."
+PROGRESS_HEADER = "<b>{title}</b>\nОтметили: {confirmed} из {total}\n\n{lines}"
+PROGRESS_LINE = "{icon} {school}"
+EDIT_MENU = "Что изменить в «{title}»?"
+FIELD_NAMES = {
+    "title": "Название",
+    "dates": "Период",
+    "deadline": "Срок сдачи",
+    "place": "Место",
+    "link": "Ссылка",
+    "description": "Описание",
+}
+ASK_FIELD = {
+    "title": "Напишите новое название события.",
+    "dates": "Напишите период: две даты через дефис, например 01.10.2026 - 31.10.2026.",
+    "deadline": "Напишите срок сдачи: дата и время, например 06.11.2026 18:00.",
+    "place": "Напишите место проведения (или «-», чтобы очистить).",
+    "link": "Пришлите ссылку http(s):// (или «-», чтобы очистить).",
+    "description": "Напишите описание для библиотекарей (до 1000 символов, «-» — очистить).",
+}
+SAVED = "Сохранено."
+
+# new event form
+ASK_EVENT_ACTIVITY = "Новое событие. К какому пункту дорожной карты оно относится?"
+BTN_NO_ACTIVITY = "Без пункта"
+ASK_EVENT_KIND = "Выберите вид события:"
+ASK_EVENT_TITLE = (
+    "Напишите название события, например «Международный месячник школьных библиотек»."
+)
+ASK_EVENT_DATES = ASK_FIELD["dates"]
+ASK_EVENT_DEADLINE = ASK_FIELD["deadline"]
+EVENT_SUMMARY = (
+    "<b>Проверьте событие</b>\n\n{title}\nВид: {kind}\nПункт: {activity}\n"
+    "Период: {starts} — {ends}\nСрок сдачи: {deadline}"
+)
+BTN_SAVE = "💾 Сохранить черновик"
+EVENT_CREATED = "Событие сохранено как черновик. Откройте его, когда будете готовы."
+
+CALENDAR_LOADED = "Календарь загружен: добавлено {added}, обновлено {updated}, снято {removed}."
+CONFIRM_DEFAULT = (
+    "Загрузить календарь 2026/27 по умолчанию? События с теми же кодами обновятся, "
+    "остальные события района будут сняты (отмечённые — отменены, прочие — удалены)."
+)
+ASK_CALENDAR_FILE = (
+    "Пришлите файл CSV или XLSX с календарём (столбцы: код; № пункта; название; вид; начало; "
+    "окончание; срок сдачи; место; ссылка; описание; ежегодно). Весь файл проверяется "
+    "заранее: при ошибках ничего не изменится. Внимание: события, которых нет в файле, "
+    "будут сняты."
+)
+BTN_CALENDAR_TEMPLATE = "📄 Образец календаря"
+CALENDAR_TEMPLATE_NAME = "kalendar_obrazec.csv"
+CALENDAR_REFUSED = "Календарь не загружен: исправьте ошибки и пришлите файл снова.\n\n{errors}"
+CONFIRM_ROLLOVER = (
+    "Создать черновики ежегодных событий на следующий год? Даты будут предварительными — "
+    "их нужно будет подтвердить."
+)
+ROLLED_OVER = "Создано черновиков на следующий год: {count}."
+
+# ---- librarian: tasks and the confirmation form ------------------------------------------------
+TASKS_HEADER = "<b>Задания школы {school}</b>\n\n{lines}\n\nВыберите задание:"
+TASKS_EMPTY = "Открытых заданий для вашей школы сейчас нет. 🎉"
+TASK_LINE = "{icon} {title} — до {deadline}: {status}"
+TASK_BUTTON = "{icon} {title}"
+TASK_CARD = (
+    "<b>{title}</b>\nПериод: {starts} — {ends}\nСрок: до {deadline}\n"
+    "Статус школы: {status}{late}{comment}{description}"
+)
+TASK_LATE = " (с опозданием)"
+TASK_COMMENT = "\n\n💬 Комментарий отдела образования: {comment}"
+BTN_CONFIRM_TASK = "✅ Отметить выполнение"
+BTN_EDIT_TASK = "✏️ Изменить отметку"
+BTN_WITHDRAW = "↩️ Отозвать отметку"
+BTN_DETAILS = "ℹ️ Подробнее"
+BTN_TO_TASKS = "« К заданиям"
+CONFIRM_WITHDRAW = "Отозвать отметку по «{title}»? Её можно будет отправить заново до срока."
+WITHDRAWN = "Отметка отозвана."
+NOT_EDITABLE = "Эту отметку уже нельзя изменить."
+
+ASK_HELD_ON = (
+    "Когда проводили? Нажмите «Сегодня» или напишите дату (например, 15.10 или 15.10.2026).\n"
+    "Дата должна быть в периоде {starts} — {ends} и не позже сегодняшнего дня."
+)
+BTN_TODAY = "Сегодня, {day}"
+BTN_DEFAULT_DAY = "{day}"
+ASK_PARTICIPANTS = "Сколько было участников? Напишите число от 0 до 100 000."
+ASK_DESCRIPTION = "Коротко опишите, что провели (до 1000 символов)."
+BTN_SKIP = "Пропустить"
+ASK_EVIDENCE = (
+    "Прикрепите подтверждения: фото, документы (pdf, doc, docx, xls, xlsx, ppt, pptx, jpg, "
+    "png; до 20 МБ) или ссылки — до 10 штук. Когда закончите, нажмите «Готово»."
+)
+EVIDENCE_ADDED = "Добавлено: {count} из 10. Ещё что-нибудь или «Готово»."
+BTN_DONE = "✅ Готово"
+SUMMARY = (
+    "<b>Проверьте отметку</b>\n\n{title}\nДата проведения: {held_on}\n"
+    "Участников: {participants}\nОписание: {description}\nПодтверждения: {evidence}"
+)
+NO_DESCRIPTION = "—"
+NO_EVIDENCE = "нет"
+BTN_SEND = "📨 Отправить"
+BTN_CHANGE = "✏️ Изменить"
+SUBMITTED = "Отметка отправлена в отдел образования. Спасибо!"
+SUBMITTED_LATE = "Отметка отправлена (после срока — она будет помечена как поздняя)."
+CHANGE_MENU = "Что изменить?"
+BTN_CHANGE_DATE = "Дату"
+BTN_CHANGE_PARTICIPANTS = "Число участников"
+BTN_CHANGE_DESCRIPTION = "Описание"
+BTN_CHANGE_EVIDENCE = "Подтверждения (заново)"
+
+ERRORS = {
+    "bad_date": "Не понял дату. Напишите, например, 15.10 или 15.10.2026.",
+    "date_in_future": "Эта дата ещё не наступила.",
+    "date_outside_event": "Дата должна быть в периоде события: {starts} — {ends}.",
+    "bad_number": "Нужно число, например 25.",
+    "number_out_of_range": "Число должно быть от 0 до {max}.",
+    "bad_url": "Это не похоже на ссылку. Пришлите адрес вида https://…",
+    "bad_file_type": (
+        "Файл «{name}» не подходит: принимаются pdf, doc, docx, xls, xlsx, ppt, pptx, jpg, png."
+    ),
+    "file_too_big": "Файл больше 20 МБ — Telegram не даст боту его скачать. Уменьшите его.",
+    "too_many_files": "Уже прикреплено {max} — больше нельзя. Нажмите «Готово».",
+    "event_not_open": "Приём отметок по этому событию закрыт.",
+    "not_editable": "Эту отметку уже нельзя изменить.",
+    "not_withdrawable": "Отозвать отметку уже нельзя.",
+    "already_reviewed": "Эта отметка уже проверена или изменена — откройте список заново.",
+    "comment_required": "Напишите, что нужно исправить.",
+    "event_title_empty": "Название не может быть пустым.",
+    "event_end_before_start": "Окончание раньше начала.",
+    "event_deadline_before_start": "Срок сдачи раньше начала события.",
+    "bad_period": "Напишите две даты через дефис, например 01.10.2026 - 31.10.2026.",
+    "bad_deadline": "Напишите дату и время, например 06.11.2026 18:00.",
+}
+UNKNOWN_EVENT = "Событие не найдено или недоступно."
+EVIDENCE_EXPECTED = "Пришлите фото, документ или ссылку — или нажмите «Готово»."
+
+# ---- prompts and review ----------------------------------------------------------------------
+PROMPT_OPENED = "📌 <b>{title}</b>\nПериод: {starts} — {ends}\nОтметьте выполнение до {deadline}."
+REVIEW_HEADER = "<b>На проверке</b> (всего: {total})\n\nВыберите отметку:"
+REVIEW_EMPTY = "Новых отметок на проверке нет."
+REVIEW_BUTTON = "{school} · {title}"
+REVIEW_CARD = (
+    "<b>{title}</b>\nШкола: {school}\nДата проведения: {held_on}\nУчастников: {participants}\n"
+    "Описание: {description}\nОтправлено: {submitted}{late}\nВерсия: {version}\n"
+    "Подтверждения: {evidence}"
+)
+REVIEW_LATE = " ⚠️ после срока"
+BTN_ACCEPT = "✅ Принять"
+BTN_RETURN = "↩️ Вернуть"
+BTN_TO_REVIEW = "« К списку"
+ASK_RETURN_COMMENT = "Напишите, что нужно исправить — библиотекарь увидит комментарий."
+REVIEW_ACCEPTED = "Принято: {school}, «{title}»."
+REVIEW_RETURNED = "Возвращено на доработку: {school}, «{title}»."
+OUTCOME_ACCEPTED = "✅ Отдел образования принял отметку «{title}»."
+OUTCOME_RETURNED = (
+    "↩️ Отметка «{title}» возвращена на доработку.\n💬 {comment}\n\nИсправьте и отправьте снова."
+)
+BTN_OPEN_CONFIRMATION = "Открыть отметку"
+EVIDENCE_LINK_LINE = "🔗 {url}"
+
+# ---- calendar and progress -------------------------------------------------------------------
+CALENDAR_HEADER = "<b>Ближайшие события района {district}</b>\n\n{lines}"
+CALENDAR_LINE = "• {starts} — {ends} · {title} (срок: {deadline})"
+CALENDAR_EMPTY = "Ближайших событий нет."
+BTN_ICS = "📲 Скачать в календарь телефона (.ics)"
+ICS_NAME = "shibc_sobytiya.ics"
+ICS_CAPTION = "Откройте файл, чтобы добавить события и сроки в календарь телефона."
+SCHOOL_RECORD = (
+    "<b>{school}</b>\nУчебный год {year}\n\n{lines}\n\nИтого: {done} из {total} выполнено"
+)
+SCHOOL_RECORD_EMPTY = "<b>{school}</b>\nУчебный год {year}\n\nСобытий пока нет."
+SCHOOL_RECORD_LINE = "{icon} {title} — {status}"
+SCHOOLS_PICK = "Выберите школу, чтобы посмотреть её отметки:"
+NO_SCHOOL = "Вы не привязаны к школе. Откройте ссылку-приглашение школы."

@@ -1,0 +1,321 @@
+"""Coordinator: /review — new and changed confirmations, evidence re-sent, accept or return."""
+
+from __future__ import annotations
+
+import logging
+
+from aiogram import Bot, F, Router
+from aiogram.exceptions import TelegramBadRequest
+from aiogram.filters import Command, StateFilter
+from aiogram.fsm.context import FSMContext
+from aiogram.fsm.state import State, StatesGroup
+from aiogram.types import CallbackQuery, InlineKeyboardButton, InlineKeyboardMarkup, Message
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from bot.callbacks import ReviewAction, ReviewCb, TaskAction, TaskCb
+from bot.config import Settings
+from bot.filters import HasRole
+from bot.keyboards import (
+    PAGE_SIZE,
+    button,
+    cancel_keyboard,
+    clamp_page,
+    column,
+    pager_row,
+    shorten,
+)
+from bot.notify import deliver
+from bot.screens import h, show
+from bot.texts import common as t
+from bot.texts import events as ev
+from bot.texts import schools as s
+from handlers.tasks import error_text
+from models import Confirmation, EvidenceKind, Role, User
+from services.clock import Clock
+from services.confirmations import (
+    confirmation_for_district,
+    count_pending,
+    pending_reviews,
+    review,
+    school_librarian_ids,
+)
+from services.errors import AccessDeniedError, NotFoundError, ValidationError
+from services.timeutil import fmt_date, fmt_local
+
+logger = logging.getLogger(__name__)
+
+
+class ReturnForm(StatesGroup):
+    comment = State()
+
+
+async def _list(
+    target: Message | CallbackQuery, session: AsyncSession, user: User | None, page: int
+) -> None:
+    if user is None or user.district_id is None:
+        await show(target, s.NO_DISTRICT)
+        return
+    total = await count_pending(session, user.district_id)
+    if not total:
+        await show(target, ev.REVIEW_EMPTY)
+        return
+    page = clamp_page(page, total)
+    items = await pending_reviews(session, user.district_id, page * PAGE_SIZE, PAGE_SIZE)
+    rows: list[list[InlineKeyboardButton]] = [
+        [
+            button(
+                ev.REVIEW_BUTTON.format(
+                    school=shorten(c.school.short_name, 24), title=shorten(c.event.title, 30)
+                ),
+                ReviewCb(
+                    action=ReviewAction.OPEN, confirmation_id=c.id, version=c.version, page=page
+                ),
+            )
+        ]
+        for c in items
+    ]
+    pager = pager_row(page, total, lambda p: ReviewCb(action=ReviewAction.LIST, page=p))
+    if pager:
+        rows.append(pager)
+    await show(
+        target, ev.REVIEW_HEADER.format(total=total), InlineKeyboardMarkup(inline_keyboard=rows)
+    )
+
+
+async def review_command(
+    message: Message, session: AsyncSession, user: User | None, state: FSMContext
+) -> None:
+    await state.clear()
+    await _list(message, session, user, 0)
+
+
+async def review_page(
+    query: CallbackQuery,
+    callback_data: ReviewCb,
+    session: AsyncSession,
+    user: User | None,
+    state: FSMContext,
+) -> None:
+    await state.clear()
+    await _list(query, session, user, callback_data.page)
+
+
+async def _owned(
+    query: CallbackQuery | Message, session: AsyncSession, user: User | None, confirmation_id: int
+) -> Confirmation | None:
+    try:
+        return await confirmation_for_district(
+            session, confirmation_id, user.district_id if user else None
+        )
+    except NotFoundError:
+        text = t.STALE_BUTTON
+    except AccessDeniedError:
+        logger.warning("confirmation %s of another district requested", confirmation_id)
+        text = t.FORBIDDEN_BUTTON
+    if isinstance(query, CallbackQuery):
+        await query.answer(text, show_alert=True)
+    else:
+        await query.answer(text)
+    return None
+
+
+def card_text(confirmation: Confirmation, settings: Settings) -> str:
+    links = [e for e in confirmation.evidence if e.kind is EvidenceKind.LINK]
+    files = [e for e in confirmation.evidence if e.kind is not EvidenceKind.LINK]
+    parts = []
+    if files:
+        parts.append(f"файлов: {len(files)} (выше)")
+    parts += [ev.EVIDENCE_LINK_LINE.format(url=h(e.url)) for e in links]
+    return ev.REVIEW_CARD.format(
+        title=h(confirmation.event.title),
+        school=h(confirmation.school.short_name),
+        held_on=fmt_date(confirmation.held_on),
+        participants=confirmation.participants,
+        description=h(confirmation.description) or ev.NO_DESCRIPTION,
+        submitted=fmt_local(confirmation.submitted_at, settings.tz),
+        late=ev.REVIEW_LATE if confirmation.is_late else "",
+        version=confirmation.version,
+        evidence="\n".join(parts) if parts else ev.NO_EVIDENCE,
+    )
+
+
+async def review_open(
+    query: CallbackQuery,
+    callback_data: ReviewCb,
+    session: AsyncSession,
+    bot: Bot,
+    user: User | None,
+    settings: Settings,
+) -> None:
+    confirmation = await _owned(query, session, user, callback_data.confirmation_id)
+    if confirmation is None:
+        return
+    await query.answer()
+    chat_id = query.from_user.id
+    for item in confirmation.evidence:
+        try:
+            if item.kind is EvidenceKind.PHOTO:
+                await bot.send_photo(chat_id, item.file_id)
+            elif item.kind is EvidenceKind.DOCUMENT:
+                await bot.send_document(chat_id, item.file_id)
+        except TelegramBadRequest:
+            logger.warning("evidence %s could not be re-sent", item.id, exc_info=True)
+    rows = []
+    if confirmation.status.value == "submitted":
+        rows += [
+            button(
+                ev.BTN_ACCEPT,
+                ReviewCb(
+                    action=ReviewAction.ACCEPT,
+                    confirmation_id=confirmation.id,
+                    version=confirmation.version,
+                    page=callback_data.page,
+                ),
+            ),
+            button(
+                ev.BTN_RETURN,
+                ReviewCb(
+                    action=ReviewAction.RETURN,
+                    confirmation_id=confirmation.id,
+                    version=confirmation.version,
+                    page=callback_data.page,
+                ),
+            ),
+        ]
+    rows.append(
+        button(ev.BTN_TO_REVIEW, ReviewCb(action=ReviewAction.LIST, page=callback_data.page))
+    )
+    await bot.send_message(chat_id, card_text(confirmation, settings), reply_markup=column(rows))
+
+
+async def _notify(
+    bot: Bot, session: AsyncSession, clock: Clock, confirmation: Confirmation
+) -> None:
+    recipients = await school_librarian_ids(session, confirmation.school_id)
+    title = h(confirmation.event.title)
+    if confirmation.status.value == "accepted":
+        text = ev.OUTCOME_ACCEPTED.format(title=title)
+    else:
+        text = ev.OUTCOME_RETURNED.format(title=title, comment=h(confirmation.review_comment))
+    markup = column(
+        [
+            button(
+                ev.BTN_OPEN_CONFIRMATION,
+                TaskCb(action=TaskAction.OPEN, event_id=confirmation.event_id),
+            )
+        ]
+    )
+    await deliver(bot, session, clock, recipients, text, markup)
+
+
+async def review_accept(
+    query: CallbackQuery,
+    callback_data: ReviewCb,
+    session: AsyncSession,
+    bot: Bot,
+    user: User | None,
+    clock: Clock,
+) -> None:
+    confirmation = await _owned(query, session, user, callback_data.confirmation_id)
+    if confirmation is None or user is None:
+        return
+    try:
+        await review(
+            session,
+            user,
+            confirmation.id,
+            accept=True,
+            comment="",
+            version=callback_data.version,
+            clock=clock,
+        )
+    except ValidationError as exc:
+        await session.rollback()
+        await query.answer(error_text(exc), show_alert=True)
+        return
+    await show(
+        query,
+        ev.REVIEW_ACCEPTED.format(
+            school=h(confirmation.school.short_name), title=h(confirmation.event.title)
+        ),
+        column([button(ev.BTN_TO_REVIEW, ReviewCb(action=ReviewAction.LIST))]),
+    )
+    await _notify(bot, session, clock, confirmation)
+
+
+async def review_return_ask(
+    query: CallbackQuery,
+    callback_data: ReviewCb,
+    session: AsyncSession,
+    user: User | None,
+    state: FSMContext,
+) -> None:
+    confirmation = await _owned(query, session, user, callback_data.confirmation_id)
+    if confirmation is None:
+        return
+    if confirmation.status.value != "submitted" or confirmation.version != callback_data.version:
+        await query.answer(ev.ERRORS["already_reviewed"], show_alert=True)
+        return
+    await state.set_state(ReturnForm.comment)
+    await state.set_data({"confirmation_id": confirmation.id, "version": confirmation.version})
+    await show(query, ev.ASK_RETURN_COMMENT, cancel_keyboard())
+
+
+async def review_return_comment(
+    message: Message,
+    session: AsyncSession,
+    bot: Bot,
+    user: User | None,
+    clock: Clock,
+    state: FSMContext,
+) -> None:
+    data = await state.get_data()
+    confirmation = await _owned(message, session, user, int(data.get("confirmation_id", 0)))
+    if confirmation is None or user is None:
+        await state.clear()
+        return
+    try:
+        await review(
+            session,
+            user,
+            confirmation.id,
+            accept=False,
+            comment=message.text or "",
+            version=int(data.get("version", 0)),
+            clock=clock,
+        )
+    except ValidationError as exc:
+        await session.rollback()
+        if exc.code == "already_reviewed":
+            await state.clear()
+            await message.answer(error_text(exc))
+        else:
+            await message.answer(
+                error_text(exc) + "\n" + t.TRY_AGAIN, reply_markup=cancel_keyboard()
+            )
+        return
+    await state.clear()
+    await message.answer(
+        ev.REVIEW_RETURNED.format(
+            school=h(confirmation.school.short_name), title=h(confirmation.event.title)
+        ),
+        reply_markup=column([button(ev.BTN_TO_REVIEW, ReviewCb(action=ReviewAction.LIST))]),
+    )
+    await _notify(bot, session, clock, confirmation)
+
+
+def get_router() -> Router:
+    router = Router(name="review")
+    router.message.filter(HasRole(Role.COORDINATOR, Role.SUPER_ADMIN))
+    router.callback_query.filter(HasRole(Role.COORDINATOR, Role.SUPER_ADMIN))
+    router.message.register(review_command, Command("review"))
+    router.callback_query.register(review_page, ReviewCb.filter(F.action == ReviewAction.LIST))
+    router.callback_query.register(review_open, ReviewCb.filter(F.action == ReviewAction.OPEN))
+    router.callback_query.register(review_accept, ReviewCb.filter(F.action == ReviewAction.ACCEPT))
+    router.callback_query.register(
+        review_return_ask, ReviewCb.filter(F.action == ReviewAction.RETURN)
+    )
+    router.message.register(
+        review_return_comment, StateFilter(ReturnForm.comment), F.text, ~F.text.startswith("/")
+    )
+    return router
