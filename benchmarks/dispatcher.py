@@ -73,10 +73,10 @@ COORDINATOR_ID = 2001
 PLAIN_USER_ID = 3001
 UPDATES_PER_SCHOOL = 3  # /addschool, full name, short name
 
-DEFAULT_N = 1800
-DEFAULT_WARMUP = 300
-QUICK_N = 240
-QUICK_WARMUP = 60
+DEFAULT_N = 750
+DEFAULT_WARMUP = 150
+QUICK_N = 30
+QUICK_WARMUP = 9
 TARGET_UPDATES_PER_SECOND = 1000.0
 ISSUE_PLAIN_FIGURE = 450.0
 
@@ -396,6 +396,8 @@ class Instrumented:
 
 async def run_instrumented(side: Side) -> Instrumented:
     await side.prepare()
+    if side.sql is None:
+        raise BenchmarkError("instrumented round without an SQL counter")
     gc.collect()
     tracemalloc.start()
     try:
@@ -403,20 +405,19 @@ async def run_instrumented(side: Side) -> Instrumented:
         retained, peak = tracemalloc.get_traced_memory()
     finally:
         tracemalloc.stop()
-    try:
-        await side.verify()
-    finally:
-        await side.close()
     n = len(side.updates)
-    check(side.sql is not None, "instrumented round without an SQL counter")
-    assert side.sql is not None
-    return Instrumented(
+    result = Instrumented(  # counted before verify() runs its own queries
         tracemalloc_peak=peak,
         tracemalloc_retained=retained,
         statements_per_update=side.sql.statements / n,
         commits_per_update=side.sql.commits / n,
         api_calls_per_update=len(side.recording.calls) / n,
     )
+    try:
+        await side.verify()
+    finally:
+        await side.close()
+    return result
 
 
 async def run_profile(side: Side, top: int) -> str:
@@ -686,9 +687,14 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
     parser.add_argument("-n", type=int, help="updates per round (a multiple of 3)")
     parser.add_argument("--rounds", type=int, default=3, help="timed rounds per side")
     parser.add_argument(
-        "--profile", nargs="?", type=int, const=25, default=None, metavar="TOP",
+        "--profile",
+        nargs="?",
+        type=int,
+        const=25,
+        default=None,
+        metavar="TOP",
         help="also cProfile one full-stack round and print the TOP lines (default 25)",
-    )  # fmt: skip
+    )
     return parser.parse_args(argv)
 
 

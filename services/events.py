@@ -246,7 +246,7 @@ def _shift_year(day: date) -> date:
 
 
 async def rollover(session: AsyncSession, district_id: int, tz: ZoneInfo, clock: Clock) -> int:
-    """Copy the yearly events to the next year as drafts; running it twice adds nothing."""
+    """Copy this school year's yearly events to the next one as drafts (idempotent)."""
     events = (
         await session.scalars(
             select(Event)
@@ -264,8 +264,12 @@ async def rollover(session: AsyncSession, district_id: int, tz: ZoneInfo, clock:
             await session.scalars(select(Event).where(Event.district_id == district_id))
         ).all()
     }
+    # the events of the current school year move to the next one; running it twice adds nothing
+    year_start, year_end, _ = school_year_bounds(clock().astimezone(tz).date())
     latest: dict[str, Event] = {}
     for event in events:
+        if not year_start <= event.starts_on <= year_end:
+            continue
         key = event.code or event.title
         if key not in latest or event.starts_on > latest[key].starts_on:
             latest[key] = event

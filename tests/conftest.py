@@ -151,3 +151,22 @@ class DistrictSetup:
     def __init__(self, district_id: int, school_id: int) -> None:
         self.district_id = district_id
         self.school_id = school_id
+
+
+async def join_school(
+    client: Client, person: Person, session_pool: async_sessionmaker[AsyncSession], school_id: int
+) -> None:
+    """A librarian joins a school through the real /start flow."""
+    from sqlalchemy import select
+
+    from models import Invitation
+
+    async with session_pool() as session:
+        token = await session.scalar(
+            select(Invitation.token).where(
+                Invitation.school_id == school_id, Invitation.revoked_at.is_(None)
+            )
+        )
+    await client.send(person, f"/start {token}")
+    await client.press(person, "✅ Да, это моя школа")
+    await client.send(person, f"{person.first_name} {person.last_name or 'Иванова'}")

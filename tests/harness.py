@@ -142,6 +142,17 @@ class RecordingSession(BaseSession):
             result = self._message(
                 chat_id, message_id, text=text, reply_markup=self._check_markup(markup)
             )
+        elif name == "SendPhoto":
+            chat_id = int(method.chat_id)  # type: ignore[attr-defined]
+            message_id = next(self._ids)
+            self._remember(chat_id, message_id, "", None)
+            result = self._message(
+                chat_id,
+                message_id,
+                photo=[
+                    {"file_id": f"ph-{message_id}", "file_unique_id": "x", "width": 1, "height": 1}
+                ],
+            )
         elif name == "SendDocument":
             chat_id = int(method.chat_id)  # type: ignore[attr-defined]
             message_id = next(self._ids)
@@ -255,8 +266,13 @@ class Client:
         return update_id
 
     async def send_document(
-        self, person: Person, file_name: str, content: bytes, mime: str = "text/csv"
-    ) -> None:
+        self,
+        person: Person,
+        file_name: str,
+        content: bytes,
+        mime: str = "text/csv",
+        declared_size: int | None = None,
+    ) -> str:
         file_id = f"doc-{len(self.session.files) + 1}"
         self.session.files[file_id] = content
         document = Document(
@@ -264,7 +280,7 @@ class Client:
             file_unique_id=f"u-{file_id}",
             file_name=file_name,
             mime_type=mime,
-            file_size=len(content),
+            file_size=len(content) if declared_size is None else declared_size,
         ).model_dump(exclude_none=True)
         await self.feed(
             {
@@ -272,9 +288,19 @@ class Client:
                 "message": self._incoming(person, document=document),
             }
         )
+        return file_id
 
-    async def send_photo(self, person: Person) -> None:
-        photo = [{"file_id": "photo-1", "file_unique_id": "p1", "width": 90, "height": 90}]
+    async def send_photo(self, person: Person, file_id: str = "photo-1", size: int = 1000) -> None:
+        photo = [
+            {"file_id": f"{file_id}-s", "file_unique_id": "p0", "width": 9, "height": 9},
+            {
+                "file_id": file_id,
+                "file_unique_id": f"u-{file_id}",
+                "width": 900,
+                "height": 900,
+                "file_size": size,
+            },
+        ]
         await self.feed(
             {"update_id": self._next_update_id(), "message": self._incoming(person, photo=photo)}
         )
