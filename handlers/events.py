@@ -598,7 +598,8 @@ async def new_event_save(
         await query.answer(error_text(exc), show_alert=True)
         return
     await state.clear()
-    await query.answer(ev.EVENT_CREATED)
+    if query.message is not None:
+        await query.message.answer(ev.EVENT_CREATED)
     fresh = await get_event_for(session, event.id, district_id)
     await _card(query, session, fresh, settings)
 

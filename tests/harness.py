@@ -69,6 +69,7 @@ class RecordingSession(BaseSession):
         self.calls: list[Call] = []
         self.violations: list[str] = []
         self.files: dict[str, bytes] = {}
+        self.answered: set[str] = set()
         self.chats: dict[int, dict[int, ChatMessage]] = {}
         self._ids = itertools.count(1000)
 
@@ -118,6 +119,11 @@ class RecordingSession(BaseSession):
         if name == "GetMe":
             result = TgUser.model_validate(self._bot_user())
         elif name in TRUE_METHODS:
+            if name == "AnswerCallbackQuery":
+                query_id = str(method.callback_query_id)  # type: ignore[attr-defined]
+                if query_id in self.answered:
+                    self.violations.append(f"callback query {query_id} answered twice")
+                self.answered.add(query_id)
             result = True
         elif name == "SendMessage":
             text = str(method.text)  # type: ignore[attr-defined]
