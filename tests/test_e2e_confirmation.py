@@ -1,4 +1,5 @@
-"""End to end: an event is opened, confirmed with a photo and a document, returned, fixed, accepted.
+"""End to end: an event is opened, confirmed with a photo and a document, returned, fixed,
+accepted.
 
 The real `python -m bot` process talks HTTP to the fake Bot API; evidence is re-sent by file id.
 """
