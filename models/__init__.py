@@ -16,9 +16,13 @@ from models.entities import (
     FsmRecord,
     Invitation,
     InvitationKind,
+    Notification,
+    NotificationStatus,
+    ProcessedUpdate,
     Role,
     School,
     Section,
+    SeminarReply,
     User,
 )
 
@@ -38,8 +42,12 @@ __all__ = [
     "FsmRecord",
     "Invitation",
     "InvitationKind",
+    "Notification",
+    "NotificationStatus",
+    "ProcessedUpdate",
     "Role",
     "School",
     "Section",
+    "SeminarReply",
     "User",
 ]
