@@ -17,9 +17,18 @@ from bot.app_paths import data_file
 from bot.commands import set_default_commands
 from bot.config import Settings
 from bot.fsm_storage import SqlStorage
-from bot.middlewares import DbSessionMiddleware, UserMiddleware
+from bot.middlewares import (
+    CommandEndsFormMiddleware,
+    DbSessionMiddleware,
+    UpdateOnceMiddleware,
+    UserMiddleware,
+)
+from bot.outbox_sender import OutboxSender, SenderConfig
+from bot.reminder_texts import RussianRenderer
 from bot.texts import common as t
+from bot.texts.reminders import DIGEST
 from handlers import get_routers
+from handlers.reminders import reminder_config
 from models.db import create_engine, create_session_pool
 from scheduler import build_scheduler
 from services.catalogue import CatalogueError, load_catalogue_file
@@ -63,7 +72,9 @@ def build_dispatcher(
         session_pool=session_pool,
     )
     dp.update.outer_middleware(DbSessionMiddleware(session_pool))
-    dp.update.outer_middleware(UserMiddleware(settings.admin_ids))
+    dp.update.outer_middleware(UpdateOnceMiddleware(clock))
+    dp.update.outer_middleware(UserMiddleware(settings.admin_ids, clock))
+    dp.message.outer_middleware(CommandEndsFormMiddleware())
     dp.include_routers(*get_routers())
     dp.errors.register(on_error)
     return dp
@@ -81,7 +92,25 @@ async def run_polling(settings: Settings, clock: Clock = utc_now) -> None:
     session_pool = create_session_pool(engine)
     bot = build_bot(settings)
     dp = build_dispatcher(settings, session_pool, clock)
-    scheduler = build_scheduler(session_pool, settings.tz, clock)
+    scheduler = build_scheduler(
+        session_pool,
+        settings.tz,
+        clock,
+        reminder_config(settings),
+        RussianRenderer(settings.tz),
+        DIGEST,
+    )
+    sender = OutboxSender(
+        bot,
+        session_pool,
+        SenderConfig(
+            tz=settings.tz,
+            quiet=settings.quiet,
+            rate=settings.send_rate,
+            concurrency=settings.sender_concurrency,
+        ),
+        clock,
+    )
 
     async def on_startup(bot: Bot, **_: Any) -> None:
         try:
@@ -90,11 +119,13 @@ async def run_polling(settings: Settings, clock: Clock = utc_now) -> None:
             logger.error("roadmap catalogue not loaded, the previous one stays: %s", exc)
         await set_default_commands(bot)
         scheduler.start()
+        sender.start()
         logger.info("bot started")
 
     async def on_shutdown(**_: Any) -> None:
         if scheduler.running:
             scheduler.shutdown(wait=False)
+        await sender.stop()  # the batch in flight finishes first
         logger.info("bot stopped")
 
     dp.startup.register(on_startup)

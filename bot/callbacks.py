@@ -139,3 +139,12 @@ class CalendarCb(CallbackData, prefix="cal"):
 class RecordCb(CallbackData, prefix="sr"):
     school_id: int = 0
     page: int = 0
+
+
+class ReminderCb(CallbackData, prefix="rem"):
+    action: str  # "snooze" | "yes" | "no" | "nudge"
+    event_id: int
+
+
+class SettingsCb(CallbackData, prefix="set"):
+    action: str  # "mute" | "unmute"

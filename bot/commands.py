@@ -14,7 +14,16 @@ from models import Role
 logger = logging.getLogger(__name__)
 
 GUEST_COMMANDS = ("start", "roadmap", "help")
-LIBRARIAN_COMMANDS = ("tasks", "calendar", "school", "roadmap", "profile", "help", "cancel")
+LIBRARIAN_COMMANDS = (
+    "tasks",
+    "calendar",
+    "school",
+    "roadmap",
+    "settings",
+    "profile",
+    "help",
+    "cancel",
+)
 COORDINATOR_COMMANDS = (
     "review",
     "events",

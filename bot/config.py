@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from datetime import time
 from typing import Annotated
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
@@ -10,6 +11,8 @@ from pydantic import Field, SecretStr, field_validator
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 from sqlalchemy.engine import make_url
 from sqlalchemy.exc import ArgumentError
+
+from services.outbox import QuietHours
 
 TOKEN_RE = re.compile(r"^\d{1,20}:[A-Za-z0-9_-]{20,}$")
 SUPPORTED_DRIVERS = ("sqlite+aiosqlite", "postgresql+asyncpg")
@@ -34,6 +37,14 @@ class Settings(BaseSettings):
     log_level: str = "INFO"
     catalogue_path: str = "data/roadmap.toml"
     polling_timeout: int = Field(default=30, ge=1, le=50)
+    send_rate: float = Field(default=25.0, gt=0, le=30)
+    sender_concurrency: int = Field(default=8, ge=1, le=64)
+    quiet_hours: str = "21:00-09:00"
+    quiet_weekends: bool = False
+    reminder_offsets: Annotated[list[int], NoDecode] = Field(default_factory=lambda: [7, 3, 1])
+    reminder_time: str = "10:00"
+    day_of_time: str = "09:00"
+    summary_time: str = "18:00"
 
     @field_validator("bot_token")
     @classmethod
@@ -93,6 +104,57 @@ class Settings(BaseSettings):
             raise ValueError(f"unknown log level {value!r}")
         return upper
 
+    @field_validator("quiet_hours")
+    @classmethod
+    def _check_quiet(cls, value: str) -> str:
+        match = re.fullmatch(r"\s*(\d{1,2}):(\d{2})\s*-\s*(\d{1,2}):(\d{2})\s*", value)
+        if not match:
+            raise ValueError("expected HH:MM-HH:MM")
+        h1, m1, h2, m2 = (int(x) for x in match.groups())
+        if h1 > 23 or h2 > 23 or m1 > 59 or m2 > 59:
+            raise ValueError("expected HH:MM-HH:MM")
+        return f"{h1:02d}:{m1:02d}-{h2:02d}:{m2:02d}"
+
+    @field_validator("reminder_time", "day_of_time", "summary_time")
+    @classmethod
+    def _check_time(cls, value: str) -> str:
+        match = re.fullmatch(r"\s*(\d{1,2}):(\d{2})\s*", value)
+        if not match or int(match.group(1)) > 23 or int(match.group(2)) > 59:
+            raise ValueError("expected HH:MM")
+        return f"{int(match.group(1)):02d}:{match.group(2)}"
+
+    @field_validator("reminder_offsets", mode="before")
+    @classmethod
+    def _split_offsets(cls, value: object) -> object:
+        if isinstance(value, str):
+            parts = [p.strip() for p in value.split(",") if p.strip()]
+            if not parts or not all(re.fullmatch(r"\d{1,3}", p) for p in parts):
+                raise ValueError("expected days before the deadline, e.g. 7,3,1")
+            return sorted({int(p) for p in parts if int(p) > 0}, reverse=True)
+        return value
+
     @property
     def tz(self) -> ZoneInfo:
         return ZoneInfo(self.timezone)
+
+    @staticmethod
+    def _time(value: str) -> time:
+        hour, minute = value.split(":")
+        return time(int(hour), int(minute))
+
+    @property
+    def quiet(self) -> QuietHours:
+        start, end = self.quiet_hours.split("-")
+        return QuietHours(self._time(start), self._time(end), self.quiet_weekends)
+
+    @property
+    def reminder_clock(self) -> time:
+        return self._time(self.reminder_time)
+
+    @property
+    def day_of_clock(self) -> time:
+        return self._time(self.day_of_time)
+
+    @property
+    def summary_clock(self) -> time:
+        return self._time(self.summary_time)

@@ -2,15 +2,22 @@
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Awaitable, Callable, Collection
 from typing import Any
 
 from aiogram import BaseMiddleware
+from aiogram.fsm.context import FSMContext
 from aiogram.types import TelegramObject
 from aiogram.types import User as TgUser
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
-from services.users import effective_role, get_user
+from models import Role
+from services.clock import Clock
+from services.updates import remember_update
+from services.users import TelegramProfile, effective_role, ensure_super_admin, get_user
+
+logger = logging.getLogger(__name__)
 
 Handler = Callable[[TelegramObject, dict[str, Any]], Awaitable[Any]]
 
@@ -28,8 +35,9 @@ class DbSessionMiddleware(BaseMiddleware):
 class UserMiddleware(BaseMiddleware):
     """Puts `user` (our row or None) and `role` (effective Role or None) into the data."""
 
-    def __init__(self, admin_ids: Collection[int]) -> None:
+    def __init__(self, admin_ids: Collection[int], clock: Clock) -> None:
         self._admin_ids = frozenset(admin_ids)
+        self._clock = clock
 
     async def __call__(self, handler: Handler, event: TelegramObject, data: dict[str, Any]) -> Any:
         tg_user: TgUser | None = data.get("event_from_user")
@@ -37,8 +45,56 @@ class UserMiddleware(BaseMiddleware):
         user = None
         if tg_user is not None:
             user = await get_user(session, tg_user.id)
+            if tg_user.id in self._admin_ids and (
+                user is None or user.role is not Role.SUPER_ADMIN
+            ):
+                # a super-admin from settings works before ever sending /start
+                user = await ensure_super_admin(
+                    session,
+                    TelegramProfile(tg_user.id, tg_user.username),
+                    tg_user.full_name,
+                    self._clock,
+                )
         data["user"] = user
         data["role"] = (
             effective_role(user, tg_user.id, self._admin_ids) if tg_user is not None else None
         )
+        return await handler(event, data)
+
+
+class UpdateOnceMiddleware(BaseMiddleware):
+    """A repeated delivery of the same update (same update_id) is handled only once."""
+
+    def __init__(self, clock: Clock) -> None:
+        self._clock = clock
+
+    async def __call__(self, handler: Handler, event: TelegramObject, data: dict[str, Any]) -> Any:
+        session: AsyncSession = data["session"]
+        update_id = getattr(event, "update_id", None)
+        bot = data.get("bot")
+        if update_id is None or bot is None:
+            return await handler(event, data)
+        if not await remember_update(session, int(update_id), bot.id, self._clock()):
+            logger.info("update %s already handled, skipped", update_id)
+            return None
+        return await handler(event, data)
+
+
+class CommandEndsFormMiddleware(BaseMiddleware):
+    """A new command leaves a half-filled form, so later text cannot land in the old one.
+
+    /cancel and /start with an invitation handle the form themselves.
+    """
+
+    async def __call__(self, handler: Handler, event: TelegramObject, data: dict[str, Any]) -> Any:
+        text = getattr(event, "text", None)
+        state: FSMContext | None = data.get("state")
+        if (
+            isinstance(text, str)
+            and text.startswith("/")
+            and not text.startswith("/cancel")
+            and state is not None
+            and await state.get_state() is not None
+        ):
+            await state.clear()
         return await handler(event, data)

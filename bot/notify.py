@@ -1,48 +1,59 @@
-"""Messages that are not direct replies (prompts, review outcomes) leave through here.
+"""Messages that are not direct replies (prompts, review outcomes) leave through the outbox.
 
-One function, `deliver`, sends them; the reminders issue replaces its body with the outbox
-without touching the handlers. A user who blocked the bot is marked inactive.
+`deliver` plans one row per recipient with a dedupe key; the outbox sender sends them within
+Telegram's limits, outside quiet hours, and records the outcome.
 """
 
 from __future__ import annotations
 
-import asyncio
-import logging
 from collections.abc import Sequence
 
-from aiogram import Bot
-from aiogram.exceptions import TelegramBadRequest, TelegramForbiddenError, TelegramRetryAfter
 from aiogram.types import InlineKeyboardMarkup
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from services.clock import Clock
-from services.users import mark_inactive
+from services.outbox import Button, Outgoing, plan
 
-logger = logging.getLogger(__name__)
+
+def _buttons(markup: InlineKeyboardMarkup | None) -> tuple[tuple[Button, ...], ...]:
+    if markup is None:
+        return ()
+    return tuple(
+        tuple(Button(b.text, b.callback_data or "") for b in row) for row in markup.inline_keyboard
+    )
 
 
 async def deliver(
-    bot: Bot,
     session: AsyncSession,
     clock: Clock,
-    chat_ids: Sequence[int],
+    key: str,
+    recipients: Sequence[tuple[int, int | None]],
     text: str,
     markup: InlineKeyboardMarkup | None = None,
+    *,
+    purpose: str = "message",
+    event_id: int | None = None,
 ) -> int:
-    """Send one message to each chat; returns how many were delivered."""
-    sent = 0
-    for chat_id in chat_ids:
-        for _attempt in range(3):
-            try:
-                await bot.send_message(chat_id, text, reply_markup=markup)
-                sent += 1
-                break
-            except TelegramRetryAfter as exc:
-                await asyncio.sleep(exc.retry_after)
-            except TelegramForbiddenError:
-                await mark_inactive(session, chat_id, clock)
-                break
-            except TelegramBadRequest:
-                logger.warning("could not deliver to %s", chat_id, exc_info=True)
-                break
-    return sent
+    """Plan `text` to each (chat id, user id); `key` makes the plan idempotent.
+
+    Returns the number of messages newly planned.
+    """
+    now = clock()
+    buttons = _buttons(markup)
+    return await plan(
+        session,
+        [
+            Outgoing(
+                dedupe_key=f"{key}:{chat_id}",
+                purpose=purpose,
+                chat_id=chat_id,
+                text=text,
+                buttons=buttons,
+                due_at=now,
+                user_id=user_id,
+                event_id=event_id,
+            )
+            for chat_id, user_id in recipients
+        ],
+        now,
+    )

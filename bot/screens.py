@@ -31,6 +31,26 @@ async def show(
     await event.answer(text, reply_markup=markup)
 
 
+TEXT_BUDGET = 3500
+
+
+def bounded(lines: list[str], budget: int = TEXT_BUDGET) -> str:
+    """Join lines but stop before a message gets too long for Telegram; say how many are left."""
+    out: list[str] = []
+    used = 0
+    for index, line in enumerate(lines):
+        if used + len(line) + 1 > budget:
+            out.append(t.MORE_LINES.format(count=len(lines) - index))
+            break
+        out.append(line)
+        used += len(line) + 1
+    return "\n".join(out)
+
+
+def clip(value: str, limit: int = 80) -> str:
+    return value if len(value) <= limit else value[: limit - 1] + "…"
+
+
 def h(value: object) -> str:
     """Escape user-provided text for HTML parse mode."""
     return escape(str(value), quote=False)

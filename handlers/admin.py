@@ -25,7 +25,12 @@ from services.districts import (
     set_acting_district,
 )
 from services.errors import DuplicateError, NotFoundError, ValidationError
-from services.invitations import create_coordinator_invite, deep_link, revoke_invitation
+from services.invitations import (
+    create_coordinator_invite,
+    deep_link,
+    invitation_used,
+    revoke_invitation,
+)
 
 
 class DistrictForm(StatesGroup):
@@ -125,8 +130,15 @@ async def district_invite(
 async def invite_revoke(
     query: CallbackQuery, callback_data: InviteCb, session: AsyncSession, clock: Clock
 ) -> None:
-    await revoke_invitation(session, callback_data.invitation_id, clock)
-    await show(query, a.INVITE_REVOKED)
+    revoked = await revoke_invitation(session, callback_data.invitation_id, clock)
+    if revoked is None:
+        await query.answer(t.STALE_BUTTON, show_alert=True)
+        return
+    back = column(
+        [button(t.BTN_BACK, DistrictCb(action=DistrictAction.OPEN, district_id=revoked))]
+    )
+    used = await invitation_used(session, callback_data.invitation_id)
+    await show(query, a.INVITE_ALREADY_USED if used else a.INVITE_REVOKED, back)
 
 
 async def district_use(
@@ -142,7 +154,8 @@ async def district_use(
     except NotFoundError:
         await query.answer(t.STALE_BUTTON, show_alert=True)
         return
-    await show(query, a.ACTING_DISTRICT.format(district=h(district.name)))
+    back = column([button(a.BTN_TO_DISTRICTS, DistrictCb(action=DistrictAction.LIST))])
+    await show(query, a.ACTING_DISTRICT.format(district=h(district.name)), back)
 
 
 async def new_district_command(message: Message, state: FSMContext) -> None:

@@ -17,7 +17,7 @@ from bot.callbacks import CalendarCb, RecordCb
 from bot.config import Settings
 from bot.filters import HasRole
 from bot.keyboards import PAGE_SIZE, button, clamp_page, column, pager_row, shorten
-from bot.screens import h, show
+from bot.screens import bounded, clip, h, show
 from bot.texts import common as t
 from bot.texts import events as ev
 from bot.texts import schools as s
@@ -46,14 +46,16 @@ async def calendar_command(
     if not events:
         await message.answer(ev.CALENDAR_EMPTY)
         return
-    lines = "\n".join(
-        ev.CALENDAR_LINE.format(
-            starts=fmt_date(e.starts_on),
-            ends=fmt_date(e.ends_on),
-            title=h(e.title),
-            deadline=fmt_local(e.deadline_at, settings.tz),
-        )
-        for e in events[:30]
+    lines = bounded(
+        [
+            ev.CALENDAR_LINE.format(
+                starts=fmt_date(e.starts_on),
+                ends=fmt_date(e.ends_on),
+                title=h(clip(e.title)),
+                deadline=fmt_local(e.deadline_at, settings.tz),
+            )
+            for e in events
+        ]
     )
     await message.answer(
         ev.CALENDAR_HEADER.format(district=h(district.name), lines=lines),
@@ -112,13 +114,15 @@ async def _record(
             target, ev.SCHOOL_RECORD_EMPTY.format(school=h(school.short_name), year=label), back
         )
         return
-    lines = "\n".join(
-        ev.SCHOOL_RECORD_LINE.format(
-            icon=ev.TASK_STATUS_ICONS[task.status.value],
-            title=h(task.event.title),
-            status=ev.TASK_STATUS_NAMES[task.status.value],
-        )
-        for task in tasks
+    lines = bounded(
+        [
+            ev.SCHOOL_RECORD_LINE.format(
+                icon=ev.TASK_STATUS_ICONS[task.status.value],
+                title=h(clip(task.event.title)),
+                status=ev.TASK_STATUS_NAMES[task.status.value],
+            )
+            for task in tasks
+        ]
     )
     done = sum(
         1
@@ -128,7 +132,7 @@ async def _record(
     text = ev.SCHOOL_RECORD.format(
         school=h(school.short_name), year=label, lines=lines, done=done, total=len(tasks)
     )
-    await show(target, text[:4000], back)
+    await show(target, text, back)
 
 
 async def _schools_pick(
@@ -136,8 +140,8 @@ async def _schools_pick(
 ) -> None:
     total = await count_schools(session, district_id)
     if not total:
-        await get_district(session, district_id)
-        await show(target, s.SCHOOLS_EMPTY.format(district=""))
+        district = await get_district(session, district_id)
+        await show(target, s.SCHOOLS_EMPTY.format(district=h(district.name)))
         return
     page = clamp_page(page, total)
     schools = await list_schools(session, district_id, page * PAGE_SIZE, PAGE_SIZE)

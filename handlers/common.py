@@ -143,14 +143,13 @@ async def profile_leave_ok(
     if user is None or role not in (Role.LIBRARIAN, Role.COORDINATOR):
         await query.answer(t.FORBIDDEN_BUTTON, show_alert=True)
         return
-    place = (
-        f"«{user.school.short_name}»"
-        if user.school is not None
-        else (user.district.name if user.district else "—")
-    )
+    if user.school is not None:
+        text = o.LEFT_SCHOOL.format(place=h(f"«{user.school.short_name}»"))
+    else:
+        text = o.LEFT_DISTRICT.format(place=h(user.district.name if user.district else "—"))
     await leave_school(session, user, clock)
     await apply_chat_commands(bot, query.from_user.id, None)
-    await show(query, o.LEFT.format(place=h(place)))
+    await show(query, text)
 
 
 def get_router() -> Router:

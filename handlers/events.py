@@ -33,7 +33,7 @@ from bot.keyboards import (
     shorten,
 )
 from bot.notify import deliver
-from bot.screens import h, show
+from bot.screens import bounded, clip, h, show
 from bot.texts import common as t
 from bot.texts import events as ev
 from bot.texts import schools as s
@@ -300,7 +300,7 @@ async def status_ask(
 
 
 async def send_event_prompts(
-    bot: Bot, session: AsyncSession, clock: Clock, event: Event, settings: Settings
+    session: AsyncSession, clock: Clock, event: Event, settings: Settings
 ) -> int:
     """Invite every librarian of the event's audience to confirm it (through `deliver`)."""
     librarians = await audience_librarians(session, event)
@@ -316,7 +316,16 @@ async def send_event_prompts(
             button(ev.BTN_DETAILS, TaskCb(action=TaskAction.OPEN, event_id=event.id)),
         ]
     )
-    return await deliver(bot, session, clock, [u.telegram_id for u in librarians], text, markup)
+    return await deliver(
+        session,
+        clock,
+        f"open:{event.id}",
+        [(u.telegram_id, u.id) for u in librarians],
+        text,
+        markup,
+        purpose="prompt",
+        event_id=event.id,
+    )
 
 
 async def status_change(
@@ -344,7 +353,7 @@ async def status_change(
         )
         return
     if target is EventStatus.OPEN and was is EventStatus.DRAFT:
-        sent = await send_event_prompts(bot, session, clock, event, settings)
+        sent = await send_event_prompts(session, clock, event, settings)
         if query.message is not None:
             await query.message.answer(ev.OPENED.format(sent=sent))
     await _card(query, session, event, settings, callback_data.page)
@@ -361,7 +370,7 @@ async def progress_screen(
     if event.audience.value != "all":
         chosen = {a.school_id for a in event.audience_schools}
         schools = [sch for sch in schools if sch.id in chosen]
-    lines = []
+    lines: list[str] = []
     done = 0
     for school in schools:
         confirmation = progress.get(school.id)
@@ -375,10 +384,11 @@ async def progress_screen(
             ev.PROGRESS_LINE.format(icon=ev.TASK_STATUS_ICONS[status], school=h(school.short_name))
         )
     text = ev.PROGRESS_HEADER.format(
-        title=h(event.title), confirmed=done, total=len(schools), lines="\n".join(lines) or "—"
+        title=h(clip(event.title, 200)),
+        confirmed=done,
+        total=len(schools),
+        lines=bounded(lines) or "—",
     )
-    if len(text) > 4000:
-        text = text[:3990] + "…"
     markup = column([button(t.BTN_BACK, EventCb(action=EventAction.OPEN, event_id=event.id))])
     await show(query, text, markup)
 
@@ -414,7 +424,8 @@ async def edit_field(
         return
     await state.set_state(EditForm.value)
     await state.set_data({"event_id": event.id, "field": callback_data.arg})
-    await show(query, ev.ASK_FIELD[callback_data.arg], cancel_keyboard())
+    back = column([button(t.BTN_CANCEL, EventCb(action=EventAction.OPEN, event_id=event.id))])
+    await show(query, ev.ASK_FIELD[callback_data.arg], back)
 
 
 def _edited(current: EventInput, field: str, text: str) -> EventInput:
@@ -497,9 +508,10 @@ async def new_event_activity(
         await query.answer(t.FORBIDDEN_BUTTON, show_alert=True)
         return
     await state.set_data({"activity": number or None})
-    markup = column(
-        [button(name, NewEventCb(step="kind", value=kind)) for kind, name in ev.KIND_NAMES.items()]
-    )
+    kinds = [
+        button(name, NewEventCb(step="kind", value=kind)) for kind, name in ev.KIND_NAMES.items()
+    ]
+    markup = column([*kinds, button(t.BTN_CANCEL, EventCb(action=EventAction.LIST))])
     await show(query, ev.ASK_EVENT_KIND, markup)
 
 

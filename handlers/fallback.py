@@ -34,12 +34,12 @@ async def any_message(message: Message) -> None:
 
 
 async def any_in_state(message: Message) -> None:
-    await message.answer(t.USE_BUTTONS)
+    await message.answer(t.USE_BUTTONS if message.text else t.USE_TEXT)
 
 
 async def any_callback(query: CallbackQuery) -> None:
     logger.info("unhandled callback %r from %s", query.data, query.from_user.id)
-    await query.answer(t.FORBIDDEN_BUTTON, show_alert=True)
+    await query.answer(t.UNHANDLED_BUTTON, show_alert=True)
 
 
 def get_router() -> Router:

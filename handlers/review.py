@@ -25,7 +25,7 @@ from bot.keyboards import (
     shorten,
 )
 from bot.notify import deliver
-from bot.screens import h, show
+from bot.screens import clip, h, show
 from bot.texts import common as t
 from bot.texts import events as ev
 from bot.texts import schools as s
@@ -125,13 +125,13 @@ def card_text(confirmation: Confirmation, settings: Settings) -> str:
     parts = []
     if files:
         parts.append(f"файлов: {len(files)} (выше)")
-    parts += [ev.EVIDENCE_LINK_LINE.format(url=h(e.url)) for e in links]
+    parts += [ev.EVIDENCE_LINK_LINE.format(url=h(clip(e.url, 200))) for e in links]
     return ev.REVIEW_CARD.format(
         title=h(confirmation.event.title),
         school=h(confirmation.school.short_name),
         held_on=fmt_date(confirmation.held_on),
         participants=confirmation.participants,
-        description=h(confirmation.description) or ev.NO_DESCRIPTION,
+        description=h(clip(confirmation.description, 1000)) or ev.NO_DESCRIPTION,
         submitted=fmt_local(confirmation.submitted_at, settings.tz),
         late=ev.REVIEW_LATE if confirmation.is_late else "",
         version=confirmation.version,
@@ -192,6 +192,7 @@ async def _notify(
     bot: Bot, session: AsyncSession, clock: Clock, confirmation: Confirmation
 ) -> None:
     recipients = await school_librarian_ids(session, confirmation.school_id)
+    key = f"review:{confirmation.id}:{confirmation.version}:{confirmation.status.value}"
     title = h(confirmation.event.title)
     if confirmation.status.value == "accepted":
         text = ev.OUTCOME_ACCEPTED.format(title=title)
@@ -205,7 +206,16 @@ async def _notify(
             )
         ]
     )
-    await deliver(bot, session, clock, recipients, text, markup)
+    await deliver(
+        session,
+        clock,
+        key,
+        recipients,
+        text,
+        markup,
+        purpose="review",
+        event_id=confirmation.event_id,
+    )
 
 
 async def review_accept(

@@ -311,7 +311,7 @@ async def school_short_name(
         reply_markup=column(
             [
                 button(
-                    s.BTN_TO_SCHOOLS,
+                    s.BTN_OPEN_SCHOOL,
                     SchoolCb(action=SchoolAction.OPEN, school_id=school.id),
                 )
             ]

@@ -17,10 +17,10 @@ from bot.callbacks import ConfirmStep, FormCb, TaskAction, TaskCb
 from bot.config import Settings
 from bot.filters import HasRole
 from bot.keyboards import button, column, shorten
-from bot.screens import h, show
+from bot.screens import bounded, clip, h, show
 from bot.texts import common as t
 from bot.texts import events as ev
-from models import Event, EvidenceKind, Role, School, User
+from models import Event, EventStatus, EvidenceKind, Role, School, User
 from services.clock import Clock
 from services.confirmations import (
     Draft,
@@ -90,14 +90,16 @@ async def tasks_screen(
     if not tasks:
         await show(event, ev.TASKS_EMPTY)
         return
-    lines = "\n".join(
-        ev.TASK_LINE.format(
-            icon=ev.TASK_STATUS_ICONS[task.status.value],
-            title=h(task.event.title),
-            deadline=fmt_local(task.event.deadline_at, settings.tz),
-            status=ev.TASK_STATUS_NAMES[task.status.value],
-        )
-        for task in tasks
+    lines = bounded(
+        [
+            ev.TASK_LINE.format(
+                icon=ev.TASK_STATUS_ICONS[task.status.value],
+                title=h(clip(task.event.title)),
+                deadline=fmt_local(task.event.deadline_at, settings.tz),
+                status=ev.TASK_STATUS_NAMES[task.status.value],
+            )
+            for task in tasks
+        ]
     )
     markup = column(
         [
@@ -326,6 +328,14 @@ async def _form_event(
         else:
             await message.answer(ev.UNKNOWN_EVENT)
         return None
+    if event.status is not EventStatus.OPEN:
+        await state.clear()
+        text = ev.ERRORS["event_not_open"]
+        if isinstance(message, CallbackQuery):
+            await message.answer(text, show_alert=True)
+        else:
+            await message.answer(text)
+        return None
     return event
 
 
@@ -533,7 +543,7 @@ async def _show_summary(target: Message | CallbackQuery, state: FSMContext, even
     data = await state.get_data()
     draft = _draft_data(data)
     evidence = ", ".join(
-        e.url if e.kind is EvidenceKind.LINK else (e.file_name or e.kind.value)
+        clip(e.url, 60) if e.kind is EvidenceKind.LINK else (e.file_name or e.kind.value)
         for e in draft.evidence
     )
     text = ev.SUMMARY.format(
@@ -585,9 +595,18 @@ async def summary_change(query: CallbackQuery) -> None:
             button(ev.BTN_CHANGE_PARTICIPANTS, ConfirmStep(action="ch_part")),
             button(ev.BTN_CHANGE_DESCRIPTION, ConfirmStep(action="ch_desc")),
             button(ev.BTN_CHANGE_EVIDENCE, ConfirmStep(action="ch_evid")),
+            button(t.BTN_BACK, ConfirmStep(action="back")),
         ]
     )
     await show(query, ev.CHANGE_MENU, markup)
+
+
+async def summary_back(
+    query: CallbackQuery, session: AsyncSession, user: User | None, state: FSMContext
+) -> None:
+    event = await _form_event(query, session, user, state)
+    if event is not None:
+        await _show_summary(query, state, event)
 
 
 async def summary_change_field(
@@ -671,6 +690,9 @@ def get_router() -> Router:
     )
     router.callback_query.register(
         summary_change, StateFilter(ConfirmForm.summary), ConfirmStep.filter(F.action == "change")
+    )
+    router.callback_query.register(
+        summary_back, StateFilter(ConfirmForm.summary), ConfirmStep.filter(F.action == "back")
     )
     router.callback_query.register(
         summary_change_field,

@@ -355,3 +355,16 @@ class ProcessedUpdate(Base):
     update_id: Mapped[int] = mapped_column(BigInteger, primary_key=True)
     bot_id: Mapped[int] = mapped_column(BigInteger, primary_key=True)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), index=True)
+
+
+class ReminderRun(Base):
+    """A reminder step of an event that the planner has already fanned out to recipients."""
+
+    __tablename__ = "reminder_runs"
+
+    event_id: Mapped[int] = mapped_column(
+        ForeignKey("events.id", ondelete="CASCADE"), primary_key=True
+    )
+    step: Mapped[str] = mapped_column(String(32), primary_key=True)
+    planned_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    recipients: Mapped[int] = mapped_column(Integer, default=0)

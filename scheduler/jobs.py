@@ -8,8 +8,16 @@ from datetime import timedelta
 from sqlalchemy import delete
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
-from models import FsmRecord
+from models import FsmRecord, ProcessedUpdate
 from services.clock import Clock
+from services.reminders import (
+    ReminderConfig,
+    Renderer,
+    pending_by_district,
+    plan_digests,
+    plan_reminders,
+    plan_summaries,
+)
 
 logger = logging.getLogger(__name__)
 
@@ -17,12 +25,38 @@ logger = logging.getLogger(__name__)
 async def purge_stale_fsm(
     session_pool: async_sessionmaker[AsyncSession], clock: Clock, max_age: timedelta
 ) -> int:
-    """Forget forms abandoned long ago, so the table does not grow forever."""
+    """Forget forms abandoned long ago and old update ids, so the tables do not grow forever."""
     cutoff = clock() - max_age
     async with session_pool() as session:
         result = await session.execute(delete(FsmRecord).where(FsmRecord.updated_at < cutoff))
+        await session.execute(
+            delete(ProcessedUpdate).where(ProcessedUpdate.created_at < clock() - timedelta(days=2))
+        )
         await session.commit()
     count = int(getattr(result, "rowcount", 0) or 0)
     if count:
         logger.info("purged %d abandoned conversations", count)
     return count
+
+
+async def planner_tick(
+    session_pool: async_sessionmaker[AsyncSession],
+    clock: Clock,
+    config: ReminderConfig,
+    renderer: Renderer,
+    digest_text: str,
+) -> int:
+    """Every minute: reminders, seminar invitations, Library Month, summaries, digests.
+
+    Each part is idempotent (dedupe keys, reminder runs), so a missed minute, a restart or
+    a second run plans nothing twice.
+    """
+    now = clock()
+    async with session_pool() as session:
+        planned = await plan_reminders(session, now, config, renderer)
+        planned += await plan_summaries(session, now, config, renderer)
+        pending = await pending_by_district(session)
+        planned += await plan_digests(session, now, config, pending, digest_text)
+    if planned:
+        logger.info("planned %d messages", planned)
+    return planned

@@ -391,11 +391,14 @@ async def review(
     return confirmation
 
 
-async def school_librarian_ids(session: AsyncSession, school_id: int) -> list[int]:
-    stmt = select(User.telegram_id).where(
+async def school_librarian_ids(
+    session: AsyncSession, school_id: int
+) -> list[tuple[int, int | None]]:
+    """(chat id, user id) of the school's active librarians."""
+    stmt = select(User.telegram_id, User.id).where(
         User.school_id == school_id, User.role == Role.LIBRARIAN, User.is_active.is_(True)
     )
-    return list((await session.scalars(stmt)).all())
+    return [(int(chat), int(uid)) for chat, uid in await session.execute(stmt)]
 
 
 async def event_progress(session: AsyncSession, event: Event) -> dict[int, Confirmation]:

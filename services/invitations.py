@@ -106,11 +106,24 @@ async def revoke_school_invite(session: AsyncSession, school: School, clock: Clo
     return int(getattr(result, "rowcount", 0) or 0)
 
 
-async def revoke_invitation(session: AsyncSession, invitation_id: int, clock: Clock) -> None:
+async def revoke_invitation(session: AsyncSession, invitation_id: int, clock: Clock) -> int | None:
+    """Revoke a link; returns its district id, or None when there is no such invitation."""
     invitation = await session.get(Invitation, invitation_id)
-    if invitation is not None and invitation.revoked_at is None:
+    if invitation is None:
+        return None
+    if invitation.revoked_at is None:
         invitation.revoked_at = clock()
         await session.commit()
+    return invitation.district_id
+
+
+async def invitation_used(session: AsyncSession, invitation_id: int) -> bool:
+    invitation = await session.get(Invitation, invitation_id)
+    return bool(
+        invitation is not None
+        and invitation.max_uses is not None
+        and invitation.used_count >= invitation.max_uses
+    )
 
 
 async def resolve_token(session: AsyncSession, token: str) -> InvitationView:

@@ -13,6 +13,7 @@ from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 
 from bot.app import build_dispatcher
 from bot.config import Settings
+from bot.outbox_sender import OutboxSender, RateLimiter, SenderConfig
 from models.db import create_engine, create_session_pool
 from models.migrate import upgrade
 from services.catalogue import load_catalogue_file
@@ -110,8 +111,21 @@ def dp(
 
 
 @pytest.fixture
-def client(dp: Dispatcher, bot: Bot, recording: RecordingSession) -> Client:
-    return Client(dp=dp, bot=bot, session=recording)
+def sender(
+    bot: Bot,
+    settings: Settings,
+    session_pool: async_sessionmaker[AsyncSession],
+    clock: FixedClock,
+) -> OutboxSender:
+    """The real outbox sender with the recording bot; no waiting between messages."""
+    limiter = RateLimiter(1_000_000, chat_interval=0, group_interval=0)
+    config = SenderConfig(tz=settings.tz, quiet=settings.quiet)
+    return OutboxSender(bot, session_pool, config, clock, limiter)
+
+
+@pytest.fixture
+def client(dp: Dispatcher, bot: Bot, recording: RecordingSession, sender: OutboxSender) -> Client:
+    return Client(dp=dp, bot=bot, session=recording, sender=sender)
 
 
 @pytest.fixture

@@ -34,6 +34,8 @@ class BotProcess:
                 "DATABASE_URL": f"sqlite+aiosqlite:///{self.workdir / 'bot.db'}",
                 "POLLING_TIMEOUT": "1",
                 "LOG_LEVEL": "INFO",
+                # real wall-clock time: no quiet hours, or a night-time CI run would wait
+                "QUIET_HOURS": "00:00-00:00",
                 "PYTHONPATH": str(ROOT),
             }
         )

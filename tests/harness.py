@@ -238,6 +238,7 @@ class Client:
     dp: Dispatcher
     bot: Bot
     session: RecordingSession
+    sender: Any = None
     _update_ids: itertools.count[int] = field(default_factory=lambda: itertools.count(1))
     _message_ids: itertools.count[int] = field(default_factory=lambda: itertools.count(1))
 
@@ -352,6 +353,11 @@ class Client:
             message=Message.model_validate(message),
         ).model_dump(exclude_none=True, by_alias=True)
         await self.feed({"update_id": self._next_update_id(), "callback_query": query})
+
+    async def drain(self) -> int:
+        """Let the real outbox sender deliver what is due (prompts, outcomes, reminders)."""
+        assert self.sender is not None, "this client has no outbox sender"
+        return int(await self.sender.drain())
 
     # ---- reading what the bot did ----------------------------------------------------------
 

@@ -105,6 +105,8 @@ async def test_opening_an_event_prompts_librarians(
     await client.press(COORDINATOR, ev.BTN_OPEN)
     assert "(1)" in client.last_text(COORDINATOR)  # one librarian will be prompted
     await client.press(COORDINATOR, ev.BTN_YES)
+    assert not client.texts(LIBRARIAN)  # planned into the outbox, not sent from the handler
+    assert await client.drain() == 1
     prompts = client.texts(LIBRARIAN)
     assert prompts and "Неделя детской книги" in prompts[-1]
     client.find_button(LIBRARIAN, ev.BTN_CONFIRM_TASK)
@@ -160,7 +162,7 @@ async def test_librarian_confirms_with_evidence(
     # pressing "Отправить" again on the old message writes nothing twice
     client.clear()
     await client.press_data(LIBRARIAN, ConfirmStep(action="send").pack())
-    assert client.alerts() == [t.FORBIDDEN_BUTTON]
+    assert client.alerts() == [t.UNHANDLED_BUTTON]
     assert len(await confirmations(session)) == 1
 
 
@@ -249,7 +251,7 @@ async def test_forged_and_closed_events(
         (TaskCb(action=TaskAction.CONFIRM, event_id=cancelled), ev.ERRORS["event_not_open"]),
         (TaskCb(action=TaskAction.CONFIRM, event_id=99999), ev.UNKNOWN_EVENT),
         # a coordinator's button pressed by a librarian
-        (EventCb(action=EventAction.STATUS_OK, event_id=closed, arg="open"), t.FORBIDDEN_BUTTON),
+        (EventCb(action=EventAction.STATUS_OK, event_id=closed, arg="open"), t.UNHANDLED_BUTTON),
     ]
     for data, alert in cases:
         client.clear()
@@ -293,6 +295,7 @@ async def test_review_return_fix_accept(
     assert [d.param("document") for d in documents] == ["doc-1"]
     await client.press(COORDINATOR, ev.BTN_RETURN)
     await client.send(COORDINATOR, "Добавьте фото с мероприятия крупнее")
+    await client.drain()
     row = (await confirmations(session))[0]
     assert row.status is ConfirmationStatus.RETURNED
     assert row.review_comment == "Добавьте фото с мероприятия крупнее"
@@ -317,6 +320,7 @@ async def test_review_return_fix_accept(
     await client.press(COORDINATOR, "МБОУ СОШ № 1 с. Иглино · Неделя детской книги")
     _, accept_data = client.find_button(COORDINATOR, ev.BTN_ACCEPT)
     await client.press(COORDINATOR, ev.BTN_ACCEPT)
+    await client.drain()
     row = (await confirmations(session))[0]
     assert row.status is ConfirmationStatus.ACCEPTED
     assert ev.OUTCOME_ACCEPTED.format(title="Неделя детской книги") in client.texts(LIBRARIAN)

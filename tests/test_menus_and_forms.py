@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import itertools
+
 import pytest
 from aiogram import Dispatcher
 from sqlalchemy import func, select
@@ -62,8 +64,40 @@ async def test_form_survives_restart(
     assert client.last_text(COORDINATOR) == s.ASK_SHORT_NAME
     # "restart": a brand-new dispatcher (and storage) on the same database
     fresh: Dispatcher = build_dispatcher(settings, session_pool, clock)
-    restarted = Client(dp=fresh, bot=client.bot, session=client.session)
+    restarted = Client(
+        dp=fresh, bot=client.bot, session=client.session, _update_ids=itertools.count(10_000)
+    )
     await restarted.send(COORDINATOR, "СОШ с. Надеждино")
     school = await session.scalar(select(School).where(School.short_name == "СОШ с. Надеждино"))
     assert school is not None
     assert school.full_name == "Средняя школа села Надеждино полностью"
+
+
+@pytest.mark.usefixtures("district_setup")
+async def test_repeated_update_is_handled_once(client: Client, session: AsyncSession) -> None:
+    """Telegram delivers at least once: the same update_id twice writes nothing twice."""
+    update_id = await client.send(COORDINATOR, "/addschool")
+    await client.send(COORDINATOR, "Школа, присланная дважды, полностью")
+    second = await client.send(COORDINATOR, "СОШ дважды")
+    assert await session.scalar(select(func.count(School.id))) == 2
+    client.clear()
+    message = {
+        "message_id": 999,
+        "date": 1,
+        "chat": {"id": COORDINATOR.id, "type": "private"},
+        "from": COORDINATOR.tg(),
+        "text": "СОШ дважды",
+    }
+    await client.feed({"update_id": second, "message": message})
+    await client.feed({"update_id": update_id, "message": {**message, "text": "/addschool"}})
+    assert not client.calls("SendMessage")  # both repeats skipped
+    assert await session.scalar(select(func.count(School.id))) == 2
+
+
+@pytest.mark.usefixtures("district_setup")
+async def test_a_new_command_leaves_the_form(client: Client, session: AsyncSession) -> None:
+    await client.send(COORDINATOR, "/addschool")
+    await client.send(COORDINATOR, "/roadmap")
+    await client.send(COORDINATOR, "Текст, который не должен стать названием школы")
+    assert client.last_text(COORDINATOR) == t.UNKNOWN_TEXT
+    assert await session.scalar(select(func.count(FsmRecord.key))) == 0

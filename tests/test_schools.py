@@ -120,7 +120,7 @@ async def test_librarian_cannot_use_coordinator_commands_or_buttons(
         LIBRARIAN,
         SchoolCb(action=SchoolAction.REVOKE_OK, school_id=district_setup.school_id).pack(),
     )
-    assert client.alerts() == [t.FORBIDDEN_BUTTON]
+    assert client.alerts() == [t.UNHANDLED_BUTTON]
     revoked = await session.scalar(
         select(func.count(Invitation.id)).where(Invitation.revoked_at.is_not(None))
     )
@@ -131,7 +131,7 @@ async def test_garbage_callback_data(client: Client, district_setup: DistrictSet
     for data in ("s:zz:1:0", "nonsense", "s:o:notanumber:0", "rm:x:y"):
         client.clear()
         await client.press_data(COORDINATOR, data)
-        assert client.alerts() == [t.FORBIDDEN_BUTTON], data
+        assert client.alerts() == [t.UNHANDLED_BUTTON], data
 
 
 async def test_unknown_command_and_text(client: Client) -> None:

@@ -21,4 +21,8 @@ COORDINATOR_INVITE = (
 )
 BTN_REVOKE_INVITE = "⛔ Отозвать приглашение"
 INVITE_REVOKED = "Приглашение отозвано: ссылка больше не действует."
+INVITE_ALREADY_USED = (
+    "Приглашение уже использовано: координатор подключился. Снять его с роли может он сам "
+    "в /profile."
+)
 ACTING_DISTRICT = "Теперь вы работаете с районом {district}: /schools, /addschool, /import."

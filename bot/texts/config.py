@@ -18,5 +18,15 @@ SETTING_HINTS: dict[str, str] = {
     "timezone": ("TIMEZONE неизвестен: укажите часовой пояс IANA, например Asia/Yekaterinburg."),
     "log_level": "LOG_LEVEL неверен: используйте DEBUG, INFO, WARNING или ERROR.",
     "polling_timeout": "POLLING_TIMEOUT неверен: укажите число секунд от 1 до 50.",
+    "send_rate": "SEND_RATE неверен: укажите число сообщений в секунду от 1 до 30.",
+    "sender_concurrency": "SENDER_CONCURRENCY неверен: укажите число от 1 до 64.",
+    "quiet_hours": "QUIET_HOURS неверен: укажите интервал вида 21:00-09:00.",
+    "quiet_weekends": "QUIET_WEEKENDS неверен: укажите true или false.",
+    "reminder_offsets": (
+        "REMINDER_OFFSETS неверен: перечислите дни до срока через запятую, например 7,3,1."
+    ),
+    "reminder_time": "REMINDER_TIME неверен: укажите время вида 10:00.",
+    "day_of_time": "DAY_OF_TIME неверен: укажите время вида 09:00.",
+    "summary_time": "SUMMARY_TIME неверен: укажите время вида 18:00.",
 }
 SETTING_GENERIC = "Ошибка настройки {name}: {error}. Проверьте файл .env (образец: .env.example)."

@@ -1,8 +1,8 @@
-"""outbox, seminar replies, processed updates
+"""outbox, reminders, seminar replies, processed updates
 
 Revision ID: 0003
 Revises: 0002
-Create Date: 2026-11-25 20:36:57.133398
+Create Date: 2026-11-25 20:37:28.172804
 """
 
 from collections.abc import Sequence
@@ -94,6 +94,20 @@ def upgrade() -> None:
         batch_op.create_index(batch_op.f("ix_notifications_event_id"), ["event_id"], unique=False)
 
     op.create_table(
+        "reminder_runs",
+        sa.Column("event_id", sa.Integer(), nullable=False),
+        sa.Column("step", sa.String(length=32), nullable=False),
+        sa.Column("planned_at", sa.DateTime(timezone=True), nullable=False),
+        sa.Column("recipients", sa.Integer(), nullable=False),
+        sa.ForeignKeyConstraint(
+            ["event_id"],
+            ["events.id"],
+            name=op.f("fk_reminder_runs_event_id_events"),
+            ondelete="CASCADE",
+        ),
+        sa.PrimaryKeyConstraint("event_id", "step", name=op.f("pk_reminder_runs")),
+    )
+    op.create_table(
         "seminar_replies",
         sa.Column("event_id", sa.Integer(), nullable=False),
         sa.Column("user_id", sa.Integer(), nullable=False),
@@ -118,7 +132,7 @@ def upgrade() -> None:
 
     with op.batch_alter_table("users", schema=None) as batch_op:
         batch_op.add_column(
-            sa.Column("reminders_muted", sa.Boolean(), server_default=sa.false(), nullable=False)
+            sa.Column("reminders_muted", sa.Boolean(), server_default=sa.text("0"), nullable=False)
         )
 
     # ### end Alembic commands ###
@@ -133,6 +147,7 @@ def downgrade() -> None:
         batch_op.drop_column("reminder_offsets")
 
     op.drop_table("seminar_replies")
+    op.drop_table("reminder_runs")
     with op.batch_alter_table("notifications", schema=None) as batch_op:
         batch_op.drop_index(batch_op.f("ix_notifications_event_id"))
         batch_op.drop_index("ix_notifications_due")

@@ -1,0 +1,251 @@
+"""The outbox sender: claims due rows, sends them within Telegram's limits, records outcomes.
+
+Policy (also in README): a global token bucket (SEND_RATE messages/s, no burst), at most one
+message a second to one chat and 20 a minute to one group. A 429 pauses the whole bucket for
+`retry_after` and the same row is retried; a 403 marks the user inactive and is never retried;
+a 400 (e.g. "chat not found") fails the row; server and network errors are retried with
+bounded exponential backoff, then the row fails with the error kept. A row left in `sending`
+past its lease (a crash) is claimed again: delivery is at least once, and the only possible
+duplicates are the messages in flight at the crash (at most SENDER_CONCURRENCY).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+import time
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass
+from datetime import timedelta
+from typing import Any
+from zoneinfo import ZoneInfo
+
+from aiogram import Bot
+from aiogram.exceptions import (
+    TelegramBadRequest,
+    TelegramForbiddenError,
+    TelegramNetworkError,
+    TelegramNotFound,
+    TelegramRetryAfter,
+    TelegramServerError,
+)
+from aiogram.types import InlineKeyboardButton, InlineKeyboardMarkup, Message
+from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
+
+from models import Notification, NotificationStatus
+from services.clock import Clock
+from services.outbox import (
+    MAX_ATTEMPTS,
+    QuietHours,
+    Verdict,
+    backoff,
+    block_user,
+    claim,
+    mark_final,
+    mark_later,
+    mark_sent,
+    precheck,
+)
+
+logger = logging.getLogger(__name__)
+
+Sleep = Callable[[float], Awaitable[None]]
+
+
+class RateLimiter:
+    """Reserves send slots: a global rate without bursts, a per-chat and a per-group spacing,
+    and a global pause after a 429."""
+
+    def __init__(
+        self,
+        rate: float,
+        *,
+        chat_interval: float = 1.0,
+        group_interval: float = 3.0,
+        monotonic: Callable[[], float] = time.monotonic,
+        sleep: Sleep = asyncio.sleep,
+    ) -> None:
+        self.interval = 1.0 / rate
+        self.chat_interval = chat_interval
+        self.group_interval = group_interval
+        self._monotonic = monotonic
+        self._sleep = sleep
+        self._next_global = 0.0
+        self._paused_until = 0.0
+        self._next_chat: dict[int, float] = {}
+
+    def pause(self, seconds: float) -> None:
+        until = self._monotonic() + seconds
+        self._paused_until = max(self._paused_until, until)
+        self._next_global = max(self._next_global, self._paused_until)
+
+    async def acquire(self, chat_id: int) -> None:
+        while True:
+            now = self._monotonic()
+            spacing = self.group_interval if chat_id < 0 else self.chat_interval
+            start = max(
+                now, self._next_global, self._paused_until, self._next_chat.get(chat_id, 0.0)
+            )
+            self._next_global = start + self.interval
+            self._next_chat[chat_id] = start + spacing
+            if start > now:
+                await self._sleep(start - now)
+            if self._monotonic() + 1e-9 >= self._paused_until:
+                return
+
+
+@dataclass(frozen=True)
+class SenderConfig:
+    tz: ZoneInfo
+    quiet: QuietHours
+    rate: float = 25.0
+    batch: int = 100
+    concurrency: int = 8
+    lease: timedelta = timedelta(seconds=60)
+    idle_sleep: float = 0.5
+
+
+def markup_of(payload: dict[str, Any]) -> InlineKeyboardMarkup | None:
+    rows = payload.get("buttons") or []
+    if not rows:
+        return None
+    return InlineKeyboardMarkup(
+        inline_keyboard=[
+            [InlineKeyboardButton(text=b["text"], callback_data=b["data"]) for b in row]
+            for row in rows
+        ]
+    )
+
+
+class OutboxSender:
+    def __init__(
+        self,
+        bot: Bot,
+        session_pool: async_sessionmaker[AsyncSession],
+        config: SenderConfig,
+        clock: Clock,
+        limiter: RateLimiter | None = None,
+    ) -> None:
+        self.bot = bot
+        self.pool = session_pool
+        self.config = config
+        self.clock = clock
+        self.limiter = limiter or RateLimiter(config.rate)
+        self._stop = asyncio.Event()
+        self._task: asyncio.Task[None] | None = None
+        self.sent = 0
+
+    async def _deliver(self, note: Notification) -> Message:
+        payload = note.payload
+        markup = markup_of(payload)
+        if payload.get("photo"):
+            return await self.bot.send_photo(
+                note.chat_id, payload["photo"], caption=payload.get("text"), reply_markup=markup
+            )
+        if payload.get("document"):
+            return await self.bot.send_document(
+                note.chat_id,
+                payload["document"],
+                caption=payload.get("text"),
+                reply_markup=markup,
+            )
+        return await self.bot.send_message(note.chat_id, payload["text"], reply_markup=markup)
+
+    async def process(self, note: Notification) -> None:
+        async with self.pool() as session:
+            now = self.clock()
+            verdict, when = await precheck(session, note, now, self.config.tz, self.config.quiet)
+            if verdict == Verdict.EXPIRE:
+                await mark_final(session, note.id, NotificationStatus.EXPIRED)
+                return
+            if verdict == Verdict.CANCEL:
+                await mark_final(session, note.id, NotificationStatus.CANCELLED)
+                return
+            if verdict == Verdict.LATER and when is not None:
+                await mark_later(session, note.id, when, error="quiet hours")
+                return
+            await session.rollback()  # release the read transaction before the network wait
+            await self.limiter.acquire(note.chat_id)
+            try:
+                message = await self._deliver(note)
+            except TelegramRetryAfter as exc:
+                self.limiter.pause(exc.retry_after)
+                await mark_later(
+                    session,
+                    note.id,
+                    self.clock() + timedelta(seconds=exc.retry_after),
+                    error=f"429 retry after {exc.retry_after}",
+                )
+                return
+            except TelegramForbiddenError as exc:
+                await mark_final(session, note.id, NotificationStatus.BLOCKED, str(exc))
+                await block_user(session, note.chat_id)
+                return
+            except (TelegramBadRequest, TelegramNotFound) as exc:
+                await mark_final(session, note.id, NotificationStatus.FAILED, str(exc))
+                return
+            except (TelegramServerError, TelegramNetworkError, OSError, TimeoutError) as exc:
+                if note.attempts >= MAX_ATTEMPTS:
+                    await mark_final(session, note.id, NotificationStatus.FAILED, str(exc))
+                else:
+                    await mark_later(
+                        session,
+                        note.id,
+                        self.clock() + backoff(note.attempts),
+                        error=str(exc),
+                        count_attempt=True,
+                    )
+                return
+            await mark_sent(session, note.id, message.message_id, self.clock())
+            self.sent += 1
+
+    async def run_once(self) -> int:
+        """Claim one batch and process it; returns how many rows were claimed."""
+        async with self.pool() as session:
+            notes = await claim(session, self.clock(), self.config.batch, self.config.lease)
+        if not notes:
+            return 0
+        semaphore = asyncio.Semaphore(self.config.concurrency)
+
+        async def guarded(note: Notification) -> None:
+            async with semaphore:
+                try:
+                    await self.process(note)
+                except Exception:
+                    logger.exception("notification %s failed unexpectedly", note.id)
+
+        await asyncio.gather(*(guarded(n) for n in notes))
+        return len(notes)
+
+    async def drain(self, max_rounds: int = 1000) -> int:
+        """Run until nothing is due (tests, benchmarks)."""
+        total = 0
+        for _ in range(max_rounds):
+            claimed = await self.run_once()
+            if not claimed:
+                break
+            total += claimed
+        return total
+
+    async def _loop(self) -> None:
+        while not self._stop.is_set():
+            try:
+                claimed = await self.run_once()
+            except Exception:
+                logger.exception("outbox round failed")
+                claimed = 0
+            if not claimed:
+                with contextlib.suppress(TimeoutError):
+                    await asyncio.wait_for(self._stop.wait(), self.config.idle_sleep)
+
+    def start(self) -> None:
+        self._stop.clear()
+        self._task = asyncio.create_task(self._loop(), name="outbox-sender")
+
+    async def stop(self) -> None:
+        """Stop claiming; the batch in flight finishes first."""
+        self._stop.set()
+        if self._task is not None:
+            await self._task
+            self._task = None

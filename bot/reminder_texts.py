@@ -1,0 +1,89 @@
+"""The bot-side renderer of planned messages: Russian texts and packed callback data."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from html import escape
+from zoneinfo import ZoneInfo
+
+from bot.callbacks import ReminderCb, TaskAction, TaskCb
+from bot.texts import reminders as r
+from models import Event
+from services.outbox import Button
+from services.reminders import Step
+from services.timeutil import fmt_date, fmt_local
+
+Buttons = tuple[tuple[Button, ...], ...]
+
+
+class RussianRenderer:
+    def __init__(self, tz: ZoneInfo) -> None:
+        self.tz = tz
+
+    def _deadline(self, event: Event) -> str:
+        return fmt_local(event.deadline_at, self.tz)
+
+    def reminder(self, event: Event, step: Step, last: bool) -> tuple[str, Buttons]:
+        template = r.REMINDER_LAST if last else r.REMINDER
+        text = template.format(title=escape(event.title), deadline=self._deadline(event))
+        confirm = Button(
+            r.BTN_CONFIRM, TaskCb(action=TaskAction.CONFIRM, event_id=event.id).pack()
+        )
+        if last:
+            return text, ((confirm,),)
+        snooze = Button(r.BTN_SNOOZE, ReminderCb(action="snooze", event_id=event.id).pack())
+        return text, ((confirm,), (snooze,))
+
+    def seminar(self, event: Event, step: Step) -> tuple[str, Buttons]:
+        text = r.SEMINAR.format(
+            title=escape(event.title),
+            date=fmt_date(event.starts_on),
+            place=r.SEMINAR_PLACE.format(place=escape(event.place)) if event.place else "",
+            link=r.SEMINAR_LINK.format(link=escape(event.link)) if event.link else "",
+        )
+        return text, (
+            (
+                Button(r.BTN_WILL_COME, ReminderCb(action="yes", event_id=event.id).pack()),
+                Button(r.BTN_CANNOT, ReminderCb(action="no", event_id=event.id).pack()),
+            ),
+        )
+
+    def library_month(self, event: Event, step: Step) -> tuple[str, Buttons]:
+        if step.kind == "greeting":
+            return r.LM_GREETING, ()
+        if step.kind == "weekly":
+            return r.LM_WEEKLY.format(title=escape(event.title)), ()
+        text = r.LM_KICKOFF.format(
+            title=escape(event.title),
+            starts=fmt_date(event.starts_on),
+            ends=fmt_date(event.ends_on),
+            plan=escape(event.description),
+            deadline=self._deadline(event),
+        )
+        confirm = Button(
+            r.BTN_CONFIRM, TaskCb(action=TaskAction.CONFIRM, event_id=event.id).pack()
+        )
+        return text, ((confirm,),)
+
+    def summary(
+        self, event: Event, done: int, total: int, missing: Sequence[str]
+    ) -> tuple[str, Buttons]:
+        listed = ", ".join(escape(name) for name in missing[:40])
+        if len(missing) > 40:
+            listed += r.SUMMARY_MORE.format(count=len(missing) - 40)
+        text = r.SUMMARY.format(
+            title=escape(event.title),
+            deadline=self._deadline(event),
+            done=done,
+            total=total,
+            missing=r.SUMMARY_MISSING.format(schools=listed) if missing else "",
+        )
+        nudge = Button(r.BTN_NUDGE, ReminderCb(action="nudge", event_id=event.id).pack())
+        return text, ((nudge,),)
+
+    def nudge(self, event: Event) -> tuple[str, Buttons]:
+        text = r.NUDGE.format(title=escape(event.title), deadline=self._deadline(event))
+        confirm = Button(
+            r.BTN_CONFIRM, TaskCb(action=TaskAction.CONFIRM, event_id=event.id).pack()
+        )
+        return text, ((confirm,),)

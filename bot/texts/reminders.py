@@ -1,0 +1,48 @@
+"""Reminders, seminar invitations, Library Month, summaries, /settings."""
+
+from __future__ import annotations
+
+REMINDER = "⏰ Напоминание: «{title}» — отметьте выполнение до {deadline}."
+REMINDER_LAST = "❗ Последнее напоминание: «{title}» — срок {deadline}."
+BTN_CONFIRM = "✅ Отметить выполнение"
+BTN_SNOOZE = "🔕 Напомнить завтра"
+SNOOZED = "Хорошо, напомню завтра в {time}."
+SNOOZE_TOO_LATE = "Завтра будет уже поздно: срок {deadline}. Отметьте сегодня."
+ALREADY_CONFIRMED = "Ваша школа уже отметила это событие — напоминаний больше не будет."
+
+SEMINAR = "📣 Приглашение на семинар «{title}»\nДата: {date}{place}{link}\n\nСможете участвовать?"
+SEMINAR_PLACE = "\nМесто: {place}"
+SEMINAR_LINK = "\nСсылка: {link}"
+BTN_WILL_COME = "✅ Буду"
+BTN_CANNOT = "✖️ Не смогу"
+RSVP_YES = "Записали: вы будете на семинаре «{title}»."
+RSVP_NO = "Записали: вы не сможете участвовать в «{title}»."
+RSVP_SUMMARY = "\nОтветы на приглашение: будут — {yes}, не смогут — {no}."
+
+LM_KICKOFF = (
+    "📚 Начинается «{title}» ({starts} — {ends}).\n{plan}\n"
+    "Отмечайте проведённые мероприятия в /tasks до {deadline}."
+)
+LM_WEEKLY = "📚 Идёт «{title}». Не забудьте отметить проведённые мероприятия: /tasks"
+LM_GREETING = (
+    "🎉 С Международным днём школьных библиотек! Спасибо за вашу работу. "
+    "Расскажите о проведённых мероприятиях: /tasks"
+)
+
+SUMMARY = "📊 «{title}» (срок {deadline}): {done} из {total} школ отметили.{missing}"
+SUMMARY_MISSING = "\nНе отметили: {schools}"
+SUMMARY_MORE = " и ещё {count}"
+BTN_NUDGE = "📨 Напомнить не ответившим"
+NUDGE = "📨 Отдел образования напоминает: отметьте «{title}» до {deadline}."
+NUDGED = "Напоминание поставлено в очередь: {count} получателей."
+NUDGE_ALREADY = "Сегодня по этому событию уже напоминали. Повторить можно завтра."
+DIGEST = "☀️ Доброе утро! На проверке ждут отметок: {count}. Откройте /review."
+
+SETTINGS = (
+    "<b>Настройки напоминаний</b>\n\nНеобязательные напоминания: {state}.\n"
+    "Последнее напоминание перед сроком приходит всегда. Ночью (с {quiet}) бот не пишет."
+)
+STATE_ON = "включены"
+STATE_OFF = "выключены"
+BTN_MUTE = "🔕 Выключить необязательные"
+BTN_UNMUTE = "🔔 Включить необязательные"

@@ -1,0 +1,192 @@
+"""Buttons on planned messages (snooze, seminar replies, nudge) and /settings."""
+
+from __future__ import annotations
+
+import logging
+
+from aiogram import F, Router
+from aiogram.filters import Command
+from aiogram.types import CallbackQuery, Message
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from bot.callbacks import ReminderCb, SettingsCb
+from bot.config import Settings
+from bot.filters import HasRole
+from bot.keyboards import button, column
+from bot.reminder_texts import RussianRenderer
+from bot.screens import h, show
+from bot.texts import common as t
+from bot.texts import reminders as r
+from models import ConfirmationStatus, EventKind, Role, SeminarReply, User
+from services.clock import Clock
+from services.confirmations import find_confirmation, librarian_event
+from services.errors import AccessDeniedError, NotFoundError
+from services.events import get_event_for
+from services.reminders import ReminderConfig, plan_nudge, snooze
+from services.timeutil import fmt_local
+
+logger = logging.getLogger(__name__)
+
+
+def reminder_config(settings: Settings) -> ReminderConfig:
+    return ReminderConfig(
+        tz=settings.tz,
+        quiet=settings.quiet,
+        offsets=tuple(settings.reminder_offsets),
+        reminder_time=settings.reminder_clock,
+        day_of_time=settings.day_of_clock,
+        summary_time=settings.summary_clock,
+    )
+
+
+async def snooze_button(
+    query: CallbackQuery,
+    callback_data: ReminderCb,
+    session: AsyncSession,
+    user: User | None,
+    settings: Settings,
+    clock: Clock,
+) -> None:
+    try:
+        if user is None:
+            raise AccessDeniedError("no user")
+        event, school = await librarian_event(session, user, callback_data.event_id)
+    except (AccessDeniedError, NotFoundError):
+        await query.answer(t.FORBIDDEN_BUTTON, show_alert=True)
+        return
+    confirmation = await find_confirmation(session, event.id, school.id)
+    if confirmation is not None and confirmation.status in (
+        ConfirmationStatus.SUBMITTED,
+        ConfirmationStatus.ACCEPTED,
+    ):
+        await query.answer(r.ALREADY_CONFIRMED, show_alert=True)
+        return
+    due = await snooze(
+        session, user, event, clock(), reminder_config(settings), RussianRenderer(settings.tz)
+    )
+    if due is None:
+        await query.answer(
+            r.SNOOZE_TOO_LATE.format(deadline=fmt_local(event.deadline_at, settings.tz)),
+            show_alert=True,
+        )
+        return
+    await query.answer(r.SNOOZED.format(time=due.astimezone(settings.tz).strftime("%H:%M")))
+
+
+async def rsvp_button(
+    query: CallbackQuery,
+    callback_data: ReminderCb,
+    session: AsyncSession,
+    user: User | None,
+    clock: Clock,
+) -> None:
+    try:
+        if user is None:
+            raise AccessDeniedError("no user")
+        event, _ = await librarian_event(session, user, callback_data.event_id)
+    except (AccessDeniedError, NotFoundError):
+        await query.answer(t.FORBIDDEN_BUTTON, show_alert=True)
+        return
+    if event.kind is not EventKind.SEMINAR:
+        await query.answer(t.FORBIDDEN_BUTTON, show_alert=True)
+        return
+    attending = callback_data.action == "yes"
+    insert = sqlite_insert if session.get_bind().dialect.name == "sqlite" else None
+    if insert is not None:
+        stmt = insert(SeminarReply).values(
+            event_id=event.id, user_id=user.id, attending=attending, answered_at=clock()
+        )
+        await session.execute(
+            stmt.on_conflict_do_update(
+                index_elements=["event_id", "user_id"],
+                set_={"attending": attending, "answered_at": clock()},
+            )
+        )
+    else:
+        reply = await session.get(SeminarReply, (event.id, user.id))
+        if reply is None:
+            session.add(
+                SeminarReply(
+                    event_id=event.id, user_id=user.id, attending=attending, answered_at=clock()
+                )
+            )
+        else:
+            reply.attending = attending
+            reply.answered_at = clock()
+    await session.commit()
+    template = r.RSVP_YES if attending else r.RSVP_NO
+    await show(query, template.format(title=h(event.title)))
+
+
+async def nudge_button(
+    query: CallbackQuery,
+    callback_data: ReminderCb,
+    session: AsyncSession,
+    user: User | None,
+    settings: Settings,
+    clock: Clock,
+) -> None:
+    try:
+        event = await get_event_for(
+            session, callback_data.event_id, user.district_id if user else None
+        )
+    except (AccessDeniedError, NotFoundError):
+        await query.answer(t.FORBIDDEN_BUTTON, show_alert=True)
+        return
+    count = await plan_nudge(
+        session, event, clock(), reminder_config(settings), RussianRenderer(settings.tz)
+    )
+    if count is None:
+        await query.answer(r.NUDGE_ALREADY, show_alert=True)
+        return
+    await query.answer(r.NUDGED.format(count=count), show_alert=True)
+
+
+async def _settings_screen(
+    target: Message | CallbackQuery, user: User, settings: Settings
+) -> None:
+    muted = user.reminders_muted
+    text = r.SETTINGS.format(
+        state=r.STATE_OFF if muted else r.STATE_ON, quiet=settings.quiet_hours.replace("-", " до ")
+    )
+    action, label = ("unmute", r.BTN_UNMUTE) if muted else ("mute", r.BTN_MUTE)
+    await show(target, text, column([button(label, SettingsCb(action=action))]))
+
+
+async def settings_command(message: Message, user: User | None, settings: Settings) -> None:
+    assert user is not None
+    await _settings_screen(message, user, settings)
+
+
+async def settings_toggle(
+    query: CallbackQuery,
+    callback_data: SettingsCb,
+    session: AsyncSession,
+    user: User | None,
+    settings: Settings,
+    clock: Clock,
+) -> None:
+    assert user is not None
+    user.reminders_muted = callback_data.action == "mute"
+    user.updated_at = clock()
+    await session.commit()
+    await _settings_screen(query, user, settings)
+
+
+def get_router() -> Router:
+    router = Router(name="reminders")
+    librarian = HasRole(Role.LIBRARIAN)
+    coordinator = HasRole(Role.COORDINATOR, Role.SUPER_ADMIN)
+    router.callback_query.register(
+        snooze_button, librarian, ReminderCb.filter(F.action == "snooze")
+    )
+    router.callback_query.register(
+        rsvp_button, librarian, ReminderCb.filter(F.action.in_({"yes", "no"}))
+    )
+    router.callback_query.register(
+        nudge_button, coordinator, ReminderCb.filter(F.action == "nudge")
+    )
+    router.message.register(settings_command, librarian, Command("settings"))
+    router.callback_query.register(settings_toggle, librarian, SettingsCb.filter())
+    return router

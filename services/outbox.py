@@ -1,0 +1,298 @@
+"""The outbox: planning (insert-or-ignore on a dedupe key), claiming and recording outcomes.
+
+No aiogram here: the sender in bot/outbox_sender.py delivers what these functions hand out.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from datetime import datetime, time, timedelta
+from typing import Any
+from zoneinfo import ZoneInfo
+
+from sqlalchemy import and_, or_, select, update
+from sqlalchemy.dialects.postgresql import insert as pg_insert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from models import (
+    Confirmation,
+    ConfirmationStatus,
+    Notification,
+    NotificationStatus,
+    User,
+)
+
+MAX_ATTEMPTS = 5
+BACKOFF_BASE = timedelta(seconds=5)
+BACKOFF_MAX = timedelta(minutes=10)
+
+
+@dataclass(frozen=True)
+class QuietHours:
+    start: time = time(21, 0)
+    end: time = time(9, 0)
+    weekends: bool = False
+
+    def contains(self, local: datetime) -> bool:
+        if self.weekends and local.weekday() >= 5:
+            return True
+        now = local.time()
+        if self.start == self.end:
+            return False
+        if self.start < self.end:
+            return self.start <= now < self.end
+        return now >= self.start or now < self.end
+
+
+def next_allowed(moment: datetime, tz: ZoneInfo, quiet: QuietHours) -> datetime:
+    """The first moment at or after `moment` that is outside quiet hours (aware UTC in, out)."""
+    local = moment.astimezone(tz)
+    for _ in range(10):
+        if not quiet.contains(local):
+            return local.astimezone(moment.tzinfo)
+        candidate = local.replace(
+            hour=quiet.end.hour, minute=quiet.end.minute, second=0, microsecond=0
+        )
+        if candidate <= local:
+            candidate += timedelta(days=1)
+        if quiet.weekends:
+            while candidate.weekday() >= 5:
+                candidate += timedelta(days=1)
+        local = candidate
+    return local.astimezone(moment.tzinfo)
+
+
+@dataclass(frozen=True)
+class Button:
+    text: str
+    data: str
+
+
+@dataclass(frozen=True)
+class Outgoing:
+    """One planned message."""
+
+    dedupe_key: str
+    purpose: str
+    chat_id: int
+    text: str
+    due_at: datetime
+    buttons: tuple[tuple[Button, ...], ...] = ()
+    user_id: int | None = None
+    event_id: int | None = None
+    school_id: int | None = None
+    expires_at: datetime | None = None
+    only_if_unconfirmed: bool = False
+    optional: bool = False
+    extra: dict[str, Any] = field(default_factory=dict)
+
+    def payload(self) -> dict[str, Any]:
+        return {
+            "text": self.text,
+            "buttons": [[{"text": b.text, "data": b.data} for b in row] for row in self.buttons],
+            **self.extra,
+        }
+
+
+def _insert(session: AsyncSession) -> Any:
+    dialect = session.get_bind().dialect.name
+    return pg_insert if dialect == "postgresql" else sqlite_insert
+
+
+async def plan(
+    session: AsyncSession, messages: Sequence[Outgoing], now: datetime, *, commit: bool = True
+) -> int:
+    """Insert-or-ignore on the dedupe key: planning the same message twice is harmless.
+
+    Returns the number of rows actually inserted.
+    """
+    if not messages:
+        return 0
+    insert = _insert(session)
+    rows = [
+        {
+            "dedupe_key": m.dedupe_key,
+            "purpose": m.purpose,
+            "chat_id": m.chat_id,
+            "user_id": m.user_id,
+            "event_id": m.event_id,
+            "school_id": m.school_id,
+            "payload": m.payload(),
+            "only_if_unconfirmed": m.only_if_unconfirmed,
+            "optional": m.optional,
+            "due_at": m.due_at,
+            "expires_at": m.expires_at,
+            "status": NotificationStatus.PENDING,
+            "attempts": 0,
+            "next_attempt_at": m.due_at,
+            "last_error": "",
+            "created_at": now,
+        }
+        for m in messages
+    ]
+    inserted = 0
+    for start in range(0, len(rows), 500):
+        chunk = rows[start : start + 500]
+        stmt = (
+            insert(Notification)
+            .values(chunk)
+            .on_conflict_do_nothing(index_elements=["dedupe_key"])
+        )
+        result = await session.execute(stmt)
+        inserted += int(getattr(result, "rowcount", 0) or 0)
+    if commit:
+        await session.commit()
+    return inserted
+
+
+async def claim(
+    session: AsyncSession, now: datetime, limit: int, lease: timedelta
+) -> list[Notification]:
+    """Take due rows (and rows whose lease ran out after a crash) in one atomic statement.
+
+    SQLite: a single UPDATE ... RETURNING takes the write lock for its whole run, so two
+    senders never claim the same row; PostgreSQL: the inner SELECT uses FOR UPDATE SKIP LOCKED.
+    """
+    due = or_(
+        and_(
+            Notification.status == NotificationStatus.PENDING,
+            Notification.next_attempt_at <= now,
+        ),
+        and_(
+            Notification.status == NotificationStatus.SENDING,
+            Notification.lease_until < now,
+        ),
+    )
+    inner = (
+        select(Notification.id)
+        .where(due)
+        .order_by(Notification.next_attempt_at, Notification.id)
+        .limit(limit)
+    )
+    if session.get_bind().dialect.name == "postgresql":
+        inner = inner.with_for_update(skip_locked=True)
+    stmt = (
+        update(Notification)
+        .where(Notification.id.in_(inner.scalar_subquery()))
+        .values(
+            status=NotificationStatus.SENDING,
+            lease_until=now + lease,
+            attempts=Notification.attempts + 1,
+        )
+        .returning(Notification)
+        .execution_options(synchronize_session=False)
+    )
+    rows = list((await session.scalars(stmt)).all())
+    await session.commit()
+    rows.sort(key=lambda n: (n.next_attempt_at, n.id))
+    return rows
+
+
+class Verdict:
+    SEND = "send"
+    CANCEL = "cancel"
+    EXPIRE = "expire"
+    LATER = "later"
+
+
+async def precheck(
+    session: AsyncSession,
+    note: Notification,
+    now: datetime,
+    tz: ZoneInfo,
+    quiet: QuietHours,
+) -> tuple[str, datetime | None]:
+    """Decide at send time: send, cancel (confirmed meanwhile, muted, inactive), expire, later."""
+    if note.expires_at is not None and now >= note.expires_at:
+        return Verdict.EXPIRE, None
+    allowed = next_allowed(now, tz, quiet)
+    if allowed > now and not note.payload.get("urgent"):
+        return Verdict.LATER, allowed
+    if note.user_id is not None:
+        user = await session.get(User, note.user_id)
+        if user is None or not user.is_active:
+            return Verdict.CANCEL, None
+        if note.optional and user.reminders_muted:
+            return Verdict.CANCEL, None
+        if note.only_if_unconfirmed and note.event_id is not None:
+            if user.school_id is None:
+                return Verdict.CANCEL, None
+            confirmed = await session.scalar(
+                select(Confirmation.id).where(
+                    Confirmation.event_id == note.event_id,
+                    Confirmation.school_id == user.school_id,
+                    Confirmation.status.in_(
+                        (ConfirmationStatus.SUBMITTED, ConfirmationStatus.ACCEPTED)
+                    ),
+                )
+            )
+            if confirmed is not None:
+                return Verdict.CANCEL, None
+    return Verdict.SEND, None
+
+
+async def _set(session: AsyncSession, note_id: int, **values: Any) -> None:
+    await session.execute(
+        update(Notification)
+        .where(Notification.id == note_id)
+        .values(lease_until=None, **values)
+        .execution_options(synchronize_session=False)
+    )
+    await session.commit()
+
+
+async def mark_sent(session: AsyncSession, note_id: int, message_id: int, now: datetime) -> None:
+    await _set(
+        session, note_id, status=NotificationStatus.SENT, message_id=message_id, sent_at=now
+    )
+
+
+async def mark_final(
+    session: AsyncSession, note_id: int, status: NotificationStatus, error: str = ""
+) -> None:
+    await _set(session, note_id, status=status, last_error=error[:1000])
+
+
+async def mark_later(
+    session: AsyncSession,
+    note_id: int,
+    when: datetime,
+    *,
+    error: str = "",
+    count_attempt: bool = False,
+) -> None:
+    """Back to pending; a wait (429, quiet hours) does not use up an attempt."""
+    values: dict[str, Any] = {
+        "status": NotificationStatus.PENDING,
+        "next_attempt_at": when,
+        "last_error": error[:1000],
+    }
+    if not count_attempt:
+        values["attempts"] = Notification.attempts - 1
+    await _set(session, note_id, **values)
+
+
+def backoff(attempts: int) -> timedelta:
+    delay: timedelta = BACKOFF_BASE * (2 ** max(attempts - 1, 0))
+    return min(delay, BACKOFF_MAX)
+
+
+async def block_user(session: AsyncSession, chat_id: int) -> None:
+    await session.execute(
+        update(User)
+        .where(User.telegram_id == chat_id)
+        .values(is_active=False)
+        .execution_options(synchronize_session=False)
+    )
+    await session.commit()
+
+
+async def counts(session: AsyncSession) -> dict[NotificationStatus, int]:
+    from sqlalchemy import func
+
+    rows = await session.execute(
+        select(Notification.status, func.count(Notification.id)).group_by(Notification.status)
+    )
+    return {NotificationStatus(status): int(n) for status, n in rows}
