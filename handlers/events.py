@@ -36,6 +36,7 @@ from bot.notify import deliver
 from bot.screens import bounded, clip, h, show
 from bot.texts import common as t
 from bot.texts import events as ev
+from bot.texts import reminders as r
 from bot.texts import schools as s
 from handlers.tasks import error_text
 from models import Event, EventKind, EventStatus, Role, User
@@ -47,7 +48,7 @@ from services.calendar_io import (
 )
 from services.catalogue import get_activity
 from services.clock import Clock
-from services.confirmations import event_progress
+from services.confirmations import event_progress, seminar_replies
 from services.errors import AccessDeniedError, NotFoundError, ValidationError
 from services.events import (
     EventInput,
@@ -223,6 +224,9 @@ async def _card(
         confirmed=done,
         total=total,
     )
+    if event.kind is EventKind.SEMINAR:
+        yes, no = await seminar_replies(session, event.id)
+        text += r.RSVP_SUMMARY.format(yes=yes, no=no)
     rows: list[InlineKeyboardButton] = []
     status = event.status
     if status is EventStatus.DRAFT:

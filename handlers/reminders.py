@@ -116,7 +116,13 @@ async def rsvp_button(
             reply.answered_at = clock()
     await session.commit()
     template = r.RSVP_YES if attending else r.RSVP_NO
-    await show(query, template.format(title=h(event.title)))
+    markup = column(  # the answer can be changed with the same buttons
+        [
+            button(r.BTN_WILL_COME, ReminderCb(action="yes", event_id=event.id)),
+            button(r.BTN_CANNOT, ReminderCb(action="no", event_id=event.id)),
+        ]
+    )
+    await show(query, template.format(title=h(event.title)), markup)
 
 
 async def nudge_button(
