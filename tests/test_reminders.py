@@ -48,8 +48,9 @@ RENDER = RussianRenderer(TZ)
 OTHER = Person(id=3050, first_name="Ольга", last_name="Другая")
 
 
-def local(*args: int) -> datetime:
-    return datetime(*args, tzinfo=TZ).astimezone(UTC)  # type: ignore[misc]
+def local(year: int, month: int, day: int, hour: int, minute: int) -> datetime:
+    """A wall time in the district, as aware UTC."""
+    return datetime(year, month, day, hour, minute, tzinfo=TZ).astimezone(UTC)
 
 
 def event_with_deadline(deadline_utc: datetime, kind: EventKind = EventKind.ACTIVITY) -> Event:
