@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+from datetime import timedelta
 from typing import Any
 
 from aiogram import Bot, Dispatcher
@@ -108,6 +109,7 @@ async def run_polling(settings: Settings, clock: Clock = utc_now) -> None:
             quiet=settings.quiet,
             rate=settings.send_rate,
             concurrency=settings.sender_concurrency,
+            lease=timedelta(seconds=settings.sender_lease),
         ),
         clock,
     )

@@ -39,6 +39,7 @@ class Settings(BaseSettings):
     polling_timeout: int = Field(default=30, ge=1, le=50)
     send_rate: float = Field(default=25.0, gt=0, le=30)
     sender_concurrency: int = Field(default=8, ge=1, le=64)
+    sender_lease: int = Field(default=60, ge=1, le=3600)
     quiet_hours: str = "21:00-09:00"
     quiet_weekends: bool = False
     reminder_offsets: Annotated[list[int], NoDecode] = Field(default_factory=lambda: [7, 3, 1])

@@ -20,6 +20,7 @@ SETTING_HINTS: dict[str, str] = {
     "polling_timeout": "POLLING_TIMEOUT неверен: укажите число секунд от 1 до 50.",
     "send_rate": "SEND_RATE неверен: укажите число сообщений в секунду от 1 до 30.",
     "sender_concurrency": "SENDER_CONCURRENCY неверен: укажите число от 1 до 64.",
+    "sender_lease": "SENDER_LEASE неверен: укажите число секунд от 1 до 3600.",
     "quiet_hours": "QUIET_HOURS неверен: укажите интервал вида 21:00-09:00.",
     "quiet_weekends": "QUIET_WEEKENDS неверен: укажите true или false.",
     "reminder_offsets": (
