@@ -24,7 +24,7 @@ def _command_name(text: str) -> str:
 async def any_command(message: Message, role: Role | None) -> None:
     name = _command_name(message.text or "")
     if name in ALL_COMMANDS and name not in commands_for(role):
-        await message.answer(t.FORBIDDEN_COMMAND)
+        await message.answer(t.GUEST_COMMAND if role is None else t.FORBIDDEN_COMMAND)
     else:
         await message.answer(t.UNKNOWN_COMMAND)
 

@@ -200,12 +200,25 @@ async def task_open(
 
 
 async def task_withdraw_ask(
-    query: CallbackQuery, callback_data: TaskCb, session: AsyncSession, user: User | None
+    query: CallbackQuery,
+    callback_data: TaskCb,
+    session: AsyncSession,
+    user: User | None,
+    clock: Clock,
 ) -> None:
     checked = await _checked_event(query, session, user, callback_data.event_id)
     if checked is None:
         return
-    event, _ = checked
+    event, school = checked
+    confirmation = await find_confirmation(session, event.id, school.id)
+    if (
+        confirmation is None
+        or confirmation.status.value != "submitted"
+        or clock() > event.deadline_at
+        or event.status is not EventStatus.OPEN
+    ):
+        await query.answer(ev.ERRORS["not_withdrawable"], show_alert=True)
+        return
     markup = column(
         [
             button(ev.BTN_YES, TaskCb(action=TaskAction.WITHDRAW_OK, event_id=event.id)),

@@ -141,7 +141,7 @@ async def test_unknown_command_and_text(client: Client) -> None:
     await client.send(stranger, "привет")
     assert client.last_text(stranger) == t.UNKNOWN_TEXT
     await client.send(stranger, "/schools")
-    assert client.last_text(stranger) == t.FORBIDDEN_COMMAND
+    assert client.last_text(stranger) == t.GUEST_COMMAND
 
 
 def csv_bytes(rows: list[str], encoding: str = "utf-8") -> bytes:
