@@ -3,7 +3,7 @@
 Run from the project root::
 
     .venv/bin/python -m benchmarks.dispatcher            # default run, well under a minute
-    .venv/bin/python -m benchmarks.dispatcher --quick    # ~5 s smoke run
+    .venv/bin/python -m benchmarks.dispatcher --quick    # smoke run: ~5 s after the imports
     .venv/bin/python -m benchmarks.dispatcher --write    # also rewrite benchmarks/RESULTS.md
     .venv/bin/python -m benchmarks.dispatcher --profile  # also cProfile one full-stack round
 
@@ -14,8 +14,8 @@ Both sides get the same treatment: pre-built ``Update`` objects fed one after an
 * plain: a fresh ``Dispatcher`` with one ``Router`` and one message handler that opens an
   ``AsyncSession`` on a plain ``create_async_engine`` (default SQLite settings, no pragmas),
   inserts one row, commits and replies with ``message.answer``.
-* full stack: ``bot.app.build_dispatcher`` (SQL FSM storage, DB-session and user middlewares,
-  every router, the error handler) on a file migrated by the real Alembic migrations, with the
+* full stack: ``bot.app.build_dispatcher`` (every middleware, the SQL FSM storage, every
+  router, the error handler) on a file migrated by the real Alembic migrations, with the
   engine from ``models.db.create_engine``; a coordinator adds schools: ``/addschool``, the full
   name, the short name, three updates per school, every one of them counted.
 """
@@ -75,8 +75,8 @@ UPDATES_PER_SCHOOL = 3  # /addschool, full name, short name
 
 DEFAULT_N = 750
 DEFAULT_WARMUP = 150
-QUICK_N = 30
-QUICK_WARMUP = 9
+QUICK_N = 24
+QUICK_WARMUP = 6
 TARGET_UPDATES_PER_SECOND = 1000.0
 ISSUE_PLAIN_FIGURE = 450.0
 
@@ -271,7 +271,7 @@ async def seed_template(path: Path) -> Seed:
 
 class FullSide:
     label = "full stack (build_dispatcher)"
-    per_update = "middlewares + SQL FSM + router + service writes, 1 sendMessage"
+    per_update = "every middleware, SQL FSM, routers, service writes; 1 sendMessage"
 
     def __init__(
         self,
@@ -309,6 +309,14 @@ class FullSide:
             catalogue_path=str(ROOT / "data" / "roadmap.toml"),
         )
         self.dp = build_dispatcher(settings, self.pool, utc_now)
+        self.middlewares = [
+            f"{observer}: " + ", ".join(type(m).__name__ for m in manager)
+            for observer, manager in (
+                ("update", self.dp.update.outer_middleware),
+                ("message", self.dp.message.outer_middleware),
+            )
+            if len(manager)
+        ]
         self.recording = RecordingSession()
         self.bot = make_bot(self.recording)
         self.updates = []
@@ -513,6 +521,7 @@ class Report:
     wall_seconds: float = 0.0
     startup_cpu_seconds: float = 0.0
     load_average: float = 0.0
+    middlewares: list[str] = field(default_factory=list)
 
     @property
     def plain_median(self) -> float:
@@ -553,7 +562,9 @@ async def benchmark(
         print(f"round {i}: full  {report.full[-1].rate:8.1f} updates/s", flush=True)
     report.rss_after_speed = max_rss_bytes()
     report.plain_instr = await run_instrumented(plain("mem", n, count_sql=True))
-    report.full_instr = await run_instrumented(full("mem", n, count_sql=True))
+    last_full = full("mem", n, count_sql=True)
+    report.full_instr = await run_instrumented(last_full)
+    report.middlewares = last_full.middlewares
     profile = None
     if profile_top is not None:
         profile = await run_profile(full("prof", n), profile_top)
@@ -726,15 +737,17 @@ def render(report: Report, command: str) -> str:
         '`create_async_engine("sqlite+aiosqlite:///…")` with default SQLite settings '
         "(rollback journal, `synchronous=FULL`), adds one row, commits, and replies with "
         "`message.answer`.",
-        "- **full stack**: `bot.app.build_dispatcher` with the real routers, "
-        "`DbSessionMiddleware`, `UserMiddleware` (loads the user with its school and district), "
-        "the SQL FSM storage (each FSM call is its own session; every state or data change "
-        "is a commit) and the error handler, on a file migrated by the real Alembic "
-        "migrations, engine from `models.db.create_engine` (WAL, `synchronous=NORMAL`, foreign "
-        "keys). A coordinator adds schools: `/addschool` (sets the FSM state), the full name "
-        "(stores it in the FSM data), the short name (duplicate check, INSERT school, revoke "
-        "and INSERT its invitation link, clears the FSM), each answered with one message. "
-        f"All {report.n} updates are counted ({schools} schools per round).",
+        "- **full stack**: `bot.app.build_dispatcher` as production builds it: every router, "
+        "the error handler, the SQL FSM storage (each FSM read or write is its own session, "
+        "each write a commit) and the outer middlewares, in order: "
+        + "; ".join(f"`{m}`" for m in report.middlewares)
+        + ". On a file migrated by the real Alembic migrations, engine from "
+        "`models.db.create_engine` (WAL, `synchronous=NORMAL`, foreign keys). A coordinator "
+        "adds schools: `/addschool` (sets the FSM state), the full name (stored in the FSM "
+        "data), the short name (the school and its invitation link are written, the form "
+        "is cleared), each answered with one message. "
+        f"All {report.n} updates are counted ({schools} schools per round, all in one "
+        "district).",
         "- Each round is checked after timing: the plain table has N rows; the full stack has "
         f"{schools} schools and as many live invitation links in the district, no FSM rows "
         "left, N replies, none of them the internal-error text, no Bot API violations and no "
@@ -775,7 +788,9 @@ def render(report: Report, command: str) -> str:
 
 def parse_args(argv: list[str] | None) -> argparse.Namespace:
     parser = argparse.ArgumentParser(prog="python -m benchmarks.dispatcher", description=__doc__)
-    parser.add_argument("--quick", action="store_true", help="a ~5 s smoke run")
+    parser.add_argument(
+        "--quick", action="store_true", help="a smoke run: ~5 s after the ~4 s of imports"
+    )
     parser.add_argument("--write", action="store_true", help=f"rewrite {RESULTS_PATH.name}")
     parser.add_argument("-n", type=int, help="updates per round (a multiple of 3)")
     parser.add_argument("--rounds", type=int, default=3, help="timed rounds per side")

@@ -85,6 +85,9 @@ class EventAction(StrEnum):
     TEMPLATE = "t"
     ROLLOVER = "r"
     ROLLOVER_OK = "rk"
+    AUDIENCE = "a"
+    AUDIENCE_TOGGLE = "at"
+    AUDIENCE_ALL = "aa"
 
 
 class EventCb(CallbackData, prefix="e"):

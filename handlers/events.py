@@ -53,6 +53,7 @@ from services.errors import AccessDeniedError, NotFoundError, ValidationError
 from services.events import (
     EventInput,
     audience_librarians,
+    audience_school_ids,
     count_events,
     create_event,
     event_input_of,
@@ -60,14 +61,18 @@ from services.events import (
     input_from_row,
     list_events,
     parse_deadline,
+    parse_offsets,
     parse_period,
     replace_calendar,
     rollover,
+    set_audience_all,
+    set_offsets,
     set_status,
+    toggle_audience_school,
     update_event_fields,
 )
 from services.school_import import format_errors
-from services.schools import list_schools
+from services.schools import count_schools, get_school_for, list_schools
 from services.timeutil import fmt_date, fmt_local
 
 logger = logging.getLogger(__name__)
@@ -197,7 +202,6 @@ async def _card(
     librarians = await audience_librarians(session, event)
     schools = {u.school_id for u in librarians}
     done = sum(1 for c in progress.values() if c.status.value in ("submitted", "accepted"))
-    from services.schools import count_schools
 
     total = (
         await count_schools(session, event.district_id)
@@ -410,8 +414,93 @@ async def edit_menu(
         button(name, EventCb(action=EventAction.EDIT_FIELD, event_id=event.id, arg=field))
         for field, name in ev.FIELD_NAMES.items()
     ]
+    buttons.append(
+        button(ev.BTN_AUDIENCE, EventCb(action=EventAction.AUDIENCE, event_id=event.id))
+    )
     buttons.append(button(t.BTN_BACK, EventCb(action=EventAction.OPEN, event_id=event.id)))
     await show(query, ev.EDIT_MENU.format(title=h(event.title)), column(buttons))
+
+
+async def _audience_screen(
+    query: CallbackQuery, session: AsyncSession, event: Event, page: int
+) -> None:
+    chosen = await audience_school_ids(session, event.id)
+    total = await count_schools(session, event.district_id)
+    page = clamp_page(page, total)
+    schools = await list_schools(session, event.district_id, page * PAGE_SIZE, PAGE_SIZE)
+    rows: list[list[InlineKeyboardButton]] = [
+        [
+            button(
+                ev.AUDIENCE_SCHOOL.format(
+                    mark="✅" if school.id in chosen else "⬜", name=shorten(school.short_name, 50)
+                ),
+                EventCb(
+                    action=EventAction.AUDIENCE_TOGGLE,
+                    event_id=event.id,
+                    page=page,
+                    arg=str(school.id),
+                ),
+            )
+        ]
+        for school in schools
+    ]
+    pager = pager_row(
+        page, total, lambda p: EventCb(action=EventAction.AUDIENCE, event_id=event.id, page=p)
+    )
+    if pager:
+        rows.append(pager)
+    rows.append(
+        [button(ev.BTN_AUDIENCE_ALL, EventCb(action=EventAction.AUDIENCE_ALL, event_id=event.id))]
+    )
+    rows.append([button(t.BTN_BACK, EventCb(action=EventAction.OPEN, event_id=event.id))])
+    audience = (
+        ev.AUDIENCE_CHOSEN_NAME.format(count=len(chosen)) if chosen else ev.AUDIENCE_ALL_NAME
+    )
+    text = ev.AUDIENCE_SCREEN.format(title=h(clip(event.title, 200)), audience=audience)
+    await show(query, text, InlineKeyboardMarkup(inline_keyboard=rows))
+
+
+async def audience_open(
+    query: CallbackQuery, callback_data: EventCb, session: AsyncSession, user: User | None
+) -> None:
+    event = await _owned_event(query, session, user, callback_data.event_id)
+    if event is not None:
+        await _audience_screen(query, session, event, callback_data.page)
+
+
+async def audience_toggle(
+    query: CallbackQuery,
+    callback_data: EventCb,
+    session: AsyncSession,
+    user: User | None,
+    clock: Clock,
+) -> None:
+    event = await _owned_event(query, session, user, callback_data.event_id)
+    if event is None:
+        return
+    try:
+        school = await get_school_for(
+            session, int(callback_data.arg or 0), user.district_id if user else None
+        )
+        await toggle_audience_school(session, event, school, clock)
+    except (ValueError, NotFoundError, AccessDeniedError):
+        await query.answer(t.FORBIDDEN_BUTTON, show_alert=True)
+        return
+    await _audience_screen(query, session, event, callback_data.page)
+
+
+async def audience_all(
+    query: CallbackQuery,
+    callback_data: EventCb,
+    session: AsyncSession,
+    user: User | None,
+    clock: Clock,
+) -> None:
+    event = await _owned_event(query, session, user, callback_data.event_id)
+    if event is None:
+        return
+    await set_audience_all(session, event, clock)
+    await _audience_screen(query, session, event, 0)
 
 
 async def edit_field(
@@ -467,10 +556,13 @@ async def edit_value(
         await state.clear()
         return
     try:
-        changed = _edited(
-            event_input_of(event, settings.tz), str(data["field"]), message.text or ""
-        )
-        await update_event_fields(session, event, changed, settings.tz, clock)
+        if data["field"] == "offsets":
+            await set_offsets(session, event, parse_offsets(message.text or ""), clock)
+        else:
+            changed = _edited(
+                event_input_of(event, settings.tz), str(data["field"]), message.text or ""
+            )
+            await update_event_fields(session, event, changed, settings.tz, clock)
     except ValidationError as exc:
         await session.rollback()
         await message.answer(error_text(exc) + "\n" + t.TRY_AGAIN, reply_markup=cancel_keyboard())
@@ -779,6 +871,9 @@ def get_router() -> Router:
     router.callback_query.register(template_send, cb(F.action == EventAction.TEMPLATE))
     router.callback_query.register(rollover_ask, cb(F.action == EventAction.ROLLOVER))
     router.callback_query.register(rollover_do, cb(F.action == EventAction.ROLLOVER_OK))
+    router.callback_query.register(audience_open, cb(F.action == EventAction.AUDIENCE))
+    router.callback_query.register(audience_toggle, cb(F.action == EventAction.AUDIENCE_TOGGLE))
+    router.callback_query.register(audience_all, cb(F.action == EventAction.AUDIENCE_ALL))
     router.callback_query.register(new_event_activity, NewEventCb.filter(F.step == "act"))
     router.callback_query.register(new_event_kind, NewEventCb.filter(F.step == "kind"))
     router.callback_query.register(new_event_save, NewEventCb.filter(F.step == "save"))

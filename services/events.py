@@ -504,6 +504,59 @@ def input_from_row(row: EventRow) -> EventInput:
     )
 
 
+def parse_offsets(text: str) -> list[int] | None:
+    """ "7,3,1" -> [7, 3, 1]; "-" -> None (the defaults)."""
+    value = text.strip()
+    if value in ("-", "—"):
+        return None
+    parts = [p.strip() for p in value.replace(";", ",").split(",") if p.strip()]
+    if not parts or not all(p.isdigit() and 1 <= int(p) <= 60 for p in parts):
+        raise ValidationError("bad_offsets")
+    return sorted({int(p) for p in parts}, reverse=True)
+
+
+async def set_offsets(
+    session: AsyncSession, event: Event, offsets: list[int] | None, clock: Clock
+) -> None:
+    event.reminder_offsets = offsets
+    event.updated_at = clock()
+    await session.commit()
+
+
+async def set_audience_all(session: AsyncSession, event: Event, clock: Clock) -> None:
+    await session.execute(delete(EventSchool).where(EventSchool.event_id == event.id))
+    event.audience = Audience.ALL
+    event.updated_at = clock()
+    await session.commit()
+
+
+async def toggle_audience_school(
+    session: AsyncSession, event: Event, school: School, clock: Clock
+) -> None:
+    """Add or remove a school of the event's district from a chosen audience."""
+    if school.district_id != event.district_id:
+        raise AccessDeniedError("school of another district")
+    link = await session.get(EventSchool, (event.id, school.id))
+    if link is None:
+        session.add(EventSchool(event_id=event.id, school_id=school.id))
+    else:
+        await session.delete(link)
+    await session.flush()
+    remaining = await session.scalar(
+        select(func.count()).select_from(EventSchool).where(EventSchool.event_id == event.id)
+    )
+    event.audience = Audience.CHOSEN if remaining else Audience.ALL
+    event.updated_at = clock()
+    await session.commit()
+
+
+async def audience_school_ids(session: AsyncSession, event_id: int) -> set[int]:
+    rows = await session.scalars(
+        select(EventSchool.school_id).where(EventSchool.event_id == event_id)
+    )
+    return set(rows.all())
+
+
 def school_year_bounds(today: date) -> tuple[date, date, str]:
     """The school year containing `today`: 1 September to 31 August, and its label."""
     first = today.year if today.month >= 9 else today.year - 1

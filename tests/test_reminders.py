@@ -450,3 +450,48 @@ async def test_inactive_or_left_users_are_not_reminded(
     await client.drain()
     assert client.texts(OTHER) == []
     assert len(client.texts(LIBRARIAN)) == 1
+
+
+async def test_chosen_audience_and_custom_offsets(
+    client: Client,
+    session_pool: async_sessionmaker[AsyncSession],
+    clock: FixedClock,
+    two_schools: tuple[int, int],
+    session: AsyncSession,
+) -> None:
+    from bot.callbacks import EventAction, EventCb
+    from bot.texts import events as ev
+
+    _, second_school = two_schools
+    event_id = await open_event(session_pool, clock, 1, datetime(2026, 12, 5, 18, 0))  # noqa: DTZ001
+    await client.send(COORDINATOR, "/events")
+    await client.press_data(
+        COORDINATOR, EventCb(action=EventAction.OPEN, event_id=event_id).pack()
+    )
+    await client.press(COORDINATOR, ev.BTN_EDIT)
+    await client.press(COORDINATOR, ev.BTN_AUDIENCE)
+    assert ev.AUDIENCE_ALL_NAME in client.last_text(COORDINATOR)
+    await client.press(COORDINATOR, "⬜ СОШ № 2")
+    assert ev.AUDIENCE_CHOSEN_NAME.format(count=1) in client.last_text(COORDINATOR)
+    client.find_button(COORDINATOR, "✅ СОШ № 2")
+    # a forged toggle naming another district's school changes nothing
+    client.clear()
+    forged = EventCb(action=EventAction.AUDIENCE_TOGGLE, event_id=event_id, arg="999")
+    await client.press_data(COORDINATOR, forged.pack())
+    assert len(client.alerts()) == 1
+    # custom offsets: a bad answer first, then 2 days
+    await client.press(COORDINATOR, "« Назад")
+    await client.press(COORDINATOR, ev.BTN_EDIT)
+    await client.press(COORDINATOR, ev.FIELD_NAMES["offsets"])
+    await client.send(COORDINATOR, "неделя")
+    assert client.last_text(COORDINATOR).startswith(ev.ERRORS["bad_offsets"])
+    await client.send(COORDINATOR, "2")
+    event = await session.scalar(
+        select(Event).where(Event.id == event_id).execution_options(populate_existing=True)
+    )
+    assert event is not None and event.reminder_offsets == [2]
+    # the d7 step no longer exists; d2 reaches only the chosen school
+    assert await plan(session_pool, local(2026, 11, 28, 10, 1)) == 0
+    assert await plan(session_pool, local(2026, 12, 3, 10, 1)) == 1
+    only = await session.scalar(select(Notification))
+    assert only is not None and only.chat_id == OTHER.id and only.school_id == second_school
