@@ -1,17 +1,29 @@
-"""FSM storage in our own database, so a half-filled form survives a restart."""
+"""FSM storage in our own database, so a half-filled form survives a restart.
+
+Reads are served from a write-through cache of the records this process has seen (one
+process owns a SQLite database; a scaled-out deployment uses a shared store instead), so an
+update costs no extra query for its conversation state; every change is written at once.
+"""
 
 from __future__ import annotations
 
+import copy
+from collections import OrderedDict
 from collections.abc import Mapping
 from typing import Any
 
 from aiogram.fsm.state import State
 from aiogram.fsm.storage.base import BaseStorage, StateType, StorageKey
 from sqlalchemy import delete, select
+from sqlalchemy.dialects.postgresql import insert as pg_insert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from models import FsmRecord
 from services.clock import Clock, utc_now
+
+CACHE_SIZE = 10_000
+_MISSING: tuple[str | None, dict[str, Any]] = (None, {})
 
 
 def _key(key: StorageKey) -> str:
@@ -29,40 +41,72 @@ def _key(key: StorageKey) -> str:
 
 
 class SqlStorage(BaseStorage):
-    def __init__(self, session_pool: async_sessionmaker[AsyncSession], clock: Clock = utc_now):
+    def __init__(
+        self,
+        session_pool: async_sessionmaker[AsyncSession],
+        clock: Clock = utc_now,
+        cache_size: int = CACHE_SIZE,
+    ) -> None:
         self._pool = session_pool
         self._clock = clock
+        self._cache: OrderedDict[str, tuple[str | None, dict[str, Any]]] = OrderedDict()
+        self._cache_size = cache_size
 
-    async def _write(self, key: StorageKey, **values: Any) -> None:
+    def _remember(self, key: str, record: tuple[str | None, dict[str, Any]]) -> None:
+        self._cache[key] = record
+        self._cache.move_to_end(key)
+        while len(self._cache) > self._cache_size:
+            self._cache.popitem(last=False)
+
+    async def _load(self, key: str) -> tuple[str | None, dict[str, Any]]:
+        cached = self._cache.get(key)
+        if cached is not None:
+            self._cache.move_to_end(key)
+            return cached
         async with self._pool() as session:
-            record = await session.get(FsmRecord, _key(key))
-            if record is None:
-                record = FsmRecord(key=_key(key), state=None, data={}, updated_at=self._clock())
-                session.add(record)
-            for name, value in values.items():
-                setattr(record, name, value)
-            record.updated_at = self._clock()
-            if record.state is None and not record.data:
-                await session.execute(delete(FsmRecord).where(FsmRecord.key == record.key))
+            row = (
+                await session.execute(
+                    select(FsmRecord.state, FsmRecord.data).where(FsmRecord.key == key)
+                )
+            ).first()
+        record = (row[0], dict(row[1] or {})) if row is not None else _MISSING
+        self._remember(key, record)
+        return record
+
+    async def _store(self, key: str, state: str | None, data: dict[str, Any]) -> None:
+        async with self._pool() as session:
+            if state is None and not data:
+                await session.execute(delete(FsmRecord).where(FsmRecord.key == key))
+            else:
+                dialect = session.get_bind().dialect.name
+                insert = pg_insert if dialect == "postgresql" else sqlite_insert
+                now = self._clock()
+                stmt = insert(FsmRecord).values(key=key, state=state, data=data, updated_at=now)
+                await session.execute(
+                    stmt.on_conflict_do_update(
+                        index_elements=["key"],
+                        set_={"state": state, "data": data, "updated_at": now},
+                    )
+                )
             await session.commit()
+        self._remember(key, (state, data))
 
     async def set_state(self, key: StorageKey, state: StateType = None) -> None:
         value = state.state if isinstance(state, State) else state
-        await self._write(key, state=value)
+        name = _key(key)
+        _, data = await self._load(name)
+        await self._store(name, value, data)
 
     async def get_state(self, key: StorageKey) -> str | None:
-        async with self._pool() as session:
-            stmt = select(FsmRecord.state).where(FsmRecord.key == _key(key))
-            return (await session.execute(stmt)).scalar_one_or_none()
+        return (await self._load(_key(key)))[0]
 
     async def set_data(self, key: StorageKey, data: Mapping[str, Any]) -> None:
-        await self._write(key, data=dict(data))
+        name = _key(key)
+        state, _ = await self._load(name)
+        await self._store(name, state, copy.deepcopy(dict(data)))
 
     async def get_data(self, key: StorageKey) -> dict[str, Any]:
-        async with self._pool() as session:
-            stmt = select(FsmRecord.data).where(FsmRecord.key == _key(key))
-            value = (await session.execute(stmt)).scalar_one_or_none()
-            return dict(value) if value else {}
+        return copy.deepcopy((await self._load(_key(key)))[1])
 
     async def close(self) -> None:
-        return None
+        self._cache.clear()

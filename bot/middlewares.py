@@ -29,7 +29,10 @@ class DbSessionMiddleware(BaseMiddleware):
     async def __call__(self, handler: Handler, event: TelegramObject, data: dict[str, Any]) -> Any:
         async with self._pool() as session:
             data["session"] = session
-            return await handler(event, data)
+            result = await handler(event, data)
+            if session.in_transaction():
+                await session.commit()  # e.g. the processed-update mark of a read-only update
+            return result
 
 
 class UserMiddleware(BaseMiddleware):

@@ -14,7 +14,11 @@ from models import ProcessedUpdate
 async def remember_update(
     session: AsyncSession, update_id: int, bot_id: int, now: datetime
 ) -> bool:
-    """True the first time an update id is seen; False for a repeat."""
+    """True the first time an update id is seen; False for a repeat.
+
+    Committed at once: SQLite has one writer, and a write transaction held open through the
+    handler would block the FSM storage's own connection.
+    """
     insert = pg_insert if session.get_bind().dialect.name == "postgresql" else sqlite_insert
     stmt = (
         insert(ProcessedUpdate)

@@ -7,7 +7,7 @@ from dataclasses import dataclass
 
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
-from sqlalchemy.orm import selectinload
+from sqlalchemy.orm import joinedload
 
 from models import Role, User
 from services.clock import Clock
@@ -23,7 +23,7 @@ async def get_user(session: AsyncSession, telegram_id: int) -> User | None:
     stmt = (
         select(User)
         .where(User.telegram_id == telegram_id)
-        .options(selectinload(User.school), selectinload(User.district))
+        .options(joinedload(User.school), joinedload(User.district))
     )
     return (await session.execute(stmt)).scalar_one_or_none()
 
