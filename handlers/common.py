@@ -16,7 +16,7 @@ from bot.texts import common as t
 from bot.texts import onboarding as o
 from models import Role, User
 from services.clock import Clock
-from services.users import TelegramProfile, ensure_super_admin, leave_school
+from services.users import TelegramProfile, ensure_super_admin, leave_school, with_places
 
 
 def _where(user: User | None) -> str:
@@ -43,6 +43,7 @@ async def start_plain(
     await state.clear()
     assert message.from_user is not None
     tg = message.from_user
+    await with_places(session, user)
     if role is Role.SUPER_ADMIN:
         admin = await ensure_super_admin(
             session, TelegramProfile(tg.id, tg.username), tg.full_name, clock
@@ -103,20 +104,27 @@ def _profile_screen(
     return text, markup
 
 
-async def profile_command(message: Message, user: User | None, role: Role | None) -> None:
-    text, markup = _profile_screen(user, role)
+async def profile_command(
+    message: Message, session: AsyncSession, user: User | None, role: Role | None
+) -> None:
+    text, markup = _profile_screen(await with_places(session, user), role)
     await message.answer(text, reply_markup=markup)
 
 
-async def profile_back(query: CallbackQuery, user: User | None, role: Role | None) -> None:
-    text, markup = _profile_screen(user, role)
+async def profile_back(
+    query: CallbackQuery, session: AsyncSession, user: User | None, role: Role | None
+) -> None:
+    text, markup = _profile_screen(await with_places(session, user), role)
     await show(query, text, markup)
 
 
-async def profile_leave(query: CallbackQuery, user: User | None, role: Role | None) -> None:
+async def profile_leave(
+    query: CallbackQuery, session: AsyncSession, user: User | None, role: Role | None
+) -> None:
     if user is None or role not in (Role.LIBRARIAN, Role.COORDINATOR):
         await query.answer(t.FORBIDDEN_BUTTON, show_alert=True)
         return
+    await with_places(session, user)
     if role is Role.LIBRARIAN and user.school is not None:
         text = o.LEAVE_CONFIRM_SCHOOL.format(school=h(user.school.short_name))
     else:
@@ -143,6 +151,7 @@ async def profile_leave_ok(
     if user is None or role not in (Role.LIBRARIAN, Role.COORDINATOR):
         await query.answer(t.FORBIDDEN_BUTTON, show_alert=True)
         return
+    await with_places(session, user)
     if user.school is not None:
         text = o.LEFT_SCHOOL.format(place=h(f"«{user.school.short_name}»"))
     else:

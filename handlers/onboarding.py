@@ -20,7 +20,7 @@ from models import InvitationKind, Role, User
 from services.clock import Clock
 from services.errors import InvitationError, ValidationError
 from services.invitations import InvitationView, accept_invitation, resolve_token
-from services.users import TelegramProfile, get_or_create_user
+from services.users import TelegramProfile, get_or_create_user, with_places
 
 
 class JoinForm(StatesGroup):
@@ -61,6 +61,7 @@ async def start_with_token(
         await message.answer(o.INVITE_ERRORS[exc.code])
         return
     if role is not None and user is not None:
+        await with_places(session, user)
         await message.answer(
             o.ALREADY_REGISTERED.format(role=t.ROLE_NAMES[role.value], where=_where(user))
         )

@@ -7,7 +7,6 @@ from dataclasses import dataclass
 
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
-from sqlalchemy.orm import joinedload
 
 from models import Role, User
 from services.clock import Clock
@@ -20,12 +19,16 @@ class TelegramProfile:
 
 
 async def get_user(session: AsyncSession, telegram_id: int) -> User | None:
-    stmt = (
-        select(User)
-        .where(User.telegram_id == telegram_id)
-        .options(joinedload(User.school), joinedload(User.district))
-    )
+    """The user's row alone: one cheap query per update. Use `with_places` for names."""
+    stmt = select(User).where(User.telegram_id == telegram_id)
     return (await session.execute(stmt)).scalar_one_or_none()
+
+
+async def with_places(session: AsyncSession, user: User | None) -> User | None:
+    """Load the user's school and district (for screens that show their names)."""
+    if user is not None:
+        await session.refresh(user, ["school", "district"])
+    return user
 
 
 def effective_role(user: User | None, telegram_id: int, admin_ids: Collection[int]) -> Role | None:
@@ -52,7 +55,6 @@ async def get_or_create_user(
         )
         session.add(user)
         await session.flush()
-        await session.refresh(user, ["school", "district"])
     return user
 
 
