@@ -132,7 +132,7 @@ def upgrade() -> None:
 
     with op.batch_alter_table("users", schema=None) as batch_op:
         batch_op.add_column(
-            sa.Column("reminders_muted", sa.Boolean(), server_default=sa.text("0"), nullable=False)
+            sa.Column("reminders_muted", sa.Boolean(), server_default=sa.false(), nullable=False)
         )
 
     # ### end Alembic commands ###

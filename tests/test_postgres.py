@@ -1,0 +1,118 @@
+"""The same models, migrations and outbox claiming on PostgreSQL (the scale-out database).
+
+Runs against the PostgreSQL server named by TEST_POSTGRES_URL (default: the local one with
+trust authentication) in a throw-away database; skipped when no server answers.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import os
+import secrets
+from collections.abc import AsyncIterator
+from datetime import UTC, datetime, timedelta
+
+import pytest
+from sqlalchemy import func, select, text
+from sqlalchemy.engine import make_url
+from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker, create_async_engine
+
+from models import Notification, NotificationStatus, School
+from models.db import create_engine, create_session_pool
+from models.migrate import downgrade, upgrade
+from services.districts import create_district
+from services.errors import DuplicateError
+from services.outbox import Outgoing, claim, plan
+from services.schools import NewSchool, add_school, import_schools
+
+SERVER = os.environ.get(
+    "TEST_POSTGRES_URL", "postgresql+asyncpg://postgres@127.0.0.1:5432/postgres"
+)
+NOW = datetime(2026, 11, 25, 7, 0, tzinfo=UTC)
+
+
+def clock() -> datetime:
+    return NOW
+
+
+async def _admin_engine_ok() -> bool:
+    engine = create_async_engine(SERVER, isolation_level="AUTOCOMMIT")
+    try:
+        async with engine.connect() as conn:
+            await conn.execute(text("select 1"))
+        return True
+    except (OSError, Exception):  # noqa: BLE001 - any failure means "no server here"
+        return False
+    finally:
+        await engine.dispose()
+
+
+@pytest.fixture
+async def pg_url() -> AsyncIterator[str]:
+    if not await _admin_engine_ok():
+        pytest.skip("no PostgreSQL server reachable")
+    name = f"shibc_test_{secrets.token_hex(4)}"
+    admin = create_async_engine(SERVER, isolation_level="AUTOCOMMIT")
+    async with admin.connect() as conn:
+        await conn.execute(text(f'CREATE DATABASE "{name}"'))
+    url = make_url(SERVER).set(database=name).render_as_string(hide_password=False)
+    try:
+        yield url
+    finally:
+        async with admin.connect() as conn:
+            await conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+        await admin.dispose()
+
+
+async def test_stairway_on_postgres(pg_url: str) -> None:
+    for revision, previous in (("0001", "base"), ("0002", "0001"), ("0003", "0002")):
+        await asyncio.to_thread(upgrade, pg_url, revision)
+        await asyncio.to_thread(downgrade, pg_url, previous)
+        await asyncio.to_thread(upgrade, pg_url, revision)
+
+
+@pytest.fixture
+async def pg_pool(pg_url: str) -> AsyncIterator[async_sessionmaker[AsyncSession]]:
+    await asyncio.to_thread(upgrade, pg_url)
+    engine = create_engine(pg_url)
+    yield create_session_pool(engine)
+    await engine.dispose()
+
+
+async def test_services_and_concurrent_claims_on_postgres(
+    pg_pool: async_sessionmaker[AsyncSession],
+) -> None:
+    async with pg_pool() as session:
+        district = await create_district(session, "Иглинский район", clock)
+        await add_school(session, district.id, "Школа № 1 полностью", "СОШ № 1", None, clock)
+        with pytest.raises(DuplicateError):  # Cyrillic case folding works here too
+            await add_school(session, district.id, "Другая школа", "сош № 1", None, clock)
+        await import_schools(
+            session,
+            district.id,
+            [NewSchool(f"Школа номер {n} полностью", f"СОШ {n}") for n in range(2, 12)],
+            None,
+            clock,
+        )
+        assert await session.scalar(select(func.count(School.id))) == 11
+        messages = [
+            Outgoing(dedupe_key=f"k:{n}", purpose="test", chat_id=n, text="Привет", due_at=NOW)
+            for n in range(300)
+        ]
+        assert await plan(session, messages, NOW) == 300
+        assert await plan(session, messages, NOW) == 0  # insert-or-ignore
+
+    async def claimer() -> list[int]:
+        got: list[int] = []
+        async with pg_pool() as session:
+            while batch := await claim(session, NOW, 25, timedelta(seconds=60)):
+                got += [n.id for n in batch]
+        return got
+
+    results = await asyncio.gather(*(claimer() for _ in range(4)))
+    claimed = [note_id for result in results for note_id in result]
+    assert len(claimed) == 300
+    assert len(set(claimed)) == 300  # FOR UPDATE SKIP LOCKED: no row claimed twice
+    async with pg_pool() as session:
+        statuses = set((await session.scalars(select(Notification.status))).all())
+    assert statuses == {NotificationStatus.SENDING}
