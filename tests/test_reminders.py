@@ -495,3 +495,66 @@ async def test_chosen_audience_and_custom_offsets(
     assert await plan(session_pool, local(2026, 12, 3, 10, 1)) == 1
     only = await session.scalar(select(Notification))
     assert only is not None and only.chat_id == OTHER.id and only.school_id == second_school
+
+
+async def test_library_month_planned_and_digest(
+    client: Client,
+    session_pool: async_sessionmaker[AsyncSession],
+    clock: FixedClock,
+    two_schools: tuple[int, int],
+    session: AsyncSession,
+) -> None:
+    from bot.texts.reminders import DIGEST
+    from services.reminders import pending_by_district, plan_digests
+
+    async with session_pool() as s:
+        month = await create_event(
+            s,
+            1,
+            EventInput(
+                title="Международный месячник школьных библиотек",
+                kind=EventKind.ACTIVITY,
+                starts_on=date(2026, 10, 1),
+                ends_on=date(2026, 10, 31),
+                deadline_local=datetime(2026, 11, 6, 18, 0),  # noqa: DTZ001
+                code="library-month",
+                description="План: книжные выставки, уроки чтения.",
+            ),
+            TZ,
+            clock,
+        )
+        await set_status(s, month, EventStatus.OPEN, clock)
+    kickoff_at = local(2026, 10, 1, 10, 1)
+    assert await plan(session_pool, kickoff_at) == 2
+    clock.now = kickoff_at
+    await client.drain()
+    assert "План: книжные выставки" in client.last_text(LIBRARIAN)
+    assert await plan(session_pool, local(2026, 10, 1, 12, 0)) == 0
+    monday = local(2026, 10, 5, 10, 1)
+    assert await plan(session_pool, monday) == 2  # the weekly nudge
+    clock.now = monday
+    await client.drain()
+    assert client.last_text(OTHER) == r.LM_WEEKLY.format(
+        title="Международный месячник школьных библиотек"
+    )
+    # the morning digest tells coordinators how many confirmations wait for review
+    async with session_pool() as s:
+        s.add(
+            Confirmation(
+                event_id=month.id,
+                school_id=two_schools[0],
+                status=ConfirmationStatus.SUBMITTED,
+                held_on=date(2026, 10, 5),
+                participants=40,
+                submitted_at=monday,
+            )
+        )
+        await s.commit()
+        pending = await pending_by_district(s)
+        assert pending == {1: 1}
+        assert await plan_digests(s, local(2026, 10, 6, 8, 59), CFG, pending, DIGEST) == 0
+        assert await plan_digests(s, local(2026, 10, 6, 9, 0), CFG, pending, DIGEST) == 1
+        assert await plan_digests(s, local(2026, 10, 6, 9, 30), CFG, pending, DIGEST) == 0
+    clock.now = local(2026, 10, 6, 9, 0)
+    await client.drain()
+    assert client.last_text(COORDINATOR) == DIGEST.format(count=1)
