@@ -81,9 +81,19 @@ class RussianRenderer:
         nudge = Button(r.BTN_NUDGE, ReminderCb(action="nudge", event_id=event.id).pack())
         return text, ((nudge,),)
 
-    def nudge(self, event: Event) -> tuple[str, Buttons]:
-        text = r.NUDGE.format(title=escape(event.title), deadline=self._deadline(event))
+    def nudge(self, event: Event, late: bool) -> tuple[str, Buttons]:
+        template = r.NUDGE_LATE if late else r.NUDGE
+        text = template.format(title=escape(event.title), deadline=self._deadline(event))
         confirm = Button(
             r.BTN_CONFIRM, TaskCb(action=TaskAction.CONFIRM, event_id=event.id).pack()
         )
         return text, ((confirm,),)
+
+    def seminar_tomorrow(self, event: Event) -> tuple[str, Buttons]:
+        text = r.SEMINAR_TOMORROW.format(
+            title=escape(event.title),
+            date=fmt_date(event.starts_on),
+            place=r.SEMINAR_PLACE.format(place=escape(event.place)) if event.place else "",
+            link=r.SEMINAR_LINK.format(link=escape(event.link)) if event.link else "",
+        )
+        return text, ()

@@ -71,6 +71,7 @@ from services.events import (
     toggle_audience_school,
     update_event_fields,
 )
+from services.reminders import unconfirmed_schools
 from services.school_import import format_errors
 from services.schools import count_schools, get_school_for, list_schools
 from services.timeutil import fmt_date, fmt_local
@@ -198,17 +199,8 @@ async def _card(
     settings: Settings,
     page: int = 0,
 ) -> None:
-    progress = await event_progress(session, event)
-    librarians = await audience_librarians(session, event)
-    schools = {u.school_id for u in librarians}
-    done = sum(1 for c in progress.values() if c.status.value in ("submitted", "accepted"))
-
-    total = (
-        await count_schools(session, event.district_id)
-        if event.audience.value == "all"
-        else len(event.audience_schools)
-    )
-    del schools
+    total, missing = await unconfirmed_schools(session, event)
+    done = total - len(missing)
     text = ev.EVENT_CARD.format(
         title=h(event.title),
         kind=ev.KIND_NAMES[event.kind.value],
@@ -282,7 +274,8 @@ async def status_ask(
         return
     if target is EventStatus.OPEN:
         count = len(await audience_librarians(session, event))
-        text = ev.CONFIRM_OPEN.format(title=h(event.title), count=count)
+        template = ev.CONFIRM_OPEN if event.audience.value == "all" else ev.CONFIRM_OPEN_CHOSEN
+        text = template.format(title=h(event.title), count=count)
     elif target is EventStatus.CLOSED:
         text = ev.CONFIRM_CLOSE.format(title=h(event.title))
     else:
@@ -363,7 +356,9 @@ async def status_change(
     if target is EventStatus.OPEN and was is EventStatus.DRAFT:
         sent = await send_event_prompts(session, clock, event, settings)
         if query.message is not None:
-            await query.message.answer(ev.OPENED.format(sent=sent))
+            quiet = settings.quiet.contains(clock().astimezone(settings.tz))
+            template = ev.OPENED_QUIET if quiet else ev.OPENED
+            await query.message.answer(template.format(sent=sent))
     await _card(query, session, event, settings, callback_data.page)
 
 

@@ -18,7 +18,7 @@ from bot.reminder_texts import RussianRenderer
 from bot.screens import h, show
 from bot.texts import common as t
 from bot.texts import reminders as r
-from models import ConfirmationStatus, EventKind, Role, SeminarReply, User
+from models import ConfirmationStatus, EventKind, EventStatus, Role, SeminarReply, User
 from services.clock import Clock
 from services.confirmations import find_confirmation, librarian_event
 from services.errors import AccessDeniedError, NotFoundError
@@ -55,6 +55,9 @@ async def snooze_button(
     except (AccessDeniedError, NotFoundError):
         await query.answer(t.FORBIDDEN_BUTTON, show_alert=True)
         return
+    if event.status is not EventStatus.OPEN:
+        await query.answer(r.EVENT_NOT_OPEN, show_alert=True)
+        return
     confirmation = await find_confirmation(session, event.id, school.id)
     if confirmation is not None and confirmation.status in (
         ConfirmationStatus.SUBMITTED,
@@ -90,6 +93,9 @@ async def rsvp_button(
         return
     if event.kind is not EventKind.SEMINAR:
         await query.answer(t.FORBIDDEN_BUTTON, show_alert=True)
+        return
+    if event.status is not EventStatus.OPEN:
+        await query.answer(r.EVENT_NOT_OPEN, show_alert=True)
         return
     attending = callback_data.action == "yes"
     insert = sqlite_insert if session.get_bind().dialect.name == "sqlite" else None
@@ -139,6 +145,9 @@ async def nudge_button(
         )
     except (AccessDeniedError, NotFoundError):
         await query.answer(t.FORBIDDEN_BUTTON, show_alert=True)
+        return
+    if event.status is not EventStatus.OPEN:
+        await query.answer(r.EVENT_NOT_OPEN, show_alert=True)
         return
     count = await plan_nudge(
         session, event, clock(), reminder_config(settings), RussianRenderer(settings.tz)

@@ -181,6 +181,10 @@ async def task_open(
         comment=comment,
         description=f"\n\n{h(event.description)}" if event.description else "",
     )
+    if event.status is EventStatus.CLOSED:
+        text += ev.TASK_EVENT_CLOSED
+    elif event.status is EventStatus.CANCELLED:
+        text += ev.TASK_EVENT_CANCELLED
     buttons = []
     if editable(confirmation, event, now):
         if status in (SchoolTaskStatus.TODO, SchoolTaskStatus.OVERDUE):
@@ -304,12 +308,19 @@ async def confirm_start(
         code = "event_not_open" if event.status.value != "open" else "not_editable"
         await query.answer(error_text(ValidationError(code)), show_alert=True)
         return
+    if local_today(clock(), settings.tz) < event.starts_on:
+        await query.answer(
+            ev.NOT_STARTED.format(starts=fmt_date(event.starts_on)), show_alert=True
+        )
+        return
     await state.clear()
+    base_version = confirmation.version if confirmation is not None else 0
     if callback_data.action is TaskAction.EDIT and confirmation is not None:
         draft = draft_of(confirmation)
         await state.set_data(
             {
                 "event_id": event.id,
+                "base_version": base_version,
                 "held_on": draft.held_on.isoformat(),
                 "participants": draft.participants,
                 "description": draft.description,
@@ -318,7 +329,7 @@ async def confirm_start(
         )
         await _show_summary(query, state, event)
         return
-    await state.set_data({"event_id": event.id, "evidence": []})
+    await state.set_data({"event_id": event.id, "evidence": [], "base_version": base_version})
     await state.set_state(ConfirmForm.held_on)
     await _ask_held_on(query, event, settings, clock)
 
@@ -589,11 +600,28 @@ async def summary_send(
     event = await _form_event(query, session, user, state)
     if event is None or user is None:
         return
-    draft = _draft_data(await state.get_data())
+    data = await state.get_data()
+    draft = _draft_data(data)
     try:
-        confirmation = await submit(session, user, event.id, draft, settings.tz, clock)
+        confirmation = await submit(
+            session,
+            user,
+            event.id,
+            draft,
+            settings.tz,
+            clock,
+            base_version=int(data.get("base_version", 0)),
+        )
     except ValidationError as exc:
         await session.rollback()
+        if exc.code == "changed_by_colleague":
+            await state.clear()
+            await show(
+                query,
+                error_text(exc),
+                column([button(ev.BTN_TO_TASKS, TaskCb(action=TaskAction.LIST))]),
+            )
+            return
         await query.answer(error_text(exc), show_alert=True)
         return
     await state.clear()

@@ -224,8 +224,14 @@ async def submit(
     draft: Draft,
     tz: ZoneInfo,
     clock: Clock,
+    *,
+    base_version: int | None = None,
 ) -> Confirmation:
-    """Create or replace the school's confirmation (one per event and school)."""
+    """Create or replace the school's confirmation (one per event and school).
+
+    `base_version` is the version the form started from (0: none existed); if a colleague
+    changed the confirmation meanwhile, nothing is overwritten.
+    """
     event, school = await librarian_event(session, user, event_id)
     now = clock()
     if not can_submit(event):
@@ -239,6 +245,14 @@ async def submit(
     confirmation = await find_confirmation(session, event.id, school.id)
     if not editable(confirmation, event, now):
         raise ValidationError("not_editable")
+    current_version = confirmation.version if confirmation is not None else 0
+    if base_version is not None and base_version != current_version:
+        raise ValidationError("changed_by_colleague")
+    keep_on_time = (
+        confirmation is not None
+        and confirmation.status is ConfirmationStatus.RETURNED
+        and not confirmation.is_late
+    )
     if confirmation is None:
         confirmation = Confirmation(event_id=event.id, school_id=school.id, version=0)
         session.add(confirmation)
@@ -247,7 +261,7 @@ async def submit(
     confirmation.held_on = draft.held_on
     confirmation.participants = draft.participants
     confirmation.description = draft.description
-    confirmation.is_late = now > event.deadline_at
+    confirmation.is_late = False if keep_on_time else now > event.deadline_at
     confirmation.version = (confirmation.version or 0) + 1
     confirmation.submitted_by_id = user.id
     confirmation.submitted_at = now
@@ -285,7 +299,7 @@ async def withdraw(session: AsyncSession, user: User, event_id: int, clock: Cloc
     ):
         raise ValidationError("not_withdrawable")
     confirmation.status = ConfirmationStatus.WITHDRAWN
-    confirmation.submitted_at = now
+    confirmation.version += 1
     await session.commit()
     return confirmation
 
@@ -319,6 +333,7 @@ async def count_pending(session: AsyncSession, district_id: int) -> int:
         .join(Event, Event.id == Confirmation.event_id)
         .where(
             Event.district_id == district_id,
+            Event.status != EventStatus.CANCELLED,
             Confirmation.status == ConfirmationStatus.SUBMITTED,
         )
     )
@@ -333,6 +348,7 @@ async def pending_reviews(
         .join(Event, Event.id == Confirmation.event_id)
         .where(
             Event.district_id == district_id,
+            Event.status != EventStatus.CANCELLED,
             Confirmation.status == ConfirmationStatus.SUBMITTED,
         )
         .order_by(Confirmation.submitted_at, Confirmation.id)

@@ -120,31 +120,53 @@ async def replace_calendar(
     tz: ZoneInfo,
     clock: Clock,
 ) -> tuple[int, int, int]:
-    """Make the district's calendar match the rows, in one transaction.
+    """Make the district's calendar for the file's school years match the rows, at once.
 
-    Rows with a code update the event with that code; events absent from the file are
-    deleted when nobody confirmed them, else cancelled (the schools' records stay).
+    A row updates the event with the same code in the same school year; other years are
+    never touched. An event that schools have already confirmed, or that has been opened, is
+    never moved or removed by a file; untouched drafts absent from the file are deleted.
     Returns (added, updated, removed).
     """
     for row in rows:
         check_event_input(row)
     activities = await _activity_ids(session)
     now = clock()
-    current = list(
-        (
+    years = {school_year_bounds(row.starts_on)[2] for row in rows}
+    current = [
+        e
+        for e in (
             await session.scalars(
                 select(Event).where(
                     Event.district_id == district_id, Event.status != EventStatus.CANCELLED
                 )
             )
         ).all()
+        if school_year_bounds(e.starts_on)[2] in years
+    ]
+    confirmed = set(
+        (
+            await session.scalars(
+                select(Confirmation.event_id).where(
+                    Confirmation.event_id.in_([e.id for e in current])
+                )
+            )
+        ).all()
     )
-    by_code = {e.code: e for e in current if e.code}
+    by_code: dict[tuple[str | None, str], Event] = {
+        (e.code, school_year_bounds(e.starts_on)[2]): e for e in current if e.code
+    }
     kept: set[int] = set()
     added = updated = removed = 0
     for row in rows:
-        event = by_code.get(row.code) if row.code else None
-        if event is None:
+        key = (row.code, school_year_bounds(row.starts_on)[2])
+        event = by_code.get(key) if row.code else None
+        if event is not None:
+            kept.add(event.id)
+            if event.id in confirmed or event.status is not EventStatus.DRAFT:
+                continue  # schools already work on it: a file does not move it
+            updated += 1
+            event.updated_at = now
+        else:
             event = Event(
                 district_id=district_id,
                 audience=Audience.ALL,
@@ -154,20 +176,11 @@ async def replace_calendar(
             )
             session.add(event)
             added += 1
-        else:
-            kept.add(event.id)
-            updated += 1
-            event.updated_at = now
         _apply(event, row, activities.get(row.activity_number or 0), tz)
     for event in current:
-        if event.id in kept:
+        if event.id in kept or event.id in confirmed or event.status is not EventStatus.DRAFT:
             continue
-        confirmed = await session.scalar(select(exists().where(Confirmation.event_id == event.id)))
-        if confirmed:
-            event.status = EventStatus.CANCELLED
-            event.updated_at = now
-        else:
-            await session.delete(event)
+        await session.delete(event)
         removed += 1
     await session.commit()
     return added, updated, removed
@@ -283,30 +296,33 @@ async def rollover(session: AsyncSession, district_id: int, tz: ZoneInfo, clock:
             starts, ends = _shift_year(event.starts_on), _shift_year(event.ends_on)
         if (key, starts) in existing:
             continue
+        chosen = await audience_school_ids(session, event.id)
         local_deadline = event.deadline_at.astimezone(tz).replace(tzinfo=None)
         delta = local_deadline - datetime.combine(event.starts_on, local_deadline.time())
         deadline = datetime.combine(starts, local_deadline.time()) + delta
-        session.add(
-            Event(
-                district_id=district_id,
-                activity_id=event.activity_id,
-                code=event.code,
-                title=event.title,
-                kind=event.kind,
-                starts_on=starts,
-                ends_on=ends,
-                deadline_at=to_utc(deadline, tz),
-                audience=event.audience,
-                status=EventStatus.DRAFT,
-                place=event.place,
-                link=event.link,
-                description=event.description,
-                is_placeholder=True,
-                recurrence=event.recurrence,
-                created_at=now,
-                updated_at=now,
-            )
+        copy = Event(
+            district_id=district_id,
+            activity_id=event.activity_id,
+            code=event.code,
+            title=event.title,
+            kind=event.kind,
+            starts_on=starts,
+            ends_on=ends,
+            deadline_at=to_utc(deadline, tz),
+            audience=event.audience,
+            status=EventStatus.DRAFT,
+            place=event.place,
+            link=event.link,
+            description=event.description,
+            is_placeholder=True,
+            recurrence=event.recurrence,
+            reminder_offsets=event.reminder_offsets,
+            created_at=now,
+            updated_at=now,
         )
+        session.add(copy)
+        await session.flush()
+        session.add_all(EventSchool(event_id=copy.id, school_id=sid) for sid in chosen)
         created += 1
     await session.commit()
     return created

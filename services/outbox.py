@@ -19,6 +19,8 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from models import (
     Confirmation,
     ConfirmationStatus,
+    Event,
+    EventStatus,
     Notification,
     NotificationStatus,
     User,
@@ -197,6 +199,11 @@ class Verdict:
     LATER = "later"
 
 
+EVENT_BOUND = frozenset(
+    {"prompt", "remind", "snooze", "nudge", "seminar", "kickoff", "weekly", "greeting"}
+)
+
+
 async def precheck(
     session: AsyncSession,
     note: Notification,
@@ -210,6 +217,12 @@ async def precheck(
     allowed = next_allowed(now, tz, quiet)
     if allowed > now and not note.payload.get("urgent"):
         return Verdict.LATER, allowed
+    if note.event_id is not None and note.purpose in EVENT_BOUND:
+        event = await session.get(Event, note.event_id)
+        if event is None or event.status is not EventStatus.OPEN:
+            return Verdict.CANCEL, None
+        if note.only_if_unconfirmed and note.expires_at not in (None, event.deadline_at):
+            return Verdict.CANCEL, None  # planned for a deadline that has since moved
     if note.user_id is not None:
         user = await session.get(User, note.user_id)
         if user is None or not user.is_active:

@@ -29,6 +29,7 @@ from models import (
     ReminderRun,
     Role,
     School,
+    SeminarReply,
     User,
 )
 from services.outbox import Button, Outgoing, QuietHours, next_allowed, plan
@@ -71,7 +72,9 @@ class Renderer(Protocol):
         self, event: Event, done: int, total: int, missing: Sequence[str]
     ) -> tuple[str, tuple[tuple[Button, ...], ...]]: ...
 
-    def nudge(self, event: Event) -> tuple[str, tuple[tuple[Button, ...], ...]]: ...
+    def nudge(self, event: Event, late: bool) -> tuple[str, tuple[tuple[Button, ...], ...]]: ...
+
+    def seminar_tomorrow(self, event: Event) -> tuple[str, tuple[tuple[Button, ...], ...]]: ...
 
 
 def _at(day: date, moment: time, tz: ZoneInfo) -> datetime:
@@ -94,7 +97,8 @@ def reminder_steps(event: Event, cfg: ReminderConfig) -> list[Step]:
         for days in offsets
     )
     steps.append(Step("d0", _at(deadline_day, cfg.day_of_time, tz), "remind"))
-    steps = [s for s in steps if s.due < event.deadline_at]
+    period_start = _at(event.starts_on, time(0, 0), tz)  # nothing to confirm before it
+    steps = [s for s in steps if period_start <= s.due < event.deadline_at]
     steps.sort(key=lambda s: s.due)
     # every reminder but the last one before the deadline may be muted by the librarian
     steps = [
@@ -162,6 +166,15 @@ async def _confirmed_schools(session: AsyncSession, event_id: int) -> set[int]:
     return set(rows.all())
 
 
+async def _seminar_replies(session: AsyncSession, event_id: int) -> dict[int, bool]:
+    rows = await session.execute(
+        select(SeminarReply.user_id, SeminarReply.attending).where(
+            SeminarReply.event_id == event_id
+        )
+    )
+    return {int(user_id): bool(attending) for user_id, attending in rows}
+
+
 async def plan_reminders(
     session: AsyncSession, now: datetime, cfg: ReminderConfig, render: Renderer
 ) -> int:
@@ -198,8 +211,10 @@ async def plan_reminders(
         else:
             last = False
         chosen += [s for s in library_month_steps(event, cfg) if s.due <= now][-1:]
+        stamp = f"@{event.deadline_at:%Y%m%d%H%M}"  # a moved deadline starts the steps anew
         for step in chosen:
-            if (event.id, step.key) in done_runs:
+            run_key = step.key + stamp
+            if (event.id, run_key) in done_runs:
                 continue
             audience = await _audience_schools(session, event)
             people = [
@@ -211,21 +226,29 @@ async def plan_reminders(
             if unconfirmed:
                 confirmed = await _confirmed_schools(session, event.id)
                 people = [p for p in people if p[2] not in confirmed]
+            replies: dict[int, bool] = {}
             if step.kind == "remind":
                 text, buttons = render.reminder(event, step, last)
             elif step.kind == "seminar":
                 text, buttons = render.seminar(event, step)
+                replies = await _seminar_replies(session, event.id)
+                # those who said they cannot come are not asked again
+                people = [p for p in people if replies.get(p[0]) is not False]
             else:
                 text, buttons = render.library_month(event, step)
+            coming = render.seminar_tomorrow(event) if replies and step.key == "s1" else None
             due_at = next_allowed(max(step.due, now), cfg.tz, cfg.quiet)
             for user_id, chat_id, school_id in people:
+                message_text, message_buttons = (
+                    coming if coming is not None and replies.get(user_id) else (text, buttons)
+                )
                 planned.append(
                     Outgoing(
-                        dedupe_key=f"{step.kind}:{event.id}:{step.key}:{user_id}",
+                        dedupe_key=f"{step.kind}:{event.id}:{run_key}:{user_id}",
                         purpose=step.kind,
                         chat_id=chat_id,
-                        text=text,
-                        buttons=buttons,
+                        text=message_text,
+                        buttons=message_buttons,
                         due_at=due_at,
                         user_id=user_id,
                         event_id=event.id,
@@ -237,7 +260,7 @@ async def plan_reminders(
                 )
             runs.append(
                 ReminderRun(
-                    event_id=event.id, step=step.key, planned_at=now, recipients=len(people)
+                    event_id=event.id, step=run_key, planned_at=now, recipients=len(people)
                 )
             )
     count = await plan(session, planned, now, commit=False)
@@ -277,7 +300,7 @@ async def plan_summaries(
     events = (
         await session.scalars(
             select(Event).where(
-                Event.status.in_((EventStatus.OPEN, EventStatus.CLOSED)),
+                Event.status == EventStatus.OPEN,
                 Event.kind != EventKind.SEMINAR,
                 Event.deadline_at >= start,
                 Event.deadline_at < end,
@@ -336,7 +359,7 @@ async def plan_nudge(
         for p in await _Recipients().of(session, event.district_id)
         if p[2] not in confirmed and (audience is None or p[2] in audience)
     ]
-    text, buttons = render.nudge(event)
+    text, buttons = render.nudge(event, now > event.deadline_at)
     due_at = next_allowed(now, cfg.tz, cfg.quiet)
     messages = [
         Outgoing(
@@ -371,7 +394,9 @@ async def snooze(
     """ "Напомнить завтра": one more reminder tomorrow morning for this user, if still useful."""
     tomorrow = now.astimezone(cfg.tz).date() + timedelta(days=1)
     due = next_allowed(_at(tomorrow, cfg.reminder_time, cfg.tz), cfg.tz, cfg.quiet)
-    if due >= event.deadline_at:
+    steps = reminder_steps(event, cfg)
+    last_due = steps[-1].due if steps else event.deadline_at
+    if due >= last_due:  # the last reminder comes anyway; a snooze must not follow it
         return None
     step = Step(f"snooze-{tomorrow:%m%d}", due, "remind")
     text, buttons = render.reminder(event, step, False)
@@ -440,7 +465,10 @@ async def pending_by_district(session: AsyncSession) -> dict[int, int]:
     rows = await session.execute(
         select(Event.district_id, func.count(Confirmation.id))
         .join(Confirmation, Confirmation.event_id == Event.id)
-        .where(Confirmation.status == ConfirmationStatus.SUBMITTED)
+        .where(
+            Confirmation.status == ConfirmationStatus.SUBMITTED,
+            Event.status != EventStatus.CANCELLED,
+        )
         .group_by(Event.district_id)
     )
     return {int(d): int(n) for d, n in rows}

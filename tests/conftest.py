@@ -17,6 +17,7 @@ from bot.outbox_sender import OutboxSender, RateLimiter, SenderConfig
 from models.db import create_engine, create_session_pool
 from models.migrate import upgrade
 from services.catalogue import load_catalogue_file
+from services.schools import add_school as _add_school
 from tests.harness import TOKEN, Client, Person, RecordingSession, make_bot
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -24,6 +25,7 @@ ADMIN = Person(id=1001, first_name="Ирина", last_name="Админова")
 COORDINATOR = Person(id=2001, first_name="Ольга", last_name="Методистова")
 LIBRARIAN = Person(id=3001, first_name="Анна", last_name="Петрова")
 STRANGER = Person(id=9001, first_name="Гость", last_name=None)
+OTHER = Person(id=3050, first_name="Ольга", last_name="Другая")
 
 
 class FixedClock:
@@ -184,3 +186,21 @@ async def join_school(
     await client.send(person, f"/start {token}")
     await client.press(person, "✅ Да, это моя школа")
     await client.send(person, f"{person.first_name} {person.last_name or 'Иванова'}")
+
+
+@pytest.fixture
+async def two_schools(
+    client: Client,
+    session_pool: async_sessionmaker[AsyncSession],
+    clock: FixedClock,
+    district_setup: DistrictSetup,
+) -> tuple[int, int]:
+    async with session_pool() as session:
+        other = await _add_school(
+            session, district_setup.district_id, "Вторая школа полностью", "СОШ № 2", None, clock
+        )
+        other_id = other.id
+    await join_school(client, LIBRARIAN, session_pool, district_setup.school_id)
+    await join_school(client, OTHER, session_pool, other_id)
+    client.clear()
+    return district_setup.school_id, other_id
