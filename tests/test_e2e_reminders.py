@@ -77,7 +77,7 @@ async def prepare(db: Path) -> None:
             EventInput(
                 title="Мониторинг ШИБЦ",
                 kind=EventKind.MONITORING,
-                starts_on=today - timedelta(days=3),
+                starts_on=today - timedelta(days=40),
                 ends_on=today + timedelta(days=3),
                 deadline_local=datetime.combine(today + timedelta(days=3), datetime.min.time())
                 + timedelta(hours=18),
