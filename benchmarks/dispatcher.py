@@ -73,8 +73,8 @@ COORDINATOR_ID = 2001
 PLAIN_USER_ID = 3001
 UPDATES_PER_SCHOOL = 3  # /addschool, full name, short name
 
-DEFAULT_N = 750
-DEFAULT_WARMUP = 150
+DEFAULT_N = 540
+DEFAULT_WARMUP = 90
 QUICK_N = 24
 QUICK_WARMUP = 6
 TARGET_UPDATES_PER_SECOND = 1000.0
@@ -514,6 +514,7 @@ class Report:
     started: datetime
     plain: list[RoundResult] = field(default_factory=list)
     full: list[RoundResult] = field(default_factory=list)
+    rss_after_imports: int = 0
     rss_after_setup: int = 0
     rss_after_speed: int = 0
     plain_instr: Instrumented | None = None
@@ -700,6 +701,8 @@ def render(report: Report, command: str) -> str:
         "",
         "| measure | value |",
         "|---|---:|",
+        f"| peak RSS of the process after the imports (aiogram's types are most of it) | "
+        f"{_mib(report.rss_after_imports)} |",
         f"| peak RSS of the process after migrations and seeding | "
         f"{_mib(report.rss_after_setup)} |",
         f"| peak RSS of the process after all speed rounds (ru_maxrss) | "
@@ -738,8 +741,8 @@ def render(report: Report, command: str) -> str:
         "(rollback journal, `synchronous=FULL`), adds one row, commits, and replies with "
         "`message.answer`.",
         "- **full stack**: `bot.app.build_dispatcher` as production builds it: every router, "
-        "the error handler, the SQL FSM storage (each FSM read or write is its own session, "
-        "each write a commit) and the outer middlewares, in order: "
+        "the error handler, the SQL FSM storage (`bot.fsm_storage.SqlStorage`) and the outer "
+        "middlewares, in order: "
         + "; ".join(f"`{m}`" for m in report.middlewares)
         + ". On a file migrated by the real Alembic migrations, engine from "
         "`models.db.create_engine` (WAL, `synchronous=NORMAL`, foreign keys). A coordinator "
@@ -819,6 +822,7 @@ def counting_errors() -> Iterator[None]:
 def main(argv: list[str] | None = None, out: Callable[[str], None] = print) -> int:
     usage = resource.getrusage(resource.RUSAGE_SELF)
     startup_cpu = usage.ru_utime + usage.ru_stime  # imports: aiogram's types dominate
+    rss_after_imports = max_rss_bytes()
     args = parse_args(argv)
     n = args.n or (QUICK_N if args.quick else DEFAULT_N)
     n -= n % UPDATES_PER_SCHOOL
@@ -831,6 +835,7 @@ def main(argv: list[str] | None = None, out: Callable[[str], None] = print) -> i
     with tempfile.TemporaryDirectory(prefix="bench-dispatcher-") as tmp, counting_errors():
         report, profile = asyncio.run(benchmark(Path(tmp), n, args.rounds, warmup, args.profile))
     report.startup_cpu_seconds = startup_cpu
+    report.rss_after_imports = rss_after_imports
     text = render(report, command)
     out("")
     out(text)

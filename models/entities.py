@@ -18,6 +18,7 @@ from sqlalchemy import (
     String,
     Text,
     UniqueConstraint,
+    event,
 )
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 from sqlalchemy.sql import false
@@ -61,17 +62,32 @@ class District(Base):
 class School(Base):
     __tablename__ = "schools"
     __table_args__ = (
-        UniqueConstraint("district_id", "short_name"),
-        UniqueConstraint("district_id", "full_name"),
+        UniqueConstraint("district_id", "short_key"),
+        UniqueConstraint("district_id", "full_key"),
     )
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     district_id: Mapped[int] = mapped_column(ForeignKey("districts.id", ondelete="CASCADE"))
     full_name: Mapped[str] = mapped_column(String(255))
     short_name: Mapped[str] = mapped_column(String(64))
+    # comparison keys (case, "ё" and spacing folded), so "МБОУ СОШ № 1" and "мбоу сош №1 "
+    # are one school; kept by the ORM events below, unique per district
+    full_key: Mapped[str | None] = mapped_column(String(255))
+    short_key: Mapped[str | None] = mapped_column(String(64))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime())
 
     district: Mapped[District] = relationship(back_populates="schools")
+
+
+def name_key(value: str) -> str:
+    return " ".join(value.split()).casefold().replace("ё", "е")
+
+
+@event.listens_for(School, "before_insert")
+@event.listens_for(School, "before_update")
+def _school_keys(_mapper: object, _connection: object, school: School) -> None:
+    school.full_key = name_key(school.full_name)
+    school.short_key = name_key(school.short_name)
 
 
 class User(Base):

@@ -64,19 +64,25 @@ async def active_school_invite(session: AsyncSession, school_id: int) -> Invitat
 
 
 async def issue_school_invite(
-    session: AsyncSession, school: School, created_by: User | None, clock: Clock
+    session: AsyncSession,
+    school: School,
+    created_by: User | None,
+    clock: Clock,
+    *,
+    new: bool = False,
 ) -> Invitation:
-    """Revoke the school's current link (if any) and issue a new one."""
+    """Revoke the school's current link (if any; a new school has none) and issue a new one."""
     now = clock()
-    await session.execute(
-        update(Invitation)
-        .where(
-            Invitation.school_id == school.id,
-            Invitation.kind == InvitationKind.LIBRARIAN,
-            Invitation.revoked_at.is_(None),
+    if not new:
+        await session.execute(
+            update(Invitation)
+            .where(
+                Invitation.school_id == school.id,
+                Invitation.kind == InvitationKind.LIBRARIAN,
+                Invitation.revoked_at.is_(None),
+            )
+            .values(revoked_at=now)
         )
-        .values(revoked_at=now)
-    )
     invitation = Invitation(
         token=new_token(),
         kind=InvitationKind.LIBRARIAN,

@@ -27,23 +27,15 @@ class NewSchool:
     short_name: str
 
 
-async def _taken_keys(session: AsyncSession, district_id: int) -> set[str]:
-    """Names compared in Python: SQLite's lower() does not fold Cyrillic."""
-    rows = await session.execute(
-        select(School.full_name, School.short_name).where(School.district_id == district_id)
-    )
-    keys: set[str] = set()
-    for full, short in rows:
-        keys.add("f:" + name_key(full))
-        keys.add("s:" + name_key(short))
-    return keys
-
-
 async def _duplicate(
     session: AsyncSession, district_id: int, full_name: str, short_name: str
 ) -> bool:
-    taken = await _taken_keys(session, district_id)
-    return "f:" + name_key(full_name) in taken or "s:" + name_key(short_name) in taken
+    """One indexed query on the stored comparison keys."""
+    stmt = select(School.id).where(
+        School.district_id == district_id,
+        (School.full_key == name_key(full_name)) | (School.short_key == name_key(short_name)),
+    )
+    return (await session.scalar(stmt.limit(1))) is not None
 
 
 async def add_school(
@@ -65,7 +57,7 @@ async def add_school(
     except IntegrityError as exc:  # a concurrent insert of the same name
         await session.rollback()
         raise DuplicateError(short) from exc
-    await issue_school_invite(session, school, created_by, clock)
+    await issue_school_invite(session, school, created_by, clock, new=True)
     return school
 
 
@@ -80,7 +72,12 @@ async def import_schools(
     now = clock()
     created: list[School] = []
     try:
-        taken = await _taken_keys(session, district_id)
+        existing = (
+            await session.execute(
+                select(School.full_key, School.short_key).where(School.district_id == district_id)
+            )
+        ).all()
+        taken = {"f:" + str(full) for full, _ in existing} | {"s:" + str(s) for _, s in existing}
         for row in rows:
             keys = ("f:" + name_key(row.full_name), "s:" + name_key(row.short_name))
             if keys[0] in taken or keys[1] in taken:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 import unicodedata
 
+from models.entities import name_key as _model_name_key
 from services.errors import ValidationError
 
 PERSON_NAME_MAX = 200
@@ -42,4 +43,4 @@ def check_person_name(value: str) -> str:
 
 def name_key(value: str) -> str:
     """Comparison key for names: case, 'ё' and spacing do not make a different school."""
-    return _SPACES.sub(" ", value).strip().casefold().replace("ё", "е")
+    return _model_name_key(value)

@@ -70,6 +70,8 @@ def upgrade() -> None:
         sa.Column("district_id", sa.Integer(), nullable=False),
         sa.Column("full_name", sa.String(length=255), nullable=False),
         sa.Column("short_name", sa.String(length=64), nullable=False),
+        sa.Column("full_key", sa.String(length=255), nullable=True),
+        sa.Column("short_key", sa.String(length=64), nullable=True),
         sa.Column("created_at", sa.DateTime(timezone=True), nullable=False),
         sa.ForeignKeyConstraint(
             ["district_id"],
@@ -79,10 +81,10 @@ def upgrade() -> None:
         ),
         sa.PrimaryKeyConstraint("id", name=op.f("pk_schools")),
         sa.UniqueConstraint(
-            "district_id", "full_name", name=op.f("uq_schools_district_id_full_name")
+            "district_id", "full_key", name=op.f("uq_schools_district_id_full_key")
         ),
         sa.UniqueConstraint(
-            "district_id", "short_name", name=op.f("uq_schools_district_id_short_name")
+            "district_id", "short_key", name=op.f("uq_schools_district_id_short_key")
         ),
     )
     op.create_table(
