@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from datetime import datetime
+
 from aiogram import F, Router
 from aiogram.filters import Command
 from aiogram.types import (
@@ -21,14 +23,30 @@ from bot.screens import bounded, clip, h, show
 from bot.texts import common as t
 from bot.texts import events as ev
 from bot.texts import schools as s
-from models import Role, School, User
+from models import Event, Role, School, User
 from services.calendar_io import IcsEvent, build_ics
 from services.clock import Clock
 from services.districts import get_district
 from services.errors import AccessDeniedError, NotFoundError
-from services.events import SchoolTaskStatus, school_record, upcoming_events
+from services.events import (
+    SchoolTaskStatus,
+    school_in_audience,
+    school_record,
+    upcoming_events,
+)
 from services.schools import count_schools, get_school_for, list_schools
 from services.timeutil import fmt_date, fmt_local
+
+
+async def _visible_events(
+    session: AsyncSession, user: User, now: datetime, limit: int = 50
+) -> list[Event]:
+    """Upcoming events of the district; a librarian sees only those addressed to the school."""
+    assert user.district_id is not None
+    events = await upcoming_events(session, user.district_id, now, limit=limit)
+    if user.role is Role.LIBRARIAN and user.school_id is not None:
+        events = [e for e in events if await school_in_audience(session, e, user.school_id)]
+    return events
 
 
 async def calendar_command(
@@ -42,7 +60,7 @@ async def calendar_command(
         await message.answer(s.NO_DISTRICT if user and user.role else ev.NO_SCHOOL)
         return
     district = await get_district(session, user.district_id)
-    events = await upcoming_events(session, user.district_id, clock())
+    events = await _visible_events(session, user, clock())
     if not events:
         await message.answer(ev.CALENDAR_EMPTY)
         return
@@ -74,7 +92,7 @@ async def calendar_ics(
         await query.answer(t.FORBIDDEN_BUTTON, show_alert=True)
         return
     district = await get_district(session, user.district_id)
-    events = await upcoming_events(session, user.district_id, clock(), limit=200)
+    events = await _visible_events(session, user, clock(), limit=200)
     payload = build_ics(
         [
             IcsEvent(

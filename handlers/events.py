@@ -468,6 +468,7 @@ async def audience_toggle(
     callback_data: EventCb,
     session: AsyncSession,
     user: User | None,
+    settings: Settings,
     clock: Clock,
 ) -> None:
     event = await _owned_event(query, session, user, callback_data.event_id)
@@ -481,6 +482,9 @@ async def audience_toggle(
     except (ValueError, NotFoundError, AccessDeniedError):
         await query.answer(t.FORBIDDEN_BUTTON, show_alert=True)
         return
+    if event.status is EventStatus.OPEN:
+        # a school added to an open event gets its prompt; the others are not prompted twice
+        await send_event_prompts(session, clock, event, settings)
     await _audience_screen(query, session, event, callback_data.page)
 
 

@@ -152,12 +152,13 @@ async def review_open(
         return
     await query.answer()
     chat_id = query.from_user.id
+    caption = h(f"{confirmation.school.short_name} · {clip(confirmation.event.title, 200)}")
     for item in confirmation.evidence:
         try:
             if item.kind is EvidenceKind.PHOTO:
-                await bot.send_photo(chat_id, item.file_id)
+                await bot.send_photo(chat_id, item.file_id, caption=caption)
             elif item.kind is EvidenceKind.DOCUMENT:
-                await bot.send_document(chat_id, item.file_id)
+                await bot.send_document(chat_id, item.file_id, caption=caption)
         except TelegramBadRequest:
             logger.warning("evidence %s could not be re-sent", item.id, exc_info=True)
     rows = []

@@ -473,8 +473,13 @@ async def test_chosen_audience_and_custom_offsets(
     # the d7 step no longer exists; d2 reaches only the chosen school
     assert await plan(session_pool, local(2026, 11, 28, 10, 1)) == 0
     assert await plan(session_pool, local(2026, 12, 3, 10, 1)) == 1
-    only = await session.scalar(select(Notification))
+    only = await session.scalar(select(Notification).where(Notification.purpose == "remind"))
     assert only is not None and only.chat_id == OTHER.id and only.school_id == second_school
+    # the school added to the open event's audience got the event's prompt, once
+    prompts = (
+        await session.scalars(select(Notification.chat_id).where(Notification.purpose == "prompt"))
+    ).all()
+    assert prompts == [OTHER.id]
 
 
 async def test_library_month_planned_and_digest(
