@@ -78,21 +78,21 @@ class RateLimiter:
     def pause(self, seconds: float) -> None:
         until = self._monotonic() + seconds
         self._paused_until = max(self._paused_until, until)
-        self._next_global = max(self._next_global, self._paused_until)
 
     async def acquire(self, chat_id: int) -> None:
+        """Wait for a slot. Slots are granted on the clock when taken, never reserved ahead,
+        so a stalled event loop cannot release a catch-up burst afterwards."""
+        spacing = self.group_interval if chat_id < 0 else self.chat_interval
         while True:
             now = self._monotonic()
-            spacing = self.group_interval if chat_id < 0 else self.chat_interval
-            start = max(
-                now, self._next_global, self._paused_until, self._next_chat.get(chat_id, 0.0)
-            )
-            self._next_global = start + self.interval
-            self._next_chat[chat_id] = start + spacing
-            if start > now:
-                await self._sleep(start - now)
-            if self._monotonic() + 1e-9 >= self._paused_until:
+            ready = max(self._next_global, self._paused_until, self._next_chat.get(chat_id, 0.0))
+            if now + 1e-9 >= ready:
+                self._next_global = now + self.interval
+                self._next_chat[chat_id] = now + spacing
+                if len(self._next_chat) > 100_000:  # forget chats long past their spacing
+                    self._next_chat = {c: t for c, t in self._next_chat.items() if t > now}
                 return
+            await self._sleep(ready - now)
 
 
 @dataclass(frozen=True)

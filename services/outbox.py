@@ -134,16 +134,17 @@ async def plan(
         }
         for m in messages
     ]
-    inserted = 0
-    for start in range(0, len(rows), 500):
-        chunk = rows[start : start + 500]
-        stmt = (
-            insert(Notification)
-            .values(chunk)
-            .on_conflict_do_nothing(index_elements=["dedupe_key"])
-        )
-        result = await session.execute(stmt)
-        inserted += int(getattr(result, "rowcount", 0) or 0)
+    # One statement with a list of parameters: compiled once (cached) and run as an
+    # executemany; a multi-row VALUES would be compiled anew for every chunk.
+    table = Notification.__table__
+    stmt = insert(table).on_conflict_do_nothing(index_elements=["dedupe_key"])
+    if session.get_bind().dialect.name == "postgresql":
+        # asyncpg reports no rowcount for executemany: count the rows actually inserted
+        result = await session.execute(stmt.returning(table.c.id), rows)
+        inserted = len(result.all())
+    else:
+        result = await session.execute(stmt, rows)
+        inserted = int(getattr(result, "rowcount", 0) or 0)
     if commit:
         await session.commit()
     return inserted
