@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 STAMP_RUN := $(VENV)/.stamp-run
 STAMP_DEV := $(VENV)/.stamp-dev
 
-.PHONY: run test lint typecheck pytest migrate bench clean
+.PHONY: run test lint typecheck pytest migrate bench bench-outbox clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -41,6 +41,9 @@ pytest: $(STAMP_DEV)
 
 bench: $(STAMP_DEV)
 	$(BIN)/python -m benchmarks.dispatcher
+
+bench-outbox: $(STAMP_DEV)
+	$(BIN)/python -m benchmarks.outbox
 
 clean:
 	rm -rf $(VENV) .mypy_cache .ruff_cache .pytest_cache
