@@ -18,12 +18,10 @@ The caller checks the file size before calling.
 
 from __future__ import annotations
 
-import codecs
 import csv
 import io
 import re
 import tomllib
-import unicodedata
 from collections.abc import Collection, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
@@ -39,6 +37,7 @@ from openpyxl import load_workbook
 from bot.texts import calendar_io as texts
 from models import EventKind
 from services.school_import import RowError, format_errors
+from services.tabular import UndecodableText, decode_text, has_control, normalize
 
 __all__ = [
     "CALENDAR_TEMPLATE_CSV",
@@ -246,11 +245,11 @@ class _CodeRegistry:
 
 
 def _normalize(value: str) -> str:
-    return " ".join(value.split())
+    return normalize(value)
 
 
 def _has_control(value: str) -> bool:
-    return any(unicodedata.category(ch) == "Cc" and ch not in "\t\n\r" for ch in value)
+    return has_control(value)
 
 
 def _too_long(where: str, template: str, value: str, limit: int) -> list[str]:
@@ -589,20 +588,9 @@ def _xlsx_cell(value: object) -> _Cell:
 
 def _decode(content: bytes) -> str:
     try:
-        if content.startswith(codecs.BOM_UTF8):
-            text = content.decode("utf-8-sig")
-        elif content.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
-            text = content.decode("utf-16")  # Excel's "Unicode text"
-        else:
-            try:
-                text = content.decode("utf-8")
-            except UnicodeDecodeError:
-                text = content.decode("cp1251")
-    except UnicodeDecodeError as exc:
+        return decode_text(content)
+    except UndecodableText as exc:
         raise _FileError(texts.FILE_BAD_TEXT) from exc
-    if "\x00" in text:  # a binary file or UTF-16 without a BOM
-        raise _FileError(texts.FILE_BAD_TEXT)
-    return text
 
 
 def _read_csv(content: bytes) -> list[_Record]:

@@ -10,11 +10,9 @@ files. The caller checks the file size before calling.
 
 from __future__ import annotations
 
-import codecs
 import csv
 import io
 import re
-import unicodedata
 from collections.abc import Collection, Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, time
@@ -23,6 +21,7 @@ from pathlib import PurePath
 from openpyxl import load_workbook
 
 from bot.texts import school_import as texts
+from services.tabular import UndecodableText, decode_text, has_control, normalize
 
 MAX_DATA_ROWS = 2000
 FULL_NAME_MAX = 255  # same limits as services.validation.SCHOOL_*_NAME_MAX
@@ -211,20 +210,9 @@ def _cell_text(value: object) -> str:
 
 def _decode(content: bytes) -> str:
     try:
-        if content.startswith(codecs.BOM_UTF8):
-            text = content.decode("utf-8-sig")
-        elif content.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
-            text = content.decode("utf-16")  # Excel's "Unicode text"
-        else:
-            try:
-                text = content.decode("utf-8")
-            except UnicodeDecodeError:
-                text = content.decode("cp1251")
-    except UnicodeDecodeError as exc:
+        return decode_text(content)
+    except UndecodableText as exc:
         raise _FileError(texts.FILE_BAD_TEXT) from exc
-    if "\x00" in text:  # a binary file or UTF-16 without a BOM
-        raise _FileError(texts.FILE_BAD_TEXT)
-    return text
 
 
 def _read_csv(content: bytes) -> list[_Record]:
@@ -279,11 +267,11 @@ def _filled_width(cells: Sequence[str]) -> int:
 
 
 def _has_control(value: str) -> bool:
-    return any(unicodedata.category(ch) == "Cc" and ch not in "\t\n\r" for ch in value)
+    return has_control(value)
 
 
 def _normalize(value: str) -> str:
-    return " ".join(value.split())
+    return normalize(value)
 
 
 def _key(name: str) -> str:
