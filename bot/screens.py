@@ -8,6 +8,8 @@ from aiogram.exceptions import TelegramBadRequest
 from aiogram.types import CallbackQuery, InaccessibleMessage, InlineKeyboardMarkup, Message
 
 from bot.texts import common as t
+from bot.texts.schools import NO_DISTRICT
+from models import User
 from services.errors import ValidationError
 
 
@@ -29,6 +31,22 @@ async def show(
         await event.answer()
         return
     await event.answer(text, reply_markup=markup)
+
+
+async def tell(event: Message | CallbackQuery, text: str) -> None:
+    """A short answer: an alert on a pressed button, a message otherwise."""
+    if isinstance(event, CallbackQuery):
+        await event.answer(text, show_alert=True)
+    else:
+        await event.answer(text)
+
+
+async def require_district(event: Message | CallbackQuery, user: User | None) -> int | None:
+    """The district the user manages, or None after telling them to choose one."""
+    if user is None or user.district_id is None:
+        await tell(event, NO_DISTRICT)
+        return None
+    return user.district_id
 
 
 TEXT_BUDGET = 3500

@@ -33,7 +33,7 @@ from bot.keyboards import (
     shorten,
 )
 from bot.notify import deliver
-from bot.screens import bounded, clip, h, show
+from bot.screens import bounded, clip, h, require_district, show, tell
 from bot.texts import common as t
 from bot.texts import events as ev
 from bot.texts import reminders as r
@@ -96,16 +96,6 @@ class CalendarForm(StatesGroup):
     file = State()
 
 
-async def _district_id(event: Message | CallbackQuery, user: User | None) -> int | None:
-    if user is None or user.district_id is None:
-        if isinstance(event, CallbackQuery):
-            await event.answer(s.NO_DISTRICT, show_alert=True)
-        else:
-            await event.answer(s.NO_DISTRICT)
-        return None
-    return user.district_id
-
-
 # ---- list -------------------------------------------------------------------------------------
 
 
@@ -152,7 +142,7 @@ async def _events_screen(
 async def events_command(
     message: Message, session: AsyncSession, user: User | None, settings: Settings
 ) -> None:
-    district_id = await _district_id(message, user)
+    district_id = await require_district(message, user)
     if district_id is not None:
         await _events_screen(message, session, district_id, 0, settings)
 
@@ -166,7 +156,7 @@ async def events_page(
     state: FSMContext,
 ) -> None:
     await state.clear()
-    district_id = await _district_id(query, user)
+    district_id = await require_district(query, user)
     if district_id is not None:
         await _events_screen(query, session, district_id, callback_data.page, settings)
 
@@ -185,10 +175,7 @@ async def _owned_event(
     except AccessDeniedError:
         logger.warning("user %s: event %s of another district", query.from_user, event_id)
         text = t.FORBIDDEN_BUTTON
-    if isinstance(query, CallbackQuery):
-        await query.answer(text, show_alert=True)
-    else:
-        await query.answer(text)
+    await tell(query, text)
     return None
 
 
@@ -577,7 +564,7 @@ async def edit_value(
 async def new_event_start(
     event: Message | CallbackQuery, state: FSMContext, user: User | None
 ) -> None:
-    if await _district_id(event, user) is None:
+    if await require_district(event, user) is None:
         return
     await state.clear()
     rows: list[list[InlineKeyboardButton]] = []
@@ -686,7 +673,7 @@ async def new_event_save(
 ) -> None:
     from datetime import date, datetime
 
-    district_id = await _district_id(query, user)
+    district_id = await require_district(query, user)
     data = await state.get_data()
     if district_id is None or "deadline" not in data:
         await query.answer(t.STALE_BUTTON, show_alert=True)
@@ -719,7 +706,7 @@ def _confirm_markup(ok: EventCb) -> InlineKeyboardMarkup:
 
 
 async def default_ask(query: CallbackQuery, user: User | None) -> None:
-    if await _district_id(query, user) is None:
+    if await require_district(query, user) is None:
         return
     await show(query, ev.CONFIRM_DEFAULT, _confirm_markup(EventCb(action=EventAction.DEFAULT_OK)))
 
@@ -731,7 +718,7 @@ async def default_load(
     settings: Settings,
     clock: Clock,
 ) -> None:
-    district_id = await _district_id(query, user)
+    district_id = await require_district(query, user)
     if district_id is None:
         return
     try:
@@ -751,7 +738,7 @@ async def default_load(
 
 
 async def file_ask(query: CallbackQuery, state: FSMContext, user: User | None) -> None:
-    if await _district_id(query, user) is None:
+    if await require_district(query, user) is None:
         return
     await state.set_state(CalendarForm.file)
     markup = column(
@@ -784,7 +771,7 @@ async def calendar_file(
 
     document = message.document
     assert document is not None
-    district_id = await _district_id(message, user)
+    district_id = await require_district(message, user)
     if district_id is None:
         await state.clear()
         return
@@ -825,7 +812,7 @@ async def calendar_not_file(message: Message) -> None:
 
 
 async def rollover_ask(query: CallbackQuery, user: User | None) -> None:
-    if await _district_id(query, user) is None:
+    if await require_district(query, user) is None:
         return
     await show(
         query, ev.CONFIRM_ROLLOVER, _confirm_markup(EventCb(action=EventAction.ROLLOVER_OK))
@@ -839,7 +826,7 @@ async def rollover_do(
     settings: Settings,
     clock: Clock,
 ) -> None:
-    district_id = await _district_id(query, user)
+    district_id = await require_district(query, user)
     if district_id is None:
         return
     count = await rollover(session, district_id, settings.tz, clock)

@@ -25,7 +25,7 @@ from bot.keyboards import (
     shorten,
 )
 from bot.notify import deliver
-from bot.screens import clip, h, show
+from bot.screens import clip, h, show, tell
 from bot.texts import common as t
 from bot.texts import events as ev
 from bot.texts import schools as s
@@ -112,10 +112,7 @@ async def _owned(
     except AccessDeniedError:
         logger.warning("confirmation %s of another district requested", confirmation_id)
         text = t.FORBIDDEN_BUTTON
-    if isinstance(query, CallbackQuery):
-        await query.answer(text, show_alert=True)
-    else:
-        await query.answer(text)
+    await tell(query, text)
     return None
 
 

@@ -30,10 +30,10 @@ from bot.keyboards import (
     pager_row,
     shorten,
 )
-from bot.screens import h, show, validation_text
+from bot.screens import h, require_district, show, validation_text
 from bot.texts import common as t
 from bot.texts import schools as s
-from models import Role, School, User
+from models import Invitation, Role, School, User
 from services.clock import Clock
 from services.districts import get_district
 from services.errors import AccessDeniedError, DuplicateError, NotFoundError, ValidationError
@@ -72,16 +72,6 @@ class ImportForm(StatesGroup):
     file = State()
 
 
-async def _district_id(event: Message | CallbackQuery, user: User | None) -> int | None:
-    if user is None or user.district_id is None:
-        if isinstance(event, CallbackQuery):
-            await event.answer(s.NO_DISTRICT, show_alert=True)
-        else:
-            await event.answer(s.NO_DISTRICT)
-        return None
-    return user.district_id
-
-
 async def _schools_screen(
     event: Message | CallbackQuery, session: AsyncSession, district_id: int, page: int
 ) -> None:
@@ -115,7 +105,7 @@ async def _schools_screen(
 
 
 async def schools_command(message: Message, session: AsyncSession, user: User | None) -> None:
-    district_id = await _district_id(message, user)
+    district_id = await require_district(message, user)
     if district_id is not None:
         await _schools_screen(message, session, district_id, 0)
 
@@ -123,14 +113,15 @@ async def schools_command(message: Message, session: AsyncSession, user: User | 
 async def schools_page(
     query: CallbackQuery, callback_data: SchoolCb, session: AsyncSession, user: User | None
 ) -> None:
-    district_id = await _district_id(query, user)
+    district_id = await require_district(query, user)
     if district_id is not None:
         await _schools_screen(query, session, district_id, callback_data.page)
 
 
-async def _school_card_text(session: AsyncSession, bot: Bot, school: School) -> str:
+async def _school_card_text(
+    session: AsyncSession, bot: Bot, school: School, invitation: Invitation | None
+) -> str:
     librarians = await school_librarians(session, school.id)
-    invitation = await active_school_invite(session, school.id)
     if invitation is not None:
         me = await bot.me()
         link_block = s.LINK_BLOCK.format(link=deep_link(me.username or "", invitation.token))
@@ -149,8 +140,9 @@ async def _school_card_text(session: AsyncSession, bot: Bot, school: School) -> 
 async def _school_card(
     event: Message | CallbackQuery, session: AsyncSession, bot: Bot, school: School, page: int
 ) -> None:
-    text = await _school_card_text(session, bot, school)
-    has_link = await active_school_invite(session, school.id) is not None
+    invitation = await active_school_invite(session, school.id)
+    text = await _school_card_text(session, bot, school, invitation)
+    has_link = invitation is not None
     buttons = []
     if has_link:
         buttons.append(
@@ -247,14 +239,14 @@ async def school_link_change(
 
 
 async def add_school_command(message: Message, state: FSMContext, user: User | None) -> None:
-    if await _district_id(message, user) is None:
+    if await require_district(message, user) is None:
         return
     await state.set_state(SchoolForm.full_name)
     await message.answer(s.ASK_FULL_NAME, reply_markup=cancel_keyboard())
 
 
 async def add_school_button(query: CallbackQuery, state: FSMContext, user: User | None) -> None:
-    if await _district_id(query, user) is None:
+    if await require_district(query, user) is None:
         return
     await state.set_state(SchoolForm.full_name)
     await show(query, s.ASK_FULL_NAME, cancel_keyboard())
@@ -283,7 +275,7 @@ async def school_short_name(
     user: User | None,
 ) -> None:
     assert message.text is not None
-    district_id = await _district_id(message, user)
+    district_id = await require_district(message, user)
     if district_id is None:
         await state.clear()
         return
@@ -333,7 +325,7 @@ def _import_keyboard() -> InlineKeyboardMarkup:
 
 
 async def import_command(message: Message, state: FSMContext, user: User | None) -> None:
-    if await _district_id(message, user) is None:
+    if await require_district(message, user) is None:
         return
     await state.set_state(ImportForm.file)
     await message.answer(s.ASK_FILE.format(max_mb=MAX_FILE_MB), reply_markup=_import_keyboard())
@@ -342,7 +334,7 @@ async def import_command(message: Message, state: FSMContext, user: User | None)
 async def import_button(
     query: CallbackQuery, callback_data: SchoolCb, state: FSMContext, user: User | None
 ) -> None:
-    if await _district_id(query, user) is None:
+    if await require_district(query, user) is None:
         return
     if callback_data.page == 1:  # the "template" button
         await query.answer()
@@ -366,7 +358,7 @@ async def import_file(
 ) -> None:
     document = message.document
     assert document is not None
-    district_id = await _district_id(message, user)
+    district_id = await require_district(message, user)
     if district_id is None:
         await state.clear()
         return
@@ -413,7 +405,7 @@ async def import_cancel(
     query: CallbackQuery, session: AsyncSession, state: FSMContext, user: User | None
 ) -> None:
     await state.clear()
-    district_id = await _district_id(query, user)
+    district_id = await require_district(query, user)
     if district_id is not None:
         await _schools_screen(query, session, district_id, 0)
 

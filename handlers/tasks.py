@@ -17,7 +17,7 @@ from bot.callbacks import ConfirmStep, FormCb, TaskAction, TaskCb
 from bot.config import Settings
 from bot.filters import HasRole
 from bot.keyboards import button, column, shorten
-from bot.screens import bounded, clip, h, show
+from bot.screens import bounded, clip, h, show, tell
 from bot.texts import common as t
 from bot.texts import events as ev
 from models import Event, EventStatus, EvidenceKind, Role, School, User
@@ -347,18 +347,11 @@ async def _form_event(
         event, _ = await librarian_event(session, user, int(data.get("event_id", 0)))
     except (AccessDeniedError, NotFoundError):
         await state.clear()
-        if isinstance(message, CallbackQuery):
-            await message.answer(ev.UNKNOWN_EVENT, show_alert=True)
-        else:
-            await message.answer(ev.UNKNOWN_EVENT)
+        await tell(message, ev.UNKNOWN_EVENT)
         return None
     if event.status is not EventStatus.OPEN:
         await state.clear()
-        text = ev.ERRORS["event_not_open"]
-        if isinstance(message, CallbackQuery):
-            await message.answer(text, show_alert=True)
-        else:
-            await message.answer(text)
+        await tell(message, ev.ERRORS["event_not_open"])
         return None
     return event
 
