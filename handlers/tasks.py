@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+from collections.abc import Callable
 from datetime import date
 from typing import Any
 
@@ -415,6 +416,28 @@ async def held_on_button(
     await _next_or_summary(query, state, event, "participants")
 
 
+async def _answer_step(
+    message: Message,
+    session: AsyncSession,
+    user: User | None,
+    state: FSMContext,
+    parse: Callable[[str, Event], object],
+    field: str,
+    next_step: str,
+) -> None:
+    """A typed answer to a form step: check it, store it, go on (or back to the summary)."""
+    event = await _form_event(message, session, user, state)
+    if event is None:
+        return
+    try:
+        value = parse(message.text or "", event)
+    except ValidationError as exc:
+        await message.answer(error_text(exc) + "\n" + t.TRY_AGAIN)
+        return
+    await state.update_data({field: value})
+    await _next_or_summary(message, state, event, next_step)
+
+
 async def held_on_text(
     message: Message,
     session: AsyncSession,
@@ -423,47 +446,40 @@ async def held_on_text(
     clock: Clock,
     state: FSMContext,
 ) -> None:
-    event = await _form_event(message, session, user, state)
-    if event is None:
-        return
     today = local_today(clock(), settings.tz)
-    try:
-        day = check_held_on(parse_day(message.text or "", today), event, today)
-    except ValidationError as exc:
-        await message.answer(error_text(exc) + "\n" + t.TRY_AGAIN)
-        return
-    await state.update_data(held_on=day.isoformat())
-    await _next_or_summary(message, state, event, "participants")
+
+    def parse(text: str, event: Event) -> str:
+        return check_held_on(parse_day(text, today), event, today).isoformat()
+
+    await _answer_step(message, session, user, state, parse, "held_on", "participants")
 
 
 async def participants_text(
     message: Message, session: AsyncSession, user: User | None, state: FSMContext
 ) -> None:
-    event = await _form_event(message, session, user, state)
-    if event is None:
-        return
-    try:
-        number = parse_participants(message.text or "")
-    except ValidationError as exc:
-        await message.answer(error_text(exc) + "\n" + t.TRY_AGAIN)
-        return
-    await state.update_data(participants=number)
-    await _next_or_summary(message, state, event, "description")
+    await _answer_step(
+        message,
+        session,
+        user,
+        state,
+        lambda text, _event: parse_participants(text),
+        "participants",
+        "description",
+    )
 
 
 async def description_text(
     message: Message, session: AsyncSession, user: User | None, state: FSMContext
 ) -> None:
-    event = await _form_event(message, session, user, state)
-    if event is None:
-        return
-    try:
-        text = check_description(message.text or "")
-    except ValidationError as exc:
-        await message.answer(error_text(exc) + "\n" + t.TRY_AGAIN)
-        return
-    await state.update_data(description=text)
-    await _next_or_summary(message, state, event, "evidence")
+    await _answer_step(
+        message,
+        session,
+        user,
+        state,
+        lambda text, _event: check_description(text),
+        "description",
+        "evidence",
+    )
 
 
 async def description_skip(
