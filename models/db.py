@@ -14,6 +14,8 @@ from sqlalchemy.ext.asyncio import (
     create_async_engine,
 )
 
+from models.sqlite_driver import OneHopDBAPI
+
 SQLITE_BUSY_TIMEOUT_MS = 10_000
 
 
@@ -35,10 +37,13 @@ def _sqlite_pragmas(dbapi_conn: Any, _record: Any) -> None:
 
 def create_engine(url: str, *, echo: bool = False) -> AsyncEngine:
     ensure_sqlite_dir(url)
-    if url.startswith("sqlite"):
+    if make_url(url).get_backend_name() == "sqlite":
         # Sessions always end their transactions (commit or rollback) before they give the
         # connection back, so the pool's extra rollback on return is a wasted thread hop.
-        engine = create_async_engine(url, echo=echo, pool_reset_on_return=None)
+        extra: dict[str, Any] = {}
+        if make_url(url).get_driver_name() == "aiosqlite":
+            extra["module"] = OneHopDBAPI()  # one thread hop per statement
+        engine = create_async_engine(url, echo=echo, pool_reset_on_return=None, **extra)
     else:
         engine = create_async_engine(url, echo=echo, pool_pre_ping=True)
     if engine.dialect.name == "sqlite":

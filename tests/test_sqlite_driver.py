@@ -1,0 +1,122 @@
+"""The one-hop aiosqlite adapter acts as the stock one, with one round trip per statement."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator, Iterator
+from pathlib import Path
+from typing import Any
+
+import aiosqlite
+import pytest
+from sqlalchemy import Column, Integer, MetaData, Table, Text, func, insert, select, text
+from sqlalchemy.exc import IntegrityError, OperationalError
+from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, create_async_engine
+
+from models.db import create_engine
+from models.sqlite_driver import OneHopConnection, OneHopDBAPI
+
+metadata = MetaData()
+notes = Table(
+    "notes",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("body", Text, nullable=False, unique=True),
+)
+
+
+@pytest.fixture(params=["stock", "one-hop"])
+async def engine(request: pytest.FixtureRequest, tmp_path: Path) -> AsyncIterator[AsyncEngine]:
+    extra: dict[str, Any] = {"module": OneHopDBAPI()} if request.param == "one-hop" else {}
+    eng = create_async_engine(f"sqlite+aiosqlite:///{tmp_path / 'd.db'}", **extra)
+    async with eng.begin() as conn:
+        await conn.run_sync(metadata.create_all)
+    yield eng
+    await eng.dispose()
+
+
+@pytest.fixture
+def hops(monkeypatch: pytest.MonkeyPatch) -> Iterator[list[str]]:
+    """Every round trip to an aiosqlite worker thread, by the function it ran."""
+    seen: list[str] = []
+    original = aiosqlite.Connection._execute
+
+    async def counting(self: aiosqlite.Connection, fn: Any, *args: Any, **kwargs: Any) -> Any:
+        seen.append(getattr(fn, "__name__", repr(fn)))
+        return await original(self, fn, *args, **kwargs)  # type: ignore[no-untyped-call]
+
+    monkeypatch.setattr(aiosqlite.Connection, "_execute", counting)
+    yield seen
+
+
+async def test_rows_rowcount_lastrowid_returning_and_executemany(engine: AsyncEngine) -> None:
+    async with engine.begin() as conn:
+        result = await conn.execute(insert(notes).values(body="a"))
+        assert result.rowcount == 1
+        assert result.inserted_primary_key == (1,)
+        many = await conn.execute(insert(notes), [{"body": "b"}, {"body": "c"}, {"body": "d"}])
+        assert many.rowcount == 3
+        returned = await conn.execute(insert(notes).values(body="e").returning(notes.c.id))
+        assert returned.scalar_one() == 5
+        updated = await conn.execute(text("UPDATE notes SET body = body || '!' WHERE id > 3"))
+        assert updated.rowcount == 2
+    async with engine.connect() as conn:
+        rows = (await conn.execute(select(notes.c.id, notes.c.body).order_by(notes.c.id))).all()
+        assert rows == [(1, "a"), (2, "b"), (3, "c"), (4, "d!"), (5, "e!")]
+        assert (await conn.execute(select(notes).where(notes.c.id == 99))).first() is None
+        first = await conn.execute(select(notes.c.body).order_by(notes.c.id))
+        assert first.fetchmany(2) == [("a",), ("b",)]
+        assert first.fetchone() == ("c",)
+
+
+async def test_errors_map_to_sqlalchemy_exceptions_and_roll_back(engine: AsyncEngine) -> None:
+    async with engine.begin() as conn:
+        await conn.execute(insert(notes).values(body="same"))
+    async with AsyncSession(engine) as session:
+        await session.execute(insert(notes).values(body="other"))
+        with pytest.raises(IntegrityError):
+            await session.execute(insert(notes).values(body="same"))
+        await session.rollback()
+        with pytest.raises(OperationalError):
+            await session.execute(text("SELECT * FROM no_such_table"))
+        await session.rollback()
+        assert await session.scalar(select(func.count()).select_from(notes)) == 1
+
+
+async def test_streaming_keeps_working(engine: AsyncEngine) -> None:
+    async with engine.begin() as conn:
+        await conn.execute(insert(notes), [{"body": str(i)} for i in range(50)])
+    async with engine.connect() as conn:
+        result = await conn.stream(select(notes.c.id).order_by(notes.c.id))
+        ids = [row[0] async for row in result]
+    assert ids == list(range(1, 51))
+
+
+async def test_one_round_trip_per_statement(tmp_path: Path, hops: list[str]) -> None:
+    stock = create_async_engine(f"sqlite+aiosqlite:///{tmp_path / 'stock.db'}")
+    ours = create_engine(f"sqlite+aiosqlite:///{tmp_path / 'ours.db'}")
+    counts = {}
+    for name, eng in (("stock", stock), ("ours", ours)):
+        async with eng.begin() as conn:
+            await conn.run_sync(metadata.create_all)
+        async with eng.connect() as conn:
+            hops.clear()
+            await conn.execute(insert(notes).values(body="x"))
+            await conn.execute(select(notes.c.body))
+            await conn.commit()
+            counts[name] = len(hops)
+        await eng.dispose()
+    # stock: cursor + execute + close for the INSERT, cursor + execute + fetchall + close for the
+    # SELECT, then the commit; ours: one per statement and the commit
+    assert counts == {"stock": 8, "ours": 3}
+
+
+async def test_production_engine_uses_the_one_hop_adapter(tmp_path: Path) -> None:
+    eng = create_engine(f"sqlite+aiosqlite:///{tmp_path / 'p.db'}")
+    try:
+        async with eng.connect() as conn:
+            raw = await conn.get_raw_connection()
+            assert isinstance(raw.dbapi_connection, OneHopConnection)
+            mode = (await conn.exec_driver_sql("PRAGMA journal_mode")).scalar_one()
+            assert mode == "wal"
+    finally:
+        await eng.dispose()
