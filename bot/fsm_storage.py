@@ -2,7 +2,10 @@
 
 Reads are served from a write-through cache of the records this process has seen (one
 process owns a SQLite database; a scaled-out deployment uses a shared store instead), so an
-update costs no extra query for its conversation state; every change is written at once.
+update costs no extra query for its conversation state. A change made while an update is
+handled is deferred to the update's own commit (models/deferred.py): the form's state and what
+the handler wrote commit together, and if the update fails the cache forgets the change.
+Outside an update a change is written at once.
 """
 
 from __future__ import annotations
@@ -10,20 +13,60 @@ from __future__ import annotations
 import copy
 from collections import OrderedDict
 from collections.abc import Mapping
+from datetime import datetime
+from functools import partial
 from typing import Any
 
 from aiogram.fsm.state import State
 from aiogram.fsm.storage.base import BaseStorage, StateType, StorageKey
-from sqlalchemy import delete, select
+from sqlalchemy import bindparam, delete, select
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
+from sqlalchemy.sql import Executable
 
 from models import FsmRecord
+from models.deferred import current_update_session, defer
 from services.clock import Clock, utc_now
 
 CACHE_SIZE = 10_000
 _MISSING: tuple[str | None, dict[str, Any]] = (None, {})
+
+
+_SELECT = select(FsmRecord.state, FsmRecord.data).where(FsmRecord.key == bindparam("key"))
+_DELETE = delete(FsmRecord).where(FsmRecord.key == bindparam("key"))
+
+
+def _upsert(insert: Any) -> Any:
+    columns = FsmRecord.__table__.c
+    stmt = insert(FsmRecord).values(
+        key=bindparam("key"),
+        state=bindparam("state"),
+        data=bindparam("data", type_=columns.data.type),
+        updated_at=bindparam("updated_at", type_=columns.updated_at.type),
+    )
+    return stmt.on_conflict_do_update(
+        index_elements=["key"],
+        set_={
+            "state": stmt.excluded.state,
+            "data": stmt.excluded.data,
+            "updated_at": stmt.excluded.updated_at,
+        },
+    )
+
+
+# built once: building a statement costs more than executing a cached one
+_UPSERT = {"postgresql": _upsert(pg_insert), "sqlite": _upsert(sqlite_insert)}
+
+
+def _write(
+    session: AsyncSession, key: str, state: str | None, data: dict[str, Any], now: datetime
+) -> tuple[Executable, dict[str, Any]]:
+    if state is None and not data:
+        return _DELETE, {"key": key}
+    dialect = session.get_bind().dialect.name
+    upsert = _UPSERT["postgresql" if dialect == "postgresql" else "sqlite"]
+    return upsert, {"key": key, "state": state, "data": data, "updated_at": now}
 
 
 def _key(key: StorageKey) -> str:
@@ -63,32 +106,30 @@ class SqlStorage(BaseStorage):
         if cached is not None:
             self._cache.move_to_end(key)
             return cached
-        async with self._pool() as session:
-            row = (
-                await session.execute(
-                    select(FsmRecord.state, FsmRecord.data).where(FsmRecord.key == key)
-                )
-            ).first()
+        session = current_update_session()
+        if session is not None:
+            row = (await session.execute(_SELECT, {"key": key})).first()
+        else:
+            async with self._pool() as own:
+                row = (await own.execute(_SELECT, {"key": key})).first()
         record = (row[0], dict(row[1] or {})) if row is not None else _MISSING
         self._remember(key, record)
         return record
 
+    def _forget(self, key: str) -> None:
+        self._cache.pop(key, None)
+
     async def _store(self, key: str, state: str | None, data: dict[str, Any]) -> None:
-        async with self._pool() as session:
-            if state is None and not data:
-                await session.execute(delete(FsmRecord).where(FsmRecord.key == key))
-            else:
-                dialect = session.get_bind().dialect.name
-                insert = pg_insert if dialect == "postgresql" else sqlite_insert
-                now = self._clock()
-                stmt = insert(FsmRecord).values(key=key, state=state, data=data, updated_at=now)
-                await session.execute(
-                    stmt.on_conflict_do_update(
-                        index_elements=["key"],
-                        set_={"state": state, "data": data, "updated_at": now},
-                    )
-                )
-            await session.commit()
+        session = current_update_session()
+        if session is not None:
+            # inside an update: the change commits with the update's own writes
+            statement, params = _write(session, key, state, data, self._clock())
+            defer(session, ("fsm", key), statement, params, on_discard=partial(self._forget, key))
+        else:
+            async with self._pool() as own:
+                statement, params = _write(own, key, state, data, self._clock())
+                await own.execute(statement, params)
+                await own.commit()
         self._remember(key, (state, data))
 
     async def set_state(self, key: StorageKey, state: StateType = None) -> None:

@@ -13,8 +13,9 @@ from aiogram.types import User as TgUser
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from models import Role
+from models.deferred import discard_pending, has_pending, update_session
 from services.clock import Clock
-from services.updates import remember_update
+from services.updates import already_handled, mark_handled
 from services.users import TelegramProfile, effective_role, ensure_super_admin, get_user
 
 logger = logging.getLogger(__name__)
@@ -23,15 +24,21 @@ Handler = Callable[[TelegramObject, dict[str, Any]], Awaitable[Any]]
 
 
 class DbSessionMiddleware(BaseMiddleware):
+    """One session per update; what the update deferred (mark, form state) commits with it."""
+
     def __init__(self, session_pool: async_sessionmaker[AsyncSession]) -> None:
         self._pool = session_pool
 
     async def __call__(self, handler: Handler, event: TelegramObject, data: dict[str, Any]) -> Any:
         async with self._pool() as session:
             data["session"] = session
-            result = await handler(event, data)
-            if session.in_transaction():
-                await session.commit()  # e.g. the processed-update mark of a read-only update
+            try:
+                with update_session(session):
+                    result = await handler(event, data)
+                if session.in_transaction() or has_pending(session):
+                    await session.commit()
+            finally:
+                discard_pending(session)  # what did not commit (the update failed)
             return result
 
 
@@ -77,9 +84,10 @@ class UpdateOnceMiddleware(BaseMiddleware):
         bot = data.get("bot")
         if update_id is None or bot is None:
             return await handler(event, data)
-        if not await remember_update(session, int(update_id), bot.id, self._clock()):
+        if await already_handled(session, int(update_id), bot.id):
             logger.info("update %s already handled, skipped", update_id)
             return None
+        mark_handled(session, int(update_id), bot.id, self._clock())
         return await handler(event, data)
 
 

@@ -14,6 +14,7 @@ from sqlalchemy.ext.asyncio import (
     create_async_engine,
 )
 
+from models.deferred import DeferringSession
 from models.sqlite_driver import OneHopDBAPI
 
 SQLITE_BUSY_TIMEOUT_MS = 10_000
@@ -52,4 +53,5 @@ def create_engine(url: str, *, echo: bool = False) -> AsyncEngine:
 
 
 def create_session_pool(engine: AsyncEngine) -> async_sessionmaker[AsyncSession]:
-    return async_sessionmaker(engine, expire_on_commit=False)
+    # DeferringSession: the update's bookkeeping (processed mark, form state) commits with it
+    return async_sessionmaker(engine, expire_on_commit=False, sync_session_class=DeferringSession)

@@ -4,27 +4,49 @@ from __future__ import annotations
 
 from datetime import datetime
 
+from sqlalchemy import bindparam, exists, select
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from models import ProcessedUpdate
+from models.deferred import defer
 
-
-async def remember_update(
-    session: AsyncSession, update_id: int, bot_id: int, now: datetime
-) -> bool:
-    """True the first time an update id is seen; False for a repeat.
-
-    Committed at once: SQLite has one writer, and a write transaction held open through the
-    handler would block the FSM storage's own connection.
-    """
-    insert = pg_insert if session.get_bind().dialect.name == "postgresql" else sqlite_insert
-    stmt = (
-        insert(ProcessedUpdate)
-        .values(update_id=update_id, bot_id=bot_id, created_at=now)
-        .on_conflict_do_nothing()
+# built once: building a statement costs more than executing a cached one
+_SEEN = select(
+    exists().where(
+        ProcessedUpdate.update_id == bindparam("update_id"),
+        ProcessedUpdate.bot_id == bindparam("bot_id"),
     )
-    result = await session.execute(stmt)
-    await session.commit()
-    return bool(getattr(result, "rowcount", 0))
+)
+_MARK = {
+    name: insert(ProcessedUpdate)
+    .values(
+        update_id=bindparam("update_id"),
+        bot_id=bindparam("bot_id"),
+        created_at=bindparam("created_at", type_=ProcessedUpdate.__table__.c.created_at.type),
+    )
+    .on_conflict_do_nothing()
+    for name, insert in (("postgresql", pg_insert), ("sqlite", sqlite_insert))
+}
+
+
+async def already_handled(session: AsyncSession, update_id: int, bot_id: int) -> bool:
+    """True when this update id was handled (its mark committed) before."""
+    seen = await session.scalar(_SEEN, {"update_id": update_id, "bot_id": bot_id})
+    return bool(seen)
+
+
+def mark_handled(session: AsyncSession, update_id: int, bot_id: int, now: datetime) -> None:
+    """The mark commits with whatever the handler writes, in the same transaction.
+
+    Nothing is written before the handler runs, so no write lock is held through it; a
+    handler that fails before committing leaves no mark, and a redelivery runs it again.
+    """
+    dialect = session.get_bind().dialect.name
+    defer(
+        session,
+        ("processed_update", update_id, bot_id),
+        _MARK["postgresql" if dialect == "postgresql" else "sqlite"],
+        {"update_id": update_id, "bot_id": bot_id, "created_at": now},
+    )

@@ -13,17 +13,21 @@ from collections.abc import AsyncIterator
 from datetime import UTC, datetime, timedelta
 
 import pytest
+from aiogram.fsm.storage.base import StorageKey
 from sqlalchemy import func, select, text
 from sqlalchemy.engine import make_url
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker, create_async_engine
 
-from models import Notification, NotificationStatus, School
+from bot.fsm_storage import SqlStorage
+from models import FsmRecord, Notification, NotificationStatus, School
 from models.db import create_engine, create_session_pool
+from models.deferred import update_session
 from models.migrate import downgrade, upgrade
 from services.districts import create_district
 from services.errors import DuplicateError
 from services.outbox import Outgoing, claim, plan
 from services.schools import NewSchool, add_school, import_schools
+from services.updates import already_handled, mark_handled
 
 SERVER = os.environ.get(
     "TEST_POSTGRES_URL", "postgresql+asyncpg://postgres@127.0.0.1:5432/postgres"
@@ -116,3 +120,30 @@ async def test_services_and_concurrent_claims_on_postgres(
     async with pg_pool() as session:
         statuses = set((await session.scalars(select(Notification.status))).all())
     assert statuses == {NotificationStatus.SENDING}
+
+
+async def test_update_bookkeeping_on_postgres(pg_pool: async_sessionmaker[AsyncSession]) -> None:
+    """The deferred processed mark and form state commit with the update on PostgreSQL too."""
+    key = StorageKey(bot_id=42, chat_id=7, user_id=7)
+    storage = SqlStorage(pg_pool, clock)
+    async with pg_pool() as session:
+        with update_session(session):
+            assert not await already_handled(session, 1, 42)
+            mark_handled(session, 1, 42, NOW)
+            await storage.set_state(key, "form:step")
+            await storage.update_data(key, {"name": "Школа"})
+        assert await session.scalar(select(func.count()).select_from(FsmRecord)) == 0
+        await session.commit()
+    fresh = SqlStorage(pg_pool, clock)  # no cache: reads what was committed
+    assert await fresh.get_state(key) == "form:step"
+    assert await fresh.get_data(key) == {"name": "Школа"}
+    async with pg_pool() as session:
+        assert await already_handled(session, 1, 42)
+        mark_handled(session, 1, 42, NOW)  # a repeat is ignored, not an error
+        with update_session(session):
+            await fresh.set_state(key, None)
+            await fresh.set_data(key, {})
+        await session.commit()
+    assert await SqlStorage(pg_pool, clock).get_state(key) is None
+    async with pg_pool() as session:
+        assert await session.scalar(select(func.count()).select_from(FsmRecord)) == 0

@@ -1,0 +1,102 @@
+"""Writes that go out with the session's next commit, inside the same transaction.
+
+An update used to pay for its own bookkeeping with separate transactions: the processed-update
+mark was committed before the handler ran, and every change of the conversation state (FSM) was
+committed by the storage on a connection of its own. Now both are *deferred*: they wait in the
+session of the update and are executed by the session's ``before_commit`` hook, so they commit
+atomically with what the handler wrote (a school and the end of the form that created it, or
+nothing at all) and an update costs one commit instead of four.
+
+No write transaction is opened early: SQLite takes its write lock at the first write, and these
+writes run only at the moment of committing, so a handler waiting for the network does not keep
+other updates from writing.
+
+A deferred write is keyed: a later write with the same key replaces the earlier one (the last
+state of a form is what counts). Writes stay pending until a commit succeeds, so a commit that
+fails and is rolled back leaves them for the next one. What never committed is *discarded*,
+and its ``on_discard`` callback lets a cache forget the value it had taken on trust.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Hashable, Iterator, Mapping
+from contextlib import contextmanager
+from contextvars import ContextVar
+from dataclasses import dataclass
+from typing import Any
+
+from sqlalchemy import event
+from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.orm import Session
+from sqlalchemy.sql import Executable
+
+_PENDING = "deferred_writes"
+
+
+@dataclass(frozen=True, slots=True)
+class _Write:
+    statement: Executable
+    params: Mapping[str, Any] | None
+    on_discard: Callable[[], None] | None
+
+
+class DeferringSession(Session):
+    """The sync session behind every ``AsyncSession`` of ``create_session_pool``."""
+
+
+@event.listens_for(DeferringSession, "before_commit")
+def _write_pending(session: Session) -> None:
+    pending: dict[Hashable, _Write] | None = session.info.get(_PENDING)
+    if pending:
+        for write in list(pending.values()):
+            session.execute(write.statement, write.params)
+
+
+@event.listens_for(DeferringSession, "after_commit")
+def _forget_written(session: Session) -> None:
+    pending: dict[Hashable, _Write] | None = session.info.get(_PENDING)
+    if pending:
+        pending.clear()
+
+
+def defer(
+    session: AsyncSession,
+    key: Hashable,
+    statement: Executable,
+    params: Mapping[str, Any] | None = None,
+    *,
+    on_discard: Callable[[], None] | None = None,
+) -> None:
+    """Execute ``statement`` in the transaction of the session's next commit."""
+    pending: dict[Hashable, _Write] = session.info.setdefault(_PENDING, {})
+    pending[key] = _Write(statement, params, on_discard)
+
+
+def has_pending(session: AsyncSession) -> bool:
+    return bool(session.info.get(_PENDING))
+
+
+def discard_pending(session: AsyncSession) -> int:
+    """Drop what never committed; returns how many writes were dropped."""
+    pending: dict[Hashable, _Write] = session.info.pop(_PENDING, None) or {}
+    for write in pending.values():
+        if write.on_discard is not None:
+            write.on_discard()
+    return len(pending)
+
+
+_update_session: ContextVar[AsyncSession | None] = ContextVar("update_session", default=None)
+
+
+@contextmanager
+def update_session(session: AsyncSession) -> Iterator[AsyncSession]:
+    """Make ``session`` the one that code deeper in this update defers its writes to."""
+    token = _update_session.set(session)
+    try:
+        yield session
+    finally:
+        _update_session.reset(token)
+
+
+def current_update_session() -> AsyncSession | None:
+    return _update_session.get()

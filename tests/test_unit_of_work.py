@@ -1,0 +1,163 @@
+"""One update, one transaction: the processed mark and the form state commit with the handler."""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from typing import Any
+
+import pytest
+from aiogram import Dispatcher, F
+from aiogram.fsm.context import FSMContext
+from aiogram.fsm.storage.base import StorageKey
+from aiogram.types import Message
+from sqlalchemy import event, func, select, text
+from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
+
+from bot.texts import common as t
+from bot.texts import schools as s
+from models import FsmRecord, ProcessedUpdate, School
+from tests.conftest import COORDINATOR
+from tests.harness import Client
+
+
+@dataclass
+class Counter:
+    commits: int = 0
+    checkouts: int = 0
+    statements: list[str] = field(default_factory=list)
+
+
+@pytest.fixture
+def counted(engine: AsyncEngine) -> Iterator[Counter]:
+    counter = Counter()
+
+    def on_commit(*_: Any) -> None:
+        counter.commits += 1
+
+    def on_checkout(*_: Any) -> None:
+        counter.checkouts += 1
+
+    def on_execute(_conn: Any, _cursor: Any, statement: str, *_: Any) -> None:
+        counter.statements.append(statement.split(maxsplit=1)[0].upper())
+
+    sync = engine.sync_engine
+    event.listen(sync, "commit", on_commit)
+    event.listen(sync, "checkout", on_checkout)
+    event.listen(sync, "before_cursor_execute", on_execute)
+    yield counter
+    event.remove(sync, "commit", on_commit)
+    event.remove(sync, "checkout", on_checkout)
+    event.remove(sync, "before_cursor_execute", on_execute)
+
+
+async def marks(session: AsyncSession) -> set[int]:
+    return set((await session.scalars(select(ProcessedUpdate.update_id))).all())
+
+
+def state_key(client: Client) -> StorageKey:
+    return StorageKey(bot_id=client.bot.id, chat_id=COORDINATOR.id, user_id=COORDINATOR.id)
+
+
+@pytest.mark.usefixtures("district_setup")
+async def test_a_form_step_is_one_commit_on_one_connection(
+    client: Client, counted: Counter, session: AsyncSession
+) -> None:
+    await client.send(COORDINATOR, "/help")  # the storage reads the chat's state once
+    counted.commits = counted.checkouts = 0
+    counted.statements.clear()
+    first = await client.send(COORDINATOR, "/addschool")
+    assert (counted.commits, counted.checkouts) == (1, 1)
+    # nothing is written before the handler ran: the mark and the state come at the commit
+    assert counted.statements == ["SELECT", "SELECT", "INSERT", "INSERT"]
+    second = await client.send(COORDINATOR, "Средняя школа деревни Кудеевка полностью")
+    assert (counted.commits, counted.checkouts) == (2, 2)
+    third = await client.send(COORDINATOR, "СОШ д. Кудеевка")
+    assert client.last_text(COORDINATOR).startswith(s.SCHOOL_ADDED.split("{", 1)[0])
+    assert {first, second, third} <= await marks(session)
+    assert await session.scalar(select(func.count(FsmRecord.key))) == 0
+    assert await session.scalar(select(School.id).where(School.short_name == "СОШ д. Кудеевка"))
+
+
+@pytest.fixture
+def failing(dp: Dispatcher) -> dict[str, Any]:
+    """A handler of the real dispatcher that changes the form, then fails unless told not to."""
+    control: dict[str, Any] = {"fail": True, "reached": asyncio.Event(), "go": None}
+
+    async def half_done(message: Message, state: FSMContext) -> None:
+        await state.set_state("probe:started")
+        await state.update_data(note=message.text)
+        control["reached"].set()
+        if control["go"] is not None:
+            await control["go"].wait()
+        if control["fail"]:
+            raise RuntimeError("the handler broke half-way")
+        await message.answer("готово")
+
+    dp.message.register(half_done, F.text.startswith("проба"))
+    return control
+
+
+@pytest.mark.usefixtures("district_setup")
+async def test_a_failed_update_leaves_no_state_and_no_mark_and_runs_again(
+    client: Client,
+    failing: dict[str, Any],
+    session: AsyncSession,
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    update_id = await client.send(COORDINATOR, "проба 1")
+    assert client.last_text(COORDINATOR) == t.INTERNAL_ERROR
+    assert await session.scalar(select(func.count(FsmRecord.key))) == 0
+    assert update_id not in await marks(session)
+    # the storage's cache forgot the state it had taken on trust
+    assert await client.dp.storage.get_state(state_key(client)) is None
+    assert await client.dp.storage.get_data(state_key(client)) == {}
+
+    # Telegram delivers it again after a crash: it is handled, not skipped as a repeat
+    failing["fail"] = False
+    message = {
+        "message_id": 500,
+        "date": 1,
+        "chat": {"id": COORDINATOR.id, "type": "private"},
+        "from": COORDINATOR.tg(),
+        "text": "проба 1",
+    }
+    await client.feed({"update_id": update_id, "message": message})
+    assert client.last_text(COORDINATOR) == "готово"
+    assert update_id in await marks(session)
+    row = await session.get(FsmRecord, ":".join(str(p) for p in _parts(client)))
+    assert row is not None and row.state == "probe:started" and row.data == {"note": "проба 1"}
+
+
+def _parts(client: Client) -> tuple[Any, ...]:
+    key = state_key(client)
+    return (key.bot_id, key.chat_id, key.user_id, "", "", key.destiny)
+
+
+@pytest.mark.usefixtures("district_setup")
+async def test_no_write_lock_is_held_while_a_handler_waits(
+    client: Client,
+    failing: dict[str, Any],
+    session_pool: async_sessionmaker[AsyncSession],
+    session: AsyncSession,
+) -> None:
+    """A handler waiting for the network must not keep other updates from writing."""
+    failing["fail"] = False
+    failing["go"] = asyncio.Event()
+    slow = asyncio.create_task(client.send(COORDINATOR, "проба 2"))
+    await asyncio.wait_for(failing["reached"].wait(), 5)
+
+    async def write_elsewhere() -> None:
+        async with session_pool() as other:
+            await other.execute(
+                text("INSERT INTO districts (name, created_at) VALUES ('Соседний', '2026-11-25')")
+            )
+            await other.commit()
+
+    # SQLite's busy timeout is 10 s: a held lock would make this wait, not fail at once
+    await asyncio.wait_for(write_elsewhere(), 3)
+    failing["go"].set()
+    await asyncio.wait_for(slow, 5)
+    assert client.last_text(COORDINATOR) == "готово"
+    assert await session.scalar(text("SELECT count(*) FROM districts WHERE name = 'Соседний'"))
