@@ -19,7 +19,7 @@ from typing import Any
 
 from aiogram.fsm.state import State
 from aiogram.fsm.storage.base import BaseStorage, StateType, StorageKey
-from sqlalchemy import bindparam, delete, select
+from sqlalchemy import Table, bindparam, delete, select
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
@@ -33,17 +33,19 @@ CACHE_SIZE = 10_000
 _MISSING: tuple[str | None, dict[str, Any]] = (None, {})
 
 
-_SELECT = select(FsmRecord.state, FsmRecord.data).where(FsmRecord.key == bindparam("key"))
-_DELETE = delete(FsmRecord).where(FsmRecord.key == bindparam("key"))
+# Built once, on the table (Core): building a statement, or running it through the ORM's
+# bulk-insert machinery, costs more than executing a cached Core statement.
+_TABLE: Table = FsmRecord.__table__  # type: ignore[assignment]
+_SELECT = select(_TABLE.c.state, _TABLE.c.data).where(_TABLE.c.key == bindparam("key"))
+_DELETE = delete(_TABLE).where(_TABLE.c.key == bindparam("key"))
 
 
 def _upsert(insert: Any) -> Any:
-    columns = FsmRecord.__table__.c
-    stmt = insert(FsmRecord).values(
+    stmt = insert(_TABLE).values(
         key=bindparam("key"),
         state=bindparam("state"),
-        data=bindparam("data", type_=columns.data.type),
-        updated_at=bindparam("updated_at", type_=columns.updated_at.type),
+        data=bindparam("data"),
+        updated_at=bindparam("updated_at"),
     )
     return stmt.on_conflict_do_update(
         index_elements=["key"],
@@ -108,10 +110,12 @@ class SqlStorage(BaseStorage):
             return cached
         session = current_update_session()
         if session is not None:
-            row = (await session.execute(_SELECT, {"key": key})).first()
+            connection = await session.connection()
+            row = (await connection.execute(_SELECT, {"key": key})).first()
         else:
             async with self._pool() as own:
-                row = (await own.execute(_SELECT, {"key": key})).first()
+                connection = await own.connection()
+                row = (await connection.execute(_SELECT, {"key": key})).first()
         record = (row[0], dict(row[1] or {})) if row is not None else _MISSING
         self._remember(key, record)
         return record
@@ -128,7 +132,7 @@ class SqlStorage(BaseStorage):
         else:
             async with self._pool() as own:
                 statement, params = _write(own, key, state, data, self._clock())
-                await own.execute(statement, params)
+                await (await own.connection()).execute(statement, params)
                 await own.commit()
         self._remember(key, (state, data))
 

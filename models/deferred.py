@@ -48,8 +48,9 @@ class DeferringSession(Session):
 def _write_pending(session: Session) -> None:
     pending: dict[Hashable, _Write] | None = session.info.get(_PENDING)
     if pending:
+        connection = session.connection()  # Core execution: no ORM processing needed
         for write in list(pending.values()):
-            session.execute(write.statement, write.params)
+            connection.execute(write.statement, write.params)
 
 
 @event.listens_for(DeferringSession, "after_commit")

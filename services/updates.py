@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import bindparam, exists, select
+from sqlalchemy import Table, bindparam, exists, select
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -12,19 +12,21 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from models import ProcessedUpdate
 from models.deferred import defer
 
-# built once: building a statement costs more than executing a cached one
+# Built once, on the table (Core): building a statement, or running it through the ORM's
+# bulk-insert machinery, costs more than executing a cached Core statement.
+_TABLE: Table = ProcessedUpdate.__table__  # type: ignore[assignment]
 _SEEN = select(
     exists().where(
-        ProcessedUpdate.update_id == bindparam("update_id"),
-        ProcessedUpdate.bot_id == bindparam("bot_id"),
+        _TABLE.c.update_id == bindparam("update_id"),
+        _TABLE.c.bot_id == bindparam("bot_id"),
     )
 )
 _MARK = {
-    name: insert(ProcessedUpdate)
+    name: insert(_TABLE)
     .values(
         update_id=bindparam("update_id"),
         bot_id=bindparam("bot_id"),
-        created_at=bindparam("created_at", type_=ProcessedUpdate.__table__.c.created_at.type),
+        created_at=bindparam("created_at"),
     )
     .on_conflict_do_nothing()
     for name, insert in (("postgresql", pg_insert), ("sqlite", sqlite_insert))
@@ -33,7 +35,8 @@ _MARK = {
 
 async def already_handled(session: AsyncSession, update_id: int, bot_id: int) -> bool:
     """True when this update id was handled (its mark committed) before."""
-    seen = await session.scalar(_SEEN, {"update_id": update_id, "bot_id": bot_id})
+    connection = await session.connection()
+    seen = await connection.scalar(_SEEN, {"update_id": update_id, "bot_id": bot_id})
     return bool(seen)
 
 
