@@ -15,7 +15,7 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from models import Role
 from models.deferred import discard_pending, has_pending, update_session
 from services.clock import Clock
-from services.updates import already_handled, mark_handled
+from services.updates import RepeatedUpdate, UpdateLedger
 from services.users import TelegramProfile, effective_role, ensure_super_admin, get_user
 
 logger = logging.getLogger(__name__)
@@ -37,6 +37,9 @@ class DbSessionMiddleware(BaseMiddleware):
                     result = await handler(event, data)
                 if session.in_transaction() or has_pending(session):
                     await session.commit()
+            except RepeatedUpdate:
+                logger.info("update handled elsewhere already; its writes were rolled back")
+                return None
             finally:
                 discard_pending(session)  # what did not commit (the update failed)
             return result
@@ -77,6 +80,7 @@ class UpdateOnceMiddleware(BaseMiddleware):
 
     def __init__(self, clock: Clock) -> None:
         self._clock = clock
+        self._ledger = UpdateLedger()
 
     async def __call__(self, handler: Handler, event: TelegramObject, data: dict[str, Any]) -> Any:
         session: AsyncSession = data["session"]
@@ -84,10 +88,10 @@ class UpdateOnceMiddleware(BaseMiddleware):
         bot = data.get("bot")
         if update_id is None or bot is None:
             return await handler(event, data)
-        if await already_handled(session, int(update_id), bot.id):
+        if await self._ledger.is_repeat(session, int(update_id), bot.id):
             logger.info("update %s already handled, skipped", update_id)
             return None
-        mark_handled(session, int(update_id), bot.id, self._clock())
+        self._ledger.start(session, int(update_id), bot.id, self._clock())
         return await handler(event, data)
 
 

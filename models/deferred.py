@@ -38,6 +38,7 @@ class _Write:
     statement: Executable
     params: Mapping[str, Any] | None
     on_discard: Callable[[], None] | None
+    check: Callable[[Any], None] | None
 
 
 class DeferringSession(Session):
@@ -50,7 +51,9 @@ def _write_pending(session: Session) -> None:
     if pending:
         connection = session.connection()  # Core execution: no ORM processing needed
         for write in list(pending.values()):
-            connection.execute(write.statement, write.params)
+            result = connection.execute(write.statement, write.params)
+            if write.check is not None:
+                write.check(result)  # may raise: the commit fails and is rolled back
 
 
 @event.listens_for(DeferringSession, "after_commit")
@@ -67,10 +70,14 @@ def defer(
     params: Mapping[str, Any] | None = None,
     *,
     on_discard: Callable[[], None] | None = None,
+    check: Callable[[Any], None] | None = None,
 ) -> None:
-    """Execute ``statement`` in the transaction of the session's next commit."""
+    """Execute ``statement`` in the transaction of the session's next commit.
+
+    ``check`` sees the statement's result and may raise to refuse the commit.
+    """
     pending: dict[Hashable, _Write] = session.info.setdefault(_PENDING, {})
-    pending[key] = _Write(statement, params, on_discard)
+    pending[key] = _Write(statement, params, on_discard, check)
 
 
 def has_pending(session: AsyncSession) -> bool:

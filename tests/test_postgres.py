@@ -27,7 +27,7 @@ from services.districts import create_district
 from services.errors import DuplicateError
 from services.outbox import Outgoing, claim, plan
 from services.schools import NewSchool, add_school, import_schools
-from services.updates import already_handled, mark_handled
+from services.updates import RepeatedUpdate, already_handled, mark_handled
 
 SERVER = os.environ.get(
     "TEST_POSTGRES_URL", "postgresql+asyncpg://postgres@127.0.0.1:5432/postgres"
@@ -139,7 +139,13 @@ async def test_update_bookkeeping_on_postgres(pg_pool: async_sessionmaker[AsyncS
     assert await fresh.get_data(key) == {"name": "Школа"}
     async with pg_pool() as session:
         assert await already_handled(session, 1, 42)
-        mark_handled(session, 1, 42, NOW)  # a repeat is ignored, not an error
+        mark_handled(session, 1, 42, NOW)  # a repeat: the commit is refused, nothing written
+        with update_session(session):
+            await fresh.set_state(key, None)
+        with pytest.raises(RepeatedUpdate):
+            await session.commit()
+    assert await SqlStorage(pg_pool, clock).get_state(key) == "form:step"
+    async with pg_pool() as session:
         with update_session(session):
             await fresh.set_state(key, None)
             await fresh.set_data(key, {})

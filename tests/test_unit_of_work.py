@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import itertools
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from typing import Any
@@ -11,14 +12,16 @@ import pytest
 from aiogram import Dispatcher, F
 from aiogram.fsm.context import FSMContext
 from aiogram.fsm.storage.base import StorageKey
-from aiogram.types import Message
+from aiogram.types import Message, Update
 from sqlalchemy import event, func, select, text
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 
+from bot.app import build_dispatcher
+from bot.config import Settings
 from bot.texts import common as t
 from bot.texts import schools as s
-from models import FsmRecord, ProcessedUpdate, School
-from tests.conftest import COORDINATOR
+from models import District, FsmRecord, ProcessedUpdate, School
+from tests.conftest import COORDINATOR, FixedClock
 from tests.harness import Client
 
 
@@ -69,8 +72,9 @@ async def test_a_form_step_is_one_commit_on_one_connection(
     counted.statements.clear()
     first = await client.send(COORDINATOR, "/addschool")
     assert (counted.commits, counted.checkouts) == (1, 1)
-    # nothing is written before the handler ran: the mark and the state come at the commit
-    assert counted.statements == ["SELECT", "SELECT", "INSERT", "INSERT"]
+    # the user; nothing is written before the handler ran: the mark and the state come at
+    # the commit (that the update is new, this process knows without asking)
+    assert counted.statements == ["SELECT", "INSERT", "INSERT"]
     second = await client.send(COORDINATOR, "Средняя школа деревни Кудеевка полностью")
     assert (counted.commits, counted.checkouts) == (2, 2)
     third = await client.send(COORDINATOR, "СОШ д. Кудеевка")
@@ -161,3 +165,92 @@ async def test_no_write_lock_is_held_while_a_handler_waits(
     await asyncio.wait_for(slow, 5)
     assert client.last_text(COORDINATOR) == "готово"
     assert await session.scalar(text("SELECT count(*) FROM districts WHERE name = 'Соседний'"))
+
+
+def _probe_dispatcher(
+    settings: Settings,
+    session_pool: async_sessionmaker[AsyncSession],
+    clock: FixedClock,
+    tag: str,
+) -> Dispatcher:
+    """The real dispatcher plus a handler that writes a row (flushed at once) and answers."""
+    dp = build_dispatcher(settings, session_pool, clock)
+
+    async def write_row(message: Message, session: AsyncSession) -> None:
+        session.add(District(name=f"{message.text} ({tag})", created_at=clock()))
+        await session.flush()
+        await message.answer("записано")
+
+    dp.message.register(write_row, F.text.startswith("район"))
+    return dp
+
+
+def _message(text: str) -> dict[str, Any]:
+    return {
+        "message_id": 700,
+        "date": 1,
+        "chat": {"id": COORDINATOR.id, "type": "private"},
+        "from": COORDINATOR.tg(),
+        "text": text,
+    }
+
+
+@pytest.mark.usefixtures("district_setup")
+async def test_a_repeat_that_slips_past_memory_writes_nothing(
+    client: Client,
+    settings: Settings,
+    session_pool: async_sessionmaker[AsyncSession],
+    clock: FixedClock,
+    session: AsyncSession,
+) -> None:
+    """Two processes polling in turn: the second gets an update the first has handled."""
+    first = _probe_dispatcher(settings, session_pool, clock, "первый")
+    second = _probe_dispatcher(settings, session_pool, clock, "второй")
+    bot = client.bot
+
+    async def feed(dp: Dispatcher, update_id: int, text: str) -> None:
+        update = Update.model_validate(
+            {"update_id": update_id, "message": _message(text)}, context={"bot": bot}
+        )
+        await dp.feed_update(bot, update)
+
+    await feed(second, 1, "/help")  # the second process has looked at the database already
+    await feed(first, 2, "район Первый")
+    client.clear()
+    await feed(second, 2, "район Первый")  # unknown to the second process's memory
+    names = set((await session.scalars(select(District.name))).all())
+    assert "район Первый (первый)" in names
+    assert "район Первый (второй)" not in names  # its flushed row was rolled back
+    assert t.INTERNAL_ERROR not in client.texts(COORDINATOR)
+
+
+@pytest.mark.usefixtures("district_setup")
+async def test_repeats_are_caught_in_memory_and_after_a_restart_by_the_database(
+    client: Client,
+    settings: Settings,
+    session_pool: async_sessionmaker[AsyncSession],
+    clock: FixedClock,
+    counted: Counter,
+    session: AsyncSession,
+) -> None:
+    await client.send(COORDINATOR, "/help")  # the first update reads the floor once
+    counted.statements.clear()
+    handled = await client.send(COORDINATOR, "/help")
+    assert counted.statements == ["SELECT", "INSERT"]  # the user, then the mark at commit
+    client.clear()
+    counted.statements.clear()
+    await client.feed({"update_id": handled, "message": _message("/help")})
+    assert not client.calls("SendMessage")
+    assert counted.statements == []  # known to this process: not even a query
+
+    restarted = Client(
+        dp=build_dispatcher(settings, session_pool, clock),
+        bot=client.bot,
+        session=client.session,
+        _update_ids=itertools.count(handled + 1),
+    )
+    await restarted.feed({"update_id": handled, "message": _message("/help")})
+    assert not client.calls("SendMessage")  # below the floor: the database said "handled"
+    await restarted.send(COORDINATOR, "/help")
+    assert client.calls("SendMessage")
+    assert await session.scalar(select(func.max(ProcessedUpdate.update_id))) == handled + 1
