@@ -18,6 +18,9 @@ from models.deferred import DeferringSession
 from models.sqlite_driver import OneHopDBAPI
 
 SQLITE_BUSY_TIMEOUT_MS = 10_000
+# Connections kept open: aiogram handles the updates of a polled batch concurrently, and a
+# connection opened beyond the pool costs a new worker thread and the pragmas each time.
+SQLITE_POOL_SIZE = 20
 
 
 def ensure_sqlite_dir(url: str) -> None:
@@ -42,8 +45,11 @@ def create_engine(url: str, *, echo: bool = False) -> AsyncEngine:
         # Sessions always end their transactions (commit or rollback) before they give the
         # connection back, so the pool's extra rollback on return is a wasted thread hop.
         extra: dict[str, Any] = {}
+        if make_url(url).database not in (None, "", ":memory:"):
+            extra["pool_size"] = SQLITE_POOL_SIZE
         if make_url(url).get_driver_name() == "aiosqlite":
-            extra["module"] = OneHopDBAPI()  # one thread hop per statement
+            # one thread hop per statement; writers of this process queue on the event loop
+            extra["module"] = OneHopDBAPI(busy_timeout=SQLITE_BUSY_TIMEOUT_MS / 1000)
         engine = create_async_engine(url, echo=echo, pool_reset_on_return=None, **extra)
     else:
         engine = create_async_engine(url, echo=echo, pool_pre_ping=True)

@@ -39,16 +39,28 @@ class _Write:
     params: Mapping[str, Any] | None
     on_discard: Callable[[], None] | None
     check: Callable[[Any], None] | None
+    only_with_writes: bool
 
 
 class DeferringSession(Session):
     """The sync session behind every ``AsyncSession`` of ``create_session_pool``."""
 
 
+def _has_written(session: Session) -> bool:
+    """Whether this commit writes anything: ORM changes to flush, or statements already run."""
+    if session.new or session.dirty or session.deleted:
+        return True
+    dbapi_connection = session.connection().connection.dbapi_connection
+    # the SQLite adapter knows (models/sqlite_driver.py); elsewhere assume it did
+    return bool(getattr(dbapi_connection, "writing", True))
+
+
 @event.listens_for(DeferringSession, "before_commit")
 def _write_pending(session: Session) -> None:
     pending: dict[Hashable, _Write] | None = session.info.get(_PENDING)
     if pending:
+        if all(write.only_with_writes for write in pending.values()) and not _has_written(session):
+            return  # nothing else is written: these ride along with writes only
         connection = session.connection()  # Core execution: no ORM processing needed
         for write in list(pending.values()):
             result = connection.execute(write.statement, write.params)
@@ -71,13 +83,16 @@ def defer(
     *,
     on_discard: Callable[[], None] | None = None,
     check: Callable[[Any], None] | None = None,
+    only_with_writes: bool = False,
 ) -> None:
     """Execute ``statement`` in the transaction of the session's next commit.
 
     ``check`` sees the statement's result and may raise to refuse the commit.
+    ``only_with_writes``: skip it when the commit writes nothing else (bookkeeping about
+    writes, such as the processed-update mark).
     """
     pending: dict[Hashable, _Write] = session.info.setdefault(_PENDING, {})
-    pending[key] = _Write(statement, params, on_discard, check)
+    pending[key] = _Write(statement, params, on_discard, check, only_with_writes)
 
 
 def has_pending(session: AsyncSession) -> bool:

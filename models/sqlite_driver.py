@@ -17,6 +17,8 @@ version range and by tests/test_sqlite_driver.py, which runs the same checks on 
 
 from __future__ import annotations
 
+import asyncio
+import re
 import sqlite3
 from collections import deque
 from collections.abc import Sequence
@@ -30,7 +32,7 @@ from sqlalchemy.dialects.sqlite.aiosqlite import (
 )
 from sqlalchemy.util.concurrency import await_
 
-_Result = tuple[Any, int, int | None, list[Any]]
+_Result = tuple[Any, int, int | None, list[Any], bool]
 
 
 def _execute(conn: sqlite3.Connection, operation: str, parameters: Any) -> _Result:
@@ -42,7 +44,7 @@ def _execute(conn: sqlite3.Connection, operation: str, parameters: Any) -> _Resu
             cursor.execute(operation, parameters)
         description = cursor.description
         rows = cursor.fetchall() if description else []
-        return description, cursor.rowcount, cursor.lastrowid, rows
+        return description, cursor.rowcount, cursor.lastrowid, rows, conn.in_transaction
     finally:
         cursor.close()
 
@@ -53,7 +55,7 @@ def _executemany(conn: sqlite3.Connection, operation: str, seq: Sequence[Any]) -
         cursor.executemany(operation, seq)
         description = cursor.description
         rows = cursor.fetchall() if description else []
-        return description, cursor.rowcount, cursor.lastrowid, rows
+        return description, cursor.rowcount, cursor.lastrowid, rows, conn.in_transaction
     finally:
         cursor.close()
 
@@ -86,17 +88,21 @@ class OneHopCursor(AsyncAdapt_aiosqlite_cursor):
     def lastrowid(self) -> int:
         return self._lastrowid  # type: ignore[return-value]
 
-    def _store(self, result: _Result) -> None:
-        self._description, self._rowcount, self._lastrowid, rows = result
-        self._rows = deque(rows)
-
-    def _run(self, fn: Any, *args: Any) -> None:
+    def _run(self, fn: Any, operation: str, parameters: Any) -> None:
+        adapt: OneHopConnection = self._adapt_connection  # type: ignore[assignment]
         connection: aiosqlite.Connection = self._connection  # type: ignore[assignment]
         try:
-            work = connection._execute(fn, connection._conn, *args)  # type: ignore[no-untyped-call]
-            self._store(await_(work))
+            if not adapt._writing and _WRITES.match(operation):
+                await_(adapt._gate.acquire())
+                adapt._writing = True
+            work = connection._execute(fn, connection._conn, operation, parameters)  # type: ignore[no-untyped-call]
+            result: _Result = await_(work)
         except Exception as error:
             self._adapt_connection._handle_exception(error)
+        self._description, self._rowcount, self._lastrowid, rows, in_transaction = result
+        self._rows = deque(rows)
+        if adapt._writing and not in_transaction:  # autocommit, or the statement ended it
+            adapt._end_write()
 
     def execute(self, operation: Any, parameters: Any = None) -> Any:
         self._run(_execute, operation, parameters)
@@ -111,17 +117,104 @@ class OneHopCursor(AsyncAdapt_aiosqlite_cursor):
         self._rows.clear()
 
 
+class WriteGate:
+    """One write transaction at a time among the connections of one engine.
+
+    SQLite has a single writer. When a second connection of this process tries to write
+    while another holds the write lock, SQLite's busy handler makes it sleep and retry
+    (1, 2, 5, 10 … ms), so updates handled concurrently, as aiogram's polling does, wait far
+    longer than the lock is held. Here a connection takes the gate before its first write
+    statement and gives it back when its transaction ends; the others queue on the event
+    loop and go the moment it is free. Waiting longer than SQLite's busy timeout gives
+    SQLite's own error, "database is locked". Other processes are still kept apart by SQLite.
+    """
+
+    def __init__(self, timeout: float) -> None:
+        self._lock = asyncio.Lock()
+        self._timeout = timeout
+
+    async def acquire(self) -> None:
+        if not self._lock.locked():
+            await self._lock.acquire()  # free: taken without suspending
+            return
+        try:
+            async with asyncio.timeout(self._timeout):  # no extra task, unlike wait_for
+                await self._lock.acquire()
+        except TimeoutError:
+            raise sqlite3.OperationalError("database is locked") from None
+
+    def release(self) -> None:
+        self._lock.release()
+
+
+# statements that may open a write transaction (pysqlite begins one before DML)
+_WRITES = re.compile(
+    r"\s*(INSERT|UPDATE|DELETE|REPLACE|CREATE|DROP|ALTER|BEGIN|SAVEPOINT|WITH)\b", re.IGNORECASE
+)
+
+
 class OneHopConnection(AsyncAdapt_aiosqlite_connection):
-    __slots__ = ()
+    __slots__ = ("_gate", "_writing")
     _cursor_cls = OneHopCursor  # type: ignore[assignment]
+
+    def __init__(self, dbapi: Any, connection: Any, gate: WriteGate) -> None:
+        super().__init__(dbapi, connection)
+        self._gate = gate
+        self._writing = False
+
+    def _end_write(self) -> None:
+        if self._writing:
+            self._writing = False
+            self._gate.release()
+
+    # pysqlite opens a transaction only before a write statement, and every write statement
+    # goes through the gate: without it there is no transaction, and ending one would be a
+    # round trip to the worker thread for nothing (every read-only session paid one).
+
+    def commit(self) -> None:
+        if not self._writing:
+            return
+        try:
+            super().commit()
+        finally:
+            self._end_write()
+
+    def rollback(self) -> None:
+        if not self._writing:
+            return
+        try:
+            super().rollback()
+        finally:
+            self._end_write()
+
+    @property
+    def writing(self) -> bool:
+        """Whether this connection has written in its open transaction."""
+        return self._writing
+
+    def close(self) -> None:
+        try:
+            super().close()
+        finally:
+            self._end_write()
+
+    def terminate(self) -> None:
+        try:
+            super().terminate()
+        finally:
+            self._end_write()
 
 
 class OneHopDBAPI(AsyncAdapt_aiosqlite_dbapi):
-    """The ``module`` to give ``create_async_engine`` for a ``sqlite+aiosqlite`` URL."""
+    """The ``module`` to give ``create_async_engine`` for a ``sqlite+aiosqlite`` URL.
 
-    def __init__(self) -> None:
+    One per engine: its connections share one write gate.
+    """
+
+    def __init__(self, busy_timeout: float = 10.0) -> None:
         super().__init__(aiosqlite, sqlite3)
+        self._gate = WriteGate(busy_timeout)
 
     def connect(self, *arg: Any, **kw: Any) -> OneHopConnection:
         stock = super().connect(*arg, **kw)
-        return OneHopConnection(self, stock._connection)
+        return OneHopConnection(self, stock._connection, self._gate)

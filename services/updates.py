@@ -69,6 +69,9 @@ def mark_handled(
     Nothing is written before the handler runs, so no write lock is held through it; a
     handler that fails before committing leaves no mark, and a redelivery runs it again. If
     the mark is already there when the commit comes, the commit fails with RepeatedUpdate.
+    An update that writes nothing (a menu, a card, /help) leaves no mark either: the mark
+    guards writes, and such an update has none to repeat (after a crash, Telegram's repeat
+    of it is answered once more).
     """
     dialect = session.get_bind().dialect.name
     defer(
@@ -78,6 +81,7 @@ def mark_handled(
         {"update_id": update_id, "bot_id": bot_id, "created_at": now},
         on_discard=on_discard,
         check=_inserted,
+        only_with_writes=True,
     )
 
 

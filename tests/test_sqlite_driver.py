@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import AsyncIterator, Iterator
 from pathlib import Path
 from typing import Any
@@ -118,5 +119,101 @@ async def test_production_engine_uses_the_one_hop_adapter(tmp_path: Path) -> Non
             assert isinstance(raw.dbapi_connection, OneHopConnection)
             mode = (await conn.exec_driver_sql("PRAGMA journal_mode")).scalar_one()
             assert mode == "wal"
+    finally:
+        await eng.dispose()
+
+
+async def test_a_read_only_transaction_ends_without_a_round_trip(
+    tmp_path: Path, hops: list[str]
+) -> None:
+    eng = create_engine(f"sqlite+aiosqlite:///{tmp_path / 'r.db'}")
+    async with eng.begin() as conn:
+        await conn.run_sync(metadata.create_all)
+    try:
+        async with AsyncSession(eng) as session:
+            hops.clear()
+            await session.execute(select(notes.c.id))
+            await session.commit()
+            await session.execute(select(notes.c.id))
+        assert hops == ["_execute", "_execute"]  # the two SELECTs; no COMMIT, no ROLLBACK
+        async with AsyncSession(eng) as session:
+            hops.clear()
+            await session.execute(insert(notes).values(body="w"))
+            await session.commit()
+        assert hops == ["_execute", "commit"]
+    finally:
+        await eng.dispose()
+
+
+async def test_writers_of_one_engine_queue_instead_of_sqlite_busy_waiting(
+    tmp_path: Path,
+) -> None:
+    eng = create_engine(f"sqlite+aiosqlite:///{tmp_path / 'g.db'}")
+    async with eng.begin() as conn:
+        await conn.run_sync(metadata.create_all)
+    order: list[str] = []
+    try:
+        first = await eng.connect()
+        await first.execute(insert(notes).values(body="first"))  # holds the write lock
+
+        async def second_writer() -> None:
+            async with eng.begin() as conn:
+                await conn.execute(insert(notes).values(body="second"))
+                order.append("second wrote")
+
+        waiting = asyncio.create_task(second_writer())
+        await asyncio.sleep(0.05)
+        assert not waiting.done()  # queued on the event loop, not failed
+        async with eng.connect() as reader:  # reading is never held up
+            assert (await reader.execute(select(func.count()).select_from(notes))).scalar() == 0
+        order.append("first commits")
+        await first.commit()
+        await asyncio.wait_for(waiting, 5)
+        await first.close()
+        assert order == ["first commits", "second wrote"]
+        async with eng.connect() as conn:
+            bodies = (await conn.execute(select(notes.c.body).order_by(notes.c.id))).scalars()
+            assert list(bodies) == ["first", "second"]
+    finally:
+        await eng.dispose()
+
+
+async def test_a_writer_waiting_past_the_busy_timeout_gets_sqlites_error(
+    tmp_path: Path,
+) -> None:
+    eng = create_async_engine(
+        f"sqlite+aiosqlite:///{tmp_path / 't.db'}", module=OneHopDBAPI(busy_timeout=0.1)
+    )
+    async with eng.begin() as conn:
+        await conn.run_sync(metadata.create_all)
+    try:
+        async with eng.connect() as holder:
+            await holder.execute(insert(notes).values(body="held"))
+            async with eng.connect() as late:
+                with pytest.raises(OperationalError, match="database is locked"):
+                    await late.execute(insert(notes).values(body="late"))
+                await late.rollback()
+            await holder.rollback()
+        async with eng.begin() as conn:  # the gate is free again
+            await conn.execute(insert(notes).values(body="after"))
+    finally:
+        await eng.dispose()
+
+
+async def test_autocommit_gives_the_gate_back_after_each_statement(tmp_path: Path) -> None:
+    eng = create_async_engine(
+        f"sqlite+aiosqlite:///{tmp_path / 'a.db'}",
+        module=OneHopDBAPI(busy_timeout=0.5),
+        isolation_level="AUTOCOMMIT",
+    )
+    async with eng.begin() as conn:
+        await conn.run_sync(metadata.create_all)
+    try:
+        async with eng.connect() as one, eng.connect() as two:
+            await one.execute(insert(notes).values(body="1"))
+            await two.execute(insert(notes).values(body="2"))  # would time out if held
+            raw = await one.get_raw_connection()
+            assert isinstance(raw.dbapi_connection, OneHopConnection)
+            assert not raw.dbapi_connection.writing
     finally:
         await eng.dispose()

@@ -235,11 +235,11 @@ async def test_repeats_are_caught_in_memory_and_after_a_restart_by_the_database(
 ) -> None:
     await client.send(COORDINATOR, "/help")  # the first update reads the floor once
     counted.statements.clear()
-    handled = await client.send(COORDINATOR, "/help")
-    assert counted.statements == ["SELECT", "INSERT"]  # the user, then the mark at commit
+    handled = await client.send(COORDINATOR, "/addschool")
+    assert counted.statements == ["SELECT", "INSERT", "INSERT"]  # user; mark and form state
     client.clear()
     counted.statements.clear()
-    await client.feed({"update_id": handled, "message": _message("/help")})
+    await client.feed({"update_id": handled, "message": _message("/addschool")})
     assert not client.calls("SendMessage")
     assert counted.statements == []  # known to this process: not even a query
 
@@ -249,8 +249,21 @@ async def test_repeats_are_caught_in_memory_and_after_a_restart_by_the_database(
         session=client.session,
         _update_ids=itertools.count(handled + 1),
     )
-    await restarted.feed({"update_id": handled, "message": _message("/help")})
+    await restarted.feed({"update_id": handled, "message": _message("/addschool")})
     assert not client.calls("SendMessage")  # below the floor: the database said "handled"
-    await restarted.send(COORDINATOR, "/help")
-    assert client.calls("SendMessage")
+    await restarted.send(COORDINATOR, "/cancel")
+    assert client.last_text(COORDINATOR) == t.CANCELLED
     assert await session.scalar(select(func.max(ProcessedUpdate.update_id))) == handled + 1
+
+
+@pytest.mark.usefixtures("district_setup")
+async def test_an_update_that_writes_nothing_costs_one_query_and_leaves_no_mark(
+    client: Client, counted: Counter, session: AsyncSession
+) -> None:
+    await client.send(COORDINATOR, "/help")
+    counted.statements.clear()
+    update_id = await client.send(COORDINATOR, "/roadmap")
+    assert client.last_text(COORDINATOR)
+    assert counted.statements[0] == "SELECT"  # the user
+    assert "INSERT" not in counted.statements
+    assert update_id not in await marks(session)
