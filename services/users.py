@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Collection
 from dataclasses import dataclass
 
-from sqlalchemy import select
+from sqlalchemy import bindparam, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from models import Role, User
@@ -18,10 +18,14 @@ class TelegramProfile:
     username: str | None
 
 
+# built once: every update looks its user up
+_BY_TELEGRAM_ID = select(User).where(User.telegram_id == bindparam("telegram_id"))
+
+
 async def get_user(session: AsyncSession, telegram_id: int) -> User | None:
     """The user's row alone: one cheap query per update. Use `with_places` for names."""
-    stmt = select(User).where(User.telegram_id == telegram_id)
-    return (await session.execute(stmt)).scalar_one_or_none()
+    result = await session.execute(_BY_TELEGRAM_ID, {"telegram_id": telegram_id})
+    return result.scalar_one_or_none()
 
 
 async def with_places(session: AsyncSession, user: User | None) -> User | None:
