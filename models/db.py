@@ -15,7 +15,7 @@ from sqlalchemy.ext.asyncio import (
 )
 
 from models.deferred import DeferringSession
-from models.sqlite_driver import OneHopDBAPI
+from models.sqlite_driver import OneHopConnection, OneHopDBAPI
 
 SQLITE_BUSY_TIMEOUT_MS = 10_000
 # Connections kept open: aiogram handles the updates of a polled batch concurrently, and a
@@ -55,7 +55,14 @@ def create_engine(url: str, *, echo: bool = False) -> AsyncEngine:
         engine = create_async_engine(url, echo=echo, pool_pre_ping=True)
     if engine.dialect.name == "sqlite":
         event.listen(engine.sync_engine, "connect", _sqlite_pragmas)
+        event.listen(engine.sync_engine.pool, "checkin", _discard_staged)
     return engine
+
+
+def _discard_staged(dbapi_conn: Any, _record: Any) -> None:
+    """Nothing staged for a commit that never came outlives the connection's checkout."""
+    if isinstance(dbapi_conn, OneHopConnection):
+        dbapi_conn.discard_staged()
 
 
 def create_session_pool(engine: AsyncEngine) -> async_sessionmaker[AsyncSession]:

@@ -26,6 +26,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from sqlalchemy import event
+from sqlalchemy.engine import Dialect
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import Session
 from sqlalchemy.sql import Executable
@@ -38,8 +39,45 @@ class _Write:
     statement: Executable
     params: Mapping[str, Any] | None
     on_discard: Callable[[], None] | None
-    check: Callable[[Any], None] | None
+    on_no_rows: Callable[[], Exception] | None
     only_with_writes: bool
+
+
+@dataclass(frozen=True, slots=True)
+class PreparedWrite:
+    """A statement compiled once for a dialect, with its parameters in DBAPI order."""
+
+    sql: str
+    names: tuple[str, ...]
+    processors: tuple[Callable[[Any], Any] | None, ...]
+
+    @classmethod
+    def compile(cls, statement: Executable, dialect: Dialect) -> PreparedWrite:
+        compiled: Any = statement.compile(dialect=dialect)  # type: ignore[attr-defined]
+        names = tuple(compiled.positiontup or ())
+        processors = tuple(
+            compiled.binds[name].type.dialect_impl(dialect).bind_processor(dialect)
+            for name in names
+        )
+        return cls(compiled.string, names, processors)
+
+    def bind(self, params: Mapping[str, Any] | None) -> tuple[Any, ...]:
+        values = params or {}
+        return tuple(
+            process(values[name]) if process is not None else values[name]
+            for name, process in zip(self.names, self.processors, strict=True)
+        )
+
+
+_prepared: dict[tuple[Executable, str], PreparedWrite] = {}
+
+
+def _prepare(statement: Executable, dialect: Dialect) -> PreparedWrite:
+    key = (statement, dialect.name)
+    prepared = _prepared.get(key)
+    if prepared is None:
+        prepared = _prepared[key] = PreparedWrite.compile(statement, dialect)
+    return prepared
 
 
 class DeferringSession(Session):
@@ -61,11 +99,22 @@ def _write_pending(session: Session) -> None:
     if pending:
         if all(write.only_with_writes for write in pending.values()) and not _has_written(session):
             return  # nothing else is written: these ride along with writes only
-        connection = session.connection()  # Core execution: no ORM processing needed
-        for write in list(pending.values()):
+        connection = session.connection()
+        stage = getattr(connection.connection.dbapi_connection, "stage", None)
+        if stage is not None:
+            # the SQLite adapter runs them and COMMIT in one round trip to its worker thread
+            stage(
+                [
+                    (prepared.sql, prepared.bind(write.params), write.on_no_rows)
+                    for write in pending.values()
+                    for prepared in (_prepare(write.statement, connection.dialect),)
+                ]
+            )
+            return
+        for write in list(pending.values()):  # Core execution: no ORM processing needed
             result = connection.execute(write.statement, write.params)
-            if write.check is not None:
-                write.check(result)  # may raise: the commit fails and is rolled back
+            if write.on_no_rows is not None and result.rowcount == 0:
+                raise write.on_no_rows()  # the commit fails and is rolled back
 
 
 @event.listens_for(DeferringSession, "after_commit")
@@ -82,17 +131,17 @@ def defer(
     params: Mapping[str, Any] | None = None,
     *,
     on_discard: Callable[[], None] | None = None,
-    check: Callable[[Any], None] | None = None,
+    on_no_rows: Callable[[], Exception] | None = None,
     only_with_writes: bool = False,
 ) -> None:
     """Execute ``statement`` in the transaction of the session's next commit.
 
-    ``check`` sees the statement's result and may raise to refuse the commit.
+    ``on_no_rows``: if the statement changes no row, the commit is refused with this error.
     ``only_with_writes``: skip it when the commit writes nothing else (bookkeeping about
     writes, such as the processed-update mark).
     """
     pending: dict[Hashable, _Write] = session.info.setdefault(_PENDING, {})
-    pending[key] = _Write(statement, params, on_discard, check, only_with_writes)
+    pending[key] = _Write(statement, params, on_discard, on_no_rows, only_with_writes)
 
 
 def has_pending(session: AsyncSession) -> bool:

@@ -33,6 +33,7 @@ from sqlalchemy.dialects.sqlite.aiosqlite import (
 from sqlalchemy.util.concurrency import await_
 
 _Result = tuple[Any, int, int | None, list[Any], bool]
+_Staged = tuple[str, Any, Any]  # SQL, parameters, error factory (or None) for "no row changed"
 
 
 def _execute(conn: sqlite3.Connection, operation: str, parameters: Any) -> _Result:
@@ -153,14 +154,51 @@ _WRITES = re.compile(
 )
 
 
+def _commit_with(conn: sqlite3.Connection, staged: list[_Staged]) -> None:
+    try:
+        for sql, params, on_no_rows in staged:
+            if conn.execute(sql, params).rowcount == 0 and on_no_rows is not None:
+                raise on_no_rows()
+        conn.commit()
+    except BaseException:
+        conn.rollback()
+        raise
+
+
 class OneHopConnection(AsyncAdapt_aiosqlite_connection):
-    __slots__ = ("_gate", "_writing")
+    __slots__ = ("_gate", "_writing", "_staged")
     _cursor_cls = OneHopCursor  # type: ignore[assignment]
 
     def __init__(self, dbapi: Any, connection: Any, gate: WriteGate) -> None:
         super().__init__(dbapi, connection)
         self._gate = gate
         self._writing = False
+        self._staged: list[_Staged] = []
+
+    def stage(self, writes: list[_Staged]) -> None:
+        """Statements to run with the next COMMIT, in the same round trip.
+
+        Each is (SQL, parameters in DBAPI order, error factory or None): when a statement
+        with an error factory changes no row, the transaction is rolled back and the error
+        raised from ``commit()``.
+        """
+        self._staged.extend(writes)
+
+    def discard_staged(self) -> None:
+        self._staged.clear()
+
+    def _commit_staged(self) -> None:
+        staged, self._staged = self._staged, []
+        connection: aiosqlite.Connection = self._connection  # type: ignore[assignment]
+        try:
+            if not self._writing:
+                await_(self._gate.acquire())
+                self._writing = True
+            await_(connection._execute(_commit_with, connection._conn, staged))  # type: ignore[no-untyped-call]
+        except Exception as error:
+            self._handle_exception(error)
+        finally:
+            self._end_write()
 
     def _end_write(self) -> None:
         if self._writing:
@@ -172,6 +210,9 @@ class OneHopConnection(AsyncAdapt_aiosqlite_connection):
     # round trip to the worker thread for nothing (every read-only session paid one).
 
     def commit(self) -> None:
+        if self._staged:
+            self._commit_staged()
+            return
         if not self._writing:
             return
         try:
@@ -180,6 +221,7 @@ class OneHopConnection(AsyncAdapt_aiosqlite_connection):
             self._end_write()
 
     def rollback(self) -> None:
+        self._staged.clear()
         if not self._writing:
             return
         try:
@@ -193,6 +235,7 @@ class OneHopConnection(AsyncAdapt_aiosqlite_connection):
         return self._writing
 
     def close(self) -> None:
+        self._staged.clear()
         try:
             super().close()
         finally:

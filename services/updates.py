@@ -52,11 +52,6 @@ class RepeatedUpdate(Exception):
     """
 
 
-def _inserted(result: Any) -> None:
-    if result.rowcount == 0:
-        raise RepeatedUpdate
-
-
 def mark_handled(
     session: AsyncSession,
     update_id: int,
@@ -80,7 +75,7 @@ def mark_handled(
         _MARK["postgresql" if dialect == "postgresql" else "sqlite"],
         {"update_id": update_id, "bot_id": bot_id, "created_at": now},
         on_discard=on_discard,
-        check=_inserted,
+        on_no_rows=RepeatedUpdate,
         only_with_writes=True,
     )
 

@@ -217,3 +217,44 @@ async def test_autocommit_gives_the_gate_back_after_each_statement(tmp_path: Pat
             assert not raw.dbapi_connection.writing
     finally:
         await eng.dispose()
+
+
+class NothingChanged(Exception):
+    pass
+
+
+async def test_staged_writes_go_with_the_commit_in_one_round_trip(
+    tmp_path: Path, hops: list[str]
+) -> None:
+    eng = create_engine(f"sqlite+aiosqlite:///{tmp_path / 's.db'}")
+    async with eng.begin() as conn:
+        await conn.run_sync(metadata.create_all)
+    insert_sql = "INSERT INTO notes (body) VALUES (?)"
+    try:
+        async with eng.connect() as conn:
+            raw = (await conn.get_raw_connection()).dbapi_connection
+            assert isinstance(raw, OneHopConnection)
+            await conn.execute(select(notes.c.id))  # a transaction, as a session has
+            hops.clear()
+            raw.stage([(insert_sql, ("a",), None), (insert_sql, ("b",), NothingChanged)])
+            await conn.commit()
+            assert hops == ["_commit_with"]  # both statements and the COMMIT
+
+            # a staged statement that changes nothing refuses the whole commit
+            await conn.execute(insert(notes).values(body="c"))  # run before the commit
+            raw.stage([("DELETE FROM notes WHERE body = ?", ("nobody",), NothingChanged)])
+            with pytest.raises(NothingChanged):
+                await conn.commit()
+            await conn.rollback()
+            # and a rollback forgets what was staged, as does giving the connection back
+            await conn.execute(select(notes.c.id))
+            raw.stage([(insert_sql, ("never",), None)])
+            await conn.rollback()
+            raw.stage([(insert_sql, ("never either",), None)])
+        async with eng.connect() as conn:
+            await conn.execute(insert(notes).values(body="d"))
+            await conn.commit()
+            bodies = (await conn.execute(select(notes.c.body).order_by(notes.c.id))).scalars()
+            assert list(bodies) == ["a", "b", "d"]
+    finally:
+        await eng.dispose()

@@ -21,6 +21,7 @@ from bot.config import Settings
 from bot.texts import common as t
 from bot.texts import schools as s
 from models import District, FsmRecord, ProcessedUpdate, School
+from models.sqlite_driver import OneHopConnection
 from tests.conftest import COORDINATOR, FixedClock
 from tests.harness import Client
 
@@ -33,8 +34,16 @@ class Counter:
 
 
 @pytest.fixture
-def counted(engine: AsyncEngine) -> Iterator[Counter]:
+def counted(engine: AsyncEngine, monkeypatch: pytest.MonkeyPatch) -> Iterator[Counter]:
+    """Commits, checkouts and statements: run through SQLAlchemy or staged for the commit."""
     counter = Counter()
+    stage = OneHopConnection.stage
+
+    def staging(self: OneHopConnection, writes: list[Any]) -> None:
+        counter.statements.extend(sql.split(maxsplit=1)[0].upper() for sql, _, _ in writes)
+        stage(self, writes)
+
+    monkeypatch.setattr(OneHopConnection, "stage", staging)
 
     def on_commit(*_: Any) -> None:
         counter.commits += 1
