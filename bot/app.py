@@ -35,6 +35,7 @@ from models.db import create_engine, create_session_pool
 from scheduler import build_scheduler
 from services.catalogue import CatalogueError, load_catalogue_file
 from services.clock import Clock, utc_now
+from services.user_cache import create_user_cache
 
 logger = logging.getLogger(__name__)
 
@@ -75,7 +76,9 @@ def build_dispatcher(
     )
     dp.update.outer_middleware(DbSessionMiddleware(session_pool))
     dp.update.outer_middleware(UpdateOnceMiddleware(clock))
-    dp.update.outer_middleware(UserMiddleware(settings.admin_ids, clock))
+    engine = session_pool.kw.get("bind")
+    cache = create_user_cache(engine) if isinstance(engine, AsyncEngine) else None
+    dp.update.outer_middleware(UserMiddleware(settings.admin_ids, clock, cache))
     dp.message.outer_middleware(CommandEndsFormMiddleware())
     dp.include_routers(*get_routers())
     dp.errors.register(on_error)

@@ -16,6 +16,7 @@ from models import Role
 from models.deferred import discard_pending, has_pending, update_session
 from services.clock import Clock
 from services.updates import RepeatedUpdate, UpdateLedger
+from services.user_cache import UserCache
 from services.users import TelegramProfile, effective_role, ensure_super_admin, get_user
 
 logger = logging.getLogger(__name__)
@@ -48,16 +49,22 @@ class DbSessionMiddleware(BaseMiddleware):
 class UserMiddleware(BaseMiddleware):
     """Puts `user` (our row or None) and `role` (effective Role or None) into the data."""
 
-    def __init__(self, admin_ids: Collection[int], clock: Clock) -> None:
+    def __init__(
+        self, admin_ids: Collection[int], clock: Clock, cache: UserCache | None = None
+    ) -> None:
         self._admin_ids = frozenset(admin_ids)
         self._clock = clock
+        self._cache = cache
 
     async def __call__(self, handler: Handler, event: TelegramObject, data: dict[str, Any]) -> Any:
         tg_user: TgUser | None = data.get("event_from_user")
         session: AsyncSession = data["session"]
         user = None
         if tg_user is not None:
-            user = await get_user(session, tg_user.id)
+            if self._cache is not None:
+                user = await self._cache.get(session, tg_user.id)
+            else:
+                user = await get_user(session, tg_user.id)
             if tg_user.id in self._admin_ids and (
                 user is None or user.role is not Role.SUPER_ADMIN
             ):

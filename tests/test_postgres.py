@@ -28,6 +28,7 @@ from services.errors import DuplicateError
 from services.outbox import Outgoing, claim, plan
 from services.schools import NewSchool, add_school, import_schools
 from services.updates import RepeatedUpdate, already_handled, mark_handled
+from services.user_cache import create_user_cache
 
 SERVER = os.environ.get(
     "TEST_POSTGRES_URL", "postgresql+asyncpg://postgres@127.0.0.1:5432/postgres"
@@ -153,3 +154,12 @@ async def test_update_bookkeeping_on_postgres(pg_pool: async_sessionmaker[AsyncS
     assert await SqlStorage(pg_pool, clock).get_state(key) is None
     async with pg_pool() as session:
         assert await session.scalar(select(func.count()).select_from(FsmRecord)) == 0
+
+
+async def test_no_user_cache_on_a_shared_database(pg_url: str) -> None:
+    """Several processes may write a PostgreSQL database: users are always read from it."""
+    engine = create_engine(pg_url)
+    try:
+        assert create_user_cache(engine) is None
+    finally:
+        await engine.dispose()
