@@ -25,6 +25,7 @@ from bot.middlewares import (
     UpdateOnceMiddleware,
     UserMiddleware,
 )
+from bot.ordering import PersonOrderedDispatcher
 from bot.outbox_sender import OutboxSender, SenderConfig
 from bot.reminder_texts import RussianRenderer
 from bot.texts import common as t
@@ -68,7 +69,7 @@ def build_dispatcher(
     session_pool: async_sessionmaker[AsyncSession],
     clock: Clock = utc_now,
 ) -> Dispatcher:
-    dp = Dispatcher(
+    dp = PersonOrderedDispatcher(
         storage=SqlStorage(session_pool, clock),
         settings=settings,
         clock=clock,

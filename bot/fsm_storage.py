@@ -1,11 +1,13 @@
 """FSM storage in our own database, so a half-filled form survives a restart.
 
-Reads are served from a write-through cache of the records this process has seen (one
-process owns a SQLite database; a scaled-out deployment uses a shared store instead), so an
-update costs no extra query for its conversation state. A change made while an update is
-handled is deferred to the update's own commit (models/deferred.py): the form's state and what
-the handler wrote commit together, and if the update fails the cache forgets the change.
-Outside an update a change is written at once.
+Reads are served from a cache of the committed records this process has seen (one process
+owns a SQLite database; a scaled-out deployment uses a shared store instead), so an update
+costs no extra query for its conversation state. A change made while an update is handled is
+deferred to the update's own commit (models/deferred.py): the form's state and what the
+handler wrote commit together. Until then only that update sees the change (an overlay in its
+session); the cache takes it when the commit succeeds, in commit order, so it always agrees
+with the database, and a failed update leaves nothing behind. Outside an update a change is
+written at once.
 """
 
 from __future__ import annotations
@@ -31,6 +33,7 @@ from services.clock import Clock, utc_now
 
 CACHE_SIZE = 10_000
 _MISSING: tuple[str | None, dict[str, Any]] = (None, {})
+_OVERLAY = "fsm_overlay"
 
 
 # Built once, on the table (Core): building a statement, or running it through the ORM's
@@ -96,6 +99,7 @@ class SqlStorage(BaseStorage):
         self._clock = clock
         self._cache: OrderedDict[str, tuple[str | None, dict[str, Any]]] = OrderedDict()
         self._cache_size = cache_size
+        self._generation = 0
 
     def _remember(self, key: str, record: tuple[str | None, dict[str, Any]]) -> None:
         self._cache[key] = record
@@ -103,38 +107,61 @@ class SqlStorage(BaseStorage):
         while len(self._cache) > self._cache_size:
             self._cache.popitem(last=False)
 
+    def _committed(self, key: str, record: tuple[str | None, dict[str, Any]]) -> None:
+        self._generation += 1  # a read from before this commit must not be cached over it
+        self._remember(key, record)
+
+    def _overlay(self, session: AsyncSession) -> dict[str, tuple[str | None, dict[str, Any]]]:
+        """This update's own changes, not committed yet: it reads them, nobody else does."""
+        overlay: dict[str, tuple[str | None, dict[str, Any]]] = session.info.setdefault(
+            (_OVERLAY, id(self)), {}
+        )
+        return overlay
+
     async def _load(self, key: str) -> tuple[str | None, dict[str, Any]]:
+        session = current_update_session()
+        if session is not None:
+            own = self._overlay(session).get(key)
+            if own is not None:
+                return own
         cached = self._cache.get(key)
         if cached is not None:
             self._cache.move_to_end(key)
             return cached
-        session = current_update_session()
+        generation = self._generation
         if session is not None:
             connection = await session.connection()
             row = (await connection.execute(_SELECT, {"key": key})).first()
         else:
-            async with self._pool() as own:
-                connection = await own.connection()
+            async with self._pool() as fresh:
+                connection = await fresh.connection()
                 row = (await connection.execute(_SELECT, {"key": key})).first()
         record = (row[0], dict(row[1] or {})) if row is not None else _MISSING
-        self._remember(key, record)
+        if generation == self._generation:
+            self._remember(key, record)
         return record
 
-    def _forget(self, key: str) -> None:
-        self._cache.pop(key, None)
-
     async def _store(self, key: str, state: str | None, data: dict[str, Any]) -> None:
+        record = (state, data)
         session = current_update_session()
         if session is not None:
-            # inside an update: the change commits with the update's own writes
+            # inside an update: the change commits with the update's own writes, and the
+            # cache takes it when that commit succeeds, in commit order
             statement, params = _write(session, key, state, data, self._clock())
-            defer(session, ("fsm", key), statement, params, on_discard=partial(self._forget, key))
-        else:
-            async with self._pool() as own:
-                statement, params = _write(own, key, state, data, self._clock())
-                await (await own.connection()).execute(statement, params)
-                await own.commit()
-        self._remember(key, (state, data))
+            self._overlay(session)[key] = record
+            defer(
+                session,
+                ("fsm", key),
+                statement,
+                params,
+                on_commit=partial(self._committed, key, record),
+            )
+            return
+        async with self._pool() as fresh:
+            statement, params = _write(fresh, key, state, data, self._clock())
+            await (await fresh.connection()).execute(statement, params)
+            await fresh.commit()
+        self._committed(key, record)
 
     async def set_state(self, key: StorageKey, state: StateType = None) -> None:
         value = state.state if isinstance(state, State) else state

@@ -13,7 +13,7 @@ from aiogram.types import User as TgUser
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from models import Role
-from models.deferred import discard_pending, has_pending, update_session
+from models.deferred import discard_pending, has_pending, settle, update_session
 from services.clock import Clock
 from services.updates import RepeatedUpdate, UpdateLedger
 from services.user_cache import UserCache
@@ -38,6 +38,7 @@ class DbSessionMiddleware(BaseMiddleware):
                     result = await handler(event, data)
                 if session.in_transaction() or has_pending(session):
                     await session.commit()
+                settle(session)
             except RepeatedUpdate:
                 logger.info("update handled elsewhere already; its writes were rolled back")
                 return None

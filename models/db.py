@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 from pathlib import Path
 from typing import Any
 
@@ -16,6 +17,8 @@ from sqlalchemy.ext.asyncio import (
 
 from models.deferred import DeferringSession
 from models.sqlite_driver import OneHopConnection, OneHopDBAPI
+
+logger = logging.getLogger(__name__)
 
 SQLITE_BUSY_TIMEOUT_MS = 10_000
 # Connections kept open: aiogram handles the updates of a polled batch concurrently, and a
@@ -55,14 +58,26 @@ def create_engine(url: str, *, echo: bool = False) -> AsyncEngine:
         engine = create_async_engine(url, echo=echo, pool_pre_ping=True)
     if engine.dialect.name == "sqlite":
         event.listen(engine.sync_engine, "connect", _sqlite_pragmas)
-        event.listen(engine.sync_engine.pool, "checkin", _discard_staged)
+        event.listen(engine.sync_engine.pool, "checkin", _on_checkin)
     return engine
 
 
-def _discard_staged(dbapi_conn: Any, _record: Any) -> None:
-    """Nothing staged for a commit that never came outlives the connection's checkout."""
-    if isinstance(dbapi_conn, OneHopConnection):
-        dbapi_conn.discard_staged()
+def _on_checkin(dbapi_conn: Any, _record: Any) -> None:
+    """A connection goes back to the pool with nothing staged and no transaction open.
+
+    Sessions and connections end their transactions before they give the connection back
+    (hence no reset on return); should one not have, its write lock and the engine's write
+    gate must not stay held by an idle connection.
+    """
+    if not isinstance(dbapi_conn, OneHopConnection):
+        return
+    dbapi_conn.discard_staged()
+    if dbapi_conn.writing:
+        logger.warning("a connection came back to the pool inside a transaction: rolled back")
+        try:
+            dbapi_conn.rollback()
+        except Exception:  # noqa: BLE001 - outside a greenlet (garbage collection): drop it
+            dbapi_conn.terminate()
 
 
 def create_session_pool(engine: AsyncEngine) -> async_sessionmaker[AsyncSession]:

@@ -32,6 +32,7 @@ from sqlalchemy.orm import Session
 from sqlalchemy.sql import Executable
 
 _PENDING = "deferred_writes"
+_SENT = "deferred_writes_sent"  # what went into the commit under way
 
 
 @dataclass(frozen=True, slots=True)
@@ -41,6 +42,7 @@ class _Write:
     on_discard: Callable[[], None] | None
     on_no_rows: Callable[[], Exception] | None
     only_with_writes: bool
+    on_commit: Callable[[], None] | None
 
 
 @dataclass(frozen=True, slots=True)
@@ -95,10 +97,14 @@ def _has_written(session: Session) -> bool:
 
 @event.listens_for(DeferringSession, "before_commit")
 def _write_pending(session: Session) -> None:
+    if session.in_nested_transaction():
+        return  # a savepoint released: the writes wait for the real commit
+    session.info.pop(_SENT, None)
     pending: dict[Hashable, _Write] | None = session.info.get(_PENDING)
     if pending:
         if all(write.only_with_writes for write in pending.values()) and not _has_written(session):
             return  # nothing else is written: these ride along with writes only
+        session.info[_SENT] = list(pending.items())
         connection = session.connection()
         stage = getattr(connection.connection.dbapi_connection, "stage", None)
         if stage is not None:
@@ -118,10 +124,20 @@ def _write_pending(session: Session) -> None:
 
 
 @event.listens_for(DeferringSession, "after_commit")
-def _forget_written(session: Session) -> None:
-    pending: dict[Hashable, _Write] | None = session.info.get(_PENDING)
-    if pending:
-        pending.clear()
+def _done(session: Session) -> None:
+    """Committed: the writes that went in leave the queue, their ``on_commit`` runs."""
+    sent: list[tuple[Hashable, _Write]] = session.info.pop(_SENT, None) or []
+    pending: dict[Hashable, _Write] = session.info.get(_PENDING) or {}
+    for key, write in sent:
+        if pending.get(key) is write:
+            del pending[key]
+        if write.on_commit is not None:
+            write.on_commit()
+
+
+@event.listens_for(DeferringSession, "after_soft_rollback")
+def _not_sent(session: Session, _previous: Any) -> None:
+    session.info.pop(_SENT, None)  # the writes stay pending for the next commit
 
 
 def defer(
@@ -133,19 +149,29 @@ def defer(
     on_discard: Callable[[], None] | None = None,
     on_no_rows: Callable[[], Exception] | None = None,
     only_with_writes: bool = False,
+    on_commit: Callable[[], None] | None = None,
 ) -> None:
     """Execute ``statement`` in the transaction of the session's next commit.
 
     ``on_no_rows``: if the statement changes no row, the commit is refused with this error.
     ``only_with_writes``: skip it when the commit writes nothing else (bookkeeping about
-    writes, such as the processed-update mark).
+    writes, such as the processed-update mark); it waits for a commit that does.
+    ``on_commit``: runs once the write has committed, in commit order (a cache that must
+    agree with the database updates itself there).
     """
     pending: dict[Hashable, _Write] = session.info.setdefault(_PENDING, {})
-    pending[key] = _Write(statement, params, on_discard, on_no_rows, only_with_writes)
+    pending[key] = _Write(statement, params, on_discard, on_no_rows, only_with_writes, on_commit)
 
 
 def has_pending(session: AsyncSession) -> bool:
     return bool(session.info.get(_PENDING))
+
+
+def settle(session: AsyncSession) -> None:
+    """The update is done and committed: bookkeeping that found no write to ride is dropped."""
+    pending: dict[Hashable, _Write] = session.info.get(_PENDING) or {}
+    for key in [key for key, write in pending.items() if write.only_with_writes]:
+        del pending[key]
 
 
 def discard_pending(session: AsyncSession) -> int:

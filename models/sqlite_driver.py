@@ -21,7 +21,7 @@ import asyncio
 import re
 import sqlite3
 from collections import deque
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from typing import Any
 
 import aiosqlite
@@ -102,8 +102,9 @@ class OneHopCursor(AsyncAdapt_aiosqlite_cursor):
             self._adapt_connection._handle_exception(error)
         self._description, self._rowcount, self._lastrowid, rows, in_transaction = result
         self._rows = deque(rows)
+        adapt._open = in_transaction
         if adapt._writing and not in_transaction:  # autocommit, or the statement ended it
-            adapt._end_write()
+            adapt._finish()
 
     def execute(self, operation: Any, parameters: Any = None) -> Any:
         self._run(_execute, operation, parameters)
@@ -148,9 +149,13 @@ class WriteGate:
         self._lock.release()
 
 
-# statements that may open a write transaction (pysqlite begins one before DML)
+# Statements that open a write transaction (pysqlite begins one before DML), after any
+# leading whitespace and comments. A statement that opens one unforeseen (a CTE that writes)
+# is still committed or rolled back, as SQLite reports it open; it only skips the queue.
 _WRITES = re.compile(
-    r"\s*(INSERT|UPDATE|DELETE|REPLACE|CREATE|DROP|ALTER|BEGIN|SAVEPOINT|WITH)\b", re.IGNORECASE
+    r"(?:\s+|--[^\n]*(?:\n|$)|/\*.*?\*/)*"
+    r"(?:INSERT|UPDATE|DELETE|REPLACE|CREATE|DROP|ALTER|BEGIN|SAVEPOINT)\b",
+    re.IGNORECASE | re.DOTALL,
 )
 
 
@@ -166,14 +171,29 @@ def _commit_with(conn: sqlite3.Connection, staged: list[_Staged]) -> None:
 
 
 class OneHopConnection(AsyncAdapt_aiosqlite_connection):
-    __slots__ = ("_gate", "_writing", "_staged")
+    """The adapted connection: its write gate, what SQLite reports open, staged statements.
+
+    ``_writing``: this connection holds the engine's write gate (it ran a write statement in
+    the open transaction). ``_open``: SQLite reported a transaction open after the last
+    statement. pysqlite opens a transaction only before a write, so with neither there is
+    nothing to commit or roll back, and the round trip for it is skipped (every read-only
+    session paid one).
+    """
+
+    __slots__ = ("_gate", "_writing", "_open", "_staged")
     _cursor_cls = OneHopCursor  # type: ignore[assignment]
 
-    def __init__(self, dbapi: Any, connection: Any, gate: WriteGate) -> None:
+    def __init__(self, dbapi: OneHopDBAPI, connection: Any, gate: WriteGate) -> None:
         super().__init__(dbapi, connection)
         self._gate = gate
         self._writing = False
+        self._open = False
         self._staged: list[_Staged] = []
+
+    @property
+    def writing(self) -> bool:
+        """Whether a transaction that has written is open on this connection."""
+        return self._writing or self._open
 
     def stage(self, writes: list[_Staged]) -> None:
         """Statements to run with the next COMMIT, in the same round trip.
@@ -187,65 +207,60 @@ class OneHopConnection(AsyncAdapt_aiosqlite_connection):
     def discard_staged(self) -> None:
         self._staged.clear()
 
-    def _commit_staged(self) -> None:
-        staged, self._staged = self._staged, []
-        connection: aiosqlite.Connection = self._connection  # type: ignore[assignment]
-        try:
-            if not self._writing:
-                await_(self._gate.acquire())
-                self._writing = True
-            await_(connection._execute(_commit_with, connection._conn, staged))  # type: ignore[no-untyped-call]
-        except Exception as error:
-            self._handle_exception(error)
-        finally:
-            self._end_write()
-
-    def _end_write(self) -> None:
+    def _finish(self) -> None:
+        """The transaction has ended (committed, rolled back, or the connection closed)."""
+        self._open = False
         if self._writing:
             self._writing = False
             self._gate.release()
+            dbapi: OneHopDBAPI = self.dbapi
+            for listener in dbapi.transaction_end_listeners:
+                listener(self)
 
-    # pysqlite opens a transaction only before a write statement, and every write statement
-    # goes through the gate: without it there is no transaction, and ending one would be a
-    # round trip to the worker thread for nothing (every read-only session paid one).
+    def _commit_staged(self) -> None:
+        staged, self._staged = self._staged, []
+        connection: aiosqlite.Connection = self._connection  # type: ignore[assignment]
+        if not self._writing:
+            await_(self._gate.acquire())
+            self._writing = True
+        try:
+            await_(connection._execute(_commit_with, connection._conn, staged))  # type: ignore[no-untyped-call]
+        except Exception as error:
+            self._finish()  # _commit_with rolled back what it could not commit
+            self._handle_exception(error)
+        self._finish()
 
     def commit(self) -> None:
         if self._staged:
             self._commit_staged()
             return
-        if not self._writing:
+        if not self.writing:
             return
-        try:
-            super().commit()
-        finally:
-            self._end_write()
+        super().commit()  # if COMMIT fails the transaction stays open, for the rollback
+        self._finish()
 
     def rollback(self) -> None:
         self._staged.clear()
-        if not self._writing:
+        if not self.writing:
             return
         try:
             super().rollback()
         finally:
-            self._end_write()
-
-    @property
-    def writing(self) -> bool:
-        """Whether this connection has written in its open transaction."""
-        return self._writing
+            self._finish()
 
     def close(self) -> None:
         self._staged.clear()
         try:
             super().close()
         finally:
-            self._end_write()
+            self._finish()
 
     def terminate(self) -> None:
+        self._staged.clear()
         try:
             super().terminate()
         finally:
-            self._end_write()
+            self._finish()
 
 
 class OneHopDBAPI(AsyncAdapt_aiosqlite_dbapi):
@@ -257,6 +272,8 @@ class OneHopDBAPI(AsyncAdapt_aiosqlite_dbapi):
     def __init__(self, busy_timeout: float = 10.0) -> None:
         super().__init__(aiosqlite, sqlite3)
         self._gate = WriteGate(busy_timeout)
+        # called after a transaction that wrote has ended, its COMMIT or ROLLBACK done
+        self.transaction_end_listeners: list[Callable[[OneHopConnection], None]] = []
 
     def connect(self, *arg: Any, **kw: Any) -> OneHopConnection:
         stock = super().connect(*arg, **kw)

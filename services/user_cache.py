@@ -7,11 +7,11 @@ as a persistent object, exactly as if it had been loaded.
 It is only correct while every write to the database goes through this process, which is what
 SQLite means here (one process owns the file; Telegram lets one process poll a bot), so
 ``create_user_cache`` returns None for any other database. Within the process every write goes
-through the engine, and the engine's own events clear the cache: any statement that writes to
-``users`` (ORM or Core, in a session or not) and any DELETE (a school or district deleted sets
-users' references to NULL inside SQLite) clear it at once and again when their transaction
-ends. A generation counter keeps a lookup that raced with such a write from storing what it
-read.
+through the engine, and the cache is cleared by it: any statement that writes to ``users``
+(ORM or Core, in a session or not) and any DELETE (a school or district deleted sets users'
+references to NULL inside SQLite) clear it at once, and again once their transaction has
+ended (the adapter reports it after the COMMIT or ROLLBACK is done). While such a
+transaction is open, and if one began or ended during a lookup, what was read is not kept.
 """
 
 from __future__ import annotations
@@ -26,6 +26,7 @@ from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession
 from sqlalchemy.orm import make_transient_to_detached
 
 from models import User
+from models.sqlite_driver import OneHopConnection, OneHopDBAPI
 from services.users import get_user
 
 CACHE_SIZE = 10_000
@@ -38,22 +39,27 @@ _CLEARS = re.compile(
 
 class UserCache:
     def __init__(self, engine: AsyncEngine, size: int = CACHE_SIZE) -> None:
+        dbapi = engine.dialect.loaded_dbapi
+        if not isinstance(dbapi, OneHopDBAPI):
+            raise TypeError("the user cache needs the engine of models.db.create_engine")
         self._rows: OrderedDict[int, dict[str, Any]] = OrderedDict()
         self._size = size
         self._generation = 0
-        sync = engine.sync_engine
-        event.listen(sync, "after_cursor_execute", self._on_execute)
-        event.listen(sync, "commit", self._on_end)
-        event.listen(sync, "rollback", self._on_end)
+        self._writers: set[int] = set()  # connections whose open transaction wrote users
+        event.listen(engine.sync_engine, "after_cursor_execute", self._on_execute)
+        dbapi.transaction_end_listeners.append(self._on_end)
 
     def _on_execute(self, conn: Connection, _cursor: Any, statement: str, *_: Any) -> None:
         if _CLEARS.match(statement):
-            conn.info[_TOUCHED] = True
+            self._writers.add(id(conn.connection.dbapi_connection))
             self.clear()
 
-    def _on_end(self, conn: Connection) -> None:
-        if conn.info.pop(_TOUCHED, False):
-            self.clear()  # what another update read meanwhile is older than this commit
+    def _on_end(self, dbapi_connection: OneHopConnection) -> None:
+        # called once the COMMIT or ROLLBACK is done: what another update read while the
+        # transaction was open may be older than what it committed
+        if id(dbapi_connection) in self._writers:
+            self._writers.discard(id(dbapi_connection))
+            self.clear()
 
     def clear(self) -> None:
         self._rows.clear()
@@ -73,7 +79,8 @@ class UserCache:
             return user
         generation = self._generation
         loaded = await get_user(session, telegram_id)
-        if loaded is not None and generation == self._generation:
+        # kept only if no write to users began or ended while it was read
+        if loaded is not None and generation == self._generation and not self._writers:
             self._rows[telegram_id] = {key: getattr(loaded, key) for key in _COLUMNS}
             while len(self._rows) > self._size:
                 self._rows.popitem(last=False)
@@ -81,5 +88,7 @@ class UserCache:
 
 
 def create_user_cache(engine: AsyncEngine) -> UserCache | None:
-    """A cache for SQLite, the single-process database; None for a shared one."""
-    return UserCache(engine) if engine.dialect.name == "sqlite" else None
+    """A cache for SQLite through our adapter, the single-process database; None otherwise."""
+    if isinstance(engine.dialect.loaded_dbapi, OneHopDBAPI):
+        return UserCache(engine)
+    return None
