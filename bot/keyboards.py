@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable
+from functools import cache
 
 from aiogram.filters.callback_data import CallbackData
 from aiogram.types import InlineKeyboardButton, InlineKeyboardMarkup
@@ -46,7 +47,9 @@ def button(text: str, data: CallbackData) -> InlineKeyboardButton:
     return InlineKeyboardButton(text=text, callback_data=data.pack())
 
 
+@cache
 def cancel_keyboard() -> InlineKeyboardMarkup:
+    """The same one every time: keyboards are sent, never changed after they are built."""
     return InlineKeyboardMarkup(inline_keyboard=[[button(t.BTN_CANCEL, FormCb(action="cancel"))]])
 
 

@@ -32,6 +32,7 @@ from services.users import get_user
 CACHE_SIZE = 10_000
 _TOUCHED = "user_cache_touched"
 _COLUMNS = tuple(column.key for column in inspect(User).column_attrs)
+_MANAGER = inspect(User).class_manager
 _CLEARS = re.compile(
     r"\s*(?:DELETE\b|(?:INSERT|UPDATE|REPLACE)\b.*\busers\b)", re.IGNORECASE | re.DOTALL
 )
@@ -73,8 +74,11 @@ class UserCache:
         row = self._rows.get(telegram_id)
         if row is not None:
             self._rows.move_to_end(telegram_id)
-            user = User(**row)
-            make_transient_to_detached(user)  # as if loaded: no history, nothing to flush
+            # built as a query builds it (no constructor, no attribute events), then made
+            # persistent in this session as if just loaded: no history, nothing to flush
+            user: User = _MANAGER.new_instance()
+            user.__dict__.update(row)
+            make_transient_to_detached(user)
             session.add(user)
             return user
         generation = self._generation
