@@ -169,6 +169,8 @@ class SqlCounter:
 
         async def hop(conn: aiosqlite.Connection, fn: Any, *args: Any, **kwargs: Any) -> Any:
             self.round_trips += 1
+            if getattr(fn, "__name__", "") in ("commit", "_commit_with"):
+                self.commits += 1  # a COMMIT that reached SQLite
             return await execute(conn, fn, *args, **kwargs)  # type: ignore[no-untyped-call]
 
         OneHopConnection.stage = staging  # type: ignore[method-assign,assignment]
@@ -183,14 +185,10 @@ class SqlCounter:
         def on_execute(*_: Any) -> None:
             self.statements += 1
 
-        def on_commit(*_: Any) -> None:
-            self.commits += 1
-
         def on_checkout(*_: Any) -> None:
             self.checkouts += 1
 
         event.listen(engine.sync_engine, "before_cursor_execute", on_execute)
-        event.listen(engine.sync_engine, "commit", on_commit)
         event.listen(engine.sync_engine, "checkout", on_checkout)
 
 
@@ -928,7 +926,8 @@ def render(report: Report, command: str) -> str:
         "## Work per update (counted in a separate round per side)",
         "",
         "| side | SQL statements through SQLAlchemy | statements staged with COMMIT | "
-        "commits | connection checkouts | round trips to the worker thread | Bot API calls |",
+        "COMMITs sent to SQLite | connection checkouts | round trips to the worker thread "
+        "| Bot API calls |",
         "|---|---:|---:|---:|---:|---:|---:|",
         *(
             f"| {_side_label(key)} | {i.statements_per_update:.2f} | "
@@ -941,8 +940,9 @@ def render(report: Report, command: str) -> str:
         "A round trip is one hand-off to an aiosqlite worker thread and back through the event "
         "loop (each statement, fetch, cursor close or commit on the stock adapter the plain "
         "side uses; one per statement, and one for the staged statements with COMMIT, on "
-        "ours). Commits are counted by SQLAlchemy's engine event, so they include the ones "
-        "our adapter skips because nothing was written.",
+        "ours). A COMMIT is counted when it reaches SQLite: our adapter sends none where "
+        "nothing was written, and an update that writes only its bookkeeping commits it on a "
+        "pooled connection without a session (`models.deferred.commit_without_session`).",
         "",
         "## Memory",
         "",

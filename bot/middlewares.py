@@ -13,7 +13,13 @@ from aiogram.types import User as TgUser
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from models import Role
-from models.deferred import discard_pending, has_pending, settle, update_session
+from models.deferred import (
+    commit_without_session,
+    discard_pending,
+    has_pending,
+    settle,
+    update_session,
+)
 from services.clock import Clock
 from services.updates import RepeatedUpdate, UpdateLedger
 from services.user_cache import UserCache
@@ -36,7 +42,9 @@ class DbSessionMiddleware(BaseMiddleware):
             try:
                 with update_session(session):
                     result = await handler(event, data)
-                if session.in_transaction() or has_pending(session):
+                if not await commit_without_session(session) and (
+                    session.in_transaction() or has_pending(session)
+                ):
                     await session.commit()
                 settle(session)
             except RepeatedUpdate:

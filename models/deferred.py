@@ -23,16 +23,19 @@ from collections.abc import Callable, Hashable, Iterator, Mapping
 from contextlib import contextmanager
 from contextvars import ContextVar
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, Protocol, runtime_checkable
 
 from sqlalchemy import event
 from sqlalchemy.engine import Dialect
-from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession
 from sqlalchemy.orm import Session
 from sqlalchemy.sql import Executable
 
+from models.sqlite_driver import OneHopDBAPI
+
 _PENDING = "deferred_writes"
 _SENT = "deferred_writes_sent"  # what went into the commit under way
+_CONNECTED = "deferred_session_connected"
 
 
 @dataclass(frozen=True, slots=True)
@@ -82,6 +85,15 @@ def _prepare(statement: Executable, dialect: Dialect) -> PreparedWrite:
     return prepared
 
 
+@runtime_checkable
+class _Stager(Protocol):
+    """A DBAPI connection that runs staged statements with its COMMIT (our SQLite adapter)."""
+
+    def stage(self, writes: list[tuple[str, Any, Any]]) -> None: ...
+
+    async def commit_async(self) -> None: ...
+
+
 class DeferringSession(Session):
     """The sync session behind every ``AsyncSession`` of ``create_session_pool``."""
 
@@ -93,6 +105,11 @@ def _has_written(session: Session) -> bool:
     dbapi_connection = session.connection().connection.dbapi_connection
     # the SQLite adapter knows (models/sqlite_driver.py); elsewhere assume it did
     return bool(getattr(dbapi_connection, "writing", True))
+
+
+@event.listens_for(DeferringSession, "after_begin")
+def _connected(session: Session, _transaction: Any, _connection: Any) -> None:
+    session.info[_CONNECTED] = True  # the session has used a connection: it commits itself
 
 
 @event.listens_for(DeferringSession, "before_commit")
@@ -161,6 +178,52 @@ def defer(
     """
     pending: dict[Hashable, _Write] = session.info.setdefault(_PENDING, {})
     pending[key] = _Write(statement, params, on_discard, on_no_rows, only_with_writes, on_commit)
+
+
+async def commit_without_session(session: AsyncSession) -> bool:
+    """Commit the deferred writes straight on a pooled connection, if that is all there is.
+
+    Most updates write nothing but their bookkeeping (a form's state and the processed
+    mark): their session has used no connection and holds no object to flush, and going
+    through its commit machinery cost about a third of such an update. Here the writes are
+    staged on a connection taken from the engine's pool and committed in one round trip, and
+    their ``on_commit`` callbacks run as after a session commit. Returns False, having done
+    nothing, when the session has work of its own or the database is not SQLite through our
+    adapter; the caller then commits the session as usual.
+    """
+    if session.info.get(_CONNECTED) or session.new or session.dirty or session.deleted:
+        return False
+    engine = session.bind
+    if not isinstance(engine, AsyncEngine) or not isinstance(
+        engine.dialect.loaded_dbapi, OneHopDBAPI
+    ):
+        return False
+    pending: dict[Hashable, _Write] = session.info.get(_PENDING) or {}
+    if all(write.only_with_writes for write in pending.values()):
+        return True  # nothing is written (an empty queue too): the bookkeeping stays behind
+    raw = await engine.raw_connection()
+    try:
+        connection = raw.dbapi_connection
+        if not isinstance(connection, _Stager):
+            return False
+        dialect = engine.dialect
+        sent = list(pending.items())
+        connection.stage(
+            [
+                (prepared.sql, prepared.bind(write.params), write.on_no_rows)
+                for _, write in sent
+                for prepared in (_prepare(write.statement, dialect),)
+            ]
+        )
+        await connection.commit_async()
+    finally:
+        raw.close()  # back to the pool
+    for key, write in sent:
+        if pending.get(key) is write:
+            del pending[key]
+        if write.on_commit is not None:
+            write.on_commit()
+    return True
 
 
 def has_pending(session: AsyncSession) -> bool:

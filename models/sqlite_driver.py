@@ -207,6 +207,24 @@ class OneHopConnection(AsyncAdapt_aiosqlite_connection):
     def discard_staged(self) -> None:
         self._staged.clear()
 
+    async def commit_async(self) -> None:
+        """Run what is staged and COMMIT, from async code outside SQLAlchemy's greenlet.
+
+        For a connection taken straight from the pool (``AsyncEngine.raw_connection``) that
+        has nothing but staged statements to commit. Errors are sqlite3's own.
+        """
+        staged, self._staged = self._staged, []
+        if not staged:
+            return
+        connection: aiosqlite.Connection = self._connection  # type: ignore[assignment]
+        if not self._writing:
+            await self._gate.acquire()
+            self._writing = True
+        try:
+            await connection._execute(_commit_with, connection._conn, staged)  # type: ignore[no-untyped-call]
+        finally:
+            self._finish()  # committed, or rolled back by _commit_with
+
     def _finish(self) -> None:
         """The transaction has ended (committed, rolled back, or the connection closed)."""
         self._open = False

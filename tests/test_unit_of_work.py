@@ -8,6 +8,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 from typing import Any
 
+import aiosqlite
 import pytest
 from aiogram import Dispatcher, F
 from aiogram.fsm.context import FSMContext
@@ -31,6 +32,7 @@ class Counter:
     commits: int = 0
     checkouts: int = 0
     statements: list[str] = field(default_factory=list)
+    round_trips: list[str] = field(default_factory=list)
 
 
 @pytest.fixture
@@ -44,6 +46,13 @@ def counted(engine: AsyncEngine, monkeypatch: pytest.MonkeyPatch) -> Iterator[Co
         stage(self, writes)
 
     monkeypatch.setattr(OneHopConnection, "stage", staging)
+    execute = aiosqlite.Connection._execute
+
+    async def hop(self: aiosqlite.Connection, fn: Any, *args: Any, **kwargs: Any) -> Any:
+        counter.round_trips.append(getattr(fn, "__name__", repr(fn)))
+        return await execute(self, fn, *args, **kwargs)  # type: ignore[no-untyped-call]
+
+    monkeypatch.setattr(aiosqlite.Connection, "_execute", hop)
 
     def on_commit(*_: Any) -> None:
         counter.commits += 1
@@ -73,19 +82,23 @@ def state_key(client: Client) -> StorageKey:
 
 
 @pytest.mark.usefixtures("district_setup")
-async def test_a_form_step_is_one_commit_on_one_connection(
+async def test_a_form_step_is_one_round_trip_on_one_connection(
     client: Client, counted: Counter, session: AsyncSession
 ) -> None:
     await client.send(COORDINATOR, "/help")  # the storage reads the chat's state once
-    counted.commits = counted.checkouts = 0
+    counted.checkouts = 0
     counted.statements.clear()
+    counted.round_trips.clear()
     first = await client.send(COORDINATOR, "/addschool")
-    assert (counted.commits, counted.checkouts) == (1, 1)
     # no query: the user's row is in memory and this process knows the update is new; and
-    # nothing is written before the handler ran: the mark and the state come at the commit
+    # nothing is written before the handler ran: the mark and the state go with the COMMIT,
+    # in one round trip to the database's thread, on one connection
     assert counted.statements == ["INSERT", "INSERT"]
+    assert counted.round_trips == ["_commit_with"]
+    assert counted.checkouts == 1
     second = await client.send(COORDINATOR, "Средняя школа деревни Кудеевка полностью")
-    assert (counted.commits, counted.checkouts) == (2, 2)
+    assert counted.round_trips == ["_commit_with", "_commit_with"]
+    assert counted.checkouts == 2
     third = await client.send(COORDINATOR, "СОШ д. Кудеевка")
     assert client.last_text(COORDINATOR).startswith(s.SCHOOL_ADDED.split("{", 1)[0])
     assert {first, second, third} <= await marks(session)
@@ -275,3 +288,40 @@ async def test_an_update_that_writes_nothing_leaves_no_mark(
     assert client.last_text(COORDINATOR)
     assert "INSERT" not in counted.statements
     assert update_id not in await marks(session)
+
+
+@pytest.mark.usefixtures("district_setup")
+async def test_a_repeat_that_writes_only_its_form_is_refused_too(
+    client: Client,
+    settings: Settings,
+    session_pool: async_sessionmaker[AsyncSession],
+    clock: FixedClock,
+    session: AsyncSession,
+    counted: Counter,
+) -> None:
+    """The session-less commit of bookkeeping refuses a repeat as the session's does."""
+    first = build_dispatcher(settings, session_pool, clock)
+    second = build_dispatcher(settings, session_pool, clock)
+    bot = client.bot
+
+    async def feed(dp: Dispatcher, update_id: int, text: str) -> None:
+        message = {**_message(text), "message_id": update_id}
+        if text.startswith("/"):
+            message["entities"] = [{"type": "bot_command", "offset": 0, "length": len(text)}]
+        update = Update.model_validate(
+            {"update_id": update_id, "message": message}, context={"bot": bot}
+        )
+        await dp.feed_update(bot, update)
+
+    await feed(second, 1, "/help")  # the second process has read its floor
+    await feed(first, 2, "/addschool")
+    await feed(first, 3, "/cancel")
+    assert await session.scalar(select(func.count(FsmRecord.key))) == 0
+    counted.round_trips.clear()
+    counted.statements.clear()
+    await feed(second, 2, "/addschool")  # a repeat the second process cannot know of
+    # no query through the session: the bookkeeping went the session-less way
+    assert counted.statements == ["INSERT", "INSERT"]
+    assert counted.round_trips[-1] == "_commit_with"
+    assert await session.scalar(select(func.count(FsmRecord.key))) == 0  # refused
+    assert t.INTERNAL_ERROR not in client.texts(COORDINATOR)
