@@ -111,6 +111,12 @@ class SqlStorage(BaseStorage):
         self._generation += 1  # a read from before this commit must not be cached over it
         self._remember(key, record)
 
+    def _unsure(self, key: str) -> None:
+        """A change that did not see its commit through (the update failed or was cancelled
+        while committing) may or may not be in the database: read it from there next time."""
+        self._generation += 1
+        self._cache.pop(key, None)
+
     def _overlay(self, session: AsyncSession) -> dict[str, tuple[str | None, dict[str, Any]]]:
         """This update's own changes, not committed yet: it reads them, nobody else does."""
         overlay: dict[str, tuple[str | None, dict[str, Any]]] = session.info.setdefault(
@@ -155,6 +161,7 @@ class SqlStorage(BaseStorage):
                 statement,
                 params,
                 on_commit=partial(self._committed, key, record),
+                on_discard=partial(self._unsure, key),
             )
             return
         async with self._pool() as fresh:

@@ -10,18 +10,28 @@ included), while everybody else's go on.
 from __future__ import annotations
 
 import asyncio
+from contextvars import ContextVar
 from typing import Any
 
 from aiogram import Bot, Dispatcher
 from aiogram.types import Update
+from aiogram.types.update import UpdateTypeLookupError
+
+# the people whose turn the current task holds: feeding another update of the same person
+# from inside a handler goes on instead of waiting for itself
+_holding: ContextVar[frozenset[int]] = ContextVar("holding", default=frozenset())
 
 
 def person_of(update: Update) -> int | None:
     """Whose update this is: the sender, else the chat; None for updates of nobody."""
-    event = update.event
-    user = getattr(event, "from_user", None)
-    if user is not None:
-        return int(user.id)
+    try:
+        event = update.event
+    except UpdateTypeLookupError:  # a kind aiogram does not know: it leaves it unhandled
+        return None
+    for attribute in ("from_user", "user"):  # "user": poll answers, reactions
+        user = getattr(event, attribute, None)
+        if user is not None:
+            return int(user.id)
     chat = getattr(event, "chat", None)
     return int(chat.id) if chat is not None else None
 
@@ -43,7 +53,8 @@ class PersonOrderedDispatcher(Dispatcher):
 
     async def feed_update(self, bot: Bot, update: Update, **kwargs: Any) -> Any:
         person = person_of(update)
-        if person is None:
+        held = _holding.get()
+        if person is None or person in held:
             return await super().feed_update(bot, update, **kwargs)
         turn = self._turns.get(person)
         if turn is None:
@@ -51,7 +62,11 @@ class PersonOrderedDispatcher(Dispatcher):
         turn.users += 1
         try:
             async with turn.lock:
-                return await super().feed_update(bot, update, **kwargs)
+                token = _holding.set(held | {person})
+                try:
+                    return await super().feed_update(bot, update, **kwargs)
+                finally:
+                    _holding.reset(token)
         finally:
             turn.users -= 1
             if turn.users == 0:

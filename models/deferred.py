@@ -201,9 +201,10 @@ async def commit_without_session(session: AsyncSession) -> bool:
     pending: dict[Hashable, _Write] = session.info.get(_PENDING) or {}
     if all(write.only_with_writes for write in pending.values()):
         return True  # nothing is written (an empty queue too): the bookkeeping stays behind
-    raw = await engine.raw_connection()
-    try:
-        connection = raw.dbapi_connection
+    # through an AsyncConnection, so the connection goes back to the pool inside SQLAlchemy's
+    # greenlet (an overflow connection is closed there), also when this task is cancelled
+    async with engine.connect() as pooled:
+        connection = (await pooled.get_raw_connection()).dbapi_connection
         if not isinstance(connection, _Stager):
             return False
         dialect = engine.dialect
@@ -216,8 +217,6 @@ async def commit_without_session(session: AsyncSession) -> bool:
             ]
         )
         await connection.commit_async()
-    finally:
-        raw.close()  # back to the pool
     for key, write in sent:
         if pending.get(key) is write:
             del pending[key]

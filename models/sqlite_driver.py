@@ -227,10 +227,12 @@ class OneHopConnection(AsyncAdapt_aiosqlite_connection):
 
     def _finish(self) -> None:
         """The transaction has ended (committed, rolled back, or the connection closed)."""
+        wrote = self._writing or self._open
         self._open = False
         if self._writing:
             self._writing = False
             self._gate.release()
+        if wrote:
             dbapi: OneHopDBAPI = self.dbapi
             for listener in dbapi.transaction_end_listeners:
                 listener(self)

@@ -12,6 +12,8 @@ through the engine, and the cache is cleared by it: any statement that writes to
 references to NULL inside SQLite) clear it at once, and again once their transaction has
 ended (the adapter reports it after the COMMIT or ROLLBACK is done). While such a
 transaction is open, and if one began or ended during a lookup, what was read is not kept.
+Writes deferred to a commit (models/deferred.py) bypass these events: they are bookkeeping
+(the processed mark, the form state) and must never write to ``users``.
 """
 
 from __future__ import annotations
@@ -33,8 +35,10 @@ CACHE_SIZE = 10_000
 _TOUCHED = "user_cache_touched"
 _COLUMNS = tuple(column.key for column in inspect(User).column_attrs)
 _MANAGER = inspect(User).class_manager
+# any DELETE; any statement that names users and writes (also behind comments or a CTE)
 _CLEARS = re.compile(
-    r"\s*(?:DELETE\b|(?:INSERT|UPDATE|REPLACE)\b.*\busers\b)", re.IGNORECASE | re.DOTALL
+    r"\bDELETE\b|\b(?:INSERT|UPDATE|REPLACE)\b.*\busers\b|\busers\b.*\b(?:INSERT|UPDATE|REPLACE)\b",
+    re.IGNORECASE | re.DOTALL,
 )
 
 
@@ -51,7 +55,7 @@ class UserCache:
         dbapi.transaction_end_listeners.append(self._on_end)
 
     def _on_execute(self, conn: Connection, _cursor: Any, statement: str, *_: Any) -> None:
-        if _CLEARS.match(statement):
+        if _CLEARS.search(statement):
             self._writers.add(id(conn.connection.dbapi_connection))
             self.clear()
 

@@ -7,6 +7,7 @@ lost or left holding SQLite's lock, no cache newer or older than what committed.
 from __future__ import annotations
 
 import asyncio
+import logging
 import sqlite3
 import time
 from datetime import UTC, datetime
@@ -14,7 +15,10 @@ from typing import Any
 
 import aiosqlite
 import pytest
+from aiogram import Dispatcher, F
+from aiogram.fsm.context import FSMContext
 from aiogram.fsm.storage.base import StorageKey
+from aiogram.types import Message
 from sqlalchemy import event, make_url, select, text
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import (
@@ -24,13 +28,16 @@ from sqlalchemy.ext.asyncio import (
     create_async_engine,
 )
 
+import models.sqlite_driver as driver
 from bot.fsm_storage import SqlStorage
 from models import District, FsmRecord, ProcessedUpdate, User
 from models.db import create_session_pool
 from models.deferred import discard_pending, settle, update_session
-from models.sqlite_driver import OneHopDBAPI
+from models.sqlite_driver import OneHopConnection, OneHopDBAPI
 from services.updates import UpdateLedger
 from services.user_cache import UserCache
+from tests.conftest import COORDINATOR
+from tests.harness import Client
 
 NOW = datetime(2026, 11, 25, 7, 0, tzinfo=UTC)
 KEY = StorageKey(bot_id=1, chat_id=5, user_id=5)
@@ -244,3 +251,113 @@ async def test_lookups_racing_with_commits_never_keep_a_stale_row(
                 stale += 1
                 cache.clear()
     assert stale == 0
+
+
+def _probe(dp: Dispatcher) -> None:
+    async def set_it(message: Message, state: FSMContext) -> None:
+        await state.set_state("probe:" + str(message.text).split()[1])
+
+    dp.message.register(set_it, F.text.startswith("проба "))
+
+
+def _slow_commit(monkeypatch: pytest.MonkeyPatch, seconds: float) -> None:
+    """The COMMIT's round trip takes a while (a slow disk, fsync, a checkpoint)."""
+    original = driver._commit_with
+
+    def slow(conn: Any, staged: Any) -> None:
+        time.sleep(seconds)
+        original(conn, staged)
+
+    monkeypatch.setattr(driver, "_commit_with", slow)
+
+
+@pytest.mark.usefixtures("district_setup")
+async def test_a_commit_cancelled_in_flight_leaves_the_form_cache_truthful(
+    client: Client, dp: Dispatcher, session: AsyncSession, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    _probe(dp)
+    await client.send(COORDINATOR, "/help")
+    await client.send(COORDINATOR, "проба old")  # committed and cached
+    key = StorageKey(bot_id=client.bot.id, chat_id=COORDINATOR.id, user_id=COORDINATOR.id)
+    assert await dp.storage.get_state(key) == "probe:old"
+
+    _slow_commit(monkeypatch, 0.3)
+    task = asyncio.create_task(client.send(COORDINATOR, "проба new"))
+    await asyncio.sleep(0.1)  # the COMMIT is in the worker thread
+    task.cancel()  # shutdown, a webhook timeout, a task group failing ...
+    with pytest.raises(asyncio.CancelledError):
+        await task
+    await asyncio.sleep(0.4)  # the worker thread committed anyway
+
+    in_db = await session.scalar(select(FsmRecord.state))
+    assert in_db == "probe:new"
+    # the update was cancelled before it learned the commit's outcome: the cache asks again
+    assert await dp.storage.get_state(key) == in_db
+
+
+@pytest.mark.usefixtures("district_setup")
+async def test_the_session_less_commit_closes_an_overflow_connection(
+    client: Client,
+    dp: Dispatcher,
+    engine: AsyncEngine,
+    monkeypatch: pytest.MonkeyPatch,
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    """More than pool_size updates at once: the overflow connection must really be closed."""
+    _probe(dp)
+    await client.send(COORDINATOR, "/help")
+    await client.send(COORDINATOR, "проба old")  # user and form state now in memory
+    pool: Any = engine.sync_engine.pool
+    held = [await engine.connect() for _ in range(pool.size())]
+    for conn in held:
+        await conn.exec_driver_sql("SELECT 1")
+    used: list[OneHopConnection] = []
+    stage = OneHopConnection.stage
+
+    def staging(self: OneHopConnection, writes: list[Any]) -> None:
+        used.append(self)
+        stage(self, writes)
+
+    monkeypatch.setattr(OneHopConnection, "stage", staging)
+    _slow_commit(monkeypatch, 0.2)
+    task = asyncio.create_task(client.send(COORDINATOR, "проба new"))  # the 21st connection
+    await asyncio.sleep(0.05)
+    for conn in held:  # the others finish first: the pool is full again
+        await conn.close()
+    caplog.set_level(logging.ERROR)
+    await task
+    assert len(used) == 1
+    worker: Any = used[0]._connection  # the aiosqlite connection and its thread
+    await asyncio.sleep(0.1)
+    assert not worker._thread.is_alive(), "a thread and an open SQLite handle leaked"
+    assert "Exception closing connection" not in caplog.text
+
+
+@pytest.mark.usefixtures("district_setup")
+async def test_a_session_commit_cancelled_in_flight_frees_the_gate_and_the_cache(
+    client: Client,
+    dp: Dispatcher,
+    session: AsyncSession,
+    engine: AsyncEngine,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """The same cancellation when the handler used the session (the session's commit)."""
+
+    async def set_it(message: Message, state: FSMContext, session: AsyncSession) -> None:
+        await session.execute(select(1))  # the session has used a connection
+        await state.set_state("probe:" + str(message.text).split()[1])
+
+    dp.message.register(set_it, F.text.startswith("проба "))
+    await client.send(COORDINATOR, "/help")
+    await client.send(COORDINATOR, "проба old")
+    key = StorageKey(bot_id=client.bot.id, chat_id=COORDINATOR.id, user_id=COORDINATOR.id)
+    _slow_commit(monkeypatch, 0.3)
+    task = asyncio.create_task(client.send(COORDINATOR, "проба new"))
+    await asyncio.sleep(0.1)
+    task.cancel()
+    with pytest.raises(asyncio.CancelledError):
+        await task
+    await asyncio.sleep(0.4)
+    dbapi: Any = engine.dialect.loaded_dbapi
+    assert not dbapi._gate._lock.locked()
+    assert await dp.storage.get_state(key) == await session.scalar(select(FsmRecord.state))

@@ -6,8 +6,9 @@ import asyncio
 
 import pytest
 from aiogram import Dispatcher, F
+from aiogram.dispatcher.event.bases import UNHANDLED
 from aiogram.fsm.context import FSMContext
-from aiogram.types import Message
+from aiogram.types import Message, Update
 
 from bot.ordering import PersonOrderedDispatcher
 from tests.conftest import COORDINATOR, LIBRARIAN
@@ -47,3 +48,24 @@ async def test_a_quick_second_message_waits_for_the_first_and_sees_its_state(
     assert started == ["раз", "два"]
     assert client.last_text(COORDINATOR) == "второе, форма: probe:second"
     assert dp.waiting() == 0  # nothing kept for people with nothing in hand
+
+
+@pytest.mark.usefixtures("district_setup")
+async def test_a_handler_may_feed_an_update_of_its_own_person(
+    client: Client, dp: Dispatcher
+) -> None:
+    """E.g. a button that replays a command by feeding a synthetic update of the same person."""
+
+    async def replay(message: Message) -> None:
+        await client.send(COORDINATOR, "/help")  # dp.feed_update for the same person
+
+    dp.message.register(replay, F.text == "повтори")
+    await asyncio.wait_for(client.send(COORDINATOR, "повтори"), 3)
+
+
+async def test_an_update_of_an_unknown_type_is_left_unhandled(
+    client: Client, dp: Dispatcher
+) -> None:
+    update = Update.model_validate({"update_id": 7}, context={"bot": client.bot})
+    with pytest.warns(RuntimeWarning, match="unknown update type"):  # aiogram's own warning
+        assert await dp.feed_update(client.bot, update) is UNHANDLED
