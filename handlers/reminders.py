@@ -12,7 +12,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.callbacks import ReminderCb, SettingsCb
 from bot.config import Settings
-from bot.filters import CommandOrForm, HasRole
+from bot.filters import CommandOrForm, GatedRouter, HasRole
 from bot.keyboards import button, column
 from bot.reminder_texts import RussianRenderer
 from bot.screens import h, show
@@ -190,8 +190,7 @@ async def settings_toggle(
 
 
 def get_router() -> Router:
-    router = Router(name="reminders")
-    router.message.filter(CommandOrForm())
+    router = GatedRouter("reminders", CommandOrForm())
     librarian = HasRole(Role.LIBRARIAN)
     coordinator = HasRole(Role.COORDINATOR, Role.SUPER_ADMIN)
     router.callback_query.register(

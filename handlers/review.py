@@ -14,7 +14,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.callbacks import ReviewAction, ReviewCb, TaskAction, TaskCb
 from bot.config import Settings
-from bot.filters import CommandOrForm, HasRole
+from bot.filters import CommandOrForm, GatedRouter, HasRole
 from bot.keyboards import (
     PAGE_SIZE,
     button,
@@ -313,8 +313,7 @@ async def review_return_comment(
 
 
 def get_router() -> Router:
-    router = Router(name="review")
-    router.message.filter(CommandOrForm(ReturnForm))
+    router = GatedRouter("review", CommandOrForm(ReturnForm))
     router.message.filter(HasRole(Role.COORDINATOR, Role.SUPER_ADMIN))
     router.callback_query.filter(HasRole(Role.COORDINATOR, Role.SUPER_ADMIN))
     router.message.register(review_command, Command("review"))

@@ -8,7 +8,7 @@ from aiogram.types import CallbackQuery, Message
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.callbacks import RoadmapCb
-from bot.filters import CommandOrForm
+from bot.filters import CommandOrForm, GatedRouter
 from bot.keyboards import button, column, shorten
 from bot.screens import h, show
 from bot.texts import roadmap as r
@@ -94,8 +94,7 @@ async def roadmap_nav(
 
 
 def get_router() -> Router:
-    router = Router(name="roadmap")
-    router.message.filter(CommandOrForm())
+    router = GatedRouter("roadmap", CommandOrForm())
     router.message.register(roadmap_command, Command("roadmap"))
     router.callback_query.register(roadmap_nav, RoadmapCb.filter())
     return router

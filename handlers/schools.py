@@ -20,7 +20,7 @@ from aiogram.types import (
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.callbacks import SchoolAction, SchoolCb
-from bot.filters import CommandOrForm, HasRole
+from bot.filters import CommandOrForm, GatedRouter, HasRole
 from bot.keyboards import (
     PAGE_SIZE,
     button,
@@ -411,8 +411,7 @@ async def import_cancel(
 
 
 def get_router() -> Router:
-    router = Router(name="schools")
-    router.message.filter(CommandOrForm(SchoolForm, ImportForm))
+    router = GatedRouter("schools", CommandOrForm(SchoolForm, ImportForm))
     router.message.filter(HasRole(Role.COORDINATOR, Role.SUPER_ADMIN))
     router.callback_query.filter(HasRole(Role.COORDINATOR, Role.SUPER_ADMIN))
     router.message.register(schools_command, Command("schools"))

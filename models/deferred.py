@@ -30,6 +30,7 @@ from sqlalchemy.engine import Dialect
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession
 from sqlalchemy.orm import Session
 from sqlalchemy.sql import Executable
+from sqlalchemy.util import greenlet_spawn
 
 from models.sqlite_driver import OneHopDBAPI
 
@@ -201,10 +202,9 @@ async def commit_without_session(session: AsyncSession) -> bool:
     pending: dict[Hashable, _Write] = session.info.get(_PENDING) or {}
     if all(write.only_with_writes for write in pending.values()):
         return True  # nothing is written (an empty queue too): the bookkeeping stays behind
-    # through an AsyncConnection, so the connection goes back to the pool inside SQLAlchemy's
-    # greenlet (an overflow connection is closed there), also when this task is cancelled
-    async with engine.connect() as pooled:
-        connection = (await pooled.get_raw_connection()).dbapi_connection
+    raw = await engine.raw_connection()
+    try:
+        connection = raw.dbapi_connection
         if not isinstance(connection, _Stager):
             return False
         dialect = engine.dialect
@@ -217,6 +217,10 @@ async def commit_without_session(session: AsyncSession) -> bool:
             ]
         )
         await connection.commit_async()
+    finally:
+        # back to the pool inside SQLAlchemy's greenlet: an overflow connection is closed
+        # there (its close awaits its worker thread), also when this task was cancelled
+        await greenlet_spawn(raw.close)
     for key, write in sent:
         if pending.get(key) is write:
             del pending[key]

@@ -5,7 +5,7 @@ from __future__ import annotations
 from aiogram.filters import Command, StateFilter
 from aiogram.fsm.state import State
 
-from bot.filters import CommandOrForm
+from bot.filters import CommandOrForm, GatedRouter
 from handlers import get_routers
 
 
@@ -14,13 +14,9 @@ def test_each_message_handler_is_a_command_or_a_step_of_the_routers_forms() -> N
     for router in get_routers():
         if router.name == "fallback":  # takes whatever nobody else did: no gate
             continue
-        gates = [
-            f.callback
-            for f in router.message._handler.filters or []
-            if isinstance(f.callback, CommandOrForm)
-        ]
-        assert len(gates) == 1, f"router {router.name} has no CommandOrForm gate"
-        prefixes = gates[0].prefixes
+        assert isinstance(router, GatedRouter), f"router {router.name} has no gate"
+        assert isinstance(router.gate, CommandOrForm)
+        prefixes = router.gate.prefixes
         for handler in router.message.handlers:
             filters = [f.callback for f in handler.filters or []]
             if any(isinstance(f, Command) for f in filters):  # CommandStart is a Command
