@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 from datetime import UTC, date, datetime
 from zoneinfo import ZoneInfo
 
@@ -477,3 +478,28 @@ async def test_new_event_form(
         select(Event.deadline_at).execution_options(populate_existing=True)
     )
     assert refreshed == datetime(2026, 12, 12, 5, 0, tzinfo=UTC)
+
+
+async def test_an_album_sent_at_once_lands_whole(
+    client: Client,
+    session_pool: async_sessionmaker[AsyncSession],
+    clock: FixedClock,
+    librarian: DistrictSetup,
+    session: AsyncSession,
+) -> None:
+    """Telegram delivers an album as several updates at once; polling handles them together.
+
+    Each photo reads the form's evidence list and writes it back, so handled concurrently
+    they would overwrite each other; one person's updates are handled in turn instead.
+    """
+    await make_event(session_pool, clock, librarian.district_id)
+    await client.send(LIBRARIAN, "/tasks")
+    await client.press(LIBRARIAN, "⬜ Неделя детской книги")
+    await fill_form(client, LIBRARIAN)
+    album = [f"album-{n}" for n in range(5)]
+    await asyncio.gather(*(client.send_photo(LIBRARIAN, file_id=f) for f in album))
+    assert client.last_text(LIBRARIAN) == ev.EVIDENCE_ADDED.format(count=5)
+    await client.press(LIBRARIAN, ev.BTN_DONE)
+    await client.press(LIBRARIAN, ev.BTN_SEND)
+    evidence = (await session.scalars(select(Evidence).order_by(Evidence.position))).all()
+    assert [e.file_id for e in evidence] == album
