@@ -21,8 +21,8 @@ class HasRole(Filter):
         return role in self.roles
 
 
-class CommandOrForm(Filter):
-    """Admits a message to a feature router only if it is a command or a step of its forms.
+class CommandOrForm:
+    """A feature router's gate: a command, or a step of one of the feature's forms.
 
     Every message handler of a feature router is a command or a step of one of the feature's
     forms (tests/test_routing.py checks this), so any other message can skip the router after
@@ -39,9 +39,6 @@ class CommandOrForm(Filter):
         return (
             raw_state is not None and bool(self.prefixes) and raw_state.startswith(self.prefixes)
         )
-
-    async def __call__(self, message: Message, raw_state: str | None = None) -> bool:
-        return self.admits(message, raw_state)
 
 
 class GatedRouter(Router):

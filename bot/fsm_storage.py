@@ -22,13 +22,12 @@ from typing import Any
 from aiogram.fsm.state import State
 from aiogram.fsm.storage.base import BaseStorage, StateType, StorageKey
 from sqlalchemy import Table, bindparam, delete, select
-from sqlalchemy.dialects.postgresql import insert as pg_insert
-from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from sqlalchemy.sql import Executable
 
 from models import FsmRecord
 from models.deferred import current_update_session, defer
+from models.dialects import for_session, per_dialect
 from services.clock import Clock, utc_now
 
 CACHE_SIZE = 10_000
@@ -60,8 +59,7 @@ def _upsert(insert: Any) -> Any:
     )
 
 
-# built once: building a statement costs more than executing a cached one
-_UPSERT = {"postgresql": _upsert(pg_insert), "sqlite": _upsert(sqlite_insert)}
+_UPSERT = per_dialect(_upsert)
 
 
 def _write(
@@ -69,9 +67,12 @@ def _write(
 ) -> tuple[Executable, dict[str, Any]]:
     if state is None and not data:
         return _DELETE, {"key": key}
-    dialect = session.get_bind().dialect.name
-    upsert = _UPSERT["postgresql" if dialect == "postgresql" else "sqlite"]
-    return upsert, {"key": key, "state": state, "data": data, "updated_at": now}
+    return for_session(_UPSERT, session), {
+        "key": key,
+        "state": state,
+        "data": data,
+        "updated_at": now,
+    }
 
 
 def _key(key: StorageKey) -> str:

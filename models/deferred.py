@@ -23,7 +23,7 @@ from collections.abc import Callable, Hashable, Iterator, Mapping
 from contextlib import contextmanager
 from contextvars import ContextVar
 from dataclasses import dataclass
-from typing import Any, Protocol, runtime_checkable
+from typing import Any, cast
 
 from sqlalchemy import event
 from sqlalchemy.engine import Dialect
@@ -32,7 +32,7 @@ from sqlalchemy.orm import Session
 from sqlalchemy.sql import Executable
 from sqlalchemy.util import greenlet_spawn
 
-from models.sqlite_driver import OneHopDBAPI
+from models.sqlite_driver import OneHopConnection, OneHopDBAPI
 
 _PENDING = "deferred_writes"
 _SENT = "deferred_writes_sent"  # what went into the commit under way
@@ -86,13 +86,26 @@ def _prepare(statement: Executable, dialect: Dialect) -> PreparedWrite:
     return prepared
 
 
-@runtime_checkable
-class _Stager(Protocol):
-    """A DBAPI connection that runs staged statements with its COMMIT (our SQLite adapter)."""
+def _stage(
+    connection: OneHopConnection, writes: list[tuple[Hashable, _Write]], dialect: Dialect
+) -> None:
+    """Hand the writes to our SQLite adapter, to run with its COMMIT in one round trip."""
+    connection.stage(
+        [
+            (prepared.sql, prepared.bind(write.params), write.on_no_rows)
+            for _, write in writes
+            for prepared in (_prepare(write.statement, dialect),)
+        ]
+    )
 
-    def stage(self, writes: list[tuple[str, Any, Any]]) -> None: ...
 
-    async def commit_async(self) -> None: ...
+def _committed(pending: dict[Hashable, _Write], sent: list[tuple[Hashable, _Write]]) -> None:
+    """The writes that went in leave the queue (unless replaced since); ``on_commit`` runs."""
+    for key, write in sent:
+        if pending.get(key) is write:
+            del pending[key]
+        if write.on_commit is not None:
+            write.on_commit()
 
 
 class DeferringSession(Session):
@@ -122,18 +135,11 @@ def _write_pending(session: Session) -> None:
     if pending:
         if all(write.only_with_writes for write in pending.values()) and not _has_written(session):
             return  # nothing else is written: these ride along with writes only
-        session.info[_SENT] = list(pending.items())
+        sent = session.info[_SENT] = list(pending.items())
         connection = session.connection()
-        stage = getattr(connection.connection.dbapi_connection, "stage", None)
-        if stage is not None:
-            # the SQLite adapter runs them and COMMIT in one round trip to its worker thread
-            stage(
-                [
-                    (prepared.sql, prepared.bind(write.params), write.on_no_rows)
-                    for write in pending.values()
-                    for prepared in (_prepare(write.statement, connection.dialect),)
-                ]
-            )
+        dbapi_connection = connection.connection.dbapi_connection
+        if isinstance(dbapi_connection, OneHopConnection):
+            _stage(dbapi_connection, sent, connection.dialect)
             return
         for write in list(pending.values()):  # Core execution: no ORM processing needed
             result = connection.execute(write.statement, write.params)
@@ -145,12 +151,7 @@ def _write_pending(session: Session) -> None:
 def _done(session: Session) -> None:
     """Committed: the writes that went in leave the queue, their ``on_commit`` runs."""
     sent: list[tuple[Hashable, _Write]] = session.info.pop(_SENT, None) or []
-    pending: dict[Hashable, _Write] = session.info.get(_PENDING) or {}
-    for key, write in sent:
-        if pending.get(key) is write:
-            del pending[key]
-        if write.on_commit is not None:
-            write.on_commit()
+    _committed(session.info.get(_PENDING) or {}, sent)
 
 
 @event.listens_for(DeferringSession, "after_soft_rollback")
@@ -202,30 +203,17 @@ async def commit_without_session(session: AsyncSession) -> bool:
     pending: dict[Hashable, _Write] = session.info.get(_PENDING) or {}
     if all(write.only_with_writes for write in pending.values()):
         return True  # nothing is written (an empty queue too): the bookkeeping stays behind
+    sent = list(pending.items())
     raw = await engine.raw_connection()
     try:
-        connection = raw.dbapi_connection
-        if not isinstance(connection, _Stager):
-            return False
-        dialect = engine.dialect
-        sent = list(pending.items())
-        connection.stage(
-            [
-                (prepared.sql, prepared.bind(write.params), write.on_no_rows)
-                for _, write in sent
-                for prepared in (_prepare(write.statement, dialect),)
-            ]
-        )
+        connection = cast(OneHopConnection, raw.dbapi_connection)  # what OneHopDBAPI makes
+        _stage(connection, sent, engine.dialect)
         await connection.commit_async()
     finally:
         # back to the pool inside SQLAlchemy's greenlet: an overflow connection is closed
         # there (its close awaits its worker thread), also when this task was cancelled
         await greenlet_spawn(raw.close)
-    for key, write in sent:
-        if pending.get(key) is write:
-            del pending[key]
-        if write.on_commit is not None:
-            write.on_commit()
+    _committed(pending, sent)
     return True
 
 

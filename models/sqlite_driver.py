@@ -21,7 +21,7 @@ import asyncio
 import re
 import sqlite3
 from collections import deque
-from collections.abc import Callable, Sequence
+from collections.abc import Callable
 from typing import Any
 
 import aiosqlite
@@ -36,24 +36,16 @@ _Result = tuple[Any, int, int | None, list[Any], bool]
 _Staged = tuple[str, Any, Any]  # SQL, parameters, error factory (or None) for "no row changed"
 
 
-def _execute(conn: sqlite3.Connection, operation: str, parameters: Any) -> _Result:
+def _execute(conn: sqlite3.Connection, operation: str, parameters: Any, many: bool) -> _Result:
+    """Execute (or executemany), fetch every row and close the cursor: one worker call."""
     cursor = conn.cursor()
     try:
-        if parameters is None:
+        if many:
+            cursor.executemany(operation, parameters)
+        elif parameters is None:
             cursor.execute(operation)
         else:
             cursor.execute(operation, parameters)
-        description = cursor.description
-        rows = cursor.fetchall() if description else []
-        return description, cursor.rowcount, cursor.lastrowid, rows, conn.in_transaction
-    finally:
-        cursor.close()
-
-
-def _executemany(conn: sqlite3.Connection, operation: str, seq: Sequence[Any]) -> _Result:
-    cursor = conn.cursor()
-    try:
-        cursor.executemany(operation, seq)
         description = cursor.description
         rows = cursor.fetchall() if description else []
         return description, cursor.rowcount, cursor.lastrowid, rows, conn.in_transaction
@@ -89,14 +81,14 @@ class OneHopCursor(AsyncAdapt_aiosqlite_cursor):
     def lastrowid(self) -> int:
         return self._lastrowid  # type: ignore[return-value]
 
-    def _run(self, fn: Any, operation: str, parameters: Any) -> None:
+    def _run(self, operation: str, parameters: Any, many: bool) -> None:
         adapt: OneHopConnection = self._adapt_connection  # type: ignore[assignment]
         connection: aiosqlite.Connection = self._connection  # type: ignore[assignment]
         try:
             if not adapt._writing and _WRITES.match(operation):
                 await_(adapt._gate.acquire())
                 adapt._writing = True
-            work = connection._execute(fn, connection._conn, operation, parameters)  # type: ignore[no-untyped-call]
+            work = connection._execute(_execute, connection._conn, operation, parameters, many)  # type: ignore[no-untyped-call]
             result: _Result = await_(work)
         except Exception as error:
             self._adapt_connection._handle_exception(error)
@@ -107,10 +99,10 @@ class OneHopCursor(AsyncAdapt_aiosqlite_cursor):
             adapt._finish()
 
     def execute(self, operation: Any, parameters: Any = None) -> Any:
-        self._run(_execute, operation, parameters)
+        self._run(operation, parameters, many=False)
 
     def executemany(self, operation: Any, seq_of_parameters: Any) -> Any:
-        self._run(_executemany, operation, seq_of_parameters)
+        self._run(operation, seq_of_parameters, many=True)
 
     async def _async_soft_close(self) -> None:
         return None  # nothing is open in the worker thread
@@ -208,10 +200,11 @@ class OneHopConnection(AsyncAdapt_aiosqlite_connection):
         self._staged.clear()
 
     async def commit_async(self) -> None:
-        """Run what is staged and COMMIT, from async code outside SQLAlchemy's greenlet.
+        """Run what is staged and COMMIT in one round trip; ``commit()`` runs it in greenlet.
 
-        For a connection taken straight from the pool (``AsyncEngine.raw_connection``) that
-        has nothing but staged statements to commit. Errors are sqlite3's own.
+        Called directly for a connection taken straight from the pool
+        (``AsyncEngine.raw_connection``) that has nothing but staged statements to commit;
+        errors are then sqlite3's own.
         """
         staged, self._staged = self._staged, []
         if not staged:
@@ -237,22 +230,12 @@ class OneHopConnection(AsyncAdapt_aiosqlite_connection):
             for listener in dbapi.transaction_end_listeners:
                 listener(self)
 
-    def _commit_staged(self) -> None:
-        staged, self._staged = self._staged, []
-        connection: aiosqlite.Connection = self._connection  # type: ignore[assignment]
-        if not self._writing:
-            await_(self._gate.acquire())
-            self._writing = True
-        try:
-            await_(connection._execute(_commit_with, connection._conn, staged))  # type: ignore[no-untyped-call]
-        except Exception as error:
-            self._finish()  # _commit_with rolled back what it could not commit
-            self._handle_exception(error)
-        self._finish()
-
     def commit(self) -> None:
         if self._staged:
-            self._commit_staged()
+            try:
+                await_(self.commit_async())
+            except Exception as error:
+                self._handle_exception(error)
             return
         if not self.writing:
             return

@@ -12,8 +12,6 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 from sqlalchemy import and_, or_, select, update
-from sqlalchemy.dialects.postgresql import insert as pg_insert
-from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from models import (
@@ -25,6 +23,7 @@ from models import (
     NotificationStatus,
     User,
 )
+from models.dialects import INSERT, for_session
 
 MAX_ATTEMPTS = 5
 BACKOFF_BASE = timedelta(seconds=5)
@@ -99,8 +98,7 @@ class Outgoing:
 
 
 def _insert(session: AsyncSession) -> Any:
-    dialect = session.get_bind().dialect.name
-    return pg_insert if dialect == "postgresql" else sqlite_insert
+    return for_session(INSERT, session)
 
 
 async def plan(

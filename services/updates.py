@@ -9,12 +9,11 @@ from functools import partial
 from typing import Any
 
 from sqlalchemy import Table, bindparam, exists, func, select
-from sqlalchemy.dialects.postgresql import insert as pg_insert
-from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from models import ProcessedUpdate
 from models.deferred import defer
+from models.dialects import for_session, per_dialect
 
 # Built once, on the table (Core): building a statement, or running it through the ORM's
 # bulk-insert machinery, costs more than executing a cached Core statement.
@@ -26,16 +25,17 @@ _SEEN = select(
     )
 )
 _TOP = select(func.max(_TABLE.c.update_id)).where(_TABLE.c.bot_id == bindparam("bot_id"))
-_MARK = {
-    name: insert(_TABLE)
-    .values(
-        update_id=bindparam("update_id"),
-        bot_id=bindparam("bot_id"),
-        created_at=bindparam("created_at"),
+_MARK = per_dialect(
+    lambda insert: (
+        insert(_TABLE)
+        .values(
+            update_id=bindparam("update_id"),
+            bot_id=bindparam("bot_id"),
+            created_at=bindparam("created_at"),
+        )
+        .on_conflict_do_nothing()
     )
-    .on_conflict_do_nothing()
-    for name, insert in (("postgresql", pg_insert), ("sqlite", sqlite_insert))
-}
+)
 
 
 async def already_handled(session: AsyncSession, update_id: int, bot_id: int) -> bool:
@@ -68,11 +68,10 @@ def mark_handled(
     guards writes, and such an update has none to repeat (after a crash, Telegram's repeat
     of it is answered once more).
     """
-    dialect = session.get_bind().dialect.name
     defer(
         session,
         ("processed_update", update_id, bot_id),
-        _MARK["postgresql" if dialect == "postgresql" else "sqlite"],
+        for_session(_MARK, session),
         {"update_id": update_id, "bot_id": bot_id, "created_at": now},
         on_discard=on_discard,
         on_no_rows=RepeatedUpdate,
