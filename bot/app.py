@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import gc
 import logging
 from datetime import timedelta
 from typing import Any
@@ -12,6 +11,7 @@ from aiogram.client.default import DefaultBotProperties
 from aiogram.client.session.aiohttp import AiohttpSession
 from aiogram.client.telegram import TelegramAPIServer
 from aiogram.enums import ParseMode
+from aiogram.fsm.storage.memory import SimpleEventIsolation
 from aiogram.types import ErrorEvent
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 
@@ -19,13 +19,7 @@ from bot.app_paths import data_file
 from bot.commands import set_default_commands
 from bot.config import Settings
 from bot.fsm_storage import SqlStorage
-from bot.middlewares import (
-    CommandEndsFormMiddleware,
-    DbSessionMiddleware,
-    UpdateOnceMiddleware,
-    UserMiddleware,
-)
-from bot.ordering import PersonOrderedDispatcher
+from bot.middlewares import CommandEndsFormMiddleware, DbSessionMiddleware, UserMiddleware
 from bot.outbox_sender import OutboxSender, SenderConfig
 from bot.reminder_texts import RussianRenderer
 from bot.texts import common as t
@@ -36,7 +30,6 @@ from models.db import create_engine, create_session_pool
 from scheduler import build_scheduler
 from services.catalogue import CatalogueError, load_catalogue_file
 from services.clock import Clock, utc_now
-from services.user_cache import create_user_cache
 
 logger = logging.getLogger(__name__)
 
@@ -69,17 +62,15 @@ def build_dispatcher(
     session_pool: async_sessionmaker[AsyncSession],
     clock: Clock = utc_now,
 ) -> Dispatcher:
-    dp = PersonOrderedDispatcher(
+    dp = Dispatcher(
         storage=SqlStorage(session_pool, clock),
+        events_isolation=SimpleEventIsolation(),  # one person's updates are handled in turn
         settings=settings,
         clock=clock,
         session_pool=session_pool,
     )
     dp.update.outer_middleware(DbSessionMiddleware(session_pool))
-    dp.update.outer_middleware(UpdateOnceMiddleware(clock))
-    engine = session_pool.kw.get("bind")
-    cache = create_user_cache(engine) if isinstance(engine, AsyncEngine) else None
-    dp.update.outer_middleware(UserMiddleware(settings.admin_ids, clock, cache))
+    dp.update.outer_middleware(UserMiddleware(settings.admin_ids, clock))
     dp.message.outer_middleware(CommandEndsFormMiddleware())
     dp.include_routers(*get_routers())
     dp.errors.register(on_error)
@@ -91,6 +82,7 @@ async def load_catalogue(
 ) -> None:
     async with session_pool() as session:
         await load_catalogue_file(session, data_file(settings.catalogue_path))
+        await session.commit()
 
 
 async def run_polling(settings: Settings, clock: Clock = utc_now) -> None:
@@ -127,10 +119,6 @@ async def run_polling(settings: Settings, clock: Clock = utc_now) -> None:
         await set_default_commands(bot)
         scheduler.start()
         sender.start()
-        # what start-up imported lives as long as the process: keep it away from the cyclic
-        # garbage collector, so full collections stay short
-        gc.collect()
-        gc.freeze()
         logger.info("bot started")
 
     async def on_shutdown(**_: Any) -> None:

@@ -12,17 +12,9 @@ from aiogram.types import TelegramObject
 from aiogram.types import User as TgUser
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
+from bot.fsm_storage import forms_in
 from models import Role
-from models.deferred import (
-    commit_without_session,
-    discard_pending,
-    has_pending,
-    settle,
-    update_session,
-)
 from services.clock import Clock
-from services.updates import RepeatedUpdate, UpdateLedger
-from services.user_cache import UserCache
 from services.users import TelegramProfile, effective_role, ensure_super_admin, get_user
 
 logger = logging.getLogger(__name__)
@@ -31,7 +23,11 @@ Handler = Callable[[TelegramObject, dict[str, Any]], Awaitable[Any]]
 
 
 class DbSessionMiddleware(BaseMiddleware):
-    """One session per update; what the update deferred (mark, form state) commits with it."""
+    """One session per update, committed once when the handler is done (the unit of work).
+
+    What the handler wrote, the outbox rows it planned and the form's state commit together;
+    if the handler fails, the session closes without a commit and nothing is kept.
+    """
 
     def __init__(self, session_pool: async_sessionmaker[AsyncSession]) -> None:
         self._pool = session_pool
@@ -39,41 +35,25 @@ class DbSessionMiddleware(BaseMiddleware):
     async def __call__(self, handler: Handler, event: TelegramObject, data: dict[str, Any]) -> Any:
         async with self._pool() as session:
             data["session"] = session
-            try:
-                with update_session(session):
-                    result = await handler(event, data)
-                if not await commit_without_session(session) and (
-                    session.in_transaction() or has_pending(session)
-                ):
-                    await session.commit()
-                settle(session)
-            except RepeatedUpdate:
-                logger.info("update handled elsewhere already; its writes were rolled back")
-                return None
-            finally:
-                discard_pending(session)  # what did not commit (the update failed)
+            with forms_in(session):
+                result = await handler(event, data)
+            await session.commit()
             return result
 
 
 class UserMiddleware(BaseMiddleware):
     """Puts `user` (our row or None) and `role` (effective Role or None) into the data."""
 
-    def __init__(
-        self, admin_ids: Collection[int], clock: Clock, cache: UserCache | None = None
-    ) -> None:
+    def __init__(self, admin_ids: Collection[int], clock: Clock) -> None:
         self._admin_ids = frozenset(admin_ids)
         self._clock = clock
-        self._cache = cache
 
     async def __call__(self, handler: Handler, event: TelegramObject, data: dict[str, Any]) -> Any:
         tg_user: TgUser | None = data.get("event_from_user")
         session: AsyncSession = data["session"]
         user = None
         if tg_user is not None:
-            if self._cache is not None:
-                user = await self._cache.get(session, tg_user.id)
-            else:
-                user = await get_user(session, tg_user.id)
+            user = await get_user(session, tg_user.id)
             if tg_user.id in self._admin_ids and (
                 user is None or user.role is not Role.SUPER_ADMIN
             ):
@@ -88,26 +68,6 @@ class UserMiddleware(BaseMiddleware):
         data["role"] = (
             effective_role(user, tg_user.id, self._admin_ids) if tg_user is not None else None
         )
-        return await handler(event, data)
-
-
-class UpdateOnceMiddleware(BaseMiddleware):
-    """A repeated delivery of the same update (same update_id) is handled only once."""
-
-    def __init__(self, clock: Clock) -> None:
-        self._clock = clock
-        self._ledger = UpdateLedger()
-
-    async def __call__(self, handler: Handler, event: TelegramObject, data: dict[str, Any]) -> Any:
-        session: AsyncSession = data["session"]
-        update_id = getattr(event, "update_id", None)
-        bot = data.get("bot")
-        if update_id is None or bot is None:
-            return await handler(event, data)
-        if await self._ledger.is_repeat(session, int(update_id), bot.id):
-            logger.info("update %s already handled, skipped", update_id)
-            return None
-        self._ledger.start(session, int(update_id), bot.id, self._clock())
         return await handler(event, data)
 
 

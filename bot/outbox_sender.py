@@ -153,57 +153,63 @@ class OutboxSender:
         return await self.bot.send_message(note.chat_id, payload["text"], reply_markup=markup)
 
     async def process(self, note: Notification) -> None:
+        """Send one claimed row and record the outcome in one commit."""
         async with self.pool() as session:
-            now = self.clock()
-            verdict, when = await precheck(session, note, now, self.config.tz, self.config.quiet)
-            if verdict == Verdict.EXPIRE:
-                await mark_final(session, note.id, NotificationStatus.EXPIRED)
-                return
-            if verdict == Verdict.CANCEL:
-                await mark_final(session, note.id, NotificationStatus.CANCELLED)
-                return
-            if verdict == Verdict.LATER and when is not None:
-                await mark_later(session, note.id, when, error="quiet hours")
-                return
-            await session.rollback()  # release the read transaction before the network wait
-            await self.limiter.acquire(note.chat_id)
-            try:
-                message = await self._deliver(note)
-            except TelegramRetryAfter as exc:
-                self.limiter.pause(exc.retry_after)
+            await self._process(session, note)
+            await session.commit()
+
+    async def _process(self, session: AsyncSession, note: Notification) -> None:
+        now = self.clock()
+        verdict, when = await precheck(session, note, now, self.config.tz, self.config.quiet)
+        if verdict == Verdict.EXPIRE:
+            await mark_final(session, note.id, NotificationStatus.EXPIRED)
+            return
+        if verdict == Verdict.CANCEL:
+            await mark_final(session, note.id, NotificationStatus.CANCELLED)
+            return
+        if verdict == Verdict.LATER and when is not None:
+            await mark_later(session, note.id, when, error="quiet hours")
+            return
+        await session.rollback()  # release the read transaction before the network wait
+        await self.limiter.acquire(note.chat_id)
+        try:
+            message = await self._deliver(note)
+        except TelegramRetryAfter as exc:
+            self.limiter.pause(exc.retry_after)
+            await mark_later(
+                session,
+                note.id,
+                self.clock() + timedelta(seconds=exc.retry_after),
+                error=f"429 retry after {exc.retry_after}",
+            )
+            return
+        except TelegramForbiddenError as exc:
+            await mark_final(session, note.id, NotificationStatus.BLOCKED, str(exc))
+            await block_user(session, note.chat_id)
+            return
+        except (TelegramBadRequest, TelegramNotFound) as exc:
+            await mark_final(session, note.id, NotificationStatus.FAILED, str(exc))
+            return
+        except (TelegramServerError, TelegramNetworkError, OSError, TimeoutError) as exc:
+            if note.attempts >= MAX_ATTEMPTS:
+                await mark_final(session, note.id, NotificationStatus.FAILED, str(exc))
+            else:
                 await mark_later(
                     session,
                     note.id,
-                    self.clock() + timedelta(seconds=exc.retry_after),
-                    error=f"429 retry after {exc.retry_after}",
+                    self.clock() + backoff(note.attempts),
+                    error=str(exc),
+                    count_attempt=True,
                 )
-                return
-            except TelegramForbiddenError as exc:
-                await mark_final(session, note.id, NotificationStatus.BLOCKED, str(exc))
-                await block_user(session, note.chat_id)
-                return
-            except (TelegramBadRequest, TelegramNotFound) as exc:
-                await mark_final(session, note.id, NotificationStatus.FAILED, str(exc))
-                return
-            except (TelegramServerError, TelegramNetworkError, OSError, TimeoutError) as exc:
-                if note.attempts >= MAX_ATTEMPTS:
-                    await mark_final(session, note.id, NotificationStatus.FAILED, str(exc))
-                else:
-                    await mark_later(
-                        session,
-                        note.id,
-                        self.clock() + backoff(note.attempts),
-                        error=str(exc),
-                        count_attempt=True,
-                    )
-                return
-            await mark_sent(session, note.id, message.message_id, self.clock())
-            self.sent += 1
+            return
+        await mark_sent(session, note.id, message.message_id, self.clock())
+        self.sent += 1
 
     async def run_once(self) -> int:
         """Claim one batch and process it; returns how many rows were claimed."""
         async with self.pool() as session:
             notes = await claim(session, self.clock(), self.config.batch, self.config.lease)
+            await session.commit()
         if not notes:
             return 0
         semaphore = asyncio.Semaphore(self.config.concurrency)

@@ -10,7 +10,7 @@ from aiogram.types import CallbackQuery, InlineKeyboardButton, Message
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.callbacks import DistrictAction, DistrictCb, InviteCb
-from bot.filters import CommandOrForm, GatedRouter, HasRole
+from bot.filters import HasRole
 from bot.keyboards import PAGE_SIZE, button, cancel_keyboard, clamp_page, column, pager_row
 from bot.screens import h, show, validation_text
 from bot.texts import admin as a
@@ -194,7 +194,7 @@ async def district_name_not_text(message: Message) -> None:
 
 
 def get_router() -> Router:
-    router = GatedRouter("admin", CommandOrForm(DistrictForm))
+    router = Router(name="admin")
     router.message.filter(HasRole(Role.SUPER_ADMIN))
     router.callback_query.filter(HasRole(Role.SUPER_ADMIN))
     router.message.register(districts_command, Command("districts"))

@@ -17,7 +17,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.callbacks import CalendarCb, RecordCb
 from bot.config import Settings
-from bot.filters import CommandOrForm, GatedRouter, HasRole
+from bot.filters import HasRole
 from bot.keyboards import PAGE_SIZE, button, clamp_page, column, pager_row, shorten
 from bot.screens import bounded, clip, h, show
 from bot.texts import common as t
@@ -218,7 +218,7 @@ async def school_pick(
 
 
 def get_router() -> Router:
-    router = GatedRouter("calendar", CommandOrForm())
+    router = Router(name="calendar")
     roles = HasRole(Role.LIBRARIAN, Role.COORDINATOR, Role.SUPER_ADMIN)
     router.message.filter(roles)
     router.callback_query.filter(roles)

@@ -10,7 +10,6 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.callbacks import FormCb, ProfileCb
 from bot.commands import apply_chat_commands, commands_for
-from bot.filters import CommandOrForm, GatedRouter
 from bot.keyboards import button, column
 from bot.screens import h, show
 from bot.texts import common as t
@@ -163,7 +162,7 @@ async def profile_leave_ok(
 
 
 def get_router() -> Router:
-    router = GatedRouter("common", CommandOrForm())
+    router = Router(name="common")
     router.message.register(cancel_command, Command("cancel"))
     router.callback_query.register(cancel_button, FormCb.filter(F.action == "cancel"))
     router.message.register(start_plain, CommandStart(deep_link=False))

@@ -22,7 +22,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from bot.app_paths import data_file
 from bot.callbacks import EventAction, EventCb, NewEventCb, TaskAction, TaskCb
 from bot.config import Settings
-from bot.filters import CommandOrForm, GatedRouter, HasRole
+from bot.filters import HasRole
 from bot.keyboards import (
     PAGE_SIZE,
     button,
@@ -836,7 +836,7 @@ async def rollover_do(
 
 
 def get_router() -> Router:
-    router = GatedRouter("events", CommandOrForm(EventForm, EditForm, CalendarForm))
+    router = Router(name="events")
     router.message.filter(HasRole(Role.COORDINATOR, Role.SUPER_ADMIN))
     router.callback_query.filter(HasRole(Role.COORDINATOR, Role.SUPER_ADMIN))
     not_command = ~F.text.startswith("/")

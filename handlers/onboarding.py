@@ -11,7 +11,6 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.callbacks import FormCb, JoinCb
 from bot.commands import apply_chat_commands
-from bot.filters import CommandOrForm, GatedRouter
 from bot.keyboards import button, cancel_keyboard, column
 from bot.screens import h, show, validation_text
 from bot.texts import common as t
@@ -189,7 +188,7 @@ async def expect_name(message: Message) -> None:
 
 
 def get_router() -> Router:
-    router = GatedRouter("onboarding", CommandOrForm(JoinForm))
+    router = Router(name="onboarding")
     router.message.register(start_with_token, CommandStart(deep_link=True))
     router.callback_query.register(
         join_yes, StateFilter(JoinForm.confirm), JoinCb.filter(F.action == "yes")

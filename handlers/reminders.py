@@ -12,7 +12,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.callbacks import ReminderCb, SettingsCb
 from bot.config import Settings
-from bot.filters import CommandOrForm, GatedRouter, HasRole
+from bot.filters import HasRole
 from bot.keyboards import button, column
 from bot.reminder_texts import RussianRenderer
 from bot.screens import h, show
@@ -120,7 +120,7 @@ async def rsvp_button(
         else:
             reply.attending = attending
             reply.answered_at = clock()
-    await session.commit()
+    await session.flush()
     template = r.RSVP_YES if attending else r.RSVP_NO
     markup = column(  # the answer can be changed with the same buttons
         [
@@ -185,12 +185,12 @@ async def settings_toggle(
     assert user is not None
     user.reminders_muted = callback_data.action == "mute"
     user.updated_at = clock()
-    await session.commit()
+    await session.flush()
     await _settings_screen(query, user, settings)
 
 
 def get_router() -> Router:
-    router = GatedRouter("reminders", CommandOrForm())
+    router = Router(name="reminders")
     librarian = HasRole(Role.LIBRARIAN)
     coordinator = HasRole(Role.COORDINATOR, Role.SUPER_ADMIN)
     router.callback_query.register(

@@ -14,7 +14,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.callbacks import ReviewAction, ReviewCb, TaskAction, TaskCb
 from bot.config import Settings
-from bot.filters import CommandOrForm, GatedRouter, HasRole
+from bot.filters import HasRole
 from bot.keyboards import (
     PAGE_SIZE,
     button,
@@ -241,6 +241,7 @@ async def review_accept(
         await session.rollback()
         await query.answer(error_text(exc), show_alert=True)
         return
+    await _notify(bot, session, clock, confirmation)
     await show(
         query,
         ev.REVIEW_ACCEPTED.format(
@@ -248,7 +249,6 @@ async def review_accept(
         ),
         column([button(ev.BTN_TO_REVIEW, ReviewCb(action=ReviewAction.LIST))]),
     )
-    await _notify(bot, session, clock, confirmation)
 
 
 async def review_return_ask(
@@ -302,6 +302,7 @@ async def review_return_comment(
                 error_text(exc) + "\n" + t.TRY_AGAIN, reply_markup=cancel_keyboard()
             )
         return
+    await _notify(bot, session, clock, confirmation)
     await state.clear()
     await message.answer(
         ev.REVIEW_RETURNED.format(
@@ -309,11 +310,10 @@ async def review_return_comment(
         ),
         reply_markup=column([button(ev.BTN_TO_REVIEW, ReviewCb(action=ReviewAction.LIST))]),
     )
-    await _notify(bot, session, clock, confirmation)
 
 
 def get_router() -> Router:
-    router = GatedRouter("review", CommandOrForm(ReturnForm))
+    router = Router(name="review")
     router.message.filter(HasRole(Role.COORDINATOR, Role.SUPER_ADMIN))
     router.callback_query.filter(HasRole(Role.COORDINATOR, Role.SUPER_ADMIN))
     router.message.register(review_command, Command("review"))

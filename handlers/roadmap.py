@@ -8,7 +8,6 @@ from aiogram.types import CallbackQuery, Message
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.callbacks import RoadmapCb
-from bot.filters import CommandOrForm, GatedRouter
 from bot.keyboards import button, column, shorten
 from bot.screens import h, show
 from bot.texts import roadmap as r
@@ -94,7 +93,7 @@ async def roadmap_nav(
 
 
 def get_router() -> Router:
-    router = GatedRouter("roadmap", CommandOrForm())
+    router = Router(name="roadmap")
     router.message.register(roadmap_command, Command("roadmap"))
     router.callback_query.register(roadmap_nav, RoadmapCb.filter())
     return router

@@ -20,7 +20,7 @@ from aiogram.types import (
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.callbacks import SchoolAction, SchoolCb
-from bot.filters import CommandOrForm, GatedRouter, HasRole
+from bot.filters import HasRole
 from bot.keyboards import (
     PAGE_SIZE,
     button,
@@ -411,7 +411,7 @@ async def import_cancel(
 
 
 def get_router() -> Router:
-    router = GatedRouter("schools", CommandOrForm(SchoolForm, ImportForm))
+    router = Router(name="schools")
     router.message.filter(HasRole(Role.COORDINATOR, Role.SUPER_ADMIN))
     router.callback_query.filter(HasRole(Role.COORDINATOR, Role.SUPER_ADMIN))
     router.message.register(schools_command, Command("schools"))

@@ -16,7 +16,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.callbacks import ConfirmStep, FormCb, TaskAction, TaskCb
 from bot.config import Settings
-from bot.filters import CommandOrForm, GatedRouter, HasRole
+from bot.filters import HasRole
 from bot.keyboards import button, column, shorten
 from bot.screens import bounded, clip, h, show, tell
 from bot.texts import common as t
@@ -697,7 +697,7 @@ async def use_buttons(message: Message) -> None:
 
 
 def get_router() -> Router:
-    router = GatedRouter("tasks", CommandOrForm(ConfirmForm))
+    router = Router(name="tasks")
     router.message.filter(HasRole(Role.LIBRARIAN))
     router.callback_query.filter(HasRole(Role.LIBRARIAN))
     not_command = ~F.text.startswith("/")

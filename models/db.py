@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import logging
 from pathlib import Path
 from typing import Any
 
@@ -14,16 +13,9 @@ from sqlalchemy.ext.asyncio import (
     async_sessionmaker,
     create_async_engine,
 )
-
-from models.deferred import DeferringSession
-from models.sqlite_driver import OneHopConnection, OneHopDBAPI
-
-logger = logging.getLogger(__name__)
+from sqlalchemy.pool import PoolResetState
 
 SQLITE_BUSY_TIMEOUT_MS = 10_000
-# Connections kept open: aiogram handles the updates of a polled batch concurrently, and a
-# connection opened beyond the pool costs a new worker thread and the pragmas each time.
-SQLITE_POOL_SIZE = 20
 
 
 def ensure_sqlite_dir(url: str) -> None:
@@ -42,44 +34,27 @@ def _sqlite_pragmas(dbapi_conn: Any, _record: Any) -> None:
     cursor.close()
 
 
+def _sqlite_reset(dbapi_conn: Any, _record: Any, reset_state: PoolResetState) -> None:
+    """Always roll back a connection that goes back to the pool.
+
+    SQLite keeps the transaction open after a failed COMMIT (a deferred foreign key, a full
+    disk), while SQLAlchemy considers it ended and skips the pool's own rollback; the idle
+    connection would then keep the database's write lock. A ROLLBACK where nothing is open
+    is harmless.
+    """
+    if reset_state.transaction_was_reset and reset_state.asyncio_safe:
+        dbapi_conn.rollback()
+
+
 def create_engine(url: str, *, echo: bool = False) -> AsyncEngine:
     ensure_sqlite_dir(url)
-    if make_url(url).get_backend_name() == "sqlite":
-        # Sessions always end their transactions (commit or rollback) before they give the
-        # connection back, so the pool's extra rollback on return is a wasted thread hop.
-        extra: dict[str, Any] = {}
-        if make_url(url).database not in (None, "", ":memory:"):
-            extra["pool_size"] = SQLITE_POOL_SIZE
-        if make_url(url).get_driver_name() == "aiosqlite":
-            # one thread hop per statement; writers of this process queue on the event loop
-            extra["module"] = OneHopDBAPI(busy_timeout=SQLITE_BUSY_TIMEOUT_MS / 1000)
-        engine = create_async_engine(url, echo=echo, pool_reset_on_return=None, **extra)
-    else:
-        engine = create_async_engine(url, echo=echo, pool_pre_ping=True)
-    if engine.dialect.name == "sqlite":
-        event.listen(engine.sync_engine, "connect", _sqlite_pragmas)
-        event.listen(engine.sync_engine.pool, "checkin", _on_checkin)
+    if make_url(url).get_backend_name() != "sqlite":
+        return create_async_engine(url, echo=echo, pool_pre_ping=True)
+    engine = create_async_engine(url, echo=echo)
+    event.listen(engine.sync_engine, "connect", _sqlite_pragmas)
+    event.listen(engine.sync_engine, "reset", _sqlite_reset)
     return engine
 
 
-def _on_checkin(dbapi_conn: Any, _record: Any) -> None:
-    """A connection goes back to the pool with nothing staged and no transaction open.
-
-    Sessions and connections end their transactions before they give the connection back
-    (hence no reset on return); should one not have, its write lock and the engine's write
-    gate must not stay held by an idle connection.
-    """
-    if not isinstance(dbapi_conn, OneHopConnection):
-        return
-    dbapi_conn.discard_staged()
-    if dbapi_conn.writing:
-        logger.warning("a connection came back to the pool inside a transaction: rolled back")
-        try:
-            dbapi_conn.rollback()
-        except Exception:  # noqa: BLE001 - outside a greenlet (garbage collection): drop it
-            dbapi_conn.terminate()
-
-
 def create_session_pool(engine: AsyncEngine) -> async_sessionmaker[AsyncSession]:
-    # DeferringSession: the update's bookkeeping (processed mark, form state) commits with it
-    return async_sessionmaker(engine, expire_on_commit=False, sync_session_class=DeferringSession)
+    return async_sessionmaker(engine, expire_on_commit=False)

@@ -363,16 +363,6 @@ class SeminarReply(Base):
     answered_at: Mapped[datetime] = mapped_column(UTCDateTime())
 
 
-class ProcessedUpdate(Base):
-    """Update ids already handled, so a repeated delivery writes nothing twice."""
-
-    __tablename__ = "processed_updates"
-
-    update_id: Mapped[int] = mapped_column(BigInteger, primary_key=True)
-    bot_id: Mapped[int] = mapped_column(BigInteger, primary_key=True)
-    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), index=True)
-
-
 class ReminderRun(Base):
     """A reminder step of an event that the planner has already fanned out to recipients."""
 

@@ -8,7 +8,7 @@ from datetime import timedelta
 from sqlalchemy import delete
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
-from models import FsmRecord, ProcessedUpdate
+from models import FsmRecord
 from services.clock import Clock
 from services.reminders import (
     ReminderConfig,
@@ -25,13 +25,10 @@ logger = logging.getLogger(__name__)
 async def purge_stale_fsm(
     session_pool: async_sessionmaker[AsyncSession], clock: Clock, max_age: timedelta
 ) -> int:
-    """Forget forms abandoned long ago and old update ids, so the tables do not grow forever."""
+    """Forget forms abandoned long ago, so the table does not grow forever."""
     cutoff = clock() - max_age
     async with session_pool() as session:
         result = await session.execute(delete(FsmRecord).where(FsmRecord.updated_at < cutoff))
-        await session.execute(
-            delete(ProcessedUpdate).where(ProcessedUpdate.created_at < clock() - timedelta(days=2))
-        )
         await session.commit()
     count = int(getattr(result, "rowcount", 0) or 0)
     if count:
@@ -57,6 +54,7 @@ async def planner_tick(
         planned += await plan_summaries(session, now, config, renderer)
         pending = await pending_by_district(session)
         planned += await plan_digests(session, now, config, pending, digest_text)
+        await session.commit()
     if planned:
         logger.info("planned %d messages", planned)
     return planned

@@ -157,7 +157,7 @@ async def sync_catalogue(session: AsyncSession, catalogue: Catalogue) -> LoadRes
         if activity.is_active:
             activity.is_active = False
             retired += 1
-    await session.commit()
+    await session.flush()
     return LoadResult(added=added, updated=updated, retired=retired)
 
 

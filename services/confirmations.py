@@ -282,7 +282,7 @@ async def submit(
                 url=item.url,
             )
         )
-    await session.commit()
+    await session.flush()
     return confirmation
 
 
@@ -300,7 +300,7 @@ async def withdraw(session: AsyncSession, user: User, event_id: int, clock: Cloc
         raise ValidationError("not_withdrawable")
     confirmation.status = ConfirmationStatus.WITHDRAWN
     confirmation.version += 1
-    await session.commit()
+    await session.flush()
     return confirmation
 
 
@@ -403,7 +403,7 @@ async def review(
     confirmation.review_comment = text
     confirmation.reviewed_by_id = reviewer.id
     confirmation.reviewed_at = clock()
-    await session.commit()
+    await session.flush()
     return confirmation
 
 

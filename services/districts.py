@@ -29,7 +29,7 @@ async def create_district(session: AsyncSession, name: str, clock: Clock) -> Dis
         raise DuplicateError(cleaned)
     district = District(name=cleaned, created_at=clock())
     session.add(district)
-    await session.commit()
+    await session.flush()
     return district
 
 
@@ -79,5 +79,5 @@ async def set_acting_district(
     district = await get_district(session, district_id)
     user.district_id = district.id
     user.updated_at = clock()
-    await session.commit()
+    await session.flush()
     return district

@@ -109,7 +109,7 @@ async def create_event(
     )
     _apply(event, data, activities.get(data.activity_number or 0), tz)
     session.add(event)
-    await session.commit()
+    await session.flush()
     return event
 
 
@@ -182,7 +182,7 @@ async def replace_calendar(
             continue
         await session.delete(event)
         removed += 1
-    await session.commit()
+    await session.flush()
     return added, updated, removed
 
 
@@ -214,7 +214,7 @@ async def set_status(
         return False
     event.status = status
     event.updated_at = clock()
-    await session.commit()
+    await session.flush()
     return True
 
 
@@ -225,7 +225,7 @@ async def update_event_fields(
     activities = await _activity_ids(session)
     _apply(event, data, activities.get(data.activity_number or 0), tz)
     event.updated_at = clock()
-    await session.commit()
+    await session.flush()
 
 
 def event_input_of(event: Event, tz: ZoneInfo) -> EventInput:
@@ -324,7 +324,7 @@ async def rollover(session: AsyncSession, district_id: int, tz: ZoneInfo, clock:
         await session.flush()
         session.add_all(EventSchool(event_id=copy.id, school_id=sid) for sid in chosen)
         created += 1
-    await session.commit()
+    await session.flush()
     return created
 
 
@@ -462,7 +462,7 @@ async def audience_librarians(session: AsyncSession, event: Event) -> list[User]
 
 async def delete_district_events(session: AsyncSession, district_id: int) -> None:
     await session.execute(delete(Event).where(Event.district_id == district_id))
-    await session.commit()
+    await session.flush()
 
 
 _PERIOD_RE = re.compile(
@@ -536,14 +536,14 @@ async def set_offsets(
 ) -> None:
     event.reminder_offsets = offsets
     event.updated_at = clock()
-    await session.commit()
+    await session.flush()
 
 
 async def set_audience_all(session: AsyncSession, event: Event, clock: Clock) -> None:
     await session.execute(delete(EventSchool).where(EventSchool.event_id == event.id))
     event.audience = Audience.ALL
     event.updated_at = clock()
-    await session.commit()
+    await session.flush()
 
 
 async def toggle_audience_school(
@@ -563,7 +563,7 @@ async def toggle_audience_school(
     )
     event.audience = Audience.CHOSEN if remaining else Audience.ALL
     event.updated_at = clock()
-    await session.commit()
+    await session.flush()
 
 
 async def audience_school_ids(session: AsyncSession, event_id: int) -> set[int]:

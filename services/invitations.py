@@ -50,7 +50,7 @@ async def create_coordinator_invite(
         created_at=clock(),
     )
     session.add(invitation)
-    await session.commit()
+    await session.flush()
     return invitation
 
 
@@ -94,7 +94,7 @@ async def issue_school_invite(
         created_at=now,
     )
     session.add(invitation)
-    await session.commit()
+    await session.flush()
     return invitation
 
 
@@ -108,7 +108,7 @@ async def revoke_school_invite(session: AsyncSession, school: School, clock: Clo
         )
         .values(revoked_at=clock())
     )
-    await session.commit()
+    await session.flush()
     return int(getattr(result, "rowcount", 0) or 0)
 
 
@@ -119,7 +119,7 @@ async def revoke_invitation(session: AsyncSession, invitation_id: int, clock: Cl
         return None
     if invitation.revoked_at is None:
         invitation.revoked_at = clock()
-        await session.commit()
+        await session.flush()
     return invitation.district_id
 
 
@@ -179,5 +179,5 @@ async def accept_invitation(
     user.is_active = True
     user.updated_at = clock()
     invitation.used_count += 1
-    await session.commit()
+    await session.flush()
     return view

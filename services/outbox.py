@@ -23,7 +23,7 @@ from models import (
     NotificationStatus,
     User,
 )
-from models.dialects import INSERT, for_session
+from models.dialects import insert_for
 
 MAX_ATTEMPTS = 5
 BACKOFF_BASE = timedelta(seconds=5)
@@ -97,20 +97,14 @@ class Outgoing:
         }
 
 
-def _insert(session: AsyncSession) -> Any:
-    return for_session(INSERT, session)
-
-
-async def plan(
-    session: AsyncSession, messages: Sequence[Outgoing], now: datetime, *, commit: bool = True
-) -> int:
+async def plan(session: AsyncSession, messages: Sequence[Outgoing], now: datetime) -> int:
     """Insert-or-ignore on the dedupe key: planning the same message twice is harmless.
 
     Returns the number of rows actually inserted.
     """
     if not messages:
         return 0
-    insert = _insert(session)
+    insert = insert_for(session)
     rows = [
         {
             "dedupe_key": m.dedupe_key,
@@ -143,8 +137,6 @@ async def plan(
     else:
         result = await session.execute(stmt, rows)
         inserted = int(getattr(result, "rowcount", 0) or 0)
-    if commit:
-        await session.commit()
     return inserted
 
 
@@ -186,7 +178,6 @@ async def claim(
         .execution_options(synchronize_session=False)
     )
     rows = list((await session.scalars(stmt)).all())
-    await session.commit()
     rows.sort(key=lambda n: (n.next_attempt_at, n.id))
     return rows
 
@@ -252,7 +243,6 @@ async def _set(session: AsyncSession, note_id: int, **values: Any) -> None:
         .values(lease_until=None, **values)
         .execution_options(synchronize_session=False)
     )
-    await session.commit()
 
 
 async def mark_sent(session: AsyncSession, note_id: int, message_id: int, now: datetime) -> None:
@@ -298,7 +288,6 @@ async def block_user(session: AsyncSession, chat_id: int) -> None:
         .values(is_active=False)
         .execution_options(synchronize_session=False)
     )
-    await session.commit()
 
 
 async def counts(session: AsyncSession) -> dict[NotificationStatus, int]:

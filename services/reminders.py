@@ -263,9 +263,9 @@ async def plan_reminders(
                     event_id=event.id, step=run_key, planned_at=now, recipients=len(people)
                 )
             )
-    count = await plan(session, planned, now, commit=False)
+    count = await plan(session, planned, now)
     session.add_all(runs)
-    await session.commit()
+    await session.flush()
     return count
 
 
@@ -377,9 +377,9 @@ async def plan_nudge(
         )
         for user_id, chat_id, school_id in people
     ]
-    count = await plan(session, messages, now, commit=False)
+    count = await plan(session, messages, now)
     session.add(ReminderRun(event_id=event.id, step=step, planned_at=now, recipients=count))
-    await session.commit()
+    await session.flush()
     return count
 
 

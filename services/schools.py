@@ -105,7 +105,7 @@ async def import_schools(
             )
             for school in created
         )
-        await session.commit()
+        await session.flush()
     except IntegrityError as exc:
         await session.rollback()
         raise DuplicateError("") from exc

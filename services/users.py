@@ -73,7 +73,7 @@ async def ensure_super_admin(
         user.full_name = full_name[:200]
     user.is_active = True
     user.updated_at = clock()
-    await session.commit()
+    await session.flush()
     return user
 
 
@@ -83,7 +83,7 @@ async def leave_school(session: AsyncSession, user: User, clock: Clock) -> None:
     user.school_id = None
     user.district_id = None
     user.updated_at = clock()
-    await session.commit()
+    await session.flush()
 
 
 async def mark_inactive(session: AsyncSession, telegram_id: int, clock: Clock) -> None:
@@ -91,4 +91,4 @@ async def mark_inactive(session: AsyncSession, telegram_id: int, clock: Clock) -
     if user is not None and user.is_active:
         user.is_active = False
         user.updated_at = clock()
-        await session.commit()
+        await session.flush()

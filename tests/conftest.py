@@ -83,13 +83,13 @@ def session_pool(engine: AsyncEngine) -> async_sessionmaker[AsyncSession]:
 
 @pytest.fixture
 async def session(session_pool: async_sessionmaker[AsyncSession]) -> AsyncIterator[AsyncSession]:
-    async with session_pool() as session:
+    async with session_pool.begin() as session:
         yield session
 
 
 @pytest.fixture
 async def catalogue(session_pool: async_sessionmaker[AsyncSession]) -> None:
-    async with session_pool() as session:
+    async with session_pool.begin() as session:
         await load_catalogue_file(session, ROOT / "data" / "roadmap.toml")
 
 
@@ -141,7 +141,7 @@ async def district_setup(
     from services.schools import add_school
     from services.users import TelegramProfile, ensure_super_admin, get_or_create_user
 
-    async with session_pool() as session:
+    async with session_pool.begin() as session:
         admin = await ensure_super_admin(
             session, TelegramProfile(ADMIN.id, None), "Ирина Админова", clock
         )
@@ -177,7 +177,7 @@ async def join_school(
 
     from models import Invitation
 
-    async with session_pool() as session:
+    async with session_pool.begin() as session:
         token = await session.scalar(
             select(Invitation.token).where(
                 Invitation.school_id == school_id, Invitation.revoked_at.is_(None)
@@ -195,7 +195,7 @@ async def two_schools(
     clock: FixedClock,
     district_setup: DistrictSetup,
 ) -> tuple[int, int]:
-    async with session_pool() as session:
+    async with session_pool.begin() as session:
         other = await _add_school(
             session, district_setup.district_id, "Вторая школа полностью", "СОШ № 2", None, clock
         )

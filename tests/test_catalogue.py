@@ -36,7 +36,7 @@ def test_data_file_has_the_whole_seed() -> None:
 async def test_loading_is_idempotent_and_follows_edits(
     session_pool: async_sessionmaker[AsyncSession], tmp_path: Path
 ) -> None:
-    async with session_pool() as session:
+    async with session_pool.begin() as session:
         first = await load_catalogue_file(session, CATALOGUE)
         assert (first.added, first.updated, first.retired) == (19, 0, 0)
         again = await load_catalogue_file(session, CATALOGUE)
@@ -59,7 +59,7 @@ async def test_loading_is_idempotent_and_follows_edits(
     )
     path = tmp_path / "roadmap.toml"
     path.write_text(edited, encoding="utf-8")
-    async with session_pool() as session:
+    async with session_pool.begin() as session:
         result = await load_catalogue_file(session, path)
         assert (result.added, result.updated, result.retired) == (1, 1, 1)
         rows = {a.number: a for a in (await session.scalars(select(Activity))).all()}
@@ -72,7 +72,7 @@ async def test_loading_is_idempotent_and_follows_edits(
 async def test_broken_file_changes_nothing(
     session_pool: async_sessionmaker[AsyncSession], tmp_path: Path
 ) -> None:
-    async with session_pool() as session:
+    async with session_pool.begin() as session:
         await load_catalogue_file(session, CATALOGUE)
     bad = tmp_path / "bad.toml"
     bad.write_text(
@@ -81,10 +81,10 @@ async def test_broken_file_changes_nothing(
     broken = tmp_path / "broken.toml"
     broken.write_text("this is = not [toml", "utf-8")
     for path in (bad, broken, tmp_path / "missing.toml"):
-        async with session_pool() as session:
+        async with session_pool.begin() as session:
             with pytest.raises(CatalogueError):
                 await load_catalogue_file(session, path)
-    async with session_pool() as session:
+    async with session_pool.begin() as session:
         count = await session.scalar(
             select(func.count(Activity.id)).where(Activity.is_active.is_(True))
         )

@@ -50,7 +50,7 @@ async def make_event(
     ends: date = date(2026, 11, 30),
     deadline: datetime = datetime(2026, 12, 5, 18, 0),  # noqa: DTZ001 - local wall time
 ) -> int:
-    async with session_pool() as session:
+    async with session_pool.begin() as session:
         event = await create_event(
             session,
             district_id,

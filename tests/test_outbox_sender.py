@@ -107,7 +107,7 @@ async def plan_one(
     expires_at: datetime | None = None,
     key: str = "k",
 ) -> None:
-    async with session_pool() as session:
+    async with session_pool.begin() as session:
         await plan(
             session,
             [

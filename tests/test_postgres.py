@@ -18,17 +18,14 @@ from sqlalchemy import func, select, text
 from sqlalchemy.engine import make_url
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker, create_async_engine
 
-from bot.fsm_storage import SqlStorage
+from bot.fsm_storage import SqlStorage, forms_in
 from models import FsmRecord, Notification, NotificationStatus, School
 from models.db import create_engine, create_session_pool
-from models.deferred import update_session
 from models.migrate import downgrade, upgrade
 from services.districts import create_district
 from services.errors import DuplicateError
 from services.outbox import Outgoing, claim, plan
 from services.schools import NewSchool, add_school, import_schools
-from services.updates import RepeatedUpdate, already_handled, mark_handled
-from services.user_cache import create_user_cache
 
 SERVER = os.environ.get(
     "TEST_POSTGRES_URL", "postgresql+asyncpg://postgres@127.0.0.1:5432/postgres"
@@ -87,7 +84,7 @@ async def pg_pool(pg_url: str) -> AsyncIterator[async_sessionmaker[AsyncSession]
 async def test_services_and_concurrent_claims_on_postgres(
     pg_pool: async_sessionmaker[AsyncSession],
 ) -> None:
-    async with pg_pool() as session:
+    async with pg_pool.begin() as session:
         district = await create_district(session, "Иглинский район", clock)
         await add_school(session, district.id, "Школа № 1 полностью", "СОШ № 1", None, clock)
         with pytest.raises(DuplicateError):  # Cyrillic case folding works here too
@@ -109,7 +106,7 @@ async def test_services_and_concurrent_claims_on_postgres(
 
     async def claimer() -> list[int]:
         got: list[int] = []
-        async with pg_pool() as session:
+        async with pg_pool.begin() as session:
             while batch := await claim(session, NOW, 25, timedelta(seconds=60)):
                 got += [n.id for n in batch]
         return got
@@ -118,48 +115,33 @@ async def test_services_and_concurrent_claims_on_postgres(
     claimed = [note_id for result in results for note_id in result]
     assert len(claimed) == 300
     assert len(set(claimed)) == 300  # FOR UPDATE SKIP LOCKED: no row claimed twice
-    async with pg_pool() as session:
+    async with pg_pool.begin() as session:
         statuses = set((await session.scalars(select(Notification.status))).all())
     assert statuses == {NotificationStatus.SENDING}
 
 
-async def test_update_bookkeeping_on_postgres(pg_pool: async_sessionmaker[AsyncSession]) -> None:
-    """The deferred processed mark and form state commit with the update on PostgreSQL too."""
+async def test_form_state_commits_with_the_update_on_postgres(
+    pg_pool: async_sessionmaker[AsyncSession],
+) -> None:
+    """Inside an update the form state is written in its session: commit or nothing."""
     key = StorageKey(bot_id=42, chat_id=7, user_id=7)
     storage = SqlStorage(pg_pool, clock)
     async with pg_pool() as session:
-        with update_session(session):
-            assert not await already_handled(session, 1, 42)
-            mark_handled(session, 1, 42, NOW)
+        with forms_in(session):
             await storage.set_state(key, "form:step")
             await storage.update_data(key, {"name": "Школа"})
-        assert await session.scalar(select(func.count()).select_from(FsmRecord)) == 0
+            assert await storage.get_state(key) == "form:step"  # the update sees its own
+        await session.rollback()
+    assert await storage.get_state(key) is None  # rolled back: nothing kept
+    async with pg_pool() as session:
+        with forms_in(session):
+            await storage.set_state(key, "form:step")
+            await storage.update_data(key, {"name": "Школа"})
         await session.commit()
-    fresh = SqlStorage(pg_pool, clock)  # no cache: reads what was committed
-    assert await fresh.get_state(key) == "form:step"
-    assert await fresh.get_data(key) == {"name": "Школа"}
-    async with pg_pool() as session:
-        assert await already_handled(session, 1, 42)
-        mark_handled(session, 1, 42, NOW)  # a repeat: the commit is refused, nothing written
-        with update_session(session):
-            await fresh.set_state(key, None)
-        with pytest.raises(RepeatedUpdate):
-            await session.commit()
-    assert await SqlStorage(pg_pool, clock).get_state(key) == "form:step"
-    async with pg_pool() as session:
-        with update_session(session):
-            await fresh.set_state(key, None)
-            await fresh.set_data(key, {})
-        await session.commit()
-    assert await SqlStorage(pg_pool, clock).get_state(key) is None
-    async with pg_pool() as session:
+    assert await storage.get_state(key) == "form:step"
+    assert await storage.get_data(key) == {"name": "Школа"}
+    await storage.set_state(key, None)  # outside an update: written at once
+    await storage.set_data(key, {})
+    assert await storage.get_state(key) is None
+    async with pg_pool.begin() as session:
         assert await session.scalar(select(func.count()).select_from(FsmRecord)) == 0
-
-
-async def test_no_user_cache_on_a_shared_database(pg_url: str) -> None:
-    """Several processes may write a PostgreSQL database: users are always read from it."""
-    engine = create_engine(pg_url)
-    try:
-        assert create_user_cache(engine) is None
-    finally:
-        await engine.dispose()

@@ -87,7 +87,7 @@ async def test_calendar_files_never_move_confirmed_events_or_other_years(
         ]
         added, updated, removed = await replace_calendar(s, 1, next_year, TZ, clock)
         assert (added, updated, removed) == (0, 1, 11)  # the other 2027 drafts go
-    async with session_pool() as s:
+    async with session_pool.begin() as s:
         month = await get_event(s, month_id)
         assert (month.starts_on, month.status) == (date(2026, 10, 1), EventStatus.OPEN)
         assert await s.scalar(select(func.count(Confirmation.id))) == 1
@@ -106,7 +106,7 @@ async def test_closed_or_cancelled_events_send_nothing_more(
 ) -> None:
     event_id = await open_event(session_pool, clock, 1, datetime(2026, 12, 5, 18, 0))  # noqa: DTZ001
     await plan(session_pool, local(2026, 12, 2, 23, 30))  # waits for the morning
-    async with session_pool() as s:
+    async with session_pool.begin() as s:
         await set_status(s, await get_event(s, event_id), EventStatus.CANCELLED, clock)
     clock.now = local(2026, 12, 3, 9, 0)
     await client.drain()
@@ -114,7 +114,7 @@ async def test_closed_or_cancelled_events_send_nothing_more(
     assert {n.status for n in await notes(session)} == {NotificationStatus.CANCELLED}
     await client.press_data(LIBRARIAN, ReminderCb(action="snooze", event_id=event_id).pack())
     assert client.alerts()[-1] == r.EVENT_NOT_OPEN
-    async with session_pool() as s:
+    async with session_pool.begin() as s:
         assert await plan_summaries(s, local(2026, 12, 5, 18, 0), CFG, RENDER) == 0
 
 
@@ -131,7 +131,7 @@ async def test_a_moved_deadline_restarts_reminders(
     assert await plan(session_pool, local(2026, 12, 5, 9, 1)) == 2  # the last one
     clock.now = local(2026, 12, 5, 9, 1)
     await client.drain()
-    async with session_pool() as s:
+    async with session_pool.begin() as s:
         event = await get_event(s, event_id)
         moved = replace(event_input_of(event, TZ), deadline_local=datetime(2026, 12, 15, 18, 0))  # noqa: DTZ001
         await update_event_fields(s, event, moved, TZ, clock)
@@ -150,7 +150,7 @@ async def test_colleagues_do_not_overwrite_each_other(
 ) -> None:
     event_id = await open_event(session_pool, clock, 1, datetime(2026, 12, 5, 18, 0))  # noqa: DTZ001
     draft = Draft(held_on=date(2026, 11, 20), participants=25, description="")
-    async with session_pool() as s:
+    async with session_pool.begin() as s:
         anna = await get_user(s, LIBRARIAN.id)
         assert anna is not None
         await submit(s, anna, event_id, draft, TZ, clock, base_version=0)
@@ -185,7 +185,7 @@ async def test_rollover_keeps_a_chosen_audience(
     clock: FixedClock,
     two_schools: tuple[int, int],
 ) -> None:
-    async with session_pool() as s:
+    async with session_pool.begin() as s:
         event = await create_event(
             s,
             1,

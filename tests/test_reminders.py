@@ -182,7 +182,7 @@ async def open_event(
     kind: EventKind = EventKind.ACTIVITY,
     starts: date = date(2026, 11, 1),
 ) -> int:
-    async with session_pool() as session:
+    async with session_pool.begin() as session:
         event = await create_event(
             session,
             district_id,
@@ -201,7 +201,7 @@ async def open_event(
 
 
 async def plan(session_pool: async_sessionmaker[AsyncSession], now: datetime) -> int:
-    async with session_pool() as session:
+    async with session_pool.begin() as session:
         return await plan_reminders(session, now, CFG, RENDER)
 
 
@@ -362,7 +362,7 @@ async def test_summary_and_nudge_once_a_day(
             )
         )
         await s.commit()
-    async with session_pool() as s:
+    async with session_pool.begin() as s:
         assert await plan_summaries(s, local(2026, 12, 5, 17, 59), CFG, RENDER) == 0
         assert await plan_summaries(s, local(2026, 12, 5, 18, 0), CFG, RENDER) == 1
         assert await plan_summaries(s, local(2026, 12, 5, 18, 1), CFG, RENDER) == 0
@@ -378,7 +378,7 @@ async def test_summary_and_nudge_once_a_day(
     assert client.texts(OTHER)[-1].startswith("📨 Отдел образования напоминает")
     assert client.texts(LIBRARIAN) == []
     # the day after, once more
-    async with session_pool() as s:
+    async with session_pool.begin() as s:
         assert await plan_summaries(s, local(2026, 12, 6, 18, 0), CFG, RENDER) == 1
         assert await plan_summaries(s, local(2026, 12, 7, 18, 0), CFG, RENDER) == 0
 
@@ -492,7 +492,7 @@ async def test_library_month_planned_and_digest(
     from bot.texts.reminders import DIGEST
     from services.reminders import pending_by_district, plan_digests
 
-    async with session_pool() as s:
+    async with session_pool.begin() as s:
         month = await create_event(
             s,
             1,
@@ -540,6 +540,7 @@ async def test_library_month_planned_and_digest(
         assert await plan_digests(s, local(2026, 10, 6, 8, 59), CFG, pending, DIGEST) == 0
         assert await plan_digests(s, local(2026, 10, 6, 9, 0), CFG, pending, DIGEST) == 1
         assert await plan_digests(s, local(2026, 10, 6, 9, 30), CFG, pending, DIGEST) == 0
+        await s.commit()
     clock.now = local(2026, 10, 6, 9, 0)
     await client.drain()
     assert client.last_text(COORDINATOR) == DIGEST.format(count=1)

@@ -24,7 +24,7 @@ async def school_count(session: AsyncSession) -> int:
 async def other_district_school(
     session_pool: async_sessionmaker[AsyncSession], clock: FixedClock
 ) -> int:
-    async with session_pool() as session:
+    async with session_pool.begin() as session:
         other = District(name="Уфимский район", created_at=clock())
         session.add(other)
         await session.flush()
@@ -38,7 +38,7 @@ async def test_pagination(
     clock: FixedClock,
     district_setup: DistrictSetup,
 ) -> None:
-    async with session_pool() as session:
+    async with session_pool.begin() as session:
         for n in range(2, 21):
             await add_school(
                 session,

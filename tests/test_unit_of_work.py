@@ -1,327 +1,201 @@
-"""One update, one transaction: the processed mark and the form state commit with the handler."""
+"""One commit per use case: the state change, the outbox rows it plans and the form state
+commit together, or nothing is kept. Each test injects a failure between the steps."""
 
 from __future__ import annotations
 
-import asyncio
-import itertools
-from collections.abc import Iterator
-from dataclasses import dataclass, field
+import sqlite3
+from datetime import UTC, datetime
 from typing import Any
 
-import aiosqlite
 import pytest
-from aiogram import Dispatcher, F
+from aiogram import Dispatcher, F, Router
 from aiogram.fsm.context import FSMContext
-from aiogram.fsm.storage.base import StorageKey
-from aiogram.types import Message, Update
-from sqlalchemy import event, func, select, text
+from aiogram.types import Message
+from sqlalchemy import func, make_url, select, text
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 
-from bot.app import build_dispatcher
-from bot.config import Settings
+import bot.notify
+from bot.callbacks import EventAction, EventCb, ReviewAction, ReviewCb
+from bot.fsm_storage import SqlStorage
 from bot.texts import common as t
+from bot.texts import events as ev
 from bot.texts import schools as s
-from models import District, FsmRecord, ProcessedUpdate, School
-from models.sqlite_driver import OneHopConnection
-from tests.conftest import COORDINATOR, FixedClock
+from models import (
+    Confirmation,
+    ConfirmationStatus,
+    District,
+    Event,
+    EventStatus,
+    FsmRecord,
+    Notification,
+    School,
+)
+from tests.conftest import COORDINATOR, LIBRARIAN, DistrictSetup, FixedClock
 from tests.harness import Client
+from tests.test_confirmations import make_event
+
+NOW = datetime(2026, 11, 25, 7, 0, tzinfo=UTC)
 
 
-@dataclass
-class Counter:
-    commits: int = 0
-    checkouts: int = 0
-    statements: list[str] = field(default_factory=list)
-    round_trips: list[str] = field(default_factory=list)
+def another_process_can_write(db_url: str) -> str | None:
+    """None if an independent connection (as another process would) can take the write lock."""
+    connection = sqlite3.connect(str(make_url(db_url).database), timeout=0.3)
+    try:
+        connection.execute("INSERT INTO districts (name, created_at) VALUES ('probe', '2026')")
+        connection.rollback()
+        return None
+    except sqlite3.OperationalError as exc:
+        return str(exc)
+    finally:
+        connection.close()
 
 
-@pytest.fixture
-def counted(engine: AsyncEngine, monkeypatch: pytest.MonkeyPatch) -> Iterator[Counter]:
-    """Commits, checkouts and statements: run through SQLAlchemy or staged for the commit."""
-    counter = Counter()
-    stage = OneHopConnection.stage
+def fail_planning(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The outbox refuses to plan: the step after the state change fails."""
 
-    def staging(self: OneHopConnection, writes: list[Any]) -> None:
-        counter.statements.extend(sql.split(maxsplit=1)[0].upper() for sql, _, _ in writes)
-        stage(self, writes)
+    async def refuse(*_: Any, **__: Any) -> int:
+        raise RuntimeError("injected failure while planning")
 
-    monkeypatch.setattr(OneHopConnection, "stage", staging)
-    execute = aiosqlite.Connection._execute
-
-    async def hop(self: aiosqlite.Connection, fn: Any, *args: Any, **kwargs: Any) -> Any:
-        counter.round_trips.append(getattr(fn, "__name__", repr(fn)))
-        return await execute(self, fn, *args, **kwargs)  # type: ignore[no-untyped-call]
-
-    monkeypatch.setattr(aiosqlite.Connection, "_execute", hop)
-
-    def on_commit(*_: Any) -> None:
-        counter.commits += 1
-
-    def on_checkout(*_: Any) -> None:
-        counter.checkouts += 1
-
-    def on_execute(_conn: Any, _cursor: Any, statement: str, *_: Any) -> None:
-        counter.statements.append(statement.split(maxsplit=1)[0].upper())
-
-    sync = engine.sync_engine
-    event.listen(sync, "commit", on_commit)
-    event.listen(sync, "checkout", on_checkout)
-    event.listen(sync, "before_cursor_execute", on_execute)
-    yield counter
-    event.remove(sync, "commit", on_commit)
-    event.remove(sync, "checkout", on_checkout)
-    event.remove(sync, "before_cursor_execute", on_execute)
+    monkeypatch.setattr(bot.notify, "plan", refuse)
 
 
-async def marks(session: AsyncSession) -> set[int]:
-    return set((await session.scalars(select(ProcessedUpdate.update_id))).all())
+async def count(session: AsyncSession, entity: Any) -> int:
+    return int(await session.scalar(select(func.count()).select_from(entity)) or 0)
 
 
-def state_key(client: Client) -> StorageKey:
-    return StorageKey(bot_id=client.bot.id, chat_id=COORDINATOR.id, user_id=COORDINATOR.id)
+async def test_a_failed_commit_is_rolled_back_and_frees_the_lock(
+    engine: AsyncEngine, session_pool: async_sessionmaker[AsyncSession], db_url: str
+) -> None:
+    async with engine.begin() as conn:
+        await conn.execute(text("CREATE TABLE parent (id INTEGER PRIMARY KEY)"))
+        await conn.execute(text("CREATE TABLE child (parent_id INTEGER REFERENCES parent(id))"))
+    async with session_pool() as session:
+        await session.execute(text("PRAGMA defer_foreign_keys=ON"))
+        await session.execute(text("INSERT INTO child (parent_id) VALUES (999)"))
+        with pytest.raises(IntegrityError):
+            await session.commit()  # SQLite keeps the transaction open after this COMMIT
+    assert another_process_can_write(db_url) is None
+    async with session_pool() as session:  # and this engine's writers are not stuck either
+        session.add(District(name="После сбоя", created_at=NOW))
+        await session.commit()
 
 
 @pytest.mark.usefixtures("district_setup")
-async def test_a_form_step_is_one_round_trip_on_one_connection(
-    client: Client, counted: Counter, session: AsyncSession
+async def test_a_failing_handler_keeps_neither_its_writes_nor_its_form(
+    client: Client, dp: Dispatcher, session: AsyncSession
 ) -> None:
-    await client.send(COORDINATOR, "/help")  # the storage reads the chat's state once
-    counted.checkouts = 0
-    counted.statements.clear()
-    counted.round_trips.clear()
-    first = await client.send(COORDINATOR, "/addschool")
-    # no query: the user's row is in memory and this process knows the update is new; and
-    # nothing is written before the handler ran: the mark and the state go with the COMMIT,
-    # in one round trip to the database's thread, on one connection
-    assert counted.statements == ["INSERT", "INSERT"]
-    assert counted.round_trips == ["_commit_with"]
-    assert counted.checkouts == 1
-    second = await client.send(COORDINATOR, "Средняя школа деревни Кудеевка полностью")
-    assert counted.round_trips == ["_commit_with", "_commit_with"]
-    assert counted.checkouts == 2
-    third = await client.send(COORDINATOR, "СОШ д. Кудеевка")
-    assert client.last_text(COORDINATOR).startswith(s.SCHOOL_ADDED.split("{", 1)[0])
-    assert {first, second, third} <= await marks(session)
-    assert await session.scalar(select(func.count(FsmRecord.key))) == 0
-    assert await session.scalar(select(School.id).where(School.short_name == "СОШ д. Кудеевка"))
+    router = Router(name="probe")
 
-
-@pytest.fixture
-def failing(dp: Dispatcher) -> dict[str, Any]:
-    """A handler of the real dispatcher that changes the form, then fails unless told not to."""
-    control: dict[str, Any] = {"fail": True, "reached": asyncio.Event(), "go": None}
-
-    async def half_done(message: Message, state: FSMContext) -> None:
-        await state.set_state("probe:started")
-        await state.update_data(note=message.text)
-        control["reached"].set()
-        if control["go"] is not None:
-            await control["go"].wait()
-        if control["fail"]:
-            raise RuntimeError("the handler broke half-way")
-        await message.answer("готово")
-
-    dp.message.register(half_done, F.text.startswith("проба"))
-    return control
-
-
-@pytest.mark.usefixtures("district_setup")
-async def test_a_failed_update_leaves_no_state_and_no_mark_and_runs_again(
-    client: Client,
-    failing: dict[str, Any],
-    session: AsyncSession,
-    caplog: pytest.LogCaptureFixture,
-) -> None:
-    update_id = await client.send(COORDINATOR, "проба 1")
-    assert client.last_text(COORDINATOR) == t.INTERNAL_ERROR
-    assert await session.scalar(select(func.count(FsmRecord.key))) == 0
-    assert update_id not in await marks(session)
-    # the storage's cache forgot the state it had taken on trust
-    assert await client.dp.storage.get_state(state_key(client)) is None
-    assert await client.dp.storage.get_data(state_key(client)) == {}
-
-    # Telegram delivers it again after a crash: it is handled, not skipped as a repeat
-    failing["fail"] = False
-    message = {
-        "message_id": 500,
-        "date": 1,
-        "chat": {"id": COORDINATOR.id, "type": "private"},
-        "from": COORDINATOR.tg(),
-        "text": "проба 1",
-    }
-    await client.feed({"update_id": update_id, "message": message})
-    assert client.last_text(COORDINATOR) == "готово"
-    assert update_id in await marks(session)
-    row = await session.get(FsmRecord, ":".join(str(p) for p in _parts(client)))
-    assert row is not None and row.state == "probe:started" and row.data == {"note": "проба 1"}
-
-
-def _parts(client: Client) -> tuple[Any, ...]:
-    key = state_key(client)
-    return (key.bot_id, key.chat_id, key.user_id, "", "", key.destiny)
-
-
-@pytest.mark.usefixtures("district_setup")
-async def test_no_write_lock_is_held_while_a_handler_waits(
-    client: Client,
-    failing: dict[str, Any],
-    session_pool: async_sessionmaker[AsyncSession],
-    session: AsyncSession,
-) -> None:
-    """A handler waiting for the network must not keep other updates from writing."""
-    failing["fail"] = False
-    failing["go"] = asyncio.Event()
-    slow = asyncio.create_task(client.send(COORDINATOR, "проба 2"))
-    await asyncio.wait_for(failing["reached"].wait(), 5)
-
-    async def write_elsewhere() -> None:
-        async with session_pool() as other:
-            await other.execute(
-                text("INSERT INTO districts (name, created_at) VALUES ('Соседний', '2026-11-25')")
-            )
-            await other.commit()
-
-    # SQLite's busy timeout is 10 s: a held lock would make this wait, not fail at once
-    await asyncio.wait_for(write_elsewhere(), 3)
-    failing["go"].set()
-    await asyncio.wait_for(slow, 5)
-    assert client.last_text(COORDINATOR) == "готово"
-    assert await session.scalar(text("SELECT count(*) FROM districts WHERE name = 'Соседний'"))
-
-
-def _probe_dispatcher(
-    settings: Settings,
-    session_pool: async_sessionmaker[AsyncSession],
-    clock: FixedClock,
-    tag: str,
-) -> Dispatcher:
-    """The real dispatcher plus a handler that writes a row (flushed at once) and answers."""
-    dp = build_dispatcher(settings, session_pool, clock)
-
-    async def write_row(message: Message, session: AsyncSession) -> None:
-        session.add(District(name=f"{message.text} ({tag})", created_at=clock()))
+    @router.message(F.text == "сломать")
+    async def breaks(message: Message, session: AsyncSession, state: FSMContext) -> None:
+        session.add(District(name="Недописанный район", created_at=NOW))
         await session.flush()
-        await message.answer("записано")
+        await state.set_state("probe:step")
+        raise RuntimeError("injected failure after the writes")
 
-    dp.message.register(write_row, F.text.startswith("район"))
-    return dp
-
-
-def _message(text: str) -> dict[str, Any]:
-    return {
-        "message_id": 700,
-        "date": 1,
-        "chat": {"id": COORDINATOR.id, "type": "private"},
-        "from": COORDINATOR.tg(),
-        "text": text,
-    }
+    dp.include_router(router)
+    # the probe router sits after the fallback; move it first for this test
+    dp.sub_routers.insert(0, dp.sub_routers.pop())
+    await client.send(COORDINATOR, "сломать")
+    assert client.last_text(COORDINATOR) == t.INTERNAL_ERROR
+    names = (await session.scalars(select(District.name))).all()
+    assert "Недописанный район" not in names
+    assert await count(session, FsmRecord) == 0
 
 
-@pytest.mark.usefixtures("district_setup")
-async def test_a_repeat_that_slips_past_memory_writes_nothing(
+async def test_opening_an_event_commits_the_status_with_the_prompts(
     client: Client,
-    settings: Settings,
     session_pool: async_sessionmaker[AsyncSession],
     clock: FixedClock,
+    district_setup: DistrictSetup,
     session: AsyncSession,
+    monkeypatch: pytest.MonkeyPatch,
 ) -> None:
-    """Two processes polling in turn: the second gets an update the first has handled."""
-    first = _probe_dispatcher(settings, session_pool, clock, "первый")
-    second = _probe_dispatcher(settings, session_pool, clock, "второй")
-    bot = client.bot
+    from tests.conftest import join_school
 
-    async def feed(dp: Dispatcher, update_id: int, text: str) -> None:
-        update = Update.model_validate(
-            {"update_id": update_id, "message": _message(text)}, context={"bot": bot}
-        )
-        await dp.feed_update(bot, update)
-
-    await feed(second, 1, "/help")  # the second process has looked at the database already
-    await feed(first, 2, "район Первый")
-    client.clear()
-    await feed(second, 2, "район Первый")  # unknown to the second process's memory
-    names = set((await session.scalars(select(District.name))).all())
-    assert "район Первый (первый)" in names
-    assert "район Первый (второй)" not in names  # its flushed row was rolled back
-    assert t.INTERNAL_ERROR not in client.texts(COORDINATOR)
-
-
-@pytest.mark.usefixtures("district_setup")
-async def test_repeats_are_caught_in_memory_and_after_a_restart_by_the_database(
-    client: Client,
-    settings: Settings,
-    session_pool: async_sessionmaker[AsyncSession],
-    clock: FixedClock,
-    counted: Counter,
-    session: AsyncSession,
-) -> None:
-    await client.send(COORDINATOR, "/help")  # the first update reads the floor once
-    counted.statements.clear()
-    handled = await client.send(COORDINATOR, "/addschool")
-    assert counted.statements == ["INSERT", "INSERT"]  # the mark and the form state
-    client.clear()
-    counted.statements.clear()
-    await client.feed({"update_id": handled, "message": _message("/addschool")})
-    assert not client.calls("SendMessage")
-    assert counted.statements == []  # known to this process: not even a query
-
-    restarted = Client(
-        dp=build_dispatcher(settings, session_pool, clock),
-        bot=client.bot,
-        session=client.session,
-        _update_ids=itertools.count(handled + 1),
+    await join_school(client, LIBRARIAN, session_pool, district_setup.school_id)
+    event_id = await make_event(
+        session_pool, clock, district_setup.district_id, status=EventStatus.DRAFT
     )
-    await restarted.feed({"update_id": handled, "message": _message("/addschool")})
-    assert not client.calls("SendMessage")  # below the floor: the database said "handled"
-    await restarted.send(COORDINATOR, "/cancel")
-    assert client.last_text(COORDINATOR) == t.CANCELLED
-    assert await session.scalar(select(func.max(ProcessedUpdate.update_id))) == handled + 1
+    await client.press_data(
+        COORDINATOR, EventCb(action=EventAction.OPEN, event_id=event_id).pack()
+    )
+    await client.press(COORDINATOR, ev.BTN_OPEN)
+    fail_planning(monkeypatch)
+    await client.press(COORDINATOR, ev.BTN_YES)
+    assert client.alerts()[-1] == t.INTERNAL_ERROR
+    status = await session.scalar(
+        select(Event.status).where(Event.id == event_id).execution_options(populate_existing=True)
+    )
+    assert status is EventStatus.DRAFT  # not an open event that prompted nobody
+    assert await count(session, Notification) == 0
+    monkeypatch.undo()
+    await client.press(COORDINATOR, ev.BTN_YES)  # the same button works once the fault is gone
+    status = await session.scalar(
+        select(Event.status).where(Event.id == event_id).execution_options(populate_existing=True)
+    )
+    assert status is EventStatus.OPEN
+    assert await count(session, Notification) == 1
 
 
-@pytest.mark.usefixtures("district_setup")
-async def test_an_update_that_writes_nothing_leaves_no_mark(
-    client: Client, counted: Counter, session: AsyncSession
-) -> None:
-    await client.send(COORDINATOR, "/help")
-    counted.statements.clear()
-    update_id = await client.send(COORDINATOR, "/roadmap")
-    assert client.last_text(COORDINATOR)
-    assert "INSERT" not in counted.statements
-    assert update_id not in await marks(session)
-
-
-@pytest.mark.usefixtures("district_setup")
-async def test_a_repeat_that_writes_only_its_form_is_refused_too(
+async def test_a_review_commits_the_outcome_with_the_librarians_message(
     client: Client,
-    settings: Settings,
     session_pool: async_sessionmaker[AsyncSession],
     clock: FixedClock,
+    district_setup: DistrictSetup,
     session: AsyncSession,
-    counted: Counter,
+    monkeypatch: pytest.MonkeyPatch,
 ) -> None:
-    """The session-less commit of bookkeeping refuses a repeat as the session's does."""
-    first = build_dispatcher(settings, session_pool, clock)
-    second = build_dispatcher(settings, session_pool, clock)
-    bot = client.bot
+    from tests.conftest import join_school
 
-    async def feed(dp: Dispatcher, update_id: int, text: str) -> None:
-        message = {**_message(text), "message_id": update_id}
-        if text.startswith("/"):
-            message["entities"] = [{"type": "bot_command", "offset": 0, "length": len(text)}]
-        update = Update.model_validate(
-            {"update_id": update_id, "message": message}, context={"bot": bot}
+    await join_school(client, LIBRARIAN, session_pool, district_setup.school_id)
+    event_id = await make_event(session_pool, clock, district_setup.district_id)
+    async with session_pool.begin() as s_:
+        confirmation = Confirmation(
+            event_id=event_id,
+            school_id=district_setup.school_id,
+            status=ConfirmationStatus.SUBMITTED,
+            held_on=datetime(2026, 11, 20).date(),  # noqa: DTZ001
+            participants=10,
+            submitted_at=NOW,
         )
-        await dp.feed_update(bot, update)
+        s_.add(confirmation)
+    before = await count(session, Notification)
+    fail_planning(monkeypatch)
+    await client.press_data(
+        COORDINATOR,
+        ReviewCb(action=ReviewAction.ACCEPT, confirmation_id=confirmation.id, version=1).pack(),
+    )
+    assert client.alerts()[-1] == t.INTERNAL_ERROR
+    status = await session.scalar(
+        select(Confirmation.status)
+        .where(Confirmation.id == confirmation.id)
+        .execution_options(populate_existing=True)
+    )
+    assert status is ConfirmationStatus.SUBMITTED  # not accepted without telling the school
+    assert await count(session, Notification) == before
 
-    await feed(second, 1, "/help")  # the second process has read its floor
-    await feed(first, 2, "/addschool")
-    await feed(first, 3, "/cancel")
-    assert await session.scalar(select(func.count(FsmRecord.key))) == 0
-    counted.round_trips.clear()
-    counted.statements.clear()
-    await feed(second, 2, "/addschool")  # a repeat the second process cannot know of
-    # no query through the session: the bookkeeping went the session-less way
-    assert counted.statements == ["INSERT", "INSERT"]
-    assert counted.round_trips[-1] == "_commit_with"
-    assert await session.scalar(select(func.count(FsmRecord.key))) == 0  # refused
-    assert t.INTERNAL_ERROR not in client.texts(COORDINATOR)
+
+@pytest.mark.usefixtures("district_setup")
+async def test_adding_a_school_commits_with_the_end_of_the_form(
+    client: Client, session: AsyncSession, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    await client.send(COORDINATOR, "/addschool")
+    await client.send(COORDINATOR, "Средняя школа села Кальтовка полностью")
+    assert client.last_text(COORDINATOR) == s.ASK_SHORT_NAME
+    write = SqlStorage._store
+
+    async def refuse_to_clear(self: SqlStorage, key: str, state: str | None, data: Any) -> None:
+        if state is None:
+            raise RuntimeError("injected failure while clearing the form")
+        await write(self, key, state, data)
+
+    monkeypatch.setattr(SqlStorage, "_store", refuse_to_clear)
+    await client.send(COORDINATOR, "СОШ с. Кальтовка")
+    assert client.last_text(COORDINATOR) == t.INTERNAL_ERROR
+    assert await count(session, School) == 1  # only the district's first school
+    monkeypatch.undo()
+    await client.send(COORDINATOR, "СОШ с. Кальтовка")  # the form is still at its last step
+    assert await count(session, School) == 2
+    assert await count(session, FsmRecord) == 0
