@@ -9,6 +9,7 @@ import sys
 from pydantic import ValidationError
 
 from bot.config import Settings
+from bot.logs import configure_logging
 from bot.texts.config import SETTING_GENERIC, SETTING_HINTS
 from models.migrate import upgrade
 
@@ -37,12 +38,8 @@ def main(argv: list[str] | None = None) -> int:
         print(USAGE, file=sys.stderr)  # noqa: T201
         return EXIT_CONFIG
     settings = load_settings()
-    logging.basicConfig(
-        level=settings.log_level,
-        format="%(asctime)s %(levelname)s %(name)s: %(message)s",
-    )
-    logging.getLogger("aiogram.event").setLevel(
-        max(logging.INFO, logging.getLevelName(settings.log_level))
+    configure_logging(
+        settings.log_level, [settings.bot_token.get_secret_value()], log_sql=settings.log_sql
     )
     upgrade(settings.database_url)
     if command == "migrate":

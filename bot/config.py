@@ -35,6 +35,7 @@ class Settings(BaseSettings):
     admin_ids: Annotated[list[int], NoDecode] = Field(default_factory=list)
     timezone: str = "Asia/Yekaterinburg"
     log_level: str = "INFO"
+    log_sql: bool = False
     catalogue_path: str = "data/roadmap.toml"
     polling_timeout: int = Field(default=30, ge=1, le=50)
     send_rate: float = Field(default=25.0, gt=0, le=30)

@@ -15,6 +15,7 @@ import asyncio
 import contextlib
 import logging
 import time
+from collections import Counter
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from datetime import timedelta
@@ -36,6 +37,7 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from models import Notification, NotificationStatus
 from services.clock import Clock
 from services.outbox import (
+    LEASE_EXPIRED,
     MAX_ATTEMPTS,
     QuietHours,
     Verdict,
@@ -100,8 +102,7 @@ class SenderConfig:
     tz: ZoneInfo
     quiet: QuietHours
     rate: float = 25.0
-    batch: int = 100
-    concurrency: int = 8
+    concurrency: int = 8  # rows claimed at once: a crash delays at most these
     lease: timedelta = timedelta(seconds=60)
     idle_sleep: float = 0.5
 
@@ -152,24 +153,25 @@ class OutboxSender:
             )
         return await self.bot.send_message(note.chat_id, payload["text"], reply_markup=markup)
 
-    async def process(self, note: Notification) -> None:
-        """Send one claimed row and record the outcome in one commit."""
+    async def process(self, note: Notification) -> str:
+        """Send one claimed row and record the outcome in one commit; returns the outcome."""
         async with self.pool() as session:
-            await self._process(session, note)
+            outcome = await self._process(session, note)
             await session.commit()
+        return outcome
 
-    async def _process(self, session: AsyncSession, note: Notification) -> None:
+    async def _process(self, session: AsyncSession, note: Notification) -> str:
         now = self.clock()
         verdict, when = await precheck(session, note, now, self.config.tz, self.config.quiet)
         if verdict == Verdict.EXPIRE:
             await mark_final(session, note.id, NotificationStatus.EXPIRED)
-            return
+            return "expired"
         if verdict == Verdict.CANCEL:
             await mark_final(session, note.id, NotificationStatus.CANCELLED)
-            return
+            return "cancelled"
         if verdict == Verdict.LATER and when is not None:
             await mark_later(session, note.id, when, error="quiet hours")
-            return
+            return "later"
         await session.rollback()  # release the read transaction before the network wait
         await self.limiter.acquire(note.chat_id)
         try:
@@ -182,46 +184,72 @@ class OutboxSender:
                 self.clock() + timedelta(seconds=exc.retry_after),
                 error=f"429 retry after {exc.retry_after}",
             )
-            return
+            return "later"
         except TelegramForbiddenError as exc:
             await mark_final(session, note.id, NotificationStatus.BLOCKED, str(exc))
             await block_user(session, note.chat_id)
-            return
+            logger.info(
+                "notification %s: chat %s blocked the bot, marked inactive", note.id, note.chat_id
+            )
+            return "blocked"
         except (TelegramBadRequest, TelegramNotFound) as exc:
             await mark_final(session, note.id, NotificationStatus.FAILED, str(exc))
-            return
+            logger.warning("notification %s failed: %s", note.id, type(exc).__name__)
+            return "failed"
         except (TelegramServerError, TelegramNetworkError, OSError, TimeoutError) as exc:
             if note.attempts >= MAX_ATTEMPTS:
                 await mark_final(session, note.id, NotificationStatus.FAILED, str(exc))
-            else:
-                await mark_later(
-                    session,
+                logger.warning(
+                    "notification %s failed after %d attempts: %s",
                     note.id,
-                    self.clock() + backoff(note.attempts),
-                    error=str(exc),
-                    count_attempt=True,
+                    note.attempts,
+                    type(exc).__name__,
                 )
-            return
+                return "failed"
+            await mark_later(
+                session,
+                note.id,
+                self.clock() + backoff(note.attempts),
+                error=str(exc),
+                count_attempt=True,
+            )
+            return "later"
         await mark_sent(session, note.id, message.message_id, self.clock())
         self.sent += 1
+        return "sent"
 
     async def run_once(self) -> int:
-        """Claim one batch and process it; returns how many rows were claimed."""
+        """Claim the rows to send now and send them; returns how many rows were claimed.
+
+        Only as many rows as are sent at once are claimed, so a crash leaves at most these
+        waiting for their lease to run out.
+        """
         async with self.pool() as session:
-            notes = await claim(session, self.clock(), self.config.batch, self.config.lease)
+            notes = await claim(session, self.clock(), self.config.concurrency, self.config.lease)
             await session.commit()
         if not notes:
             return 0
-        semaphore = asyncio.Semaphore(self.config.concurrency)
+        again = [n.id for n in notes if n.last_error == LEASE_EXPIRED]
+        if again:
+            logger.warning(
+                "re-sending %d notifications whose lease ran out: %s", len(again), again
+            )
+        started = time.monotonic()
 
-        async def guarded(note: Notification) -> None:
-            async with semaphore:
-                try:
-                    await self.process(note)
-                except Exception:
-                    logger.exception("notification %s failed unexpectedly", note.id)
+        async def guarded(note: Notification) -> str:
+            try:
+                return await self.process(note)
+            except Exception:
+                logger.exception("notification %s failed unexpectedly", note.id)
+                return "error"
 
-        await asyncio.gather(*(guarded(n) for n in notes))
+        outcomes = Counter(await asyncio.gather(*(guarded(n) for n in notes)))
+        logger.info(
+            "outbox batch of %d in %.2f s: %s",
+            len(notes),
+            time.monotonic() - started,
+            ", ".join(f"{name} {count}" for name, count in sorted(outcomes.items())),
+        )
         return len(notes)
 
     async def drain(self, max_rounds: int = 1000) -> int:

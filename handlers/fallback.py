@@ -38,7 +38,9 @@ async def any_in_state(message: Message) -> None:
 
 
 async def any_callback(query: CallbackQuery) -> None:
-    logger.info("unhandled callback %r from %s", query.data, query.from_user.id)
+    logger.info(
+        "unhandled callback (%d bytes) from user %s", len(query.data or ""), query.from_user.id
+    )
     await query.answer(t.UNHANDLED_BUTTON, show_alert=True)
 
 

@@ -48,9 +48,10 @@ def _sqlite_reset(dbapi_conn: Any, _record: Any, reset_state: PoolResetState) ->
 
 def create_engine(url: str, *, echo: bool = False) -> AsyncEngine:
     ensure_sqlite_dir(url)
+    # errors carry no statement parameters: they are personal data (names, texts, tokens)
     if make_url(url).get_backend_name() != "sqlite":
-        return create_async_engine(url, echo=echo, pool_pre_ping=True)
-    engine = create_async_engine(url, echo=echo)
+        return create_async_engine(url, echo=echo, pool_pre_ping=True, hide_parameters=True)
+    engine = create_async_engine(url, echo=echo, hide_parameters=True)
     event.listen(engine.sync_engine, "connect", _sqlite_pragmas)
     event.listen(engine.sync_engine, "reset", _sqlite_reset)
     return engine

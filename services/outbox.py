@@ -11,7 +11,7 @@ from datetime import datetime, time, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import and_, or_, select, update
+from sqlalchemy import and_, case, or_, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from models import (
@@ -26,6 +26,7 @@ from models import (
 from models.dialects import insert_for
 
 MAX_ATTEMPTS = 5
+LEASE_EXPIRED = "lease expired"  # last_error of a row claimed again after a crash
 BACKOFF_BASE = timedelta(seconds=5)
 BACKOFF_MAX = timedelta(minutes=10)
 
@@ -173,6 +174,11 @@ async def claim(
             status=NotificationStatus.SENDING,
             lease_until=now + lease,
             attempts=Notification.attempts + 1,
+            # a row still "sending" was claimed before a crash: say so, for the log and the row
+            last_error=case(
+                (Notification.status == NotificationStatus.SENDING, LEASE_EXPIRED),
+                else_=Notification.last_error,
+            ),
         )
         .returning(Notification)
         .execution_options(synchronize_session=False)
@@ -247,7 +253,12 @@ async def _set(session: AsyncSession, note_id: int, **values: Any) -> None:
 
 async def mark_sent(session: AsyncSession, note_id: int, message_id: int, now: datetime) -> None:
     await _set(
-        session, note_id, status=NotificationStatus.SENT, message_id=message_id, sent_at=now
+        session,
+        note_id,
+        status=NotificationStatus.SENT,
+        message_id=message_id,
+        sent_at=now,
+        last_error="",
     )
 
 

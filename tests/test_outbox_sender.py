@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import asyncio
+import contextlib
+import logging
 from collections.abc import AsyncIterator
 from datetime import UTC, datetime, timedelta
 from zoneinfo import ZoneInfo
@@ -266,3 +269,61 @@ async def test_a_row_left_sending_after_a_crash_is_sent_once_more(
     (row,) = await rows(session)
     assert row.status is NotificationStatus.SENT
     assert len(fake.delivered) == 1
+
+
+async def test_a_crash_leaves_only_the_messages_in_flight_leased(
+    fake: FakeBotAPI,
+    http_bot: Bot,
+    session_pool: async_sessionmaker[AsyncSession],
+    session: AsyncSession,
+    out_clock: FixedClock,
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    for chat_id in range(600, 640):
+        await plan_one(session_pool, chat_id)
+    config = SenderConfig(tz=TZ, quiet=QuietHours(), rate=1000, concurrency=4)
+    # a sender whose sends stall after the first (one slot in 1,000 s), then "crashes"
+    stalled = OutboxSender(http_bot, session_pool, config, out_clock, RateLimiter(0.001))
+    crashed = asyncio.create_task(stalled.run_once())
+    for _ in range(200):
+        await asyncio.sleep(0.01)
+        if fake.delivered:
+            break
+    crashed.cancel()
+    with contextlib.suppress(asyncio.CancelledError):
+        await crashed
+    in_flight = [r.id for r in await rows(session) if r.status is NotificationStatus.SENDING]
+    assert 3 <= len(in_flight) <= config.concurrency  # the rows in flight; not a batch of 100
+    pending = [r for r in await rows(session) if r.status is NotificationStatus.PENDING]
+    assert len(pending) == 36
+    sender = OutboxSender(
+        http_bot, session_pool, config, out_clock, RateLimiter(1000, chat_interval=0)
+    )
+    caplog.set_level(logging.INFO, logger="bot.outbox_sender")
+    assert await sender.drain() == 36  # the others go at once; those in flight wait
+    out_clock.now = NOW + config.lease + timedelta(seconds=1)
+    assert await sender.drain() == len(in_flight)
+    assert {r.status for r in await rows(session)} == {NotificationStatus.SENT}
+    assert all(r.last_error == "" for r in await rows(session))
+    assert {d.chat_id for d in fake.delivered} == set(range(600, 640))
+    resent = [r.getMessage() for r in caplog.records if "lease ran out" in r.getMessage()]
+    assert resent == [
+        f"re-sending {len(in_flight)} notifications whose lease ran out: {in_flight}"
+    ]
+    assert any(r.getMessage().startswith("outbox batch of 4 in") for r in caplog.records)
+
+
+async def test_blocked_and_failed_rows_are_logged_with_ids_only(
+    fake: FakeBotAPI,
+    make_sender: OutboxSender,
+    session_pool: async_sessionmaker[AsyncSession],
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    await add_user(session_pool, 503)
+    await plan_one(session_pool, 503)
+    fake.blocked.add(503)
+    caplog.set_level(logging.INFO, logger="bot.outbox_sender")
+    await make_sender.drain()
+    lines = [r.getMessage() for r in caplog.records]
+    assert "notification 1: chat 503 blocked the bot, marked inactive" in lines
+    assert not any("Проверка связи" in line or "Тест" in line for line in lines)
