@@ -49,12 +49,26 @@ async def planner_tick(
     a second run plans nothing twice.
     """
     now = clock()
-    async with session_pool() as session:
-        planned = await plan_reminders(session, now, config, renderer)
-        planned += await plan_summaries(session, now, config, renderer)
+
+    async def reminders(session: AsyncSession) -> int:
+        return await plan_reminders(session, now, config, renderer)
+
+    async def summaries(session: AsyncSession) -> int:
+        return await plan_summaries(session, now, config, renderer)
+
+    async def digests(session: AsyncSession) -> int:
         pending = await pending_by_district(session)
-        planned += await plan_digests(session, now, config, pending, digest_text)
-        await session.commit()
+        return await plan_digests(session, now, config, pending, digest_text)
+
+    planned = 0
+    # each part is its own unit of work: one that fails is logged, the others still go out
+    for part in (reminders, summaries, digests):
+        try:
+            async with session_pool() as session:
+                planned += await part(session)
+                await session.commit()
+        except Exception:
+            logger.exception("planner part %s failed", part.__name__)
     if planned:
         logger.info("planned %d messages", planned)
     return planned

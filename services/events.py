@@ -31,6 +31,7 @@ from services.calendar_io import EventRow
 from services.clock import Clock
 from services.errors import AccessDeniedError, NotFoundError, ValidationError
 from services.timeutil import to_utc
+from services.validation import check_year
 
 TITLE_MAX = 255
 DESCRIPTION_MAX = 1000
@@ -62,6 +63,8 @@ class EventInput:
 
 
 def check_event_input(data: EventInput) -> None:
+    for day in (data.starts_on, data.ends_on, data.deadline_local.date()):
+        check_year(day)
     if not data.title.strip():
         raise ValidationError("event_title_empty")
     if len(data.title) > TITLE_MAX:
@@ -480,6 +483,8 @@ def parse_period(text: str) -> tuple[date, date]:
         starts, ends = date(y1, m1, d1), date(y2, m2, d2)
     except ValueError as exc:
         raise ValidationError("bad_date") from exc
+    check_year(starts)
+    check_year(ends)
     if ends < starts:
         raise ValidationError("event_end_before_start")
     return starts, ends
@@ -492,7 +497,7 @@ def parse_deadline(text: str) -> datetime:
         raise ValidationError("bad_deadline")
     day, month, year, hour, minute = match.groups()
     try:
-        return datetime(  # noqa: DTZ001 - a local wall time, converted with the district zone
+        value = datetime(  # noqa: DTZ001 - a local wall time, converted with the district zone
             int(year),
             int(month),
             int(day),
@@ -501,6 +506,8 @@ def parse_deadline(text: str) -> datetime:
         )
     except ValueError as exc:
         raise ValidationError("bad_deadline") from exc
+    check_year(value.date())
+    return value
 
 
 def input_from_row(row: EventRow) -> EventInput:

@@ -8,6 +8,7 @@ pass can run every minute, after a restart or twice at once without repeating an
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
@@ -33,6 +34,8 @@ from models import (
     User,
 )
 from services.outbox import Button, Outgoing, QuietHours, next_allowed, plan
+
+logger = logging.getLogger(__name__)
 
 DONE = (ConfirmationStatus.SUBMITTED, ConfirmationStatus.ACCEPTED)
 
@@ -202,71 +205,93 @@ async def plan_reminders(
     planned: list[Outgoing] = []
     runs: list[ReminderRun] = []
     for event in events:
-        steps = reminder_steps(event, cfg)
-        due = [s for s in steps if s.due <= now]
-        chosen: list[Step] = []
-        if due:
-            chosen.append(due[-1])  # after a downtime only the latest step is sent, once
-            last = due[-1] is steps[-1]
-        else:
-            last = False
-        chosen += [s for s in library_month_steps(event, cfg) if s.due <= now][-1:]
-        stamp = f"@{event.deadline_at:%Y%m%d%H%M}"  # a moved deadline starts the steps anew
-        for step in chosen:
-            run_key = step.key + stamp
-            if (event.id, run_key) in done_runs:
-                continue
-            audience = await _audience_schools(session, event)
-            people = [
-                p
-                for p in await recipients.of(session, event.district_id)
-                if audience is None or p[2] in audience
-            ]
-            unconfirmed = step.kind == "remind"
-            if unconfirmed:
-                confirmed = await _confirmed_schools(session, event.id)
-                people = [p for p in people if p[2] not in confirmed]
-            replies: dict[int, bool] = {}
-            if step.kind == "remind":
-                text, buttons = render.reminder(event, step, last)
-            elif step.kind == "seminar":
-                text, buttons = render.seminar(event, step)
-                replies = await _seminar_replies(session, event.id)
-                # those who said they cannot come are not asked again
-                people = [p for p in people if replies.get(p[0]) is not False]
-            else:
-                text, buttons = render.library_month(event, step)
-            coming = render.seminar_tomorrow(event) if replies and step.key == "s1" else None
-            due_at = next_allowed(max(step.due, now), cfg.tz, cfg.quiet)
-            for user_id, chat_id, school_id in people:
-                message_text, message_buttons = (
-                    coming if coming is not None and replies.get(user_id) else (text, buttons)
-                )
-                planned.append(
-                    Outgoing(
-                        dedupe_key=f"{step.kind}:{event.id}:{run_key}:{user_id}",
-                        purpose=step.kind,
-                        chat_id=chat_id,
-                        text=message_text,
-                        buttons=message_buttons,
-                        due_at=due_at,
-                        user_id=user_id,
-                        event_id=event.id,
-                        school_id=school_id,
-                        expires_at=event.deadline_at,
-                        only_if_unconfirmed=unconfirmed,
-                        optional=step.optional,
-                    )
-                )
-            runs.append(
-                ReminderRun(
-                    event_id=event.id, step=run_key, planned_at=now, recipients=len(people)
-                )
+        try:
+            messages, event_runs = await _plan_event(
+                session, event, now, cfg, render, done_runs, recipients
             )
+        except Exception:  # one event that cannot be planned must not stop the others
+            logger.exception("reminders of event %s could not be planned, skipped", event.id)
+            continue
+        planned += messages
+        runs += event_runs
     count = await plan(session, planned, now)
     session.add_all(runs)
     await session.flush()
     return count
+
+
+async def _plan_event(
+    session: AsyncSession,
+    event: Event,
+    now: datetime,
+    cfg: ReminderConfig,
+    render: Renderer,
+    done_runs: set[tuple[int, str]],
+    recipients: _Recipients,
+) -> tuple[list[Outgoing], list[ReminderRun]]:
+    """The messages and runs of one event's due steps (nothing is written here)."""
+    planned: list[Outgoing] = []
+    runs: list[ReminderRun] = []
+    steps = reminder_steps(event, cfg)
+    due = [s for s in steps if s.due <= now]
+    chosen: list[Step] = []
+    if due:
+        chosen.append(due[-1])  # after a downtime only the latest step is sent, once
+        last = due[-1] is steps[-1]
+    else:
+        last = False
+    chosen += [s for s in library_month_steps(event, cfg) if s.due <= now][-1:]
+    stamp = f"@{event.deadline_at:%Y%m%d%H%M}"  # a moved deadline starts the steps anew
+    for step in chosen:
+        run_key = step.key + stamp
+        if (event.id, run_key) in done_runs:
+            continue
+        audience = await _audience_schools(session, event)
+        people = [
+            p
+            for p in await recipients.of(session, event.district_id)
+            if audience is None or p[2] in audience
+        ]
+        unconfirmed = step.kind == "remind"
+        if unconfirmed:
+            confirmed = await _confirmed_schools(session, event.id)
+            people = [p for p in people if p[2] not in confirmed]
+        replies: dict[int, bool] = {}
+        if step.kind == "remind":
+            text, buttons = render.reminder(event, step, last)
+        elif step.kind == "seminar":
+            text, buttons = render.seminar(event, step)
+            replies = await _seminar_replies(session, event.id)
+            # those who said they cannot come are not asked again
+            people = [p for p in people if replies.get(p[0]) is not False]
+        else:
+            text, buttons = render.library_month(event, step)
+        coming = render.seminar_tomorrow(event) if replies and step.key == "s1" else None
+        due_at = next_allowed(max(step.due, now), cfg.tz, cfg.quiet)
+        for user_id, chat_id, school_id in people:
+            message_text, message_buttons = (
+                coming if coming is not None and replies.get(user_id) else (text, buttons)
+            )
+            planned.append(
+                Outgoing(
+                    dedupe_key=f"{step.kind}:{event.id}:{run_key}:{user_id}",
+                    purpose=step.kind,
+                    chat_id=chat_id,
+                    text=message_text,
+                    buttons=message_buttons,
+                    due_at=due_at,
+                    user_id=user_id,
+                    event_id=event.id,
+                    school_id=school_id,
+                    expires_at=event.deadline_at,
+                    only_if_unconfirmed=unconfirmed,
+                    optional=step.optional,
+                )
+            )
+        runs.append(
+            ReminderRun(event_id=event.id, step=run_key, planned_at=now, recipients=len(people))
+        )
+    return planned, runs
 
 
 async def unconfirmed_schools(session: AsyncSession, event: Event) -> tuple[int, list[School]]:
