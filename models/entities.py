@@ -265,6 +265,7 @@ class Confirmation(Base):
     participants: Mapped[int] = mapped_column(Integer)
     description: Mapped[str] = mapped_column(Text, default="")
     is_late: Mapped[bool] = mapped_column(Boolean, default=False)
+    # every change is conditional on the version its author saw (UPDATE … WHERE version = …)
     version: Mapped[int] = mapped_column(Integer, default=1)
     submitted_by_id: Mapped[int | None] = mapped_column(
         ForeignKey("users.id", ondelete="SET NULL")
@@ -273,6 +274,8 @@ class Confirmation(Base):
     reviewed_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
     reviewed_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     review_comment: Mapped[str] = mapped_column(Text, default="")
+
+    __mapper_args__ = {"version_id_col": version}  # noqa: RUF012
 
     event: Mapped[Event] = relationship()
     school: Mapped[School] = relationship()

@@ -12,8 +12,11 @@ from urllib.parse import urlparse
 from zoneinfo import ZoneInfo
 
 from sqlalchemy import func, select
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import selectinload
+from sqlalchemy.orm.attributes import flag_modified
+from sqlalchemy.orm.exc import StaleDataError
 
 from models import (
     Confirmation,
@@ -203,6 +206,16 @@ async def find_confirmation(
     return (await session.scalars(stmt)).first()
 
 
+async def _flush_or_changed(session: AsyncSession, code: str) -> None:
+    """Write the change; if someone else changed the confirmation since it was read (another
+    version, or a colleague's first confirmation of the same event), nothing is written."""
+    try:
+        await session.flush()
+    except (StaleDataError, IntegrityError) as exc:
+        await session.rollback()
+        raise ValidationError(code) from exc
+
+
 def editable(confirmation: Confirmation | None, event: Event, now: datetime) -> bool:
     """Before the deadline a school may change or withdraw its statement; a returned one
     may be fixed at any time while the event is open; an accepted one is final."""
@@ -254,7 +267,7 @@ async def submit(
         and not confirmation.is_late
     )
     if confirmation is None:
-        confirmation = Confirmation(event_id=event.id, school_id=school.id, version=0)
+        confirmation = Confirmation(event_id=event.id, school_id=school.id)
         session.add(confirmation)
         confirmation.evidence = []
     confirmation.status = ConfirmationStatus.SUBMITTED
@@ -262,13 +275,13 @@ async def submit(
     confirmation.participants = draft.participants
     confirmation.description = draft.description
     confirmation.is_late = False if keep_on_time else now > event.deadline_at
-    confirmation.version = (confirmation.version or 0) + 1
     confirmation.submitted_by_id = user.id
     confirmation.submitted_at = now
     confirmation.reviewed_by_id = None
     confirmation.reviewed_at = None
     confirmation.evidence.clear()
-    await session.flush()
+    flag_modified(confirmation, "status")  # a resubmission is a new version even if alike
+    await _flush_or_changed(session, "changed_by_colleague")
     for position, item in enumerate(draft.evidence):
         confirmation.evidence.append(
             Evidence(
@@ -299,8 +312,7 @@ async def withdraw(session: AsyncSession, user: User, event_id: int, clock: Cloc
     ):
         raise ValidationError("not_withdrawable")
     confirmation.status = ConfirmationStatus.WITHDRAWN
-    confirmation.version += 1
-    await session.flush()
+    await _flush_or_changed(session, "changed_by_colleague")
     return confirmation
 
 
@@ -403,7 +415,7 @@ async def review(
     confirmation.review_comment = text
     confirmation.reviewed_by_id = reviewer.id
     confirmation.reviewed_at = clock()
-    await session.flush()
+    await _flush_or_changed(session, "already_reviewed")
     return confirmation
 
 

@@ -313,7 +313,7 @@ async def test_review_return_fix_accept(
     assert "Участников: 30" in client.last_text(SECOND)
     await client.press(SECOND, ev.BTN_SEND)
     row = (await confirmations(session))[0]
-    assert (row.status, row.participants, row.version) == (ConfirmationStatus.SUBMITTED, 30, 2)
+    assert (row.status, row.participants, row.version) == (ConfirmationStatus.SUBMITTED, 30, 3)
     assert len(await confirmations(session)) == 1
 
     client.clear()

@@ -131,5 +131,5 @@ async def test_confirmation_review_cycle(fake: FakeBotAPI, tmp_path: Path) -> No
             "select status, participants, version, review_comment from confirmations"
         ).fetchall()
         evidence = db.execute("select kind, file_name from evidence order by position").fetchall()
-    assert row == [("accepted", 31, 2, "")]
+    assert row == [("accepted", 31, 4, "")]  # submitted, returned, fixed, accepted
     assert evidence == [("photo", "photo.jpg"), ("document", "отчёт.pdf")]

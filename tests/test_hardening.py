@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import logging
 from datetime import date, datetime
 from zoneinfo import ZoneInfo
@@ -10,16 +11,17 @@ import pytest
 from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
+from bot.callbacks import ReviewAction, ReviewCb
 from bot.reminder_texts import RussianRenderer
 from bot.texts import common as t
 from bot.texts import events as ev
 from bot.texts.reminders import DIGEST
-from models import Event, EventStatus, Notification
+from models import Confirmation, ConfirmationStatus, Event, EventStatus, Notification
 from scheduler.jobs import planner_tick
 from services.reminders import ReminderConfig
-from tests.conftest import COORDINATOR, LIBRARIAN, DistrictSetup, FixedClock, join_school
-from tests.harness import Client
-from tests.test_confirmations import make_event
+from tests.conftest import ADMIN, COORDINATOR, LIBRARIAN, DistrictSetup, FixedClock, join_school
+from tests.harness import Client, Person
+from tests.test_confirmations import fill_form, make_event
 
 TZ = ZoneInfo("Asia/Yekaterinburg")
 YEAR_ERROR = t.VALIDATION["year_out_of_range"].format(min=2000, max=2100)
@@ -80,3 +82,117 @@ async def test_one_event_that_cannot_be_planned_does_not_stop_the_others(
         select(func.count()).select_from(Event).where(Event.status == EventStatus.OPEN)
     )
     assert open_events == 2
+
+
+async def _second_coordinator(
+    session_pool: async_sessionmaker[AsyncSession], clock: FixedClock, district_id: int
+) -> Person:
+    from services.invitations import accept_invitation, create_coordinator_invite
+    from services.users import TelegramProfile, get_or_create_user, get_user
+
+    person = Person(id=2002, first_name="Нина", last_name="Рецензентова")
+    async with session_pool.begin() as s:
+        admin = await get_user(s, ADMIN.id)
+        assert admin is not None
+        invite = await create_coordinator_invite(s, district_id, admin, clock)
+        user = await get_or_create_user(s, TelegramProfile(person.id, None), clock)
+        await accept_invitation(s, user, invite.token, "Нина Рецензентова", clock)
+    return person
+
+
+async def test_two_reviewers_at_once_one_wins_and_the_school_hears_once(
+    client: Client,
+    session_pool: async_sessionmaker[AsyncSession],
+    clock: FixedClock,
+    district_setup: DistrictSetup,
+    session: AsyncSession,
+) -> None:
+    await join_school(client, LIBRARIAN, session_pool, district_setup.school_id)
+    second = await _second_coordinator(session_pool, clock, district_setup.district_id)
+    event_id = await make_event(session_pool, clock, district_setup.district_id)
+    await client.send(LIBRARIAN, "/tasks")
+    await client.press(LIBRARIAN, "⬜ Неделя детской книги")
+    await fill_form(client, LIBRARIAN)
+    await client.press(LIBRARIAN, ev.BTN_DONE)
+    await client.press(LIBRARIAN, ev.BTN_SEND)
+    confirmation = await session.scalar(select(Confirmation))
+    assert confirmation is not None and confirmation.version == 1
+    client.clear()
+    accept = ReviewCb(
+        action=ReviewAction.ACCEPT, confirmation_id=confirmation.id, version=1
+    ).pack()
+    await asyncio.gather(client.press_data(COORDINATOR, accept), client.press_data(second, accept))
+    row = await session.scalar(select(Confirmation).execution_options(populate_existing=True))
+    assert row is not None
+    assert (row.status, row.version) == (ConfirmationStatus.ACCEPTED, 2)
+    assert client.alerts() == [ev.ERRORS["already_reviewed"]]  # the other one is told
+    await client.drain()
+    outcomes = [text for text in client.texts(LIBRARIAN) if "принял отметку" in text]
+    assert len(outcomes) == 1
+    assert event_id == row.event_id
+
+
+async def test_two_reviewers_accept_and_return_at_once_never_mix(
+    client: Client,
+    session_pool: async_sessionmaker[AsyncSession],
+    clock: FixedClock,
+    district_setup: DistrictSetup,
+    session: AsyncSession,
+) -> None:
+    await join_school(client, LIBRARIAN, session_pool, district_setup.school_id)
+    second = await _second_coordinator(session_pool, clock, district_setup.district_id)
+    await make_event(session_pool, clock, district_setup.district_id)
+    await client.send(LIBRARIAN, "/tasks")
+    await client.press(LIBRARIAN, "⬜ Неделя детской книги")
+    await fill_form(client, LIBRARIAN)
+    await client.press(LIBRARIAN, ev.BTN_DONE)
+    await client.press(LIBRARIAN, ev.BTN_SEND)
+    confirmation = await session.scalar(select(Confirmation))
+    assert confirmation is not None
+    to_return = ReviewCb(action=ReviewAction.RETURN, confirmation_id=confirmation.id, version=1)
+    await client.press_data(second, to_return.pack())  # the comment form opens
+    accept = ReviewCb(action=ReviewAction.ACCEPT, confirmation_id=confirmation.id, version=1)
+    client.clear()
+    await asyncio.gather(
+        client.press_data(COORDINATOR, accept.pack()),
+        client.send(second, "Добавьте фото"),
+    )
+    row = await session.scalar(select(Confirmation).execution_options(populate_existing=True))
+    assert row is not None
+    assert (row.status, row.review_comment) in {
+        (ConfirmationStatus.ACCEPTED, ""),
+        (ConfirmationStatus.RETURNED, "Добавьте фото"),
+    }
+    await client.drain()
+    outcomes = [
+        text
+        for text in client.texts(LIBRARIAN)
+        if "принял отметку" in text or "возвращена" in text
+    ]
+    assert len(outcomes) == 1
+
+
+async def test_two_librarians_sending_a_first_confirmation_at_once(
+    client: Client,
+    session_pool: async_sessionmaker[AsyncSession],
+    clock: FixedClock,
+    district_setup: DistrictSetup,
+    session: AsyncSession,
+) -> None:
+    colleague = Person(id=3002, first_name="Мария", last_name="Сидорова")
+    await join_school(client, LIBRARIAN, session_pool, district_setup.school_id)
+    await join_school(client, colleague, session_pool, district_setup.school_id)
+    await make_event(session_pool, clock, district_setup.district_id)
+    for person in (LIBRARIAN, colleague):
+        await client.send(person, "/tasks")
+        await client.press(person, "⬜ Неделя детской книги")
+        await fill_form(client, person)
+        await client.press(person, ev.BTN_DONE)
+    client.clear()
+    await asyncio.gather(
+        client.press(LIBRARIAN, ev.BTN_SEND), client.press(colleague, ev.BTN_SEND)
+    )
+    assert await session.scalar(select(func.count()).select_from(Confirmation)) == 1
+    replies = client.texts(LIBRARIAN) + client.texts(colleague) + client.alerts()
+    assert t.INTERNAL_ERROR not in replies
+    assert any(ev.ERRORS["changed_by_colleague"] in reply for reply in replies)
