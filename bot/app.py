@@ -19,7 +19,12 @@ from bot.app_paths import data_file
 from bot.commands import set_default_commands
 from bot.config import Settings
 from bot.fsm_storage import SqlStorage
-from bot.middlewares import CommandEndsFormMiddleware, DbSessionMiddleware, UserMiddleware
+from bot.middlewares import (
+    CommandEndsFormMiddleware,
+    DbSessionMiddleware,
+    ForbiddenCharsMiddleware,
+    UserMiddleware,
+)
 from bot.outbox_sender import OutboxSender, SenderConfig
 from bot.reminder_texts import RussianRenderer
 from bot.texts import common as t
@@ -71,6 +76,7 @@ def build_dispatcher(
     )
     dp.update.outer_middleware(DbSessionMiddleware(session_pool))
     dp.update.outer_middleware(UserMiddleware(settings.admin_ids, clock))
+    dp.message.outer_middleware(ForbiddenCharsMiddleware(t.VALIDATION["control_chars"]))
     dp.message.outer_middleware(CommandEndsFormMiddleware())
     dp.include_routers(*get_routers())
     dp.errors.register(on_error)

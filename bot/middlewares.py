@@ -8,7 +8,7 @@ from typing import Any
 
 from aiogram import BaseMiddleware
 from aiogram.fsm.context import FSMContext
-from aiogram.types import TelegramObject
+from aiogram.types import Message, TelegramObject
 from aiogram.types import User as TgUser
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
@@ -16,6 +16,7 @@ from bot.fsm_storage import forms_in
 from models import Role
 from services.clock import Clock
 from services.users import TelegramProfile, effective_role, ensure_super_admin, get_user
+from services.validation import has_forbidden_chars
 
 logger = logging.getLogger(__name__)
 
@@ -88,4 +89,22 @@ class CommandEndsFormMiddleware(BaseMiddleware):
             and await state.get_state() is not None
         ):
             await state.clear()
+        return await handler(event, data)
+
+
+class ForbiddenCharsMiddleware(BaseMiddleware):
+    """A message whose text, caption or file name carries control characters (NUL …) or
+    bidi overrides is answered with a clear refusal and reaches no handler."""
+
+    def __init__(self, refusal: str) -> None:
+        self._refusal = refusal
+
+    async def __call__(self, handler: Handler, event: TelegramObject, data: dict[str, Any]) -> Any:
+        if isinstance(event, Message):
+            parts = [event.text, event.caption]
+            if event.document is not None:
+                parts.append(event.document.file_name)
+            if any(part and has_forbidden_chars(part) for part in parts):
+                await event.answer(self._refusal)
+                return None
         return await handler(event, data)

@@ -23,6 +23,7 @@ from sqlalchemy import (
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 from sqlalchemy.sql import false
 
+from models import limits
 from models.base import Base, UTCDateTime
 
 
@@ -52,7 +53,7 @@ class District(Base):
     __tablename__ = "districts"
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
-    name: Mapped[str] = mapped_column(String(200), unique=True)
+    name: Mapped[str] = mapped_column(String(limits.DISTRICT_NAME_MAX), unique=True)
     timezone: Mapped[str | None] = mapped_column(String(64))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime())
 
@@ -68,12 +69,12 @@ class School(Base):
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     district_id: Mapped[int] = mapped_column(ForeignKey("districts.id", ondelete="CASCADE"))
-    full_name: Mapped[str] = mapped_column(String(255))
-    short_name: Mapped[str] = mapped_column(String(64))
+    full_name: Mapped[str] = mapped_column(String(limits.SCHOOL_FULL_NAME_MAX))
+    short_name: Mapped[str] = mapped_column(String(limits.SCHOOL_SHORT_NAME_MAX))
     # comparison keys (case, "ё" and spacing folded), so "МБОУ СОШ № 1" and "мбоу сош №1 "
     # are one school; kept by the ORM events below, unique per district
-    full_key: Mapped[str | None] = mapped_column(String(255))
-    short_key: Mapped[str | None] = mapped_column(String(64))
+    full_key: Mapped[str | None] = mapped_column(String(limits.SCHOOL_FULL_NAME_MAX))
+    short_key: Mapped[str | None] = mapped_column(String(limits.SCHOOL_SHORT_NAME_MAX))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime())
 
     district: Mapped[District] = relationship(back_populates="schools")
@@ -95,7 +96,7 @@ class User(Base):
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     telegram_id: Mapped[int] = mapped_column(BigInteger, unique=True)
-    full_name: Mapped[str | None] = mapped_column(String(200))
+    full_name: Mapped[str | None] = mapped_column(String(limits.PERSON_NAME_MAX))
     username: Mapped[str | None] = mapped_column(String(64))
     role: Mapped[Role | None] = mapped_column(_enum(Role, "role"))
     is_active: Mapped[bool] = mapped_column(Boolean, default=True)
@@ -204,16 +205,16 @@ class Event(Base):
     activity_id: Mapped[int | None] = mapped_column(
         ForeignKey("activities.id", ondelete="SET NULL")
     )
-    code: Mapped[str | None] = mapped_column(String(64))
-    title: Mapped[str] = mapped_column(String(255))
+    code: Mapped[str | None] = mapped_column(String(limits.EVENT_CODE_MAX))
+    title: Mapped[str] = mapped_column(String(limits.EVENT_TITLE_MAX))
     kind: Mapped[EventKind] = mapped_column(_enum(EventKind, "event_kind"))
     starts_on: Mapped[date] = mapped_column(Date)
     ends_on: Mapped[date] = mapped_column(Date)
     deadline_at: Mapped[datetime] = mapped_column(UTCDateTime(), index=True)
     audience: Mapped[Audience] = mapped_column(_enum(Audience, "audience"))
     status: Mapped[EventStatus] = mapped_column(_enum(EventStatus, "event_status"), index=True)
-    place: Mapped[str] = mapped_column(String(255), default="")
-    link: Mapped[str] = mapped_column(String(500), default="")
+    place: Mapped[str] = mapped_column(String(limits.EVENT_PLACE_MAX), default="")
+    link: Mapped[str] = mapped_column(String(limits.EVENT_LINK_MAX), default="")
     description: Mapped[str] = mapped_column(Text, default="")
     is_placeholder: Mapped[bool] = mapped_column(Boolean, default=False)
     recurrence: Mapped[str] = mapped_column(String(16), default="none")
@@ -303,10 +304,10 @@ class Evidence(Base):
     kind: Mapped[EvidenceKind] = mapped_column(_enum(EvidenceKind, "evidence_kind"))
     file_id: Mapped[str] = mapped_column(String(255), default="")
     file_unique_id: Mapped[str] = mapped_column(String(128), default="")
-    file_name: Mapped[str] = mapped_column(String(255), default="")
+    file_name: Mapped[str] = mapped_column(String(limits.FILE_NAME_MAX), default="")
     mime_type: Mapped[str] = mapped_column(String(128), default="")
     file_size: Mapped[int] = mapped_column(BigInteger, default=0)
-    url: Mapped[str] = mapped_column(String(2000), default="")
+    url: Mapped[str] = mapped_column(String(limits.EVIDENCE_URL_MAX), default="")
 
 
 class NotificationStatus(enum.StrEnum):

@@ -28,18 +28,20 @@ from models import (
     Role,
     School,
     User,
+    limits,
 )
 from services.clock import Clock
 from services.errors import AccessDeniedError, NotFoundError, ValidationError
 from services.events import get_event, school_in_audience
 from services.timeutil import local_today
+from services.validation import clean_multiline, fit_file_name
 
 PARTICIPANTS_MAX = 100_000
-DESCRIPTION_MAX = 1000
-COMMENT_MAX = 1000
+DESCRIPTION_MAX = limits.CONFIRMATION_DESCRIPTION_MAX
+COMMENT_MAX = limits.REVIEW_COMMENT_MAX
 EVIDENCE_MAX = 10
 FILE_MAX_BYTES = 20 * 1024 * 1024  # what a bot can download from Telegram
-URL_MAX = 2000
+URL_MAX = limits.EVIDENCE_URL_MAX
 ALLOWED_EXTENSIONS = frozenset(
     {".pdf", ".doc", ".docx", ".xls", ".xlsx", ".ppt", ".pptx", ".jpg", ".jpeg", ".png"}
 )
@@ -137,7 +139,7 @@ def parse_participants(text: str) -> int:
 
 
 def check_description(text: str) -> str:
-    value = text.strip()
+    value = clean_multiline(text)
     if len(value) > DESCRIPTION_MAX:
         raise ValidationError("too_long", max=DESCRIPTION_MAX, length=len(value))
     return value
@@ -252,7 +254,7 @@ async def submit(
     check_held_on(draft.held_on, event, local_today(now, tz))
     if not 0 <= draft.participants <= PARTICIPANTS_MAX:
         raise ValidationError("number_out_of_range", max=PARTICIPANTS_MAX)
-    check_description(draft.description)
+    description = check_description(draft.description)
     if len(draft.evidence) > EVIDENCE_MAX:
         raise ValidationError("too_many_files", max=EVIDENCE_MAX)
     confirmation = await find_confirmation(session, event.id, school.id)
@@ -273,7 +275,7 @@ async def submit(
     confirmation.status = ConfirmationStatus.SUBMITTED
     confirmation.held_on = draft.held_on
     confirmation.participants = draft.participants
-    confirmation.description = draft.description
+    confirmation.description = description
     confirmation.is_late = False if keep_on_time else now > event.deadline_at
     confirmation.submitted_by_id = user.id
     confirmation.submitted_at = now
@@ -289,7 +291,7 @@ async def submit(
                 kind=item.kind,
                 file_id=item.file_id,
                 file_unique_id=item.file_unique_id,
-                file_name=item.file_name,
+                file_name=fit_file_name(item.file_name),
                 mime_type=item.mime_type,
                 file_size=item.file_size,
                 url=item.url,
@@ -406,7 +408,7 @@ async def review(
     confirmation = await confirmation_for_district(session, confirmation_id, reviewer.district_id)
     if confirmation.status is not ConfirmationStatus.SUBMITTED or confirmation.version != version:
         raise ValidationError("already_reviewed")
-    text = comment.strip()
+    text = clean_multiline(comment)
     if len(text) > COMMENT_MAX:
         raise ValidationError("too_long", max=COMMENT_MAX, length=len(text))
     if not accept and not text:

@@ -5,7 +5,7 @@ from __future__ import annotations
 import calendar
 import re
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date, datetime, timedelta
 from enum import StrEnum
 from zoneinfo import ZoneInfo
@@ -26,15 +26,16 @@ from models import (
     Role,
     School,
     User,
+    limits,
 )
 from services.calendar_io import EventRow
 from services.clock import Clock
 from services.errors import AccessDeniedError, NotFoundError, ValidationError
 from services.timeutil import to_utc
-from services.validation import check_year
+from services.validation import check_year, clean_multiline, clean_text
 
-TITLE_MAX = 255
-DESCRIPTION_MAX = 1000
+TITLE_MAX = limits.EVENT_TITLE_MAX
+DESCRIPTION_MAX = limits.EVENT_DESCRIPTION_MAX
 
 ALLOWED_TRANSITIONS: dict[EventStatus, frozenset[EventStatus]] = {
     EventStatus.DRAFT: frozenset({EventStatus.OPEN, EventStatus.CANCELLED}),
@@ -62,19 +63,33 @@ class EventInput:
     recurrence: str = "none"
 
 
-def check_event_input(data: EventInput) -> None:
+def check_event_input(data: EventInput) -> EventInput:
+    """The input with its texts cleaned, or ValidationError."""
+    data = replace(
+        data,
+        title=clean_text(data.title),
+        place=clean_text(data.place),
+        link=data.link.strip(),
+        description=clean_multiline(data.description),
+    )
     for day in (data.starts_on, data.ends_on, data.deadline_local.date()):
         check_year(day)
-    if not data.title.strip():
+    if not data.title:
         raise ValidationError("event_title_empty")
     if len(data.title) > TITLE_MAX:
         raise ValidationError("too_long", max=TITLE_MAX, length=len(data.title))
-    if len(data.description) > DESCRIPTION_MAX:
-        raise ValidationError("too_long", max=DESCRIPTION_MAX, length=len(data.description))
+    for text, limit in (
+        (data.description, DESCRIPTION_MAX),
+        (data.place, limits.EVENT_PLACE_MAX),
+        (data.link, limits.EVENT_LINK_MAX),
+    ):
+        if len(text) > limit:
+            raise ValidationError("too_long", max=limit, length=len(text))
     if data.ends_on < data.starts_on:
         raise ValidationError("event_end_before_start")
     if data.deadline_local.date() < data.starts_on:
         raise ValidationError("event_deadline_before_start")
+    return data
 
 
 async def _activity_ids(session: AsyncSession) -> dict[int, int]:
@@ -100,7 +115,7 @@ def _apply(event: Event, data: EventInput, activity_id: int | None, tz: ZoneInfo
 async def create_event(
     session: AsyncSession, district_id: int, data: EventInput, tz: ZoneInfo, clock: Clock
 ) -> Event:
-    check_event_input(data)
+    data = check_event_input(data)
     activities = await _activity_ids(session)
     now = clock()
     event = Event(
@@ -130,8 +145,7 @@ async def replace_calendar(
     never moved or removed by a file; untouched drafts absent from the file are deleted.
     Returns (added, updated, removed).
     """
-    for row in rows:
-        check_event_input(row)
+    rows = [check_event_input(row) for row in rows]
     activities = await _activity_ids(session)
     now = clock()
     years = {school_year_bounds(row.starts_on)[2] for row in rows}
@@ -224,7 +238,7 @@ async def set_status(
 async def update_event_fields(
     session: AsyncSession, event: Event, data: EventInput, tz: ZoneInfo, clock: Clock
 ) -> None:
-    check_event_input(data)
+    data = check_event_input(data)
     activities = await _activity_ids(session)
     _apply(event, data, activities.get(data.activity_number or 0), tz)
     event.updated_at = clock()

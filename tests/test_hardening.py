@@ -11,12 +11,20 @@ import pytest
 from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
-from bot.callbacks import ReviewAction, ReviewCb
+from bot.callbacks import EventAction, EventCb, ReviewAction, ReviewCb
 from bot.reminder_texts import RussianRenderer
 from bot.texts import common as t
 from bot.texts import events as ev
 from bot.texts.reminders import DIGEST
-from models import Confirmation, ConfirmationStatus, Event, EventStatus, Notification
+from models import (
+    Confirmation,
+    ConfirmationStatus,
+    Event,
+    EventStatus,
+    Evidence,
+    Notification,
+    School,
+)
 from scheduler.jobs import planner_tick
 from services.reminders import ReminderConfig
 from tests.conftest import ADMIN, COORDINATOR, LIBRARIAN, DistrictSetup, FixedClock, join_school
@@ -196,3 +204,78 @@ async def test_two_librarians_sending_a_first_confirmation_at_once(
     replies = client.texts(LIBRARIAN) + client.texts(colleague) + client.alerts()
     assert t.INTERNAL_ERROR not in replies
     assert any(ev.ERRORS["changed_by_colleague"] in reply for reply in replies)
+
+
+@pytest.mark.usefixtures("district_setup")
+@pytest.mark.parametrize(
+    "name",
+    [
+        "Школа\x00 № 5 полностью",  # NUL: SQLite takes it, PostgreSQL refuses it
+        "Школа \u202eакин\u202c № 5",  # a bidi override shows the name reversed
+    ],
+)
+async def test_control_and_bidi_characters_are_refused_before_any_handler(
+    client: Client, session: AsyncSession, name: str
+) -> None:
+    await client.send(COORDINATOR, "/addschool")
+    await client.send(COORDINATOR, name)
+    assert client.last_text(COORDINATOR) == t.VALIDATION["control_chars"]
+    await client.send(COORDINATOR, "Школа № 5 полностью")  # the form is still where it was
+    await client.send(COORDINATOR, "СОШ № 5")
+    names = (await session.scalars(select(School.short_name))).all()
+    assert "СОШ № 5" in names
+    assert not any("\x00" in n or "\u202e" in n for n in names)
+
+
+@pytest.mark.usefixtures("district_setup")
+async def test_a_name_of_invisible_characters_only_is_empty(
+    client: Client, session: AsyncSession
+) -> None:
+    await client.send(COORDINATOR, "/addschool")
+    await client.send(COORDINATOR, "\u200b\u200b\u200d\u2060")
+    assert client.last_text(COORDINATOR).startswith(t.VALIDATION["too_short"].format(min=3))
+    assert await session.scalar(select(func.count()).select_from(School)) == 1
+
+
+async def test_event_texts_over_their_columns_are_refused(
+    client: Client,
+    session_pool: async_sessionmaker[AsyncSession],
+    clock: FixedClock,
+    district_setup: DistrictSetup,
+    session: AsyncSession,
+) -> None:
+    event_id = await make_event(
+        session_pool, clock, district_setup.district_id, status=EventStatus.DRAFT
+    )
+    await client.press_data(
+        COORDINATOR, EventCb(action=EventAction.OPEN, event_id=event_id).pack()
+    )
+    await client.press(COORDINATOR, ev.BTN_EDIT)
+    await client.press(COORDINATOR, ev.FIELD_NAMES["link"])
+    await client.send(COORDINATOR, "https://school.example.ru/" + "a" * 1500)
+    assert client.last_text(COORDINATOR).startswith(
+        t.VALIDATION["too_long"].format(length=1526, max=500)
+    )
+    link = await session.scalar(select(Event.link).execution_options(populate_existing=True))
+    assert link == ""
+
+
+async def test_a_long_file_name_is_kept_within_its_column_with_its_extension(
+    client: Client,
+    session_pool: async_sessionmaker[AsyncSession],
+    clock: FixedClock,
+    district_setup: DistrictSetup,
+    session: AsyncSession,
+) -> None:
+    await join_school(client, LIBRARIAN, session_pool, district_setup.school_id)
+    await make_event(session_pool, clock, district_setup.district_id)
+    await client.send(LIBRARIAN, "/tasks")
+    await client.press(LIBRARIAN, "⬜ Неделя детской книги")
+    await fill_form(client, LIBRARIAN)
+    name = "отчёт-" + "о" * 300 + ".pdf"
+    await client.send_document(LIBRARIAN, name, b"%PDF-1.4", "application/pdf")
+    await client.press(LIBRARIAN, ev.BTN_DONE)
+    await client.press(LIBRARIAN, ev.BTN_SEND)
+    stored = await session.scalar(select(Evidence.file_name))
+    assert stored is not None
+    assert len(stored) == 255 and stored.endswith("….pdf") and stored.startswith("отчёт-ооо")
