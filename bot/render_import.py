@@ -123,10 +123,8 @@ def calendar_error(error: RowError) -> str:
     """One problem of an uploaded calendar table; a row's message starts with "Строка N:"."""
     if error.code in _CALENDAR_FILE:
         return _CALENDAR_FILE[error.code].format(**error.params)
-    params = dict(error.params)
-    if "field" in params:
-        params["column"] = _TABLE_COLUMNS[params["field"]]
     where = ct.WHERE_ROW.format(line=error.line)
+    params = _calendar_params(error.params, _TABLE_COLUMNS)
     return _CALENDAR_PROBLEM[error.code].format(where=where, **params)
 
 
@@ -140,16 +138,24 @@ def default_calendar_problem(problem: EventProblem) -> str:
         where = ct.WHERE_EVENT_CODE.format(index=problem.index, code=problem.event_code)
     else:
         where = ct.WHERE_EVENT.format(index=problem.index)
-    params = dict(problem.params)
-    if "field" in params:
-        params["column"] = params["field"]
-    if "expected" in params:
-        params["expected"] = _EXPECTED[params["expected"]]
+    params = _calendar_params(problem.params, {})
     if problem.code == CalendarProblem.CODE_DUPLICATE:
         template = ct.EVENT_CODE_DUPLICATE
     else:
         template = _CALENDAR_PROBLEM[problem.code]
     return template.format(where=where, **params)
+
+
+def _calendar_params(
+    params: Mapping[str, object], columns: Mapping[object, str]
+) -> dict[str, object]:
+    """``field`` as the column name of a table (``columns``) or as it is; ``expected`` in words."""
+    shown = dict(params)
+    if "field" in shown:
+        shown["column"] = columns.get(shown["field"], shown["field"])
+    if "expected" in shown:
+        shown["expected"] = _EXPECTED[shown["expected"]]
+    return shown
 
 
 def default_calendar_error(error: CalendarFileError) -> str:
