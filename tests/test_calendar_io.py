@@ -9,6 +9,8 @@ from pathlib import Path
 import pytest
 from icalendar import Calendar, Component
 from openpyxl import Workbook
+from sqlalchemy import func, select
+from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.render_import import (
     CALENDAR_TEMPLATE_CSV,
@@ -19,7 +21,8 @@ from bot.render_import import (
     default_calendar_problem,
 )
 from bot.texts import calendar_io as texts
-from models import EventKind
+from bot.texts import events as ev
+from models import Event, EventKind
 from services.calendar_default import (
     CalendarFileError,
     CalendarFileProblem,
@@ -38,6 +41,8 @@ from services.calendar_rules import (
 )
 from services.catalogue import read_catalogue
 from services.tabular import FileProblem, RowError
+from tests.conftest import COORDINATOR, DistrictSetup
+from tests.harness import Client
 
 ROOT = Path(__file__).resolve().parent.parent
 DEFAULT_CALENDAR = ROOT / "data" / "calendar_2026_27.toml"
@@ -966,3 +971,26 @@ def test_problem_texts_spelled_out(
 ) -> None:
     assert calendar_error(RowError(5, code, params)) == row_text
     assert default_calendar_problem(EventProblem(2, "day", code, params)) == event_text
+
+
+# --- the handler path: the coordinator sees the rendered texts ---
+
+
+async def test_refused_calendar_upload_shows_every_problem_in_russian(
+    client: Client, session: AsyncSession, district_setup: DistrictSetup
+) -> None:
+    rows = [
+        with_cell(with_cell(ROW_DAY, 1, ""), 3, "праздник"),
+        with_cell(with_cell(ROW_SEMINAR, 1, ""), 4, ""),
+    ]
+
+    await client.send(COORDINATOR, "/events")
+    await client.press(COORDINATOR, ev.BTN_CALENDAR_FILE)
+    await client.send_document(COORDINATOR, "calendar.csv", csv_bytes(rows))
+
+    problems = [
+        texts.ROW_KIND_UNKNOWN.format(where="Строка 1"),
+        texts.ROW_DATE_MISSING.format(where="Строка 2", column=texts.COLUMN_STARTS_ON),
+    ]
+    assert client.last_text(COORDINATOR) == ev.CALENDAR_REFUSED.format(errors="\n".join(problems))
+    assert await session.scalar(select(func.count(Event.id))) == 0

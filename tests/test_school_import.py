@@ -10,6 +10,8 @@ from pathlib import Path
 
 import pytest
 from openpyxl import Workbook
+from sqlalchemy import func, select
+from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.render_import import (
     ERRORS_MAX_CHARS,
@@ -18,6 +20,8 @@ from bot.render_import import (
     school_errors,
 )
 from bot.texts import school_import as texts
+from bot.texts import schools as s
+from models import School
 from services.school_import import (
     MAX_DATA_ROWS,
     FileProblem,
@@ -27,6 +31,8 @@ from services.school_import import (
     SchoolRow,
     parse_schools_file,
 )
+from tests.conftest import COORDINATOR, DistrictSetup
+from tests.harness import Client
 
 FULL_1 = (
     "Муниципальное бюджетное общеобразовательное учреждение "
@@ -666,3 +672,32 @@ def test_service_imports_no_bot_layer() -> None:
         [sys.executable, "-c", code], cwd=root, capture_output=True, text=True, check=True
     )
     assert output.stdout.strip() == "[]"
+
+
+# --- the handler path: the coordinator sees the rendered texts ---
+
+
+async def test_refused_upload_shows_every_problem_in_russian(
+    client: Client, session: AsyncSession, district_setup: DistrictSetup
+) -> None:
+    content = csv_bytes([(FULL_1, ""), ("x" * 300, "СОШ 2"), ("Школа 3", "сош 2")])
+
+    await client.send(COORDINATOR, "/import")
+    await client.send_document(COORDINATOR, "schools.csv", content)
+
+    problems = [
+        texts.ROW_SHORT_NAME_MISSING.format(line=1),
+        texts.ROW_FULL_NAME_TOO_LONG.format(line=2, length=300, limit=255),
+        texts.ROW_SHORT_NAME_DUPLICATE.format(line=3, first_line=2),
+    ]
+    assert client.last_text(COORDINATOR) == s.IMPORT_REFUSED.format(errors="\n".join(problems))
+    assert await session.scalar(select(func.count(School.id))) == 1
+
+
+async def test_unreadable_upload_shows_the_file_problem(
+    client: Client, district_setup: DistrictSetup
+) -> None:
+    await client.send(COORDINATOR, "/import")
+    await client.send_document(COORDINATOR, "schools.xlsx", b"not a zip")
+
+    assert client.last_text(COORDINATOR) == s.IMPORT_REFUSED.format(errors=texts.FILE_BROKEN_XLSX)
