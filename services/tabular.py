@@ -91,7 +91,7 @@ def read_table(
     raise UnreadableTable(FileProblem.WRONG_FORMAT)
 
 
-def is_blank(cell: Cell) -> bool:
+def _is_blank(cell: Cell) -> bool:
     return isinstance(cell, str) and not cell.split()
 
 
@@ -110,7 +110,7 @@ def _read_xlsx(content: bytes, max_rows: int) -> list[TableRow]:
         values = sheet.iter_rows(min_row=1, min_col=1, values_only=True)
         for line, row in enumerate(values, start=1):
             cells = tuple(_xlsx_cell(value) for value in row)
-            if not all(is_blank(cell) for cell in cells):
+            if not all(_is_blank(cell) for cell in cells):
                 rows.append(TableRow(line=line, cells=cells))
                 if len(rows) >= max_rows:
                     break
@@ -142,7 +142,7 @@ def _read_csv(
         # Records are numbered like Excel rows (a quoted cell may span several lines).
         reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
         for line, cells in enumerate(reader, start=1):
-            if not all(is_blank(cell) for cell in cells):
+            if not all(_is_blank(cell) for cell in cells):
                 rows.append(TableRow(line=line, cells=tuple(cells)))
                 if len(rows) >= max_rows:
                     break
