@@ -26,12 +26,13 @@ run: $(STAMP_RUN)
 migrate: $(STAMP_RUN)
 	$(BIN)/python -m bot migrate
 
-## test: ruff, mypy and pytest
+## test: ruff, the import contracts, mypy and pytest
 test: lint typecheck pytest
 
 lint: $(STAMP_DEV)
 	$(BIN)/ruff format --check .
 	$(BIN)/ruff check .
+	$(BIN)/lint-imports
 
 typecheck: $(STAMP_DEV)
 	$(BIN)/mypy .

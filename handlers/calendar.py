@@ -19,12 +19,13 @@ from bot.callbacks import CalendarCb, RecordCb
 from bot.config import Settings
 from bot.filters import HasRole
 from bot.keyboards import PAGE_SIZE, button, clamp_page, column, pager_row, shorten
+from bot.render_import import ICS_LABELS
 from bot.screens import bounded, clip, h, show
 from bot.texts import common as t
 from bot.texts import events as ev
 from bot.texts import schools as s
 from models import Event, Role, School, User
-from services.calendar_io import IcsEvent, build_ics
+from services.calendar_ics import IcsEvent, build_ics
 from services.clock import Clock
 from services.districts import get_district
 from services.errors import AccessDeniedError, NotFoundError
@@ -110,6 +111,7 @@ async def calendar_ics(
         tz_name=settings.timezone,
         calendar_name=f"ШИБЦ: {district.name}",
         now=clock(),
+        labels=ICS_LABELS,
     )
     await query.answer()
     if query.message is not None:

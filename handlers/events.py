@@ -33,6 +33,7 @@ from bot.keyboards import (
     shorten,
 )
 from bot.notify import deliver
+from bot.render_import import CALENDAR_TEMPLATE_CSV, calendar_errors, default_calendar_error
 from bot.screens import bounded, clip, h, require_district, show, tell
 from bot.texts import common as t
 from bot.texts import events as ev
@@ -40,12 +41,8 @@ from bot.texts import reminders as r
 from bot.texts import schools as s
 from handlers.tasks import error_text
 from models import Event, EventKind, EventStatus, Role, User
-from services.calendar_io import (
-    CALENDAR_TEMPLATE_CSV,
-    CalendarFileError,
-    parse_calendar_file,
-    read_default_calendar,
-)
+from services.calendar_default import CalendarFileError, read_default_calendar
+from services.calendar_import import parse_calendar_file
 from services.catalogue import get_activity
 from services.clock import Clock
 from services.confirmations import event_progress, seminar_replies
@@ -72,7 +69,6 @@ from services.events import (
     update_event_fields,
 )
 from services.reminders import unconfirmed_schools
-from services.school_import import format_errors
 from services.schools import count_schools, get_school_for, list_schools
 from services.timeutil import fmt_date, fmt_local
 
@@ -723,8 +719,8 @@ async def default_load(
         return
     try:
         rows = read_default_calendar(data_file(DEFAULT_CALENDAR))
-    except CalendarFileError:
-        logger.exception("default calendar is broken")
+    except CalendarFileError as exc:
+        logger.exception("default calendar is broken:\n%s", default_calendar_error(exc))
         await query.answer(t.INTERNAL_ERROR, show_alert=True)
         return
     added, updated, removed = await replace_calendar(
@@ -792,7 +788,7 @@ async def calendar_file(
     known = set((await session.scalars(select(Activity.number))).all())
     result = parse_calendar_file(name, buffer.getvalue(), known_activities=known)
     if not result.ok:
-        await message.answer(ev.CALENDAR_REFUSED.format(errors=h(format_errors(result.errors))))
+        await message.answer(ev.CALENDAR_REFUSED.format(errors=h(calendar_errors(result.errors))))
         return
     try:
         added, updated, removed = await replace_calendar(

@@ -30,6 +30,7 @@ from bot.keyboards import (
     pager_row,
     shorten,
 )
+from bot.render_import import SCHOOLS_TEMPLATE_CSV, school_errors
 from bot.screens import h, require_district, show, validation_text
 from bot.texts import common as t
 from bot.texts import schools as s
@@ -43,7 +44,7 @@ from services.invitations import (
     issue_school_invite,
     revoke_school_invite,
 )
-from services.school_import import TEMPLATE_CSV, parse_schools_file
+from services.school_import import parse_schools_file
 from services.schools import (
     NewSchool,
     add_school,
@@ -340,7 +341,7 @@ async def import_button(
         await query.answer()
         if query.message is not None:
             await query.message.answer_document(
-                BufferedInputFile(TEMPLATE_CSV, filename=s.TEMPLATE_NAME),
+                BufferedInputFile(SCHOOLS_TEMPLATE_CSV, filename=s.TEMPLATE_NAME),
                 caption=s.TEMPLATE_CAPTION,
             )
         return
@@ -380,9 +381,7 @@ async def import_file(
     existing = await short_names(session, district_id)
     result = parse_schools_file(name, content, existing_short_names=existing)
     if not result.ok:
-        from services.school_import import format_errors
-
-        await message.answer(s.IMPORT_REFUSED.format(errors=h(format_errors(result.errors))))
+        await message.answer(s.IMPORT_REFUSED.format(errors=h(school_errors(result.errors))))
         return
     rows = [NewSchool(full_name=r.full_name, short_name=r.short_name) for r in result.rows]
     try:

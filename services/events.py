@@ -28,7 +28,7 @@ from models import (
     User,
     limits,
 )
-from services.calendar_io import EventRow
+from services.calendar_rules import EventRow
 from services.clock import Clock
 from services.errors import AccessDeniedError, NotFoundError, ValidationError
 from services.timeutil import to_utc

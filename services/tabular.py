@@ -1,13 +1,176 @@
-"""Shared pieces for reading the CSV files that coordinators upload (schools, calendars)."""
+"""One reader for the tables coordinators upload (.csv and .xlsx): schools and calendars.
+
+:func:`read_table` returns the non-blank rows with typed cells (an Excel date stays a
+``date``, a number stays a number; every CSV cell is a ``str``); each importer converts the
+cells it needs. Problems are codes with parameters (:class:`RowError`); the bot renders them.
+"""
 
 from __future__ import annotations
 
 import codecs
+import csv
+import io
 import unicodedata
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass, field
+from datetime import date, time, timedelta
+from enum import StrEnum
+from pathlib import PurePath
+
+from openpyxl import load_workbook
+
+# A cell as read: text (every CSV cell), or a number, truth value, date (datetime too),
+# time or duration from an Excel cell. An empty cell is "".
+Cell = str | int | float | bool | date | time | timedelta
+
+_ZIP_MAGIC = b"PK\x03\x04"
+# Tried in this order; on a tie the earlier one wins (";" is what Russian Excel writes).
+_DELIMITERS = (";", "\t", ",")
+_SNIFF_RECORDS = 200
+
+
+class FileProblem(StrEnum):
+    """Problems with an uploaded file as a whole (:attr:`RowError.line` is 0)."""
+
+    WRONG_FORMAT = "wrong_format"  # neither .xlsx nor .csv
+    OLD_XLS = "old_xls"
+    BROKEN_XLSX = "broken_xlsx"
+    BAD_TEXT = "bad_text"  # not text in any encoding we read, or broken CSV
+    EMPTY = "empty"  # no data rows
+    TOO_MANY_ROWS = "too_many_rows"  # params: limit
+
+
+@dataclass(frozen=True, slots=True)
+class RowError:
+    """One problem of an uploaded file: a code and its parameters, like ``ValidationError``."""
+
+    line: int  # 1-based row number as shown by Excel (record number for .csv); 0 = the file
+    code: str  # a FileProblem or a problem code of the importer
+    params: Mapping[str, object] = field(default_factory=dict)
+
+
+@dataclass(frozen=True, slots=True)
+class TableRow:
+    line: int  # 1-based row number as shown by Excel (record number for .csv)
+    cells: tuple[Cell, ...]  # as read: text is not normalized
+
+
+class UnreadableTable(Exception):
+    """The file cannot be read as a table; ``code`` says why."""
+
+    def __init__(self, code: FileProblem) -> None:
+        super().__init__(code)
+        self.code = code
 
 
 class UndecodableText(ValueError):
     """The bytes are not text in any encoding a Russian spreadsheet export uses."""
+
+
+def read_table(
+    file_name: str,
+    content: bytes,
+    *,
+    max_rows: int,
+    fits: Callable[[Sequence[str]], bool],
+) -> list[TableRow]:
+    """The non-blank rows of the first sheet (.xlsx) or of the text table (.csv).
+
+    The format follows the extension of ``file_name``; a renamed Excel file (.csv holding
+    an .xlsx) is read as Excel. Reading stops after ``max_rows`` non-blank rows. For CSV,
+    ``fits`` tells whether a record split by a candidate delimiter has the expected columns:
+    the delimiter that fits most records wins. Raises :class:`UnreadableTable`.
+    """
+    suffix = PurePath(file_name.strip()).suffix.lower()
+    if suffix == ".xlsx" or (suffix == ".csv" and content.startswith(_ZIP_MAGIC)):
+        return _read_xlsx(content, max_rows)
+    if suffix == ".csv":
+        return _read_csv(content, max_rows, fits)
+    if suffix == ".xls":
+        raise UnreadableTable(FileProblem.OLD_XLS)
+    raise UnreadableTable(FileProblem.WRONG_FORMAT)
+
+
+def _is_blank(cell: Cell) -> bool:
+    return isinstance(cell, str) and not cell.split()
+
+
+def _read_xlsx(content: bytes, max_rows: int) -> list[TableRow]:
+    rows: list[TableRow] = []
+    try:
+        workbook = load_workbook(io.BytesIO(content), read_only=True, data_only=True)
+    except Exception as exc:  # zipfile.BadZipFile, KeyError, InvalidFileException, XML errors
+        raise UnreadableTable(FileProblem.BROKEN_XLSX) from exc
+    try:
+        if not workbook.worksheets:
+            return rows
+        sheet = workbook.worksheets[0]
+        # The stored dimension may be wrong (files written by other programs): read all rows.
+        sheet.reset_dimensions()
+        values = sheet.iter_rows(min_row=1, min_col=1, values_only=True)
+        for line, row in enumerate(values, start=1):
+            cells = tuple(_xlsx_cell(value) for value in row)
+            if not all(_is_blank(cell) for cell in cells):
+                rows.append(TableRow(line=line, cells=cells))
+                if len(rows) >= max_rows:
+                    break
+    except Exception as exc:  # a damaged sheet inside a valid zip
+        raise UnreadableTable(FileProblem.BROKEN_XLSX) from exc
+    finally:
+        workbook.close()
+    return rows
+
+
+def _xlsx_cell(value: object) -> Cell:
+    if value is None:
+        return ""
+    if isinstance(value, str | int | float | date | time | timedelta):  # bool is an int
+        return value
+    return str(value)  # rich text, a Decimal, a formula openpyxl did not compute
+
+
+def _read_csv(
+    content: bytes, max_rows: int, fits: Callable[[Sequence[str]], bool]
+) -> list[TableRow]:
+    try:
+        text = decode_text(content)
+    except UndecodableText as exc:
+        raise UnreadableTable(FileProblem.BAD_TEXT) from exc
+    delimiter = _detect_delimiter(text, fits)
+    rows: list[TableRow] = []
+    try:
+        # Records are numbered like Excel rows (a quoted cell may span several lines).
+        reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
+        for line, cells in enumerate(reader, start=1):
+            if not all(_is_blank(cell) for cell in cells):
+                rows.append(TableRow(line=line, cells=tuple(cells)))
+                if len(rows) >= max_rows:
+                    break
+    except csv.Error as exc:  # e.g. a field longer than csv.field_size_limit()
+        raise UnreadableTable(FileProblem.BAD_TEXT) from exc
+    return rows
+
+
+def _detect_delimiter(text: str, fits: Callable[[Sequence[str]], bool]) -> str:
+    """The delimiter for which most of the first records fit.
+
+    csv.Sniffer is not used: it guesses "," for "МБОУ СОШ № 1, с. Иглино;МБОУ СОШ № 1".
+    """
+    best, best_score = _DELIMITERS[0], -1
+    for delimiter in _DELIMITERS:
+        score = 0
+        try:
+            reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
+            for number, cells in enumerate(reader):
+                if number >= _SNIFF_RECORDS:
+                    break
+                if fits(cells):
+                    score += 1
+        except csv.Error:
+            continue
+        if score > best_score:
+            best, best_score = delimiter, score
+    return best
 
 
 def decode_text(content: bytes) -> str:
@@ -27,6 +190,15 @@ def decode_text(content: bytes) -> str:
     if "\x00" in text:  # a binary file or UTF-16 without a BOM
         raise UndecodableText
     return text
+
+
+def write_csv(header: Sequence[str], rows: Sequence[Sequence[str]]) -> bytes:
+    """A sample table as Russian Excel opens it: UTF-8 with a BOM, ";" between quoted cells."""
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, delimiter=";", quoting=csv.QUOTE_ALL, lineterminator="\r\n")
+    writer.writerow(header)
+    writer.writerows(rows)
+    return buffer.getvalue().encode("utf-8-sig")
 
 
 def normalize(value: str) -> str:

@@ -9,26 +9,40 @@ from pathlib import Path
 import pytest
 from icalendar import Calendar, Component
 from openpyxl import Workbook
+from sqlalchemy import func, select
+from sqlalchemy.ext.asyncio import AsyncSession
 
-from bot.texts import calendar_io as texts
-from models import EventKind
-from services.calendar_io import (
+from bot.render_import import (
     CALENDAR_TEMPLATE_CSV,
-    MAX_DATA_ROWS,
-    RECURRENCE_NONE,
-    RECURRENCE_YEARLY,
+    ICS_LABELS,
+    calendar_error,
+    calendar_errors,
+    default_calendar_error,
+    default_calendar_problem,
+)
+from bot.texts import calendar_io as texts
+from bot.texts import events as ev
+from models import Event, EventKind
+from services.calendar_default import (
     CalendarFileError,
-    CalendarImportResult,
-    EventRow,
-    IcsEvent,
-    RowError,
-    build_ics,
-    format_errors,
-    local_to_utc,
-    parse_calendar_file,
+    CalendarFileProblem,
+    EventProblem,
     read_default_calendar,
 )
+from services.calendar_ics import IcsEvent, IcsLabels, build_ics
+from services.calendar_import import MAX_DATA_ROWS, CalendarImportResult, parse_calendar_file
+from services.calendar_rules import (
+    RECURRENCE_NONE,
+    RECURRENCE_YEARLY,
+    CalendarProblem,
+    EventRow,
+    Expected,
+    local_to_utc,
+)
 from services.catalogue import read_catalogue
+from services.tabular import FileProblem, RowError
+from tests.conftest import COORDINATOR, DistrictSetup
+from tests.harness import Client
 
 ROOT = Path(__file__).resolve().parent.parent
 DEFAULT_CALENDAR = ROOT / "data" / "calendar_2026_27.toml"
@@ -139,8 +153,15 @@ def parse_csv(rows: Sequence[Sequence[str]], **kwargs: str) -> CalendarImportRes
     return parse_calendar_file("calendar.csv", csv_bytes(rows, **kwargs), known_activities=KNOWN)
 
 
-def errors_of(result: CalendarImportResult) -> list[tuple[int, str]]:
-    return [(error.line, error.message) for error in result.errors]
+Problem = tuple[int, str, dict[str, object]]
+
+
+def E(line: int, code: str, **params: object) -> Problem:  # noqa: N802
+    return (line, code, params)
+
+
+def errors_of(result: CalendarImportResult) -> list[Problem]:
+    return [(error.line, error.code, dict(error.params)) for error in result.errors]
 
 
 def with_cell(row: Sequence[str], column: int, value: str) -> list[str]:
@@ -301,7 +322,28 @@ def test_default_calendar_reader_lists_every_problem(tmp_path: Path) -> None:
     with pytest.raises(CalendarFileError) as caught:
         read_default_calendar(path, known_activities=KNOWN)
 
-    message = caught.value.message
+    error = caught.value
+    assert error.code is CalendarFileProblem.PROBLEMS
+    problems = [(p.index, p.event_code, p.code, dict(p.params)) for p in error.problems]
+    C = CalendarProblem  # noqa: N806
+    for expected in [
+        (2, "two", C.END_BEFORE_START, {}),
+        (3, "one", C.DEADLINE_BEFORE_START, {}),
+        (3, "one", C.CODE_DUPLICATE, {"first": 1}),
+        (4, "four", C.KIND_UNKNOWN, {}),
+        (4, "four", C.ACTIVITY_UNKNOWN, {"number": 42}),
+        (5, "five", C.DEADLINE_WITH_OFFSET, {}),
+        (5, "five", C.RECURRENCE_INVALID, {}),
+        (6, "Six!", C.CODE_INVALID, {}),
+        (6, "Six!", C.FIELD_WRONG_TYPE, {"field": "starts_on", "expected": Expected.DATE}),
+        (7, None, C.FIELD_UNKNOWN, {"field": "when"}),
+        (7, None, C.CODE_MISSING, {}),
+        (7, None, C.DATE_MISSING, {"field": "deadline"}),
+    ]:
+        assert expected in problems
+    assert 1 not in {p.index for p in error.problems}
+
+    message = default_calendar_error(error)
     assert message.startswith("Ошибки в файле календаря calendar.toml:")
     assert "Событие 2 «two»: окончание раньше начала." in message
     assert "Событие 3 «one»: срок сдачи раньше начала." in message
@@ -314,30 +356,46 @@ def test_default_calendar_reader_lists_every_problem(tmp_path: Path) -> None:
     assert "Событие 6 «Six!»: поле «starts_on» должно быть датой без времени" in message
     assert "Событие 7: неизвестное поле «when»." in message
     assert "Событие 7: не указан код события." in message
+    assert "Событие 7: не указана дата в столбце «deadline»." in message
     assert "Событие 1" not in message
 
 
 @pytest.mark.parametrize(
-    ("content", "expected"),
+    ("content", "code", "expected"),
     [
-        ("events = [", "не читается как TOML"),
-        ('title = "no events"\n', "нет ни одной таблицы [[events]]"),
-        ("events = [1]\n", "Событие 1: событие должно быть таблицей [[events]]."),
+        ("events = [", CalendarFileProblem.BAD_TOML, "не читается как TOML"),
+        (
+            'title = "no events"\n',
+            CalendarFileProblem.NO_EVENTS,
+            "В файле календаря calendar.toml нет ни одной таблицы [[events]].",
+        ),
+        (
+            "events = [1]\n",
+            CalendarFileProblem.PROBLEMS,
+            "Событие 1: событие должно быть таблицей [[events]].",
+        ),
     ],
 )
 def test_default_calendar_reader_file_problems(
-    tmp_path: Path, content: str, expected: str
+    tmp_path: Path, content: str, code: CalendarFileProblem, expected: str
 ) -> None:
     path = tmp_path / "calendar.toml"
     path.write_text(content, encoding="utf-8")
 
-    with pytest.raises(CalendarFileError, match=expected.replace("[", r"\[").replace("]", r"\]")):
+    with pytest.raises(CalendarFileError) as caught:
         read_default_calendar(path)
+
+    assert caught.value.code is code
+    assert expected in default_calendar_error(caught.value)
 
 
 def test_default_calendar_reader_missing_file(tmp_path: Path) -> None:
-    with pytest.raises(CalendarFileError, match="Не найден файл календаря"):
-        read_default_calendar(tmp_path / "nope.toml")
+    path = tmp_path / "nope.toml"
+    with pytest.raises(CalendarFileError) as caught:
+        read_default_calendar(path)
+
+    assert caught.value.code is CalendarFileProblem.NOT_FOUND
+    assert default_calendar_error(caught.value) == f"Не найден файл календаря {path}."
 
 
 # --- uploads: formats and encodings ---
@@ -480,9 +538,10 @@ def test_xlsx_row_errors_have_excel_line_numbers() -> None:
     result = parse_calendar_file("calendar.xlsx", content, known_activities=KNOWN)
 
     assert [row.line for row in result.rows] == [2]
-    assert errors_of(result) == [
-        (3, texts.ROW_DATE_INVALID.format(where="Строка 3", column="начало")),
-    ]
+    assert errors_of(result) == [E(3, CalendarProblem.DATE_INVALID, field="starts_on")]
+    assert calendar_error(result.errors[0]) == texts.ROW_DATE_INVALID.format(
+        where="Строка 3", column="начало"
+    )
 
 
 def test_first_row_with_a_missing_date_is_checked_not_taken_for_a_header() -> None:
@@ -490,7 +549,8 @@ def test_first_row_with_a_missing_date_is_checked_not_taken_for_a_header() -> No
 
     result = parse_csv([row, ROW_SEMINAR])
 
-    assert errors_of(result) == [(1, "Строка 1: не указана дата в столбце «начало».")]
+    assert errors_of(result) == [E(1, CalendarProblem.DATE_MISSING, field="starts_on")]
+    assert calendar_errors(result.errors) == "Строка 1: не указана дата в столбце «начало»."
     assert [r.line for r in result.rows] == [2]
 
 
@@ -505,48 +565,48 @@ def test_renamed_xlsx_is_read_as_excel() -> None:
 
 # --- uploads: row errors ---
 
-ROW_ERROR_CASES: list[tuple[str, int, str, str]] = [
-    ("invalid date", 4, "31.02.2027", "Строка 3: в столбце «начало» неверная дата."),
-    ("not a date", 5, "завтра", "Строка 3: в столбце «окончание» неверная дата."),
-    ("start missing", 4, "", "Строка 3: не указана дата в столбце «начало»."),
-    ("end before start", 5, "25.10.2026", "Строка 3: окончание раньше начала."),
-    ("deadline before start", 6, "25.10.2026 18:00", "Строка 3: срок сдачи раньше начала."),
-    ("bad deadline", 6, "30.10.2026 25:00", "Строка 3: в столбце «срок сдачи» неверные"),
-    ("unknown kind", 3, "праздник", "Строка 3: непонятный вид события."),
-    ("missing kind", 3, "", "Строка 3: не указан вид события."),
-    ("unknown activity", 1, "20", "Строка 3: в дорожной карте нет мероприятия № 20."),
-    ("activity zero", 1, "0", "Строка 3: в дорожной карте нет мероприятия № 0."),
-    ("activity not a number", 1, "четырнадцать", "Строка 3: № мероприятия дорожной карты"),
-    ("duplicate code", 0, "LIBRARY-DAY", "Строка 3: код события повторяет строку 2."),
-    ("bad code", 0, "день библиотек", "Строка 3: код события может состоять только"),
-    ("long code", 0, "c" * 65, "Строка 3: код события слишком длинный — 65 симв."),
-    ("missing title", 2, "", "Строка 3: не указано название события."),
-    ("long title", 2, "Т" * 256, "Строка 3: название слишком длинное — 256 симв."),
-    ("long place", 7, "М" * 256, "Строка 3: место слишком длинное — 256 симв."),
-    ("bad url", 8, "example.org/day", "Строка 3: ссылка должна быть адресом сайта"),
-    ("ftp url", 8, "ftp://example.org/day", "Строка 3: ссылка должна быть адресом сайта"),
-    ("url with space", 8, "https://exa mple.org", "Строка 3: ссылка должна быть адресом сайта"),
-    ("long url", 8, "https://e.org/" + "a" * 490, "Строка 3: ссылка слишком длинная — 504"),
-    ("long description", 9, "О" * 1001, "Строка 3: описание слишком длинное — 1001 симв."),
-    ("bad yearly", 10, "иногда", "Строка 3: в столбце «ежегодно» напишите «да» или «нет»"),
-    ("control character", 9, "текст\x07", "Строка 3: в тексте есть невидимый служебный символ."),
+C = CalendarProblem
+ROW_ERROR_CASES: list[tuple[str, int, str, CalendarProblem, dict[str, object]]] = [
+    ("invalid date", 4, "31.02.2027", C.DATE_INVALID, {"field": "starts_on"}),
+    ("not a date", 5, "завтра", C.DATE_INVALID, {"field": "ends_on"}),
+    ("start missing", 4, "", C.DATE_MISSING, {"field": "starts_on"}),
+    ("end before start", 5, "25.10.2026", C.END_BEFORE_START, {}),
+    ("deadline before start", 6, "25.10.2026 18:00", C.DEADLINE_BEFORE_START, {}),
+    ("bad deadline", 6, "30.10.2026 25:00", C.DEADLINE_INVALID, {}),
+    ("unknown kind", 3, "праздник", C.KIND_UNKNOWN, {}),
+    ("missing kind", 3, "", C.KIND_MISSING, {}),
+    ("unknown activity", 1, "20", C.ACTIVITY_UNKNOWN, {"number": 20}),
+    ("activity zero", 1, "0", C.ACTIVITY_UNKNOWN, {"number": 0}),
+    ("activity not a number", 1, "четырнадцать", C.ACTIVITY_NOT_NUMBER, {}),
+    ("duplicate code", 0, "LIBRARY-DAY", C.CODE_DUPLICATE, {"first": 2}),
+    ("bad code", 0, "день библиотек", C.CODE_INVALID, {}),
+    ("long code", 0, "c" * 65, C.CODE_TOO_LONG, {"length": 65, "limit": 64}),
+    ("missing title", 2, "", C.TITLE_MISSING, {}),
+    ("long title", 2, "Т" * 256, C.TITLE_TOO_LONG, {"length": 256, "limit": 255}),
+    ("long place", 7, "М" * 256, C.PLACE_TOO_LONG, {"length": 256, "limit": 255}),
+    ("bad url", 8, "example.org/day", C.LINK_INVALID, {}),
+    ("ftp url", 8, "ftp://example.org/day", C.LINK_INVALID, {}),
+    ("url with space", 8, "https://exa mple.org", C.LINK_INVALID, {}),
+    ("long url", 8, "https://e.org/" + "a" * 490, C.LINK_TOO_LONG, {"length": 504, "limit": 500}),
+    ("long description", 9, "О" * 1001, C.DESCRIPTION_TOO_LONG, {"length": 1001, "limit": 1000}),
+    ("bad yearly", 10, "иногда", C.YEARLY_INVALID, {}),
+    ("control character", 9, "текст\x07", C.CONTROL_CHARACTER, {}),
 ]
 
 
 @pytest.mark.parametrize(
-    ("column", "value", "expected"),
+    ("column", "value", "code", "params"),
     [case[1:] for case in ROW_ERROR_CASES],
     ids=[case[0] for case in ROW_ERROR_CASES],
 )
-def test_row_error(column: int, value: str, expected: str) -> None:
+def test_row_error(
+    column: int, value: str, code: CalendarProblem, params: dict[str, object]
+) -> None:
     base = ROW_DAY if column == 0 else with_cell(ROW_DAY, 0, "other")
     result = parse_csv([HEADER, ROW_DAY, with_cell(base, column, value)])
 
     assert [row.line for row in result.rows] == [2]
-    assert len(result.errors) == 1, result.errors
-    (error,) = result.errors
-    assert error.line == 3
-    assert error.message.startswith(expected), error.message
+    assert errors_of(result) == [(3, code, params)]
     assert not result.ok
 
 
@@ -555,16 +615,18 @@ def test_deadline_before_start_is_reported_with_its_text() -> None:
 
     result = parse_csv([row])
 
-    assert errors_of(result) == [(1, "Строка 1: срок сдачи раньше начала.")]
+    assert errors_of(result) == [E(1, CalendarProblem.DEADLINE_BEFORE_START)]
+    assert calendar_errors(result.errors) == "Строка 1: срок сдачи раньше начала."
     assert result.rows == []
 
 
 def test_extra_columns_are_an_error() -> None:
     result = parse_csv([[*ROW_DAY, "лишнее"]])
 
-    assert errors_of(result) == [
-        (1, texts.ROW_EXTRA_COLUMNS.format(where="Строка 1", columns=11)),
-    ]
+    assert errors_of(result) == [E(1, CalendarProblem.EXTRA_COLUMNS, columns=11)]
+    assert calendar_error(result.errors[0]) == texts.ROW_EXTRA_COLUMNS.format(
+        where="Строка 1", columns=11
+    )
 
 
 def test_all_errors_are_collected_in_file_order() -> None:
@@ -581,25 +643,31 @@ def test_all_errors_are_collected_in_file_order() -> None:
 
     assert [row.line for row in result.rows] == [2, 4]
     assert errors_of(result) == [
-        (3, texts.ROW_KIND_UNKNOWN.format(where="Строка 3")),
-        (3, "Строка 3: не указано название события."),
-        (5, "Строка 5: код события повторяет строку 2."),
-        (5, "Строка 5: окончание раньше начала."),
-        (5, "Строка 5: срок сдачи раньше начала."),
-        (6, "Строка 6: в дорожной карте нет мероприятия № 99."),
-        (6, texts.ROW_LINK_INVALID.format(where="Строка 6")),
+        E(3, CalendarProblem.KIND_UNKNOWN),
+        E(3, CalendarProblem.TITLE_MISSING),
+        E(5, CalendarProblem.CODE_DUPLICATE, first=2),
+        E(5, CalendarProblem.END_BEFORE_START),
+        E(5, CalendarProblem.DEADLINE_BEFORE_START),
+        E(6, CalendarProblem.ACTIVITY_UNKNOWN, number=99),
+        E(6, CalendarProblem.LINK_INVALID),
     ]
     assert not result.ok
-    shown = format_errors(result.errors)
-    assert shown.splitlines()[0] == errors_of(result)[0][1]
-    assert len(shown.splitlines()) == 7
+    assert calendar_errors(result.errors).splitlines() == [
+        texts.ROW_KIND_UNKNOWN.format(where="Строка 3"),
+        "Строка 3: не указано название события.",
+        "Строка 5: код события повторяет строку 2.",
+        "Строка 5: окончание раньше начала.",
+        "Строка 5: срок сдачи раньше начала.",
+        "Строка 6: в дорожной карте нет мероприятия № 99.",
+        texts.ROW_LINK_INVALID.format(where="Строка 6"),
+    ]
 
 
 def test_format_errors_cuts_a_long_list() -> None:
     rows = [with_cell(ROW_DAY, 0, f"c{n}") for n in range(40)]
     result = parse_csv([with_cell(row, 3, "пикник") for row in rows])
 
-    shown = format_errors(result.errors, limit=5)
+    shown = calendar_errors(result.errors, limit=5)
 
     assert shown.splitlines()[-1] == "…и ещё 35 ошибок."
 
@@ -608,18 +676,19 @@ def test_format_errors_cuts_a_long_list() -> None:
 
 
 @pytest.mark.parametrize(
-    ("file_name", "message"),
+    ("file_name", "code", "message"),
     [
-        ("calendar.txt", texts.FILE_WRONG_FORMAT),
-        ("calendar", texts.FILE_WRONG_FORMAT),
-        ("calendar.ods", texts.FILE_WRONG_FORMAT),
-        ("calendar.xls", texts.FILE_OLD_XLS),
+        ("calendar.txt", FileProblem.WRONG_FORMAT, texts.FILE_WRONG_FORMAT),
+        ("calendar", FileProblem.WRONG_FORMAT, texts.FILE_WRONG_FORMAT),
+        ("calendar.ods", FileProblem.WRONG_FORMAT, texts.FILE_WRONG_FORMAT),
+        ("calendar.xls", FileProblem.OLD_XLS, texts.FILE_OLD_XLS),
     ],
 )
-def test_wrong_extension(file_name: str, message: str) -> None:
+def test_wrong_extension(file_name: str, code: FileProblem, message: str) -> None:
     result = parse_calendar_file(file_name, csv_bytes([ROW_DAY]), known_activities=KNOWN)
 
-    assert result.errors == [RowError(line=0, message=message)]
+    assert result.errors == [RowError(line=0, code=code)]
+    assert calendar_errors(result.errors) == message
     assert result.rows == []
     assert not result.ok
 
@@ -632,7 +701,7 @@ def test_wrong_extension(file_name: str, message: str) -> None:
 def test_damaged_xlsx(content: bytes) -> None:
     result = parse_calendar_file("calendar.xlsx", content, known_activities=KNOWN)
 
-    assert errors_of(result) == [(0, texts.FILE_BROKEN_XLSX)]
+    assert errors_of(result) == [E(0, FileProblem.BROKEN_XLSX)]
 
 
 @pytest.mark.parametrize(
@@ -643,13 +712,13 @@ def test_damaged_xlsx(content: bytes) -> None:
 def test_empty_file(content: bytes) -> None:
     result = parse_calendar_file("calendar.csv", content, known_activities=KNOWN)
 
-    assert errors_of(result) == [(0, texts.FILE_EMPTY)]
+    assert errors_of(result) == [E(0, FileProblem.EMPTY)]
 
 
 def test_undecodable_csv() -> None:
     result = parse_calendar_file("c.csv", b"\x98 bad;\xc3\x28\n", known_activities=KNOWN)
 
-    assert errors_of(result) == [(0, texts.FILE_BAD_TEXT)]
+    assert errors_of(result) == [E(0, FileProblem.BAD_TEXT)]
 
 
 def test_too_many_rows() -> None:
@@ -657,7 +726,7 @@ def test_too_many_rows() -> None:
 
     result = parse_csv([HEADER, *rows])
 
-    assert errors_of(result) == [(0, texts.FILE_TOO_MANY_ROWS.format(limit=MAX_DATA_ROWS))]
+    assert errors_of(result) == [E(0, FileProblem.TOO_MANY_ROWS, limit=MAX_DATA_ROWS)]
     assert parse_csv([HEADER, *rows[:MAX_DATA_ROWS]]).ok
 
 
@@ -715,7 +784,13 @@ def test_local_to_utc() -> None:
 
 
 def test_build_ics_parses_back() -> None:
-    data = build_ics([REPORT, DAY], tz_name=TZ, calendar_name="ШИБЦ Иглинского района", now=NOW)
+    data = build_ics(
+        [REPORT, DAY],
+        tz_name=TZ,
+        calendar_name="ШИБЦ Иглинского района",
+        now=NOW,
+        labels=ICS_LABELS,
+    )
 
     calendar = Calendar.from_ical(data)
     assert str(calendar["X-WR-CALNAME"]) == "ШИБЦ Иглинского района"
@@ -769,11 +844,13 @@ def test_build_ics_parses_back() -> None:
 
 
 def test_build_ics_is_deterministic_and_handles_no_events() -> None:
-    first = build_ics([REPORT], tz_name=TZ, calendar_name="К", now=NOW)
-    second = build_ics([REPORT], tz_name=TZ, calendar_name="К", now=NOW)
+    first = build_ics([REPORT], tz_name=TZ, calendar_name="К", now=NOW, labels=ICS_LABELS)
+    second = build_ics([REPORT], tz_name=TZ, calendar_name="К", now=NOW, labels=ICS_LABELS)
     assert first == second
 
-    empty = Calendar.from_ical(build_ics([], tz_name=TZ, calendar_name="К", now=NOW))
+    empty = Calendar.from_ical(
+        build_ics([], tz_name=TZ, calendar_name="К", now=NOW, labels=ICS_LABELS)
+    )
     assert empty.walk("VEVENT") == []
 
 
@@ -793,7 +870,7 @@ def test_build_ics_from_the_default_calendar() -> None:
         for row in rows
     ]
 
-    data = build_ics(events, tz_name=TZ, calendar_name="ШИБЦ 2026/27", now=NOW)
+    data = build_ics(events, tz_name=TZ, calendar_name="ШИБЦ 2026/27", now=NOW, labels=ICS_LABELS)
 
     parsed = vevents(data)
     assert len(parsed) == 2 * len(rows)
@@ -813,4 +890,107 @@ def test_build_ics_from_the_default_calendar() -> None:
 )
 def test_build_ics_refuses_bad_input(events: list[IcsEvent], now: datetime) -> None:
     with pytest.raises(ValueError, match="aware|duplicate"):
-        build_ics(events, tz_name=TZ, calendar_name="К", now=now)
+        build_ics(events, tz_name=TZ, calendar_name="К", now=now, labels=ICS_LABELS)
+
+
+def test_build_ics_takes_its_words_from_the_labels() -> None:
+    labels = IcsLabels(
+        deadline_summary="Due: {title}",
+        alarm_description="Tomorrow: {title}",
+        link_line="<{link}>",
+    )
+
+    events = vevents(build_ics([REPORT], tz_name=TZ, calendar_name="K", now=NOW, labels=labels))
+
+    deadline = events["event-7-deadline@shibc"]
+    assert str(deadline["SUMMARY"]) == f"Due: {REPORT.title}"
+    (alarm,) = deadline.walk("VALARM")
+    assert str(alarm["DESCRIPTION"]) == f"Tomorrow: {REPORT.title}"
+    assert str(deadline["DESCRIPTION"]).endswith("<https://example.org/report>")
+
+
+# --- the Russian texts of the problems (bot.render_import) ---
+
+PARAMS: dict[CalendarProblem, dict[str, object]] = {
+    CalendarProblem.EXTRA_COLUMNS: {"columns": 11},
+    CalendarProblem.CODE_TOO_LONG: {"length": 65, "limit": 64},
+    CalendarProblem.CODE_DUPLICATE: {"first": 2},
+    CalendarProblem.ACTIVITY_UNKNOWN: {"number": 42},
+    CalendarProblem.TITLE_TOO_LONG: {"length": 256, "limit": 255},
+    CalendarProblem.DATE_MISSING: {"field": "ends_on"},
+    CalendarProblem.DATE_INVALID: {"field": "starts_on"},
+    CalendarProblem.PLACE_TOO_LONG: {"length": 256, "limit": 255},
+    CalendarProblem.LINK_TOO_LONG: {"length": 501, "limit": 500},
+    CalendarProblem.DESCRIPTION_TOO_LONG: {"length": 1001, "limit": 1000},
+    CalendarProblem.FIELD_UNKNOWN: {"field": "when"},
+    CalendarProblem.FIELD_WRONG_TYPE: {"field": "placeholder", "expected": Expected.BOOL},
+}
+
+
+@pytest.mark.parametrize("code", list(CalendarProblem))
+def test_every_problem_has_a_text_for_a_row_and_for_an_event(code: CalendarProblem) -> None:
+    params = PARAMS.get(code, {})
+
+    row_text = calendar_error(RowError(5, code, params))
+    event_text = default_calendar_problem(EventProblem(2, "day", code, params))
+
+    assert row_text.startswith("Строка 5: ")
+    assert event_text.startswith("Событие 2 «day»: ")
+    assert "{" not in row_text + event_text
+
+
+def test_field_of_the_default_calendar_spelled_out() -> None:
+    problem = EventProblem(
+        3, None, CalendarProblem.FIELD_WRONG_TYPE, {"field": "placeholder", "expected": "bool"}
+    )
+
+    assert default_calendar_problem(problem) == (
+        "Событие 3: поле «placeholder» должно быть true или false."
+    )
+
+
+@pytest.mark.parametrize(
+    ("code", "params", "row_text", "event_text"),
+    [
+        (
+            CalendarProblem.DATE_MISSING,
+            {"field": "ends_on"},
+            "Строка 5: не указана дата в столбце «окончание».",
+            "Событие 2 «day»: не указана дата в столбце «ends_on».",
+        ),
+        (
+            CalendarProblem.CODE_DUPLICATE,
+            {"first": 2},
+            "Строка 5: код события повторяет строку 2.",
+            "Событие 2 «day»: код события повторяет событие 2.",
+        ),
+    ],
+)
+def test_problem_texts_spelled_out(
+    code: CalendarProblem, params: dict[str, object], row_text: str, event_text: str
+) -> None:
+    assert calendar_error(RowError(5, code, params)) == row_text
+    assert default_calendar_problem(EventProblem(2, "day", code, params)) == event_text
+
+
+# --- the handler path: the coordinator sees the rendered texts ---
+
+
+async def test_refused_calendar_upload_shows_every_problem_in_russian(
+    client: Client, session: AsyncSession, district_setup: DistrictSetup
+) -> None:
+    rows = [
+        with_cell(with_cell(ROW_DAY, 1, ""), 3, "праздник"),
+        with_cell(with_cell(ROW_SEMINAR, 1, ""), 4, ""),
+    ]
+
+    await client.send(COORDINATOR, "/events")
+    await client.press(COORDINATOR, ev.BTN_CALENDAR_FILE)
+    await client.send_document(COORDINATOR, "calendar.csv", csv_bytes(rows))
+
+    problems = [
+        texts.ROW_KIND_UNKNOWN.format(where="Строка 1"),
+        texts.ROW_DATE_MISSING.format(where="Строка 2", column=texts.COLUMN_STARTS_ON),
+    ]
+    assert client.last_text(COORDINATOR) == ev.CALENDAR_REFUSED.format(errors="\n".join(problems))
+    assert await session.scalar(select(func.count(Event.id))) == 0

@@ -20,7 +20,7 @@ from models import (
     EventStatus,
     NotificationStatus,
 )
-from services.calendar_io import read_default_calendar
+from services.calendar_default import read_default_calendar
 from services.confirmations import Draft, count_pending, submit
 from services.errors import ValidationError
 from services.events import (

@@ -10,18 +10,29 @@ from pathlib import Path
 
 import pytest
 from openpyxl import Workbook
+from sqlalchemy import func, select
+from sqlalchemy.ext.asyncio import AsyncSession
 
+from bot.render_import import (
+    ERRORS_MAX_CHARS,
+    SCHOOLS_TEMPLATE_CSV,
+    school_error,
+    school_errors,
+)
 from bot.texts import school_import as texts
+from bot.texts import schools as s
+from models import School
 from services.school_import import (
-    FORMAT_ERRORS_MAX_CHARS,
     MAX_DATA_ROWS,
-    TEMPLATE_CSV,
+    FileProblem,
     RowError,
     SchoolImportResult,
+    SchoolProblem,
     SchoolRow,
-    format_errors,
     parse_schools_file,
 )
+from tests.conftest import COORDINATOR, DistrictSetup
+from tests.harness import Client
 
 FULL_1 = (
     "Муниципальное бюджетное общеобразовательное учреждение "
@@ -61,8 +72,15 @@ def parse_csv(
     )
 
 
-def errors_of(result: SchoolImportResult) -> list[tuple[int, str]]:
-    return [(error.line, error.message) for error in result.errors]
+Problem = tuple[int, str, dict[str, object]]
+
+
+def E(line: int, code: str, **params: object) -> Problem:  # noqa: N802
+    return (line, code, params)
+
+
+def errors_of(result: SchoolImportResult) -> list[Problem]:
+    return [(error.line, error.code, dict(error.params)) for error in result.errors]
 
 
 # --- reading: formats, encodings, delimiters ---
@@ -144,14 +162,14 @@ def test_undecodable_csv_is_a_file_error() -> None:
 
     result = parse_schools_file("schools.csv", content)
 
-    assert errors_of(result) == [(0, texts.FILE_BAD_TEXT)]
+    assert errors_of(result) == [E(0, FileProblem.BAD_TEXT)]
     assert result.rows == []
 
 
 def test_binary_csv_is_a_file_error() -> None:
     result = parse_schools_file("schools.csv", b"%PDF-1.4\x00\x01\x02;x\n")
 
-    assert errors_of(result) == [(0, texts.FILE_BAD_TEXT)]
+    assert errors_of(result) == [E(0, FileProblem.BAD_TEXT)]
 
 
 def test_xlsx_basic_with_numbers_none_and_blank_rows() -> None:
@@ -183,7 +201,7 @@ def test_xlsx_line_numbers_follow_excel_rows_when_table_starts_lower() -> None:
     result = parse_schools_file("schools.XLSX", content)
 
     assert result.rows == [SchoolRow(FULL_1, SHORT_1, 4)]
-    assert errors_of(result) == [(5, "Строка 5: не указано краткое наименование.")]
+    assert errors_of(result) == [E(5, SchoolProblem.SHORT_NAME_MISSING)]
 
 
 def test_xlsx_table_starting_in_column_b() -> None:
@@ -207,7 +225,7 @@ def test_xlsx_errors_are_collected() -> None:
 
     result = parse_schools_file("schools.xlsx", content)
 
-    assert [line for line, _ in errors_of(result)] == [2, 3, 3, 4, 4]
+    assert [line for line, _, _ in errors_of(result)] == [2, 3, 3, 4, 4]
     assert result.rows == [SchoolRow(FULL_1, SHORT_1, 1)]
 
 
@@ -275,7 +293,7 @@ def test_blank_lines_are_skipped_and_numbering_kept() -> None:
 def test_missing_full_name() -> None:
     result = parse_csv([HEADER, (FULL_1, SHORT_1), ("", SHORT_2)])
 
-    assert errors_of(result) == [(3, "Строка 3: не указано полное наименование.")]
+    assert errors_of(result) == [E(3, SchoolProblem.FULL_NAME_MISSING)]
     assert not result.ok
     assert result.rows == [SchoolRow(FULL_1, SHORT_1, 2)]
 
@@ -284,8 +302,8 @@ def test_missing_short_name() -> None:
     result = parse_csv([(FULL_1, SHORT_1), (FULL_2,), ("Школа 3", "  ")])
 
     assert errors_of(result) == [
-        (2, "Строка 2: не указано краткое наименование."),
-        (3, "Строка 3: не указано краткое наименование."),
+        E(2, SchoolProblem.SHORT_NAME_MISSING),
+        E(3, SchoolProblem.SHORT_NAME_MISSING),
     ]
 
 
@@ -299,33 +317,33 @@ def test_length_limits() -> None:
     )
 
     assert errors_of(result) == [
-        (2, texts.ROW_FULL_NAME_TOO_LONG.format(line=2, length=256, limit=255)),
-        (3, texts.ROW_SHORT_NAME_TOO_LONG.format(line=3, length=65, limit=64)),
+        E(2, SchoolProblem.FULL_NAME_TOO_LONG, length=256, limit=255),
+        E(3, SchoolProblem.SHORT_NAME_TOO_LONG, length=65, limit=64),
     ]
     assert result.rows == [SchoolRow("a" * 255, "b" * 64, 1)]
-    assert "Строка 2: полное наименование слишком длинное" in result.errors[0].message
+    assert "Строка 2: полное наименование слишком длинное" in school_error(result.errors[0])
 
 
 def test_more_than_two_columns() -> None:
     result = parse_csv([(FULL_1, SHORT_1, "", ""), (FULL_2, SHORT_2, "ещё что-то")])
 
-    assert errors_of(result) == [(2, texts.ROW_EXTRA_COLUMNS.format(line=2))]
-    assert "только два" in result.errors[0].message
+    assert errors_of(result) == [E(2, SchoolProblem.EXTRA_COLUMNS)]
+    assert "только два" in school_error(result.errors[0])
     assert result.rows == [SchoolRow(FULL_1, SHORT_1, 1)]
 
 
 def test_nul_character_means_not_a_text_file() -> None:
     result = parse_csv([(FULL_1, SHORT_1), ("Школа 3", "СОШ\x00 3")])
 
-    assert errors_of(result) == [(0, texts.FILE_BAD_TEXT)]
+    assert errors_of(result) == [E(0, FileProblem.BAD_TEXT)]
 
 
 def test_control_character() -> None:
     result = parse_csv([(FULL_1, SHORT_1), ("Школа\x07 2", "СОШ 2"), ("Школа 3", "СОШ\x1b3")])
 
     assert errors_of(result) == [
-        (2, texts.ROW_CONTROL_CHARACTER.format(line=2)),
-        (3, texts.ROW_CONTROL_CHARACTER.format(line=3)),
+        E(2, SchoolProblem.CONTROL_CHARACTER),
+        E(3, SchoolProblem.CONTROL_CHARACTER),
     ]
 
 
@@ -342,9 +360,9 @@ def test_duplicates_in_file_case_insensitive() -> None:
     )
 
     assert errors_of(result) == [
-        (4, "Строка 4: полное наименование повторяет строку 2."),
-        (5, "Строка 5: краткое наименование повторяет строку 3."),
-        (6, "Строка 6: полное наименование повторяет строку 2."),
+        E(4, SchoolProblem.FULL_NAME_DUPLICATE, first_line=2),
+        E(5, SchoolProblem.SHORT_NAME_DUPLICATE, first_line=3),
+        E(6, SchoolProblem.FULL_NAME_DUPLICATE, first_line=2),
     ]
     assert [row.line for row in result.rows] == [2, 3]
 
@@ -356,7 +374,7 @@ def test_existing_short_names() -> None:
     )
 
     assert errors_of(result) == [
-        (1, "Строка 1: школа с таким кратким наименованием уже есть в районе."),
+        E(1, SchoolProblem.SHORT_NAME_EXISTS),
     ]
     assert result.rows == [SchoolRow(FULL_2, SHORT_2, 2)]
 
@@ -387,15 +405,15 @@ def test_all_errors_collected_from_several_bad_rows() -> None:
     )
 
     assert errors_of(result) == [
-        (4, "Строка 4: не указано полное наименование."),
-        (5, "Строка 5: не указано краткое наименование."),
-        (6, texts.ROW_EXTRA_COLUMNS.format(line=6)),
-        (6, texts.ROW_FULL_NAME_TOO_LONG.format(line=6, length=300, limit=255)),
-        (6, texts.ROW_SHORT_NAME_TOO_LONG.format(line=6, length=70, limit=64)),
-        (7, "Строка 7: полное наименование повторяет строку 2."),
-        (7, "Строка 7: краткое наименование повторяет строку 2."),
-        (8, "Строка 8: школа с таким кратким наименованием уже есть в районе."),
-        (9, texts.ROW_CONTROL_CHARACTER.format(line=9)),
+        E(4, SchoolProblem.FULL_NAME_MISSING),
+        E(5, SchoolProblem.SHORT_NAME_MISSING),
+        E(6, SchoolProblem.EXTRA_COLUMNS),
+        E(6, SchoolProblem.FULL_NAME_TOO_LONG, length=300, limit=255),
+        E(6, SchoolProblem.SHORT_NAME_TOO_LONG, length=70, limit=64),
+        E(7, SchoolProblem.FULL_NAME_DUPLICATE, first_line=2),
+        E(7, SchoolProblem.SHORT_NAME_DUPLICATE, first_line=2),
+        E(8, SchoolProblem.SHORT_NAME_EXISTS),
+        E(9, SchoolProblem.CONTROL_CHARACTER),
     ]
     assert not result.ok
     assert [row.line for row in result.rows] == [2, 10]
@@ -408,9 +426,9 @@ def test_all_errors_collected_from_several_bad_rows() -> None:
 def test_wrong_extension(name: str) -> None:
     result = parse_schools_file(name, csv_bytes([(FULL_1, SHORT_1)]))
 
-    assert errors_of(result) == [(0, texts.FILE_WRONG_FORMAT)]
-    assert ".xlsx" in result.errors[0].message
-    assert ".csv" in result.errors[0].message
+    assert errors_of(result) == [E(0, FileProblem.WRONG_FORMAT)]
+    assert ".xlsx" in school_error(result.errors[0])
+    assert ".csv" in school_error(result.errors[0])
     assert result.rows == []
     assert not result.ok
 
@@ -418,8 +436,8 @@ def test_wrong_extension(name: str) -> None:
 def test_old_xls_extension() -> None:
     result = parse_schools_file("schools.xls", b"\xd0\xcf\x11\xe0 old excel")
 
-    assert errors_of(result) == [(0, texts.FILE_OLD_XLS)]
-    assert ".xlsx" in result.errors[0].message
+    assert errors_of(result) == [E(0, FileProblem.OLD_XLS)]
+    assert ".xlsx" in school_error(result.errors[0])
 
 
 @pytest.mark.parametrize(
@@ -434,8 +452,8 @@ def test_old_xls_extension() -> None:
 def test_corrupt_xlsx(content: bytes) -> None:
     result = parse_schools_file("schools.xlsx", content)
 
-    assert errors_of(result) == [(0, texts.FILE_BROKEN_XLSX)]
-    assert ".xlsx" in result.errors[0].message
+    assert errors_of(result) == [E(0, FileProblem.BROKEN_XLSX)]
+    assert ".xlsx" in school_error(result.errors[0])
 
 
 def test_zip_that_is_not_xlsx() -> None:
@@ -445,7 +463,7 @@ def test_zip_that_is_not_xlsx() -> None:
 
     result = parse_schools_file("schools.xlsx", buffer.getvalue())
 
-    assert errors_of(result) == [(0, texts.FILE_BROKEN_XLSX)]
+    assert errors_of(result) == [E(0, FileProblem.BROKEN_XLSX)]
 
 
 @pytest.mark.parametrize(
@@ -455,14 +473,14 @@ def test_zip_that_is_not_xlsx() -> None:
 def test_empty_csv(content: bytes) -> None:
     result = parse_schools_file("schools.csv", content)
 
-    assert errors_of(result) == [(0, texts.FILE_EMPTY)]
+    assert errors_of(result) == [E(0, FileProblem.EMPTY)]
     assert not result.ok
 
 
 def test_empty_xlsx() -> None:
     result = parse_schools_file("schools.xlsx", xlsx_bytes([HEADER]))
 
-    assert errors_of(result) == [(0, texts.FILE_EMPTY)]
+    assert errors_of(result) == [E(0, FileProblem.EMPTY)]
 
 
 def many_rows(count: int) -> list[tuple[str, str]]:
@@ -480,32 +498,88 @@ def test_row_limit_is_inclusive() -> None:
 def test_too_many_rows_csv() -> None:
     result = parse_csv([HEADER, *many_rows(MAX_DATA_ROWS + 1)])
 
-    assert errors_of(result) == [(0, texts.FILE_TOO_MANY_ROWS.format(limit=MAX_DATA_ROWS))]
-    assert "2000" in result.errors[0].message
+    assert errors_of(result) == [E(0, FileProblem.TOO_MANY_ROWS, limit=MAX_DATA_ROWS)]
+    assert "2000" in school_error(result.errors[0])
     assert result.rows == []
 
 
 def test_too_many_rows_xlsx() -> None:
     result = parse_schools_file("s.xlsx", xlsx_bytes(many_rows(MAX_DATA_ROWS + 5)))
 
-    assert errors_of(result) == [(0, texts.FILE_TOO_MANY_ROWS.format(limit=MAX_DATA_ROWS))]
+    assert errors_of(result) == [E(0, FileProblem.TOO_MANY_ROWS, limit=MAX_DATA_ROWS)]
 
 
-# --- format_errors ---
+# --- the Russian texts of the problems (bot.render_import) ---
 
 
 def make_errors(count: int) -> list[RowError]:
-    return [
-        RowError(line=i, message=texts.ROW_SHORT_NAME_MISSING.format(line=i))
-        for i in range(1, count + 1)
+    return [RowError(i, SchoolProblem.SHORT_NAME_MISSING) for i in range(1, count + 1)]
+
+
+@pytest.mark.parametrize(
+    ("error", "text"),
+    [
+        (RowError(0, FileProblem.WRONG_FORMAT), texts.FILE_WRONG_FORMAT),
+        (RowError(0, FileProblem.OLD_XLS), texts.FILE_OLD_XLS),
+        (RowError(0, FileProblem.BROKEN_XLSX), texts.FILE_BROKEN_XLSX),
+        (RowError(0, FileProblem.BAD_TEXT), texts.FILE_BAD_TEXT),
+        (RowError(0, FileProblem.EMPTY), texts.FILE_EMPTY),
+        (
+            RowError(0, FileProblem.TOO_MANY_ROWS, {"limit": 2000}),
+            texts.FILE_TOO_MANY_ROWS.format(limit=2000),
+        ),
+        (RowError(4, SchoolProblem.FULL_NAME_MISSING), texts.ROW_FULL_NAME_MISSING.format(line=4)),
+        (
+            RowError(4, SchoolProblem.SHORT_NAME_MISSING),
+            texts.ROW_SHORT_NAME_MISSING.format(line=4),
+        ),
+        (
+            RowError(4, SchoolProblem.FULL_NAME_TOO_LONG, {"length": 256, "limit": 255}),
+            texts.ROW_FULL_NAME_TOO_LONG.format(line=4, length=256, limit=255),
+        ),
+        (
+            RowError(4, SchoolProblem.SHORT_NAME_TOO_LONG, {"length": 65, "limit": 64}),
+            texts.ROW_SHORT_NAME_TOO_LONG.format(line=4, length=65, limit=64),
+        ),
+        (RowError(4, SchoolProblem.EXTRA_COLUMNS), texts.ROW_EXTRA_COLUMNS.format(line=4)),
+        (
+            RowError(4, SchoolProblem.CONTROL_CHARACTER),
+            texts.ROW_CONTROL_CHARACTER.format(line=4),
+        ),
+        (
+            RowError(4, SchoolProblem.FULL_NAME_DUPLICATE, {"first_line": 2}),
+            texts.ROW_FULL_NAME_DUPLICATE.format(line=4, first_line=2),
+        ),
+        (
+            RowError(4, SchoolProblem.SHORT_NAME_DUPLICATE, {"first_line": 2}),
+            texts.ROW_SHORT_NAME_DUPLICATE.format(line=4, first_line=2),
+        ),
+        (
+            RowError(4, SchoolProblem.SHORT_NAME_EXISTS),
+            texts.ROW_SHORT_NAME_EXISTS.format(line=4),
+        ),
+    ],
+)
+def test_every_problem_has_its_text(error: RowError, text: str) -> None:
+    assert school_error(error) == text
+
+
+def test_row_texts_spelled_out() -> None:
+    result = parse_csv([("x" * 300, "СОШ 1"), ("Школа 2", "СОШ 1", "лишнее")])
+
+    assert [school_error(error) for error in result.errors] == [
+        "Строка 1: полное наименование слишком длинное — 300 симв., можно не больше 255.",
+        "Строка 2: заполнено больше двух столбцов. Нужны только два: "
+        "полное наименование и краткое наименование.",
+        "Строка 2: краткое наименование повторяет строку 1.",
     ]
 
 
 def test_format_errors_lists_all_under_limit() -> None:
     errors = make_errors(3)
 
-    assert format_errors(errors) == "\n".join(error.message for error in errors)
-    assert format_errors([]) == ""
+    assert school_errors(errors) == "\n".join(school_error(error) for error in errors)
+    assert school_errors([]) == ""
 
 
 @pytest.mark.parametrize(
@@ -520,7 +594,7 @@ def test_format_errors_lists_all_under_limit() -> None:
     ],
 )
 def test_format_errors_truncates_after_limit(count: int, tail: str) -> None:
-    lines = format_errors(make_errors(count)).split("\n")
+    lines = school_errors(make_errors(count)).split("\n")
 
     assert len(lines) == 31
     assert lines[0] == "Строка 1: не указано краткое наименование."
@@ -529,7 +603,7 @@ def test_format_errors_truncates_after_limit(count: int, tail: str) -> None:
 
 
 def test_format_errors_custom_limit() -> None:
-    assert format_errors(make_errors(5), limit=2).split("\n") == [
+    assert school_errors(make_errors(5), limit=2).split("\n") == [
         "Строка 1: не указано краткое наименование.",
         "Строка 2: не указано краткое наименование.",
         "…и ещё 3 ошибки.",
@@ -537,13 +611,11 @@ def test_format_errors_custom_limit() -> None:
 
 
 def test_format_errors_stays_under_telegram_size() -> None:
-    errors = [
-        RowError(line=i, message=texts.ROW_EXTRA_COLUMNS.format(line=i)) for i in range(5000)
-    ]
+    errors = [RowError(i, SchoolProblem.EXTRA_COLUMNS) for i in range(1, 5001)]
 
-    text = format_errors(errors, limit=10_000)
+    text = school_errors(errors, limit=10_000)
 
-    assert len(text) < FORMAT_ERRORS_MAX_CHARS <= 3500
+    assert len(text) < ERRORS_MAX_CHARS <= 3500
     assert text.endswith("ошибок.") or text.endswith("ошибки.") or text.endswith("ошибка.")
     assert text.split("\n")[-1].startswith("…и ещё ")
 
@@ -551,7 +623,7 @@ def test_format_errors_stays_under_telegram_size() -> None:
 def test_format_errors_of_real_result() -> None:
     result = parse_csv([(FULL_1, ""), ("", SHORT_1)])
 
-    assert format_errors(result.errors) == (
+    assert school_errors(result.errors) == (
         "Строка 1: не указано краткое наименование.\nСтрока 2: не указано полное наименование."
     )
 
@@ -560,12 +632,12 @@ def test_format_errors_of_real_result() -> None:
 
 
 def test_template_csv_parses_back() -> None:
-    assert TEMPLATE_CSV.startswith(b"\xef\xbb\xbf")
-    text = TEMPLATE_CSV.decode("utf-8-sig")
+    assert SCHOOLS_TEMPLATE_CSV.startswith(b"\xef\xbb\xbf")
+    text = SCHOOLS_TEMPLATE_CSV.decode("utf-8-sig")
     assert text.splitlines()[0] == '"Полное наименование";"Краткое наименование"'
     assert '"МБОУ СОШ № 1 с. Иглино"' in text
 
-    result = parse_schools_file("template.csv", TEMPLATE_CSV)
+    result = parse_schools_file("template.csv", SCHOOLS_TEMPLATE_CSV)
 
     assert result.ok
     assert len(result.rows) == 2
@@ -586,14 +658,46 @@ def test_ok_requires_rows_and_no_errors() -> None:
     assert not SchoolImportResult(rows=[], errors=[]).ok
     assert SchoolImportResult(rows=[SchoolRow("a", "b", 1)], errors=[]).ok
     assert not SchoolImportResult(
-        rows=[SchoolRow("a", "b", 1)], errors=[RowError(line=2, message="x")]
+        rows=[SchoolRow("a", "b", 1)], errors=[RowError(2, SchoolProblem.EXTRA_COLUMNS)]
     ).ok
 
 
-def test_service_does_not_import_aiogram() -> None:
+def test_service_imports_no_bot_layer() -> None:
     root = Path(__file__).resolve().parent.parent
-    code = "import sys, services.school_import; print('aiogram' in sys.modules)"
+    code = (
+        "import sys, services.school_import; "
+        "print(sorted({m.split('.')[0] for m in sys.modules} & {'aiogram', 'bot', 'handlers'}))"
+    )
     output = subprocess.run(
         [sys.executable, "-c", code], cwd=root, capture_output=True, text=True, check=True
     )
-    assert output.stdout.strip() == "False"
+    assert output.stdout.strip() == "[]"
+
+
+# --- the handler path: the coordinator sees the rendered texts ---
+
+
+async def test_refused_upload_shows_every_problem_in_russian(
+    client: Client, session: AsyncSession, district_setup: DistrictSetup
+) -> None:
+    content = csv_bytes([(FULL_1, ""), ("x" * 300, "СОШ 2"), ("Школа 3", "сош 2")])
+
+    await client.send(COORDINATOR, "/import")
+    await client.send_document(COORDINATOR, "schools.csv", content)
+
+    problems = [
+        texts.ROW_SHORT_NAME_MISSING.format(line=1),
+        texts.ROW_FULL_NAME_TOO_LONG.format(line=2, length=300, limit=255),
+        texts.ROW_SHORT_NAME_DUPLICATE.format(line=3, first_line=2),
+    ]
+    assert client.last_text(COORDINATOR) == s.IMPORT_REFUSED.format(errors="\n".join(problems))
+    assert await session.scalar(select(func.count(School.id))) == 1
+
+
+async def test_unreadable_upload_shows_the_file_problem(
+    client: Client, district_setup: DistrictSetup
+) -> None:
+    await client.send(COORDINATOR, "/import")
+    await client.send_document(COORDINATOR, "schools.xlsx", b"not a zip")
+
+    assert client.last_text(COORDINATOR) == s.IMPORT_REFUSED.format(errors=texts.FILE_BROKEN_XLSX)
