@@ -39,6 +39,7 @@ from services.tabular import (
     normalize,
     read_table,
 )
+from services.validation import YEAR_MAX, YEAR_MIN
 
 MAX_DATA_ROWS = 500
 
@@ -60,8 +61,8 @@ _MIN_FIELDS = _COL_DEADLINE  # a data row has at least the columns up to "око
 
 _HEADER_STEMS = ("код", "назван", "начал", "окончан", "срок", "code", "title", "start")
 
-_YEAR_MIN = 2000
-_YEAR_MAX = 2100
+_YEAR_MIN = YEAR_MIN
+_YEAR_MAX = YEAR_MAX
 _DATE_RU = re.compile(r"(\d{1,2})\.(\d{1,2})\.(\d{4})")
 _DATE_ISO = re.compile(r"(\d{4})-(\d{1,2})-(\d{1,2})")
 _DATE_TIME = re.compile(

@@ -16,14 +16,14 @@ from enum import StrEnum
 from urllib.parse import urlsplit
 from zoneinfo import ZoneInfo
 
-from models import EventKind
+from models import EventKind, limits
 from services.tabular import RowError, normalize
 
-CODE_MAX = 64  # same limits as the columns of models.Event
-TITLE_MAX = 255
-PLACE_MAX = 255
-LINK_MAX = 500
-DESCRIPTION_MAX = 1000
+CODE_MAX = limits.EVENT_CODE_MAX
+TITLE_MAX = limits.EVENT_TITLE_MAX
+PLACE_MAX = limits.EVENT_PLACE_MAX
+LINK_MAX = limits.EVENT_LINK_MAX
+DESCRIPTION_MAX = limits.EVENT_DESCRIPTION_MAX
 
 RECURRENCE_YEARLY = "yearly"
 RECURRENCE_NONE = "none"

@@ -17,6 +17,7 @@ from dataclasses import dataclass
 from datetime import date, datetime, time
 from enum import StrEnum
 
+from models import limits
 from services.tabular import (
     Cell,
     FileProblem,
@@ -41,8 +42,8 @@ __all__ = [
 ]
 
 MAX_DATA_ROWS = 2000
-FULL_NAME_MAX = 255  # same limits as services.validation.SCHOOL_*_NAME_MAX
-SHORT_NAME_MAX = 64
+FULL_NAME_MAX = limits.SCHOOL_FULL_NAME_MAX
+SHORT_NAME_MAX = limits.SCHOOL_SHORT_NAME_MAX
 
 _COLUMNS = 2  # full name, short name
 # A header cell contains one of these stems …

@@ -10,7 +10,6 @@ from __future__ import annotations
 import codecs
 import csv
 import io
-import unicodedata
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date, time, timedelta
@@ -18,6 +17,8 @@ from enum import StrEnum
 from pathlib import PurePath
 
 from openpyxl import load_workbook
+
+from services.validation import drop_invisible, has_forbidden_chars
 
 # A cell as read: text (every CSV cell), or a number, truth value, date (datetime too),
 # time or duration from an Excel cell. An empty cell is "".
@@ -202,9 +203,11 @@ def write_csv(header: Sequence[str], rows: Sequence[Sequence[str]]) -> bytes:
 
 
 def normalize(value: str) -> str:
-    """Collapse runs of whitespace (line breaks in a cell included) to single spaces."""
-    return " ".join(value.split())
+    """Drop invisible characters, collapse runs of whitespace (line breaks in a cell
+    included) to single spaces."""
+    return " ".join(drop_invisible(value).split())
 
 
 def has_control(value: str) -> bool:
-    return any(unicodedata.category(ch) == "Cc" and ch not in "\t\n\r" for ch in value)
+    """Control characters or bidi overrides: a row with one is refused."""
+    return has_forbidden_chars(value)

@@ -35,6 +35,7 @@ __all__ = [
     "check_year",
     "clean_multiline",
     "clean_text",
+    "drop_invisible",
     "fit_file_name",
     "has_forbidden_chars",
     "name_key",
@@ -57,12 +58,16 @@ def has_forbidden_chars(value: str) -> bool:
     )
 
 
+def drop_invisible(value: str) -> str:
+    return value.translate(_ZERO_WIDTH)
+
+
 def clean_multiline(value: str) -> str:
     """Text of several lines (a description, a comment): refused with control characters,
     invisible characters dropped, outer spaces stripped."""
     if has_forbidden_chars(value):
         raise ValidationError("control_chars")
-    return value.translate(_ZERO_WIDTH).strip()
+    return drop_invisible(value).strip()
 
 
 def clean_text(value: str) -> str:

@@ -279,3 +279,21 @@ async def test_a_long_file_name_is_kept_within_its_column_with_its_extension(
     stored = await session.scalar(select(Evidence.file_name))
     assert stored is not None
     assert len(stored) == 255 and stored.endswith("….pdf") and stored.startswith("отчёт-ооо")
+
+
+def test_a_school_list_with_invisible_or_reordering_names_is_refused() -> None:
+    from services.school_import import SchoolProblem, parse_schools_file
+
+    content = (
+        "Полное название;Краткое\n"
+        "Школа № 1 полностью;\u200b\u200d\n"
+        "Школа \u202eакин\u202c полностью;СОШ № 2\n"
+        "Школа № 3 полностью;СОШ № 3\n"
+    ).encode()
+    result = parse_schools_file("schools.csv", content)
+    assert not result.ok  # the whole file is refused
+    assert [row.line for row in result.rows] == [4]
+    assert [(e.line, e.code) for e in result.errors] == [
+        (2, SchoolProblem.SHORT_NAME_MISSING),
+        (3, SchoolProblem.CONTROL_CHARACTER),
+    ]
