@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import date, datetime
 
 import pytest
@@ -19,6 +20,7 @@ from models import (
     EventSchool,
     EventStatus,
     NotificationStatus,
+    School,
 )
 from services.calendar_io import read_default_calendar
 from services.confirmations import Draft, count_pending, submit
@@ -32,6 +34,7 @@ from services.events import (
     replace_calendar,
     rollover,
     set_status,
+    toggle_audience_school,
     update_event_fields,
 )
 from services.reminders import plan_summaries
@@ -125,8 +128,6 @@ async def test_a_moved_deadline_restarts_reminders(
     two_schools: tuple[int, int],
     session: AsyncSession,
 ) -> None:
-    from dataclasses import replace
-
     event_id = await open_event(session_pool, clock, 1, datetime(2026, 12, 5, 18, 0))  # noqa: DTZ001
     assert await plan(session_pool, local(2026, 12, 5, 9, 1)) == 2  # the last one
     clock.now = local(2026, 12, 5, 9, 1)
@@ -201,8 +202,6 @@ async def test_rollover_keeps_a_chosen_audience(
             TZ,
             clock,
         )
-        from models import School
-        from services.events import toggle_audience_school
 
         school = await s.get(School, two_schools[1])
         assert school is not None

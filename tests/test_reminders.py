@@ -18,6 +18,7 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from bot.callbacks import ReminderCb
 from bot.reminder_texts import RussianRenderer
 from bot.texts import reminders as r
+from bot.texts.reminders import DIGEST
 from models import (
     Confirmation,
     ConfirmationStatus,
@@ -34,6 +35,8 @@ from services.outbox import QuietHours, next_allowed
 from services.reminders import (
     ReminderConfig,
     library_month_steps,
+    pending_by_district,
+    plan_digests,
     plan_reminders,
     plan_summaries,
     reminder_steps,
@@ -489,9 +492,6 @@ async def test_library_month_planned_and_digest(
     two_schools: tuple[int, int],
     session: AsyncSession,
 ) -> None:
-    from bot.texts.reminders import DIGEST
-    from services.reminders import pending_by_district, plan_digests
-
     async with session_pool.begin() as s:
         month = await create_event(
             s,

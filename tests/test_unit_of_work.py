@@ -32,7 +32,7 @@ from models import (
     Notification,
     School,
 )
-from tests.conftest import COORDINATOR, LIBRARIAN, DistrictSetup, FixedClock
+from tests.conftest import COORDINATOR, LIBRARIAN, DistrictSetup, FixedClock, join_school
 from tests.harness import Client
 from tests.test_confirmations import make_event
 
@@ -113,8 +113,6 @@ async def test_opening_an_event_commits_the_status_with_the_prompts(
     session: AsyncSession,
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
-    from tests.conftest import join_school
-
     await join_school(client, LIBRARIAN, session_pool, district_setup.school_id)
     event_id = await make_event(
         session_pool, clock, district_setup.district_id, status=EventStatus.DRAFT
@@ -148,8 +146,6 @@ async def test_a_review_commits_the_outcome_with_the_librarians_message(
     session: AsyncSession,
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
-    from tests.conftest import join_school
-
     await join_school(client, LIBRARIAN, session_pool, district_setup.school_id)
     event_id = await make_event(session_pool, clock, district_setup.district_id)
     async with session_pool.begin() as s_:
