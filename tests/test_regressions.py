@@ -19,6 +19,7 @@ from models import (
     EventKind,
     EventSchool,
     EventStatus,
+    Notification,
     NotificationStatus,
     School,
 )
@@ -216,13 +217,16 @@ async def test_snooze_never_follows_the_last_reminder_and_nothing_before_start(
     session_pool: async_sessionmaker[AsyncSession],
     clock: FixedClock,
     two_schools: tuple[int, int],
+    session: AsyncSession,
 ) -> None:
     event_id = await open_event(session_pool, clock, 1, datetime(2026, 12, 5, 18, 0))  # noqa: DTZ001
     clock.now = local(2026, 12, 4, 10, 1)
     await plan(session_pool, clock.now)
     await client.drain()
+    planned = await session.scalar(select(func.count(Notification.id)))
     await client.press(OTHER, r.BTN_SNOOZE)
     assert client.alerts()[-1].startswith("Завтра будет уже поздно")
+    assert await session.scalar(select(func.count(Notification.id))) == planned  # no snooze row
     # an event that starts later: no reminders before its period, no form either
     later = await open_event(
         session_pool,

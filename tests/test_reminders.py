@@ -24,6 +24,7 @@ from models import (
     ConfirmationStatus,
     Event,
     EventKind,
+    EventSchool,
     EventStatus,
     Notification,
     NotificationStatus,
@@ -171,7 +172,16 @@ def test_host_time_zone_does_not_matter() -> None:
         steps = reminder_steps(event_with_deadline(local(2026, 12, 5, 23, 59)), CFG)
         quiet = next_allowed(local(2026, 11, 25, 22, 30), TZ, QuietHours())
         results.append(([s.due for s in steps], quiet))
-    assert results[0] == results[1] == results[2]
+    expected = (
+        [
+            datetime(2026, 11, 28, 5, 0, tzinfo=UTC),  # 10:00 in the district
+            datetime(2026, 12, 2, 5, 0, tzinfo=UTC),
+            datetime(2026, 12, 4, 5, 0, tzinfo=UTC),
+            datetime(2026, 12, 5, 4, 0, tzinfo=UTC),  # 09:00 on the day
+        ],
+        datetime(2026, 11, 26, 4, 0, tzinfo=UTC),  # 09:00 after the quiet night
+    )
+    assert results == [expected, expected, expected]
 
 
 # ---- planning and sending through the real outbox ---------------------------------------------
@@ -462,6 +472,12 @@ async def test_chosen_audience_and_custom_offsets(
     forged = EventCb(action=EventAction.AUDIENCE_TOGGLE, event_id=event_id, arg="999")
     await client.press_data(COORDINATOR, forged.pack())
     assert len(client.alerts()) == 1
+    audience = (
+        await session.scalars(
+            select(EventSchool.school_id).where(EventSchool.event_id == event_id)
+        )
+    ).all()
+    assert audience == [second_school]
     # custom offsets: a bad answer first, then 2 days
     await client.press(COORDINATOR, "« Назад")
     await client.press(COORDINATOR, ev.BTN_EDIT)
