@@ -14,7 +14,6 @@ from bot.texts import calendar_io as texts
 from models import EventKind
 from services.calendar_io import (
     CALENDAR_TEMPLATE_CSV,
-    MAX_DATA_ROWS,
     RECURRENCE_NONE,
     RECURRENCE_YEARLY,
     CalendarFileError,
@@ -161,6 +160,7 @@ def test_default_calendar_loads_with_unique_codes_and_roadmap_numbers() -> None:
     rows = default_rows()
 
     codes = [row.code for row in rows]
+    assert len(codes) == 12
     assert None not in codes
     assert len(set(codes)) == len(codes)
     assert {
@@ -653,12 +653,13 @@ def test_undecodable_csv() -> None:
 
 
 def test_too_many_rows() -> None:
-    rows = [with_cell(ROW_DAY, 0, f"c{n}") for n in range(MAX_DATA_ROWS + 1)]
+    rows = [with_cell(ROW_DAY, 0, f"c{n}") for n in range(501)]
 
     result = parse_csv([HEADER, *rows])
 
-    assert errors_of(result) == [(0, texts.FILE_TOO_MANY_ROWS.format(limit=MAX_DATA_ROWS))]
-    assert parse_csv([HEADER, *rows[:MAX_DATA_ROWS]]).ok
+    assert errors_of(result) == [(0, texts.FILE_TOO_MANY_ROWS.format(limit=500))]
+    assert "500" in result.errors[0].message
+    assert parse_csv([HEADER, *rows[:500]]).ok  # 500 events is the limit, inclusive
 
 
 # --- the sample file ---
@@ -796,7 +797,7 @@ def test_build_ics_from_the_default_calendar() -> None:
     data = build_ics(events, tz_name=TZ, calendar_name="ШИБЦ 2026/27", now=NOW)
 
     parsed = vevents(data)
-    assert len(parsed) == 2 * len(rows)
+    assert len(parsed) == 24  # 12 events, each with its deadline
     report = parsed["library-month-report-deadline@shibc"].decoded("DTSTART")
     assert report.astimezone(UTC) == datetime(2026, 11, 6, 13, 0, tzinfo=UTC)
 

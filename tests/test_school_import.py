@@ -504,7 +504,11 @@ def make_errors(count: int) -> list[RowError]:
 def test_format_errors_lists_all_under_limit() -> None:
     errors = make_errors(3)
 
-    assert format_errors(errors) == "\n".join(error.message for error in errors)
+    assert format_errors(errors) == (
+        "Строка 1: не указано краткое наименование.\n"
+        "Строка 2: не указано краткое наименование.\n"
+        "Строка 3: не указано краткое наименование."
+    )
     assert format_errors([]) == ""
 
 
