@@ -161,7 +161,7 @@ async def test_revoked_token_is_refused(
     assert client.last_text(LIBRARIAN) == o.INVITE_ERRORS["revoked"]
     assert await user_row(session, LIBRARIAN) is None
     await client.send(LIBRARIAN, f"/start {new}")
-    assert o.BTN_YES_SCHOOL in str(client.session.chats[LIBRARIAN.id])
+    assert o.BTN_YES_SCHOOL in client.buttons(LIBRARIAN)
 
 
 async def test_revoked_between_confirm_and_name(
@@ -228,6 +228,9 @@ async def test_registered_librarian_cannot_join_twice(
     await client.send(LIBRARIAN, "Анна Петрова")
     await client.send(LIBRARIAN, f"/start {token}")
     assert "Вы уже зарегистрированы" in client.last_text(LIBRARIAN)
+    users = (await session.scalars(select(User).execution_options(populate_existing=True))).all()
+    librarians = [(u.telegram_id, u.role, u.school_id) for u in users if u.role is Role.LIBRARIAN]
+    assert librarians == [(LIBRARIAN.id, Role.LIBRARIAN, district_setup.school_id)]
 
 
 async def test_profile_and_leaving(
@@ -256,7 +259,7 @@ async def test_profile_and_leaving(
     assert deleted and deleted[-1].param("scope").chat_id == LIBRARIAN.id
     # the school's link still works to come back
     await client.send(LIBRARIAN, f"/start {token}")
-    assert o.BTN_YES_SCHOOL in str(client.session.chats[LIBRARIAN.id])
+    assert o.BTN_YES_SCHOOL in client.buttons(LIBRARIAN)
 
 
 async def test_invitation_kinds_are_stored(
