@@ -9,15 +9,20 @@ from pathlib import Path
 
 import pytest
 from aiogram import Bot, Dispatcher
+from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 
 from bot.app import build_dispatcher
 from bot.config import Settings
 from bot.outbox_sender import OutboxSender, RateLimiter, SenderConfig
+from models import Invitation, User
 from models.db import create_engine, create_session_pool
 from models.migrate import upgrade
 from services.catalogue import load_catalogue_file
-from services.schools import add_school as _add_school
+from services.districts import create_district
+from services.invitations import accept_invitation, create_coordinator_invite
+from services.schools import add_school
+from services.users import TelegramProfile, ensure_super_admin, get_or_create_user
 from tests.harness import TOKEN, Client, Person, RecordingSession, make_bot
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -135,12 +140,6 @@ async def district_setup(
     session_pool: async_sessionmaker[AsyncSession], clock: FixedClock
 ) -> DistrictSetup:
     """A district with a registered coordinator and one school with its librarian link."""
-    from models import User
-    from services.districts import create_district
-    from services.invitations import accept_invitation, create_coordinator_invite
-    from services.schools import add_school
-    from services.users import TelegramProfile, ensure_super_admin, get_or_create_user
-
     async with session_pool.begin() as session:
         admin = await ensure_super_admin(
             session, TelegramProfile(ADMIN.id, None), "Ирина Админова", clock
@@ -173,10 +172,6 @@ async def join_school(
     client: Client, person: Person, session_pool: async_sessionmaker[AsyncSession], school_id: int
 ) -> None:
     """A librarian joins a school through the real /start flow."""
-    from sqlalchemy import select
-
-    from models import Invitation
-
     async with session_pool.begin() as session:
         token = await session.scalar(
             select(Invitation.token).where(
@@ -196,7 +191,7 @@ async def two_schools(
     district_setup: DistrictSetup,
 ) -> tuple[int, int]:
     async with session_pool.begin() as session:
-        other = await _add_school(
+        other = await add_school(
             session, district_setup.district_id, "Вторая школа полностью", "СОШ № 2", None, clock
         )
         other_id = other.id

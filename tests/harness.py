@@ -375,6 +375,17 @@ class Client:
         assert texts, "the bot sent nothing to this chat"
         return texts[-1]
 
+    def buttons(self, person: Person) -> list[str]:
+        """Button labels of the newest bot message in this chat that has a keyboard."""
+        for message in sorted(
+            self.session.chats.get(person.id, {}).values(),
+            key=lambda m: m.message_id,
+            reverse=True,
+        ):
+            if message.markup is not None:
+                return [btn.text for row in message.markup.inline_keyboard for btn in row]
+        raise AssertionError("the bot sent no keyboard to this chat")
+
     def alerts(self) -> list[str]:
         return [
             str(c.param("text"))

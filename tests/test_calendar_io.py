@@ -30,7 +30,7 @@ from services.calendar_default import (
     read_default_calendar,
 )
 from services.calendar_ics import IcsEvent, IcsLabels, build_ics
-from services.calendar_import import MAX_DATA_ROWS, CalendarImportResult, parse_calendar_file
+from services.calendar_import import CalendarImportResult, parse_calendar_file
 from services.calendar_rules import (
     RECURRENCE_NONE,
     RECURRENCE_YEARLY,
@@ -182,6 +182,7 @@ def test_default_calendar_loads_with_unique_codes_and_roadmap_numbers() -> None:
     rows = default_rows()
 
     codes = [row.code for row in rows]
+    assert len(codes) == 12
     assert None not in codes
     assert len(set(codes)) == len(codes)
     assert {
@@ -722,12 +723,12 @@ def test_undecodable_csv() -> None:
 
 
 def test_too_many_rows() -> None:
-    rows = [with_cell(ROW_DAY, 0, f"c{n}") for n in range(MAX_DATA_ROWS + 1)]
+    rows = [with_cell(ROW_DAY, 0, f"c{n}") for n in range(501)]
 
     result = parse_csv([HEADER, *rows])
 
-    assert errors_of(result) == [E(0, FileProblem.TOO_MANY_ROWS, limit=MAX_DATA_ROWS)]
-    assert parse_csv([HEADER, *rows[:MAX_DATA_ROWS]]).ok
+    assert errors_of(result) == [E(0, FileProblem.TOO_MANY_ROWS, limit=500)]
+    assert parse_csv([HEADER, *rows[:500]]).ok  # 500 events is the limit, inclusive
 
 
 # --- the sample file ---
@@ -873,7 +874,7 @@ def test_build_ics_from_the_default_calendar() -> None:
     data = build_ics(events, tz_name=TZ, calendar_name="ШИБЦ 2026/27", now=NOW, labels=ICS_LABELS)
 
     parsed = vevents(data)
-    assert len(parsed) == 2 * len(rows)
+    assert len(parsed) == 24  # 12 events, each with its deadline
     report = parsed["library-month-report-deadline@shibc"].decoded("DTSTART")
     assert report.astimezone(UTC) == datetime(2026, 11, 6, 13, 0, tzinfo=UTC)
 

@@ -259,14 +259,15 @@ async def test_forged_and_closed_events(
         await client.press_data(LIBRARIAN, data.pack())
         assert client.alerts() == [alert], data
     assert not await confirmations(session)
-    statuses = (await session.scalars(select(Event.status).order_by(Event.id))).all()
-    assert statuses == [EventStatus.OPEN, EventStatus.CLOSED, EventStatus.CANCELLED]
-    # a coordinator cannot open another district's event either
+    # a coordinator cannot close another district's event either
     client.clear()
     await client.press_data(
         COORDINATOR, EventCb(action=EventAction.STATUS_OK, event_id=foreign, arg="closed").pack()
     )
     assert client.alerts() == [t.FORBIDDEN_BUTTON]
+    stmt = select(Event.status).order_by(Event.id).execution_options(populate_existing=True)
+    statuses = (await session.scalars(stmt)).all()
+    assert statuses == [EventStatus.OPEN, EventStatus.CLOSED, EventStatus.CANCELLED]
 
 
 async def test_review_return_fix_accept(
@@ -360,6 +361,8 @@ async def test_late_confirmation_and_withdraw(
         LIBRARIAN, TaskCb(action=TaskAction.WITHDRAW_OK, event_id=row.event_id).pack()
     )
     assert client.alerts() == [ev.ERRORS["not_withdrawable"]]
+    row = (await confirmations(session))[0]
+    assert row.status is ConfirmationStatus.SUBMITTED
 
 
 async def test_withdraw_before_deadline(
@@ -449,6 +452,7 @@ async def test_default_calendar_file_and_rollover(
     await client.press(COORDINATOR, ev.BTN_ROLLOVER)
     await client.press(COORDINATOR, ev.BTN_YES)
     assert client.texts(COORDINATOR)[-2] == ev.ROLLED_OVER.format(count=0)
+    assert await session.scalar(select(func.count(Event.id))) == 24  # nothing copied twice
 
 
 async def test_new_event_form(

@@ -6,6 +6,7 @@ The real `python -m bot` process talks HTTP to the fake Bot API; evidence is re-
 
 from __future__ import annotations
 
+import re
 import sqlite3
 from collections.abc import AsyncIterator
 from datetime import datetime, timedelta
@@ -35,8 +36,6 @@ async def fake() -> AsyncIterator[FakeBotAPI]:
 
 async def register(fake: FakeBotAPI) -> None:
     """Admin -> district -> coordinator -> school -> librarian, as in the registration test."""
-    import re
-
     link = re.compile(r"\?start=([A-Za-z0-9_-]+)")
     await say(fake, ADMIN, "/start")
     await say(fake, ADMIN, "/newdistrict")

@@ -13,6 +13,7 @@ from bot.texts import admin as a
 from bot.texts import onboarding as o
 from tests.e2e import BotProcess, press, say
 from tests.fake_bot_api import FakeBotAPI
+from tests.menus import ANYONE, COORDINATOR_HELP, LIBRARIAN_HELP, SUPER_ADMIN_HELP, menu
 
 ADMIN_ID, COORDINATOR_ID, LIBRARIAN_ID = 111, 222, 333
 LINK = re.compile(r"\?start=([A-Za-z0-9_-]+)")
@@ -33,7 +34,12 @@ async def test_registration_path_in_a_real_process(fake: FakeBotAPI, tmp_path: P
     try:
         # start-up: default menu set, webhook removed
         assert fake.calls("deleteWebhook")
-        assert fake.calls("setMyCommands")
+        default_menus = [
+            [c["command"] for c in r.params["commands"]]
+            for r in fake.calls("setMyCommands")
+            if r.params.get("scope", {"type": "default"}) == {"type": "default"}
+        ]
+        assert default_menus == [menu(ANYONE)]
 
         assert "администратор" in await say(fake, ADMIN_ID, "/start")
         await say(fake, ADMIN_ID, "/newdistrict")
@@ -82,9 +88,13 @@ async def test_registration_path_in_a_real_process(fake: FakeBotAPI, tmp_path: P
     assert school_of_librarian == ("МБОУ СОШ № 1",)
     assert activities == 19  # the catalogue was loaded at start
     # per-chat menus were set for each role over real HTTP
-    scopes = [
-        r.params["scope"].get("chat_id")
+    menus = {
+        r.params["scope"]["chat_id"]: [c["command"] for c in r.params["commands"]]
         for r in fake.calls("setMyCommands")
-        if isinstance(r.params.get("scope"), dict)
-    ]
-    assert {ADMIN_ID, COORDINATOR_ID, LIBRARIAN_ID} <= set(scopes)
+        if r.ok and isinstance(r.params.get("scope"), dict) and "chat_id" in r.params["scope"]
+    }
+    assert menus == {
+        ADMIN_ID: menu(SUPER_ADMIN_HELP),
+        COORDINATOR_ID: menu(COORDINATOR_HELP),
+        LIBRARIAN_ID: menu(LIBRARIAN_HELP),
+    }

@@ -10,29 +10,50 @@ from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from bot.app import build_dispatcher
-from bot.commands import ADMIN_COMMANDS, COORDINATOR_COMMANDS, GUEST_COMMANDS
 from bot.config import Settings
 from bot.texts import common as t
 from bot.texts import schools as s
 from models import FsmRecord, School
-from tests.conftest import ADMIN, COORDINATOR, STRANGER, DistrictSetup, FixedClock
+from tests.conftest import (
+    ADMIN,
+    COORDINATOR,
+    LIBRARIAN,
+    STRANGER,
+    DistrictSetup,
+    FixedClock,
+    join_school,
+)
 from tests.harness import Client, Person
+from tests.menus import ANYONE, COORDINATOR_HELP, LIBRARIAN_HELP, SUPER_ADMIN_HELP
 
 
 def help_commands(text: str) -> list[str]:
-    return [line.split(" ", 1)[0][1:] for line in text.splitlines() if line.startswith("/")]
+    """The commands of a /help reply, each line being "/command — what it does"."""
+    header, *lines = text.splitlines()
+    assert header == t.HELP_HEADER
+    commands = []
+    for line in lines:
+        command, dash, description = line.partition(" — ")
+        assert dash and description.strip(), f"a command without a description: {line!r}"
+        commands.append(command)
+    return commands
 
 
-@pytest.mark.usefixtures("district_setup")
-async def test_help_lists_exactly_the_users_commands(client: Client) -> None:
-    expected: list[tuple[Person, tuple[str, ...]]] = [
-        (STRANGER, GUEST_COMMANDS),
-        (COORDINATOR, COORDINATOR_COMMANDS),
-        (ADMIN, ADMIN_COMMANDS),
+async def test_help_lists_exactly_the_users_commands(
+    client: Client,
+    session_pool: async_sessionmaker[AsyncSession],
+    district_setup: DistrictSetup,
+) -> None:
+    await join_school(client, LIBRARIAN, session_pool, district_setup.school_id)
+    expected: list[tuple[Person, list[str]]] = [
+        (STRANGER, ANYONE),
+        (LIBRARIAN, LIBRARIAN_HELP),
+        (COORDINATOR, COORDINATOR_HELP),
+        (ADMIN, SUPER_ADMIN_HELP),
     ]
     for person, commands in expected:
         await client.send(person, "/help")
-        assert help_commands(client.last_text(person)) == list(commands)
+        assert help_commands(client.last_text(person)) == commands, person
 
 
 @pytest.mark.usefixtures("district_setup")

@@ -8,7 +8,6 @@ from aiogram.types import BotCommandScopeChat
 from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
-from bot.commands import COORDINATOR_COMMANDS, LIBRARIAN_COMMANDS
 from bot.texts import admin as a
 from bot.texts import common as t
 from bot.texts import onboarding as o
@@ -16,6 +15,7 @@ from bot.texts import schools as s
 from models import Invitation, InvitationKind, Role, School, User
 from tests.conftest import ADMIN, COORDINATOR, LIBRARIAN, STRANGER, DistrictSetup
 from tests.harness import BOT_USERNAME, Client, Person
+from tests.menus import COORDINATOR_HELP, LIBRARIAN_HELP, SUPER_ADMIN_HELP, menu
 
 LINK_RE = re.compile(rf"https://t\.me/{BOT_USERNAME}\?start=([A-Za-z0-9_-]+)")
 
@@ -47,7 +47,7 @@ def chat_commands(client: Client, person: Person) -> list[str]:
 async def test_whole_registration_path(client: Client, session: AsyncSession) -> None:
     # The super-admin creates a district.
     await client.send(ADMIN, "/start")
-    assert chat_commands(client, ADMIN)[0] == "districts"
+    assert chat_commands(client, ADMIN) == menu(SUPER_ADMIN_HELP)
     await client.send(ADMIN, "/districts")
     assert client.last_text(ADMIN) == a.DISTRICTS_EMPTY
     await client.press(ADMIN, a.BTN_NEW_DISTRICT)
@@ -69,7 +69,7 @@ async def test_whole_registration_path(client: Client, session: AsyncSession) ->
     assert coordinator is not None
     assert coordinator.role is Role.COORDINATOR
     assert coordinator.full_name == "Ольга Ивановна Методистова"
-    assert chat_commands(client, COORDINATOR) == list(COORDINATOR_COMMANDS)
+    assert chat_commands(client, COORDINATOR) == menu(COORDINATOR_HELP)
 
     # The coordinator adds a school and gets its link.
     await client.send(COORDINATOR, "/addschool")
@@ -89,7 +89,7 @@ async def test_whole_registration_path(client: Client, session: AsyncSession) ->
     assert librarian.role is Role.LIBRARIAN
     assert librarian.school_id == school.id
     assert librarian.full_name == "Анна Петрова"
-    assert chat_commands(client, LIBRARIAN) == list(LIBRARIAN_COMMANDS)
+    assert chat_commands(client, LIBRARIAN) == menu(LIBRARIAN_HELP)
     assert t.INTERNAL_ERROR not in client.texts(LIBRARIAN) + client.texts(COORDINATOR)
 
     # The coordinator's invitation is spent: a second person cannot use it.
@@ -161,7 +161,7 @@ async def test_revoked_token_is_refused(
     assert client.last_text(LIBRARIAN) == o.INVITE_ERRORS["revoked"]
     assert await user_row(session, LIBRARIAN) is None
     await client.send(LIBRARIAN, f"/start {new}")
-    assert o.BTN_YES_SCHOOL in str(client.session.chats[LIBRARIAN.id])
+    assert o.BTN_YES_SCHOOL in client.buttons(LIBRARIAN)
 
 
 async def test_revoked_between_confirm_and_name(
@@ -228,6 +228,9 @@ async def test_registered_librarian_cannot_join_twice(
     await client.send(LIBRARIAN, "Анна Петрова")
     await client.send(LIBRARIAN, f"/start {token}")
     assert "Вы уже зарегистрированы" in client.last_text(LIBRARIAN)
+    users = (await session.scalars(select(User).execution_options(populate_existing=True))).all()
+    librarians = [(u.telegram_id, u.role, u.school_id) for u in users if u.role is Role.LIBRARIAN]
+    assert librarians == [(LIBRARIAN.id, Role.LIBRARIAN, district_setup.school_id)]
 
 
 async def test_profile_and_leaving(
@@ -256,7 +259,7 @@ async def test_profile_and_leaving(
     assert deleted and deleted[-1].param("scope").chat_id == LIBRARIAN.id
     # the school's link still works to come back
     await client.send(LIBRARIAN, f"/start {token}")
-    assert o.BTN_YES_SCHOOL in str(client.session.chats[LIBRARIAN.id])
+    assert o.BTN_YES_SCHOOL in client.buttons(LIBRARIAN)
 
 
 async def test_invitation_kinds_are_stored(

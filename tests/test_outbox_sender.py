@@ -208,6 +208,8 @@ async def test_400_chat_not_found_fails_the_row(
     (row,) = await rows(session)
     assert row.status is NotificationStatus.FAILED
     assert "chat not found" in row.last_error
+    assert await make_sender.drain() == 0  # a missing chat is not tried again
+    assert len(fake.calls("sendMessage")) == 1
 
 
 async def test_server_errors_back_off_then_fail(

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import date, datetime
 
 import pytest
@@ -18,7 +19,9 @@ from models import (
     EventKind,
     EventSchool,
     EventStatus,
+    Notification,
     NotificationStatus,
+    School,
 )
 from services.calendar_default import read_default_calendar
 from services.confirmations import Draft, count_pending, submit
@@ -32,6 +35,7 @@ from services.events import (
     replace_calendar,
     rollover,
     set_status,
+    toggle_audience_school,
     update_event_fields,
 )
 from services.reminders import plan_summaries
@@ -125,8 +129,6 @@ async def test_a_moved_deadline_restarts_reminders(
     two_schools: tuple[int, int],
     session: AsyncSession,
 ) -> None:
-    from dataclasses import replace
-
     event_id = await open_event(session_pool, clock, 1, datetime(2026, 12, 5, 18, 0))  # noqa: DTZ001
     assert await plan(session_pool, local(2026, 12, 5, 9, 1)) == 2  # the last one
     clock.now = local(2026, 12, 5, 9, 1)
@@ -201,8 +203,6 @@ async def test_rollover_keeps_a_chosen_audience(
             TZ,
             clock,
         )
-        from models import School
-        from services.events import toggle_audience_school
 
         school = await s.get(School, two_schools[1])
         assert school is not None
@@ -217,13 +217,16 @@ async def test_snooze_never_follows_the_last_reminder_and_nothing_before_start(
     session_pool: async_sessionmaker[AsyncSession],
     clock: FixedClock,
     two_schools: tuple[int, int],
+    session: AsyncSession,
 ) -> None:
     event_id = await open_event(session_pool, clock, 1, datetime(2026, 12, 5, 18, 0))  # noqa: DTZ001
     clock.now = local(2026, 12, 4, 10, 1)
     await plan(session_pool, clock.now)
     await client.drain()
+    planned = await session.scalar(select(func.count(Notification.id)))
     await client.press(OTHER, r.BTN_SNOOZE)
     assert client.alerts()[-1].startswith("Завтра будет уже поздно")
+    assert await session.scalar(select(func.count(Notification.id))) == planned  # no snooze row
     # an event that starts later: no reminders before its period, no form either
     later = await open_event(
         session_pool,

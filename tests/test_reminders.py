@@ -18,11 +18,13 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from bot.callbacks import ReminderCb
 from bot.reminder_texts import RussianRenderer
 from bot.texts import reminders as r
+from bot.texts.reminders import DIGEST
 from models import (
     Confirmation,
     ConfirmationStatus,
     Event,
     EventKind,
+    EventSchool,
     EventStatus,
     Notification,
     NotificationStatus,
@@ -34,6 +36,8 @@ from services.outbox import QuietHours, next_allowed
 from services.reminders import (
     ReminderConfig,
     library_month_steps,
+    pending_by_district,
+    plan_digests,
     plan_reminders,
     plan_summaries,
     reminder_steps,
@@ -168,7 +172,16 @@ def test_host_time_zone_does_not_matter() -> None:
         steps = reminder_steps(event_with_deadline(local(2026, 12, 5, 23, 59)), CFG)
         quiet = next_allowed(local(2026, 11, 25, 22, 30), TZ, QuietHours())
         results.append(([s.due for s in steps], quiet))
-    assert results[0] == results[1] == results[2]
+    expected = (
+        [
+            datetime(2026, 11, 28, 5, 0, tzinfo=UTC),  # 10:00 in the district
+            datetime(2026, 12, 2, 5, 0, tzinfo=UTC),
+            datetime(2026, 12, 4, 5, 0, tzinfo=UTC),
+            datetime(2026, 12, 5, 4, 0, tzinfo=UTC),  # 09:00 on the day
+        ],
+        datetime(2026, 11, 26, 4, 0, tzinfo=UTC),  # 09:00 after the quiet night
+    )
+    assert results == [expected, expected, expected]
 
 
 # ---- planning and sending through the real outbox ---------------------------------------------
@@ -459,6 +472,12 @@ async def test_chosen_audience_and_custom_offsets(
     forged = EventCb(action=EventAction.AUDIENCE_TOGGLE, event_id=event_id, arg="999")
     await client.press_data(COORDINATOR, forged.pack())
     assert len(client.alerts()) == 1
+    audience = (
+        await session.scalars(
+            select(EventSchool.school_id).where(EventSchool.event_id == event_id)
+        )
+    ).all()
+    assert audience == [second_school]
     # custom offsets: a bad answer first, then 2 days
     await client.press(COORDINATOR, "« Назад")
     await client.press(COORDINATOR, ev.BTN_EDIT)
@@ -489,9 +508,6 @@ async def test_library_month_planned_and_digest(
     two_schools: tuple[int, int],
     session: AsyncSession,
 ) -> None:
-    from bot.texts.reminders import DIGEST
-    from services.reminders import pending_by_district, plan_digests
-
     async with session_pool.begin() as s:
         month = await create_event(
             s,

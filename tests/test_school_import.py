@@ -578,7 +578,11 @@ def test_row_texts_spelled_out() -> None:
 def test_format_errors_lists_all_under_limit() -> None:
     errors = make_errors(3)
 
-    assert school_errors(errors) == "\n".join(school_error(error) for error in errors)
+    assert school_errors(errors) == (
+        "Строка 1: не указано краткое наименование.\n"
+        "Строка 2: не указано краткое наименование.\n"
+        "Строка 3: не указано краткое наименование."
+    )
     assert school_errors([]) == ""
 
 

@@ -50,22 +50,30 @@ async def test_pagination(
             )
     await client.send(COORDINATOR, "/schools")
     assert "всего: 20" in client.last_text(COORDINATOR)
-    client.find_button(COORDINATOR, "1 / 3")
+    tools = [s.BTN_ADD_SCHOOL, s.BTN_IMPORT]
+    first = ["МБОУ СОШ № 1 с. Иглино", *(f"СОШ {n:02d}" for n in range(2, 9))]
+    assert client.buttons(COORDINATOR) == [*first, "1 / 3", t.BTN_NEXT, *tools]
     await client.press(COORDINATOR, t.BTN_NEXT)
-    client.find_button(COORDINATOR, "2 / 3")
+    second = [f"СОШ {n:02d}" for n in range(9, 17)]
+    assert client.buttons(COORDINATOR) == [*second, t.BTN_PREV, "2 / 3", t.BTN_NEXT, *tools]
     await client.press(COORDINATOR, t.BTN_NEXT)
-    client.find_button(COORDINATOR, "3 / 3")
     # the last page has the remaining 4 schools and no "next"
+    last = ["СОШ 17", "СОШ 18", "СОШ 19", "СОШ 20"]
+    assert client.buttons(COORDINATOR) == [*last, t.BTN_PREV, "3 / 3", *tools]
     await client.press(COORDINATOR, "СОШ 20")
     assert "Школа номер 20" in client.last_text(COORDINATOR)
     await client.press(COORDINATOR, s.BTN_TO_SCHOOLS)
-    client.find_button(COORDINATOR, "3 / 3")
+    assert client.buttons(COORDINATOR) == [*last, t.BTN_PREV, "3 / 3", *tools]
 
 
-async def test_add_school_validation(client: Client, session: AsyncSession) -> None:
+async def test_add_school_needs_a_district(client: Client, session: AsyncSession) -> None:
     await client.send(ADMIN, "/start")
     await client.send(ADMIN, "/addschool")
     assert client.last_text(ADMIN) == s.NO_DISTRICT
+    # no form was started: the next text is not taken for a school's name
+    await client.send(ADMIN, "Средняя школа, которой не будет")
+    assert client.last_text(ADMIN) == t.UNKNOWN_TEXT
+    assert await school_count(session) == 0
 
 
 async def test_add_school_rejects_long_and_duplicate(
@@ -243,4 +251,8 @@ async def test_template_is_sent(client: Client, district_setup: DistrictSetup) -
     await client.press(COORDINATOR, s.BTN_TEMPLATE)
     docs = client.calls("SendDocument")
     assert len(docs) == 1
-    assert docs[0].param("document").filename == s.TEMPLATE_NAME
+    document = docs[0].param("document")
+    assert document.filename == s.TEMPLATE_NAME
+    lines = document.data.decode("utf-8-sig").splitlines()
+    assert lines[0] == '"Полное наименование";"Краткое наименование"'
+    assert len(lines) == 3  # the header and two example schools

@@ -10,6 +10,7 @@ from typing import Any
 import pytest
 from aiogram import Dispatcher, F, Router
 from aiogram.fsm.context import FSMContext
+from aiogram.fsm.storage.base import StateType, StorageKey
 from aiogram.types import Message
 from sqlalchemy import func, make_url, select, text
 from sqlalchemy.exc import IntegrityError
@@ -31,7 +32,7 @@ from models import (
     Notification,
     School,
 )
-from tests.conftest import COORDINATOR, LIBRARIAN, DistrictSetup, FixedClock
+from tests.conftest import COORDINATOR, LIBRARIAN, DistrictSetup, FixedClock, join_school
 from tests.harness import Client
 from tests.test_confirmations import make_event
 
@@ -112,8 +113,6 @@ async def test_opening_an_event_commits_the_status_with_the_prompts(
     session: AsyncSession,
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
-    from tests.conftest import join_school
-
     await join_school(client, LIBRARIAN, session_pool, district_setup.school_id)
     event_id = await make_event(
         session_pool, clock, district_setup.district_id, status=EventStatus.DRAFT
@@ -147,8 +146,6 @@ async def test_a_review_commits_the_outcome_with_the_librarians_message(
     session: AsyncSession,
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
-    from tests.conftest import join_school
-
     await join_school(client, LIBRARIAN, session_pool, district_setup.school_id)
     event_id = await make_event(session_pool, clock, district_setup.district_id)
     async with session_pool.begin() as s_:
@@ -175,6 +172,18 @@ async def test_a_review_commits_the_outcome_with_the_librarians_message(
     )
     assert status is ConfirmationStatus.SUBMITTED  # not accepted without telling the school
     assert await count(session, Notification) == before
+    monkeypatch.undo()
+    await client.press_data(
+        COORDINATOR,
+        ReviewCb(action=ReviewAction.ACCEPT, confirmation_id=confirmation.id, version=1).pack(),
+    )
+    status = await session.scalar(
+        select(Confirmation.status)
+        .where(Confirmation.id == confirmation.id)
+        .execution_options(populate_existing=True)
+    )
+    assert status is ConfirmationStatus.ACCEPTED
+    assert await count(session, Notification) == before + 1  # the librarian's outcome
 
 
 @pytest.mark.usefixtures("district_setup")
@@ -184,14 +193,14 @@ async def test_adding_a_school_commits_with_the_end_of_the_form(
     await client.send(COORDINATOR, "/addschool")
     await client.send(COORDINATOR, "Средняя школа села Кальтовка полностью")
     assert client.last_text(COORDINATOR) == s.ASK_SHORT_NAME
-    write = SqlStorage._store
+    set_state = SqlStorage.set_state
 
-    async def refuse_to_clear(self: SqlStorage, key: str, state: str | None, data: Any) -> None:
-        if state is None:
+    async def refuse_to_clear(self: SqlStorage, key: StorageKey, state: StateType = None) -> None:
+        if state is None:  # FSMContext.clear() starts with set_state(None)
             raise RuntimeError("injected failure while clearing the form")
-        await write(self, key, state, data)
+        await set_state(self, key, state)
 
-    monkeypatch.setattr(SqlStorage, "_store", refuse_to_clear)
+    monkeypatch.setattr(SqlStorage, "set_state", refuse_to_clear)
     await client.send(COORDINATOR, "СОШ с. Кальтовка")
     assert client.last_text(COORDINATOR) == t.INTERNAL_ERROR
     assert await count(session, School) == 1  # only the district's first school

@@ -1,0 +1,39 @@
+"""What each role finds in /help and in its Telegram menu (setMyCommands), in this order.
+
+Written out as a user reads them, not taken from ``bot.commands``: a test comparing the bot's
+reply with the very tuples production uses could never fail.
+"""
+
+from __future__ import annotations
+
+ANYONE = ["/start", "/roadmap", "/help"]
+LIBRARIAN_HELP = [
+    "/tasks",
+    "/calendar",
+    "/school",
+    "/roadmap",
+    "/settings",
+    "/profile",
+    "/help",
+    "/cancel",
+]
+COORDINATOR_HELP = [
+    "/review",
+    "/events",
+    "/newevent",
+    "/school",
+    "/calendar",
+    "/schools",
+    "/addschool",
+    "/import",
+    "/roadmap",
+    "/profile",
+    "/help",
+    "/cancel",
+]
+SUPER_ADMIN_HELP = ["/districts", "/newdistrict", *COORDINATOR_HELP]
+
+
+def menu(commands: list[str]) -> list[str]:
+    """The same list as setMyCommands carries it (command names without the slash)."""
+    return [c.removeprefix("/") for c in commands]
