@@ -369,7 +369,7 @@ async def test_summary_and_nudge_once_a_day(
     clock.now = local(2026, 12, 5, 18, 0)
     await client.drain()
     summary = client.last_text(COORDINATOR)
-    assert "1 из 2 школ отметили" in summary and "Не отметили: СОШ № 2" in summary
+    assert "отметили 1 из 2 школ." in summary and "Не отметили: СОШ № 2" in summary
     await client.press(COORDINATOR, r.BTN_NUDGE)
     assert client.alerts()[-1] == r.NUDGED.format(count=1)
     await client.press(COORDINATOR, r.BTN_NUDGE)
