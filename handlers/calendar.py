@@ -107,7 +107,7 @@ async def calendar_ics(
             for e in events
         ],
         tz_name=settings.timezone,
-        calendar_name=f"ШИБЦ: {district.name}",
+        calendar_name=ev.ICS_CALENDAR_NAME.format(district=district.name),
         now=clock(),
     )
     await query.answer()

@@ -11,7 +11,7 @@ from icalendar import Calendar
 from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
-from bot.callbacks import ConfirmStep, EventAction, EventCb, TaskAction, TaskCb
+from bot.callbacks import ConfirmAction, ConfirmStep, EventAction, EventCb, TaskAction, TaskCb
 from bot.texts import common as t
 from bot.texts import events as ev
 from models import (
@@ -162,7 +162,7 @@ async def test_librarian_confirms_with_evidence(
     assert evidence[1].file_name == "отчёт.pdf" and evidence[1].file_size == 8
     # pressing "Отправить" again on the old message writes nothing twice
     client.clear()
-    await client.press_data(LIBRARIAN, ConfirmStep(action="send").pack())
+    await client.press_data(LIBRARIAN, ConfirmStep(action=ConfirmAction.SEND).pack())
     assert client.alerts() == [t.UNHANDLED_BUTTON]
     assert len(await confirmations(session)) == 1
 

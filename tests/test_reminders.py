@@ -15,7 +15,7 @@ import pytest
 from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
-from bot.callbacks import ReminderCb
+from bot.callbacks import ReminderAction, ReminderCb
 from bot.reminder_texts import RussianRenderer
 from bot.texts import reminders as r
 from models import (
@@ -336,7 +336,9 @@ async def test_snooze_and_mute(
     ]
     # a forged snooze for another district's or unknown event changes nothing
     client.clear()
-    await client.press_data(LIBRARIAN, ReminderCb(action="snooze", event_id=event_id + 99).pack())
+    await client.press_data(
+        LIBRARIAN, ReminderCb(action=ReminderAction.SNOOZE, event_id=event_id + 99).pack()
+    )
     assert len(client.alerts()) == 1
     assert await session.scalar(select(func.count(Notification.id))) == 7
 

@@ -277,6 +277,7 @@ CALENDAR_LINE = "• {starts} — {ends} · {title} (срок: {deadline})"
 CALENDAR_EMPTY = "Ближайших событий нет."
 BTN_ICS = "📲 Скачать в календарь телефона (.ics)"
 ICS_NAME = "shibc_sobytiya.ics"
+ICS_CALENDAR_NAME = "ШИБЦ: {district}"
 ICS_CAPTION = "Откройте файл, чтобы добавить события и сроки в календарь телефона."
 SCHOOL_RECORD = (
     "<b>{school}</b>\nУчебный год {year}\n\n{lines}\n\nИтого: {done} из {total} выполнено"
