@@ -136,18 +136,17 @@ async def confirm_start(
 
 
 async def _next_or_summary(
-    target: Message | CallbackQuery, state: FSMContext, event: Event, next_step: str
+    target: Message | CallbackQuery, state: FSMContext, event: Event, next_step: State
 ) -> None:
     data = await state.get_data()
     if data.get("editing"):
         await _show_summary(target, state, event)
         return
-    if next_step == "participants":
-        await state.set_state(ConfirmForm.participants)
+    await state.set_state(next_step)
+    if next_step is ConfirmForm.participants:
         markup = InlineKeyboardMarkup(inline_keyboard=[_cancel_row()])
         await _say(target, ev.ASK_PARTICIPANTS, markup)
-    elif next_step == "description":
-        await state.set_state(ConfirmForm.description)
+    elif next_step is ConfirmForm.description:
         markup = InlineKeyboardMarkup(
             inline_keyboard=[
                 [button(ev.BTN_SKIP, ConfirmStep(action=ConfirmAction.SKIP))],
@@ -156,7 +155,6 @@ async def _next_or_summary(
         )
         await _say(target, ev.ASK_DESCRIPTION, markup)
     else:
-        await state.set_state(ConfirmForm.evidence)
         await _say(target, ev.ASK_EVIDENCE, _evidence_markup())
 
 
@@ -193,7 +191,7 @@ async def held_on_button(
         await query.answer(error_text(err), show_alert=True)
         return
     await state.update_data(held_on=day.isoformat())
-    await _next_or_summary(query, state, event, "participants")
+    await _next_or_summary(query, state, event, ConfirmForm.participants)
 
 
 async def _answer_step(
@@ -202,7 +200,7 @@ async def _answer_step(
     state: FSMContext,
     parse: Callable[[str, Event], object],
     field: str,
-    next_step: str,
+    next_step: State,
 ) -> None:
     """A typed answer to a form step: check it, store it, go on (or back to the summary)."""
     try:
@@ -226,7 +224,7 @@ async def held_on_text(
     def parse(text: str, event: Event) -> str:
         return check_held_on(parse_day(text, today), event, today).isoformat()
 
-    await _answer_step(message, event, state, parse, "held_on", "participants")
+    await _answer_step(message, event, state, parse, "held_on", ConfirmForm.participants)
 
 
 async def participants_text(message: Message, event: Event, state: FSMContext) -> None:
@@ -236,7 +234,7 @@ async def participants_text(message: Message, event: Event, state: FSMContext) -
         state,
         lambda text, _event: parse_participants(text),
         "participants",
-        "description",
+        ConfirmForm.description,
     )
 
 
@@ -247,13 +245,13 @@ async def description_text(message: Message, event: Event, state: FSMContext) ->
         state,
         lambda text, _event: check_description(text),
         "description",
-        "evidence",
+        ConfirmForm.evidence,
     )
 
 
 async def description_skip(query: CallbackQuery, event: Event, state: FSMContext) -> None:
     await state.update_data(description="")
-    await _next_or_summary(query, state, event, "evidence")
+    await _next_or_summary(query, state, event, ConfirmForm.evidence)
 
 
 async def _add_item(message: Message, state: FSMContext, item: EvidenceItem) -> None:
