@@ -76,7 +76,7 @@ def build_dispatcher(
     )
     dp.update.outer_middleware(DbSessionMiddleware(session_pool))
     dp.update.outer_middleware(UserMiddleware(settings.admin_ids, clock))
-    dp.message.outer_middleware(ForbiddenCharsMiddleware(t.VALIDATION["control_chars"]))
+    dp.message.outer_middleware(ForbiddenCharsMiddleware(t.CONTROL_CHARS))
     dp.message.outer_middleware(CommandEndsFormMiddleware())
     dp.include_routers(*get_routers())
     dp.errors.register(on_error)

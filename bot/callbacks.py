@@ -1,7 +1,10 @@
 """All callback data factories. Prefixes are short; every field is typed.
 
-Callback data comes from the client and is untrusted: handlers check that the user may act
-on the record an id names.
+Callback data comes from the client and is untrusted: the filters of bot/filters.py check
+that the user may act on the record an id names.
+
+Action values stay as they were first sent: buttons already in chats and planned messages in
+the outbox keep working after an update.
 """
 
 from __future__ import annotations
@@ -9,12 +12,6 @@ from __future__ import annotations
 from enum import StrEnum
 
 from aiogram.filters.callback_data import CallbackData
-
-
-class Nav(CallbackData, prefix="nav"):
-    """Generic navigation: main menu, close a message."""
-
-    to: str
 
 
 class RoadmapCb(CallbackData, prefix="rm"):
@@ -36,8 +33,12 @@ class DistrictCb(CallbackData, prefix="d"):
     page: int = 0
 
 
+class InviteAction(StrEnum):
+    REVOKE = "revoke"
+
+
 class InviteCb(CallbackData, prefix="inv"):
-    action: str  # "revoke"
+    action: InviteAction
     invitation_id: int
 
 
@@ -58,16 +59,32 @@ class SchoolCb(CallbackData, prefix="s"):
     page: int = 0
 
 
+class JoinAction(StrEnum):
+    YES = "yes"
+    NO = "no"
+
+
 class JoinCb(CallbackData, prefix="j"):
-    action: str  # "yes" | "no"
+    action: JoinAction
+
+
+class FormAction(StrEnum):
+    CANCEL = "cancel"
+    TG_NAME = "tgname"
 
 
 class FormCb(CallbackData, prefix="f"):
-    action: str  # "save" | "cancel"
+    action: FormAction
+
+
+class ProfileAction(StrEnum):
+    LEAVE = "leave"
+    LEAVE_OK = "leave_ok"
+    BACK = "back"
 
 
 class ProfileCb(CallbackData, prefix="p"):
-    action: str  # "leave" | "leave_ok" | "back"
+    action: ProfileAction
 
 
 class EventAction(StrEnum):
@@ -97,8 +114,14 @@ class EventCb(CallbackData, prefix="e"):
     arg: str = ""
 
 
+class NewEventStep(StrEnum):
+    ACTIVITY = "act"
+    KIND = "kind"
+    SAVE = "save"
+
+
 class NewEventCb(CallbackData, prefix="ne"):
-    step: str  # "act" | "kind" | "save"
+    step: NewEventStep
     value: str = ""
 
 
@@ -116,8 +139,31 @@ class TaskCb(CallbackData, prefix="t"):
     event_id: int = 0
 
 
+class ConfirmAction(StrEnum):
+    DAY = "day"
+    SKIP = "skip"
+    DONE = "done"
+    SEND = "send"
+    CHANGE = "change"
+    BACK = "back"
+    CHANGE_DATE = "ch_date"
+    CHANGE_PARTICIPANTS = "ch_part"
+    CHANGE_DESCRIPTION = "ch_desc"
+    CHANGE_EVIDENCE = "ch_evid"
+
+
+CHANGE_ACTIONS = frozenset(
+    {
+        ConfirmAction.CHANGE_DATE,
+        ConfirmAction.CHANGE_PARTICIPANTS,
+        ConfirmAction.CHANGE_DESCRIPTION,
+        ConfirmAction.CHANGE_EVIDENCE,
+    }
+)
+
+
 class ConfirmStep(CallbackData, prefix="cf"):
-    action: str  # day | skip | done | send | change | ch_date | ch_part | ch_desc | ch_evid
+    action: ConfirmAction
     value: str = ""
 
 
@@ -135,8 +181,12 @@ class ReviewCb(CallbackData, prefix="r"):
     page: int = 0
 
 
+class CalendarAction(StrEnum):
+    ICS = "ics"
+
+
 class CalendarCb(CallbackData, prefix="cal"):
-    action: str  # "ics"
+    action: CalendarAction
 
 
 class RecordCb(CallbackData, prefix="sr"):
@@ -144,10 +194,22 @@ class RecordCb(CallbackData, prefix="sr"):
     page: int = 0
 
 
+class ReminderAction(StrEnum):
+    SNOOZE = "snooze"
+    YES = "yes"
+    NO = "no"
+    NUDGE = "nudge"
+
+
 class ReminderCb(CallbackData, prefix="rem"):
-    action: str  # "snooze" | "yes" | "no" | "nudge"
+    action: ReminderAction
     event_id: int
 
 
+class SettingsAction(StrEnum):
+    MUTE = "mute"
+    UNMUTE = "unmute"
+
+
 class SettingsCb(CallbackData, prefix="set"):
-    action: str  # "mute" | "unmute"
+    action: SettingsAction

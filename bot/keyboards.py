@@ -9,7 +9,7 @@ from aiogram.filters.callback_data import CallbackData
 from aiogram.types import InlineKeyboardButton, InlineKeyboardMarkup
 from aiogram.utils.keyboard import InlineKeyboardBuilder
 
-from bot.callbacks import FormCb
+from bot.callbacks import FormAction, FormCb
 from bot.texts import common as t
 
 PAGE_SIZE = 8
@@ -50,7 +50,9 @@ def button(text: str, data: CallbackData) -> InlineKeyboardButton:
 @cache
 def cancel_keyboard() -> InlineKeyboardMarkup:
     """The same one every time: keyboards are sent, never changed after they are built."""
-    return InlineKeyboardMarkup(inline_keyboard=[[button(t.BTN_CANCEL, FormCb(action="cancel"))]])
+    return InlineKeyboardMarkup(
+        inline_keyboard=[[button(t.BTN_CANCEL, FormCb(action=FormAction.CANCEL))]]
+    )
 
 
 def column(buttons: list[InlineKeyboardButton]) -> InlineKeyboardMarkup:

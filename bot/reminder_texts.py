@@ -6,8 +6,9 @@ from collections.abc import Sequence
 from html import escape
 from zoneinfo import ZoneInfo
 
-from bot.callbacks import ReminderCb, TaskAction, TaskCb
+from bot.callbacks import ReminderAction, ReminderCb, TaskAction, TaskCb
 from bot.texts import reminders as r
+from bot.texts.events import of_schools
 from models import Event
 from services.outbox import Button
 from services.reminders import Step
@@ -31,7 +32,9 @@ class RussianRenderer:
         )
         if last:
             return text, ((confirm,),)
-        snooze = Button(r.BTN_SNOOZE, ReminderCb(action="snooze", event_id=event.id).pack())
+        snooze = Button(
+            r.BTN_SNOOZE, ReminderCb(action=ReminderAction.SNOOZE, event_id=event.id).pack()
+        )
         return text, ((confirm,), (snooze,))
 
     def seminar(self, event: Event, step: Step) -> tuple[str, Buttons]:
@@ -43,8 +46,13 @@ class RussianRenderer:
         )
         return text, (
             (
-                Button(r.BTN_WILL_COME, ReminderCb(action="yes", event_id=event.id).pack()),
-                Button(r.BTN_CANNOT, ReminderCb(action="no", event_id=event.id).pack()),
+                Button(
+                    r.BTN_WILL_COME,
+                    ReminderCb(action=ReminderAction.YES, event_id=event.id).pack(),
+                ),
+                Button(
+                    r.BTN_CANNOT, ReminderCb(action=ReminderAction.NO, event_id=event.id).pack()
+                ),
             ),
         )
 
@@ -75,10 +83,12 @@ class RussianRenderer:
             title=escape(event.title),
             deadline=self._deadline(event),
             done=done,
-            total=total,
+            schools=of_schools(total),
             missing=r.SUMMARY_MISSING.format(schools=listed) if missing else "",
         )
-        nudge = Button(r.BTN_NUDGE, ReminderCb(action="nudge", event_id=event.id).pack())
+        nudge = Button(
+            r.BTN_NUDGE, ReminderCb(action=ReminderAction.NUDGE, event_id=event.id).pack()
+        )
         return text, ((nudge,),)
 
     def nudge(self, event: Event, late: bool) -> tuple[str, Buttons]:

@@ -2,15 +2,20 @@
 
 from __future__ import annotations
 
+import logging
+from datetime import date
 from html import escape
 
 from aiogram.exceptions import TelegramBadRequest
 from aiogram.types import CallbackQuery, InaccessibleMessage, InlineKeyboardMarkup, Message
 
 from bot.texts import common as t
-from bot.texts.schools import NO_DISTRICT
+from bot.texts import events as ev
 from models import User
 from services.errors import ValidationError
+from services.timeutil import fmt_date
+
+logger = logging.getLogger(__name__)
 
 
 async def show(
@@ -41,14 +46,6 @@ async def tell(event: Message | CallbackQuery, text: str) -> None:
         await event.answer(text)
 
 
-async def require_district(event: Message | CallbackQuery, user: User | None) -> int | None:
-    """The district the user manages, or None after telling them to choose one."""
-    if user is None or user.district_id is None:
-        await tell(event, NO_DISTRICT)
-        return None
-    return user.district_id
-
-
 TEXT_BUDGET = 3500
 
 
@@ -74,6 +71,24 @@ def h(value: object) -> str:
     return escape(str(value), quote=False)
 
 
-def validation_text(error: ValidationError) -> str:
-    template = t.VALIDATION.get(error.code, t.VALIDATION["too_long"])
-    return template.format(**error.params)
+def error_text(error: ValidationError) -> str:
+    """The Russian text of a refused value: the one place a `ValidationError` becomes words."""
+    params = {k: fmt_date(v) if isinstance(v, date) else v for k, v in error.params.items()}
+    text = ev.ERRORS.get(error.code) or t.VALIDATION.get(error.code)
+    if text is None:
+        logger.error("no text for the validation error %r", error.code)
+        return t.INTERNAL_ERROR
+    return text(params) if callable(text) else text.format(**params)
+
+
+def where(user: User | None) -> str:
+    """«, школа «…» (район)» or «, район» after the user's role; empty for a guest."""
+    if user is None:
+        return ""
+    if user.school is not None and user.district is not None:
+        return t.WHERE_SCHOOL.format(
+            school=h(user.school.short_name), district=h(user.district.name)
+        )
+    if user.district is not None:
+        return t.WHERE_DISTRICT.format(district=h(user.district.name))
+    return ""

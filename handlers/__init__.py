@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from aiogram import Router
 
+from bot.filters import answer_refusals
 from handlers import (
     admin,
     calendar,
@@ -20,8 +21,13 @@ from handlers import (
 
 
 def get_routers() -> list[Router]:
-    """Order matters: the fallback router must be last."""
-    return [
+    """One root holding the features in order (the fallback must be last).
+
+    The root answers the refusals of the ownership filters (bot/filters.py) for all of them.
+    """
+    root = Router(name="features")
+    answer_refusals(root)
+    root.include_routers(
         common.get_router(),
         onboarding.get_router(),
         admin.get_router(),
@@ -33,4 +39,5 @@ def get_routers() -> list[Router]:
         calendar.get_router(),
         roadmap.get_router(),
         fallback.get_router(),
-    ]
+    )
+    return [root]

@@ -6,13 +6,13 @@ from aiogram import Bot, F, Router
 from aiogram.filters import Command, StateFilter
 from aiogram.fsm.context import FSMContext
 from aiogram.fsm.state import State, StatesGroup
-from aiogram.types import CallbackQuery, InlineKeyboardButton, Message
+from aiogram.types import CallbackQuery, InlineKeyboardButton, InlineKeyboardMarkup, Message
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from bot.callbacks import DistrictAction, DistrictCb, InviteCb
+from bot.callbacks import DistrictAction, DistrictCb, InviteAction, InviteCb
 from bot.filters import HasRole
 from bot.keyboards import PAGE_SIZE, button, cancel_keyboard, clamp_page, column, pager_row
-from bot.screens import h, show, validation_text
+from bot.screens import error_text, h, show
 from bot.texts import admin as a
 from bot.texts import common as t
 from models import Role, User
@@ -51,8 +51,6 @@ async def _districts_screen(
     if pager:
         rows.append(pager)
     rows.append([button(a.BTN_NEW_DISTRICT, DistrictCb(action=DistrictAction.NEW))])
-    from aiogram.types import InlineKeyboardMarkup
-
     text = a.DISTRICTS_HEADER.format(total=total) if total else a.DISTRICTS_EMPTY
     await show(event, text, InlineKeyboardMarkup(inline_keyboard=rows))
 
@@ -120,7 +118,10 @@ async def district_invite(
     link = deep_link(me.username or "", invitation.token)
     markup = column(
         [
-            button(a.BTN_REVOKE_INVITE, InviteCb(action="revoke", invitation_id=invitation.id)),
+            button(
+                a.BTN_REVOKE_INVITE,
+                InviteCb(action=InviteAction.REVOKE, invitation_id=invitation.id),
+            ),
             button(t.BTN_BACK, DistrictCb(action=DistrictAction.OPEN, district_id=summary.id)),
         ]
     )
@@ -175,9 +176,7 @@ async def district_name_entered(
     try:
         district = await create_district(session, message.text, clock)
     except ValidationError as exc:
-        await message.answer(
-            validation_text(exc) + "\n" + t.TRY_AGAIN, reply_markup=cancel_keyboard()
-        )
+        await message.answer(error_text(exc) + "\n" + t.TRY_AGAIN, reply_markup=cancel_keyboard())
         return
     except DuplicateError as exc:
         await message.answer(
@@ -212,7 +211,7 @@ def get_router() -> Router:
     router.callback_query.register(
         new_district_button, DistrictCb.filter(F.action == DistrictAction.NEW)
     )
-    router.callback_query.register(invite_revoke, InviteCb.filter(F.action == "revoke"))
+    router.callback_query.register(invite_revoke, InviteCb.filter(F.action == InviteAction.REVOKE))
     router.message.register(
         district_name_entered, StateFilter(DistrictForm.name), F.text, ~F.text.startswith("/")
     )

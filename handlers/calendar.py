@@ -15,9 +15,9 @@ from aiogram.types import (
 )
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from bot.callbacks import CalendarCb, RecordCb
+from bot.callbacks import CalendarAction, CalendarCb, RecordCb
 from bot.config import Settings
-from bot.filters import HasRole
+from bot.filters import DistrictSchool, HasRole, InDistrict
 from bot.keyboards import PAGE_SIZE, button, clamp_page, column, pager_row, shorten
 from bot.render_import import ICS_LABELS
 from bot.screens import bounded, clip, h, show
@@ -28,14 +28,13 @@ from models import Event, Role, School, User
 from services.calendar_ics import IcsEvent, build_ics
 from services.clock import Clock
 from services.districts import get_district
-from services.errors import AccessDeniedError, NotFoundError
 from services.events import (
     SchoolTaskStatus,
     school_in_audience,
     school_record,
     upcoming_events,
 )
-from services.schools import count_schools, get_school_for, list_schools
+from services.schools import count_schools, list_schools
 from services.timeutil import fmt_date, fmt_local
 
 
@@ -78,7 +77,7 @@ async def calendar_command(
     )
     await message.answer(
         ev.CALENDAR_HEADER.format(district=h(district.name), lines=lines),
-        reply_markup=column([button(ev.BTN_ICS, CalendarCb(action="ics"))]),
+        reply_markup=column([button(ev.BTN_ICS, CalendarCb(action=CalendarAction.ICS))]),
     )
 
 
@@ -109,7 +108,7 @@ async def calendar_ics(
             for e in events
         ],
         tz_name=settings.timezone,
-        calendar_name=f"ШИБЦ: {district.name}",
+        calendar_name=ev.ICS_CALENDAR_NAME.format(district=district.name),
         now=clock(),
         labels=ICS_LABELS,
     )
@@ -137,9 +136,9 @@ async def _record(
     lines = bounded(
         [
             ev.SCHOOL_RECORD_LINE.format(
-                icon=ev.TASK_STATUS_ICONS[task.status.value],
+                icon=ev.TASK_STATUS_ICONS[task.status],
                 title=h(clip(task.event.title)),
-                status=ev.TASK_STATUS_NAMES[task.status.value],
+                status=ev.TASK_STATUS_NAMES[task.status],
             )
             for task in tasks
         ]
@@ -196,25 +195,20 @@ async def school_command(
     await _schools_pick(message, session, user.district_id, 0)
 
 
+async def schools_page(
+    query: CallbackQuery, callback_data: RecordCb, session: AsyncSession, district_id: int
+) -> None:
+    await _schools_pick(query, session, district_id, callback_data.page)
+
+
 async def school_pick(
     query: CallbackQuery,
     callback_data: RecordCb,
     session: AsyncSession,
-    user: User | None,
+    school: School,
     settings: Settings,
     clock: Clock,
 ) -> None:
-    if user is None or user.district_id is None:
-        await query.answer(s.NO_DISTRICT, show_alert=True)
-        return
-    if not callback_data.school_id:
-        await _schools_pick(query, session, user.district_id, callback_data.page)
-        return
-    try:
-        school = await get_school_for(session, callback_data.school_id, user.district_id)
-    except (NotFoundError, AccessDeniedError):
-        await query.answer(t.FORBIDDEN_BUTTON, show_alert=True)
-        return
     back = column([button(t.BTN_BACK, RecordCb(school_id=0, page=callback_data.page))])
     await _record(query, session, school, settings, clock, back)
 
@@ -225,8 +219,17 @@ def get_router() -> Router:
     router.message.filter(roles)
     router.callback_query.filter(roles)
     router.message.register(calendar_command, Command("calendar"))
-    router.callback_query.register(calendar_ics, CalendarCb.filter(F.action == "ics"))
+    router.callback_query.register(calendar_ics, CalendarCb.filter(F.action == CalendarAction.ICS))
     router.message.register(school_command, Command("school"))
     coordinators = HasRole(Role.COORDINATOR, Role.SUPER_ADMIN)
-    router.callback_query.register(school_pick, coordinators, RecordCb.filter())
+    router.callback_query.register(
+        schools_page, coordinators, RecordCb.filter(F.school_id == 0), InDistrict()
+    )
+    router.callback_query.register(
+        school_pick,
+        coordinators,
+        RecordCb.filter(),
+        InDistrict(),
+        DistrictSchool(unknown=t.FORBIDDEN_BUTTON),
+    )
     return router

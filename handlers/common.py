@@ -8,27 +8,15 @@ from aiogram.fsm.context import FSMContext
 from aiogram.types import CallbackQuery, InlineKeyboardMarkup, Message
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from bot.callbacks import FormCb, ProfileCb
+from bot.callbacks import FormAction, FormCb, ProfileAction, ProfileCb
 from bot.commands import apply_chat_commands, commands_for
 from bot.keyboards import button, column
-from bot.screens import h, show
+from bot.screens import h, show, where
 from bot.texts import common as t
 from bot.texts import onboarding as o
 from models import Role, User
 from services.clock import Clock
 from services.users import TelegramProfile, ensure_super_admin, leave_school, with_places
-
-
-def _where(user: User | None) -> str:
-    if user is None:
-        return ""
-    if user.school is not None and user.district is not None:
-        return t.WHERE_SCHOOL.format(
-            school=h(user.school.short_name), district=h(user.district.name)
-        )
-    if user.district is not None:
-        return t.WHERE_DISTRICT.format(district=h(user.district.name))
-    return ""
 
 
 async def start_plain(
@@ -58,8 +46,8 @@ async def start_plain(
     await message.answer(
         t.START_REGISTERED.format(
             name=h(user.full_name or tg.full_name),
-            role=t.ROLE_NAMES[role.value],
-            where=_where(user),
+            role=t.ROLE_NAMES[role],
+            where=where(user),
         )
     )
 
@@ -94,13 +82,13 @@ def _profile_screen(
     if user.school is not None:
         details += o.PROFILE_SCHOOL.format(school=h(user.school.full_name))
     text = o.PROFILE.format(
-        name=h(user.full_name or "—"), role=t.ROLE_NAMES[role.value], details=details
+        name=h(user.full_name or "—"), role=t.ROLE_NAMES[role], details=details
     )
     markup = None
     if role is Role.LIBRARIAN:
-        markup = column([button(o.BTN_LEAVE_SCHOOL, ProfileCb(action="leave"))])
+        markup = column([button(o.BTN_LEAVE_SCHOOL, ProfileCb(action=ProfileAction.LEAVE))])
     elif role is Role.COORDINATOR:
-        markup = column([button(o.BTN_LEAVE_DISTRICT, ProfileCb(action="leave"))])
+        markup = column([button(o.BTN_LEAVE_DISTRICT, ProfileCb(action=ProfileAction.LEAVE))])
     return text, markup
 
 
@@ -133,8 +121,8 @@ async def profile_leave(
         )
     markup = column(
         [
-            button(o.BTN_LEAVE_OK, ProfileCb(action="leave_ok")),
-            button(t.BTN_BACK, ProfileCb(action="back")),
+            button(o.BTN_LEAVE_OK, ProfileCb(action=ProfileAction.LEAVE_OK)),
+            button(t.BTN_BACK, ProfileCb(action=ProfileAction.BACK)),
         ]
     )
     await show(query, text, markup)
@@ -164,11 +152,15 @@ async def profile_leave_ok(
 def get_router() -> Router:
     router = Router(name="common")
     router.message.register(cancel_command, Command("cancel"))
-    router.callback_query.register(cancel_button, FormCb.filter(F.action == "cancel"))
+    router.callback_query.register(cancel_button, FormCb.filter(F.action == FormAction.CANCEL))
     router.message.register(start_plain, CommandStart(deep_link=False))
     router.message.register(help_command, Command("help"))
     router.message.register(profile_command, Command("profile"))
-    router.callback_query.register(profile_leave, ProfileCb.filter(F.action == "leave"))
-    router.callback_query.register(profile_leave_ok, ProfileCb.filter(F.action == "leave_ok"))
-    router.callback_query.register(profile_back, ProfileCb.filter(F.action == "back"))
+    router.callback_query.register(
+        profile_leave, ProfileCb.filter(F.action == ProfileAction.LEAVE)
+    )
+    router.callback_query.register(
+        profile_leave_ok, ProfileCb.filter(F.action == ProfileAction.LEAVE_OK)
+    )
+    router.callback_query.register(profile_back, ProfileCb.filter(F.action == ProfileAction.BACK))
     return router

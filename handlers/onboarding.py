@@ -9,13 +9,12 @@ from aiogram.fsm.state import State, StatesGroup
 from aiogram.types import CallbackQuery, Message
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from bot.callbacks import FormCb, JoinCb
+from bot.callbacks import FormAction, FormCb, JoinAction, JoinCb
 from bot.commands import apply_chat_commands
 from bot.keyboards import button, cancel_keyboard, column
-from bot.screens import h, show, validation_text
+from bot.screens import error_text, h, show, where
 from bot.texts import common as t
 from bot.texts import onboarding as o
-from handlers.common import _where
 from models import InvitationKind, Role, User
 from services.clock import Clock
 from services.errors import InvitationError, ValidationError
@@ -63,7 +62,7 @@ async def start_with_token(
     if role is not None and user is not None:
         await with_places(session, user)
         await message.answer(
-            o.ALREADY_REGISTERED.format(role=t.ROLE_NAMES[role.value], where=_where(user))
+            o.ALREADY_REGISTERED.format(role=t.ROLE_NAMES[role], where=where(user))
         )
         return
     text, yes, no = _confirm_text(view)
@@ -71,7 +70,9 @@ async def start_with_token(
     await state.update_data(token=token)
     await message.answer(
         text,
-        reply_markup=column([button(yes, JoinCb(action="yes")), button(no, JoinCb(action="no"))]),
+        reply_markup=column(
+            [button(yes, JoinCb(action=JoinAction.YES)), button(no, JoinCb(action=JoinAction.NO))]
+        ),
     )
 
 
@@ -88,9 +89,9 @@ async def join_yes(query: CallbackQuery, session: AsyncSession, state: FSMContex
     buttons = []
     if len(tg_name) >= 3:
         buttons.append(
-            button(o.BTN_USE_TG_NAME.format(name=tg_name[:40]), FormCb(action="tgname"))
+            button(o.BTN_USE_TG_NAME.format(name=tg_name[:40]), FormCb(action=FormAction.TG_NAME))
         )
-    buttons.append(button(t.BTN_CANCEL, FormCb(action="cancel")))
+    buttons.append(button(t.BTN_CANCEL, FormCb(action=FormAction.CANCEL)))
     await show(
         query, o.ASK_FULL_NAME if len(buttons) > 1 else o.ASK_FULL_NAME_PLAIN, column(buttons)
     )
@@ -119,9 +120,7 @@ async def _finish(
         view = await accept_invitation(session, user, token, full_name, clock)
     except ValidationError as exc:
         await session.rollback()
-        await message.answer(
-            validation_text(exc) + "\n" + t.TRY_AGAIN, reply_markup=cancel_keyboard()
-        )
+        await message.answer(error_text(exc) + "\n" + t.TRY_AGAIN, reply_markup=cancel_keyboard())
         return
     except InvitationError as exc:
         await session.rollback()
@@ -191,13 +190,15 @@ def get_router() -> Router:
     router = Router(name="onboarding")
     router.message.register(start_with_token, CommandStart(deep_link=True))
     router.callback_query.register(
-        join_yes, StateFilter(JoinForm.confirm), JoinCb.filter(F.action == "yes")
+        join_yes, StateFilter(JoinForm.confirm), JoinCb.filter(F.action == JoinAction.YES)
     )
     router.callback_query.register(
-        join_no, StateFilter(JoinForm.confirm), JoinCb.filter(F.action == "no")
+        join_no, StateFilter(JoinForm.confirm), JoinCb.filter(F.action == JoinAction.NO)
     )
     router.callback_query.register(
-        join_name_button, StateFilter(JoinForm.full_name), FormCb.filter(F.action == "tgname")
+        join_name_button,
+        StateFilter(JoinForm.full_name),
+        FormCb.filter(F.action == FormAction.TG_NAME),
     )
     router.message.register(
         join_name_text, StateFilter(JoinForm.full_name), F.text, ~F.text.startswith("/")

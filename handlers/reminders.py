@@ -10,19 +10,26 @@ from aiogram.types import CallbackQuery, Message
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from bot.callbacks import ReminderCb, SettingsCb
+from bot.callbacks import ReminderAction, ReminderCb, SettingsAction, SettingsCb
 from bot.config import Settings
-from bot.filters import HasRole
+from bot.filters import DistrictEvent, HasRole, SchoolEvent
 from bot.keyboards import button, column
 from bot.reminder_texts import RussianRenderer
 from bot.screens import h, show
 from bot.texts import common as t
 from bot.texts import reminders as r
-from models import ConfirmationStatus, EventKind, EventStatus, Role, SeminarReply, User
+from models import (
+    ConfirmationStatus,
+    Event,
+    EventKind,
+    EventStatus,
+    Role,
+    School,
+    SeminarReply,
+    User,
+)
 from services.clock import Clock
-from services.confirmations import find_confirmation, librarian_event
-from services.errors import AccessDeniedError, NotFoundError
-from services.events import get_event_for
+from services.confirmations import find_confirmation
 from services.reminders import ReminderConfig, plan_nudge, snooze
 from services.timeutil import fmt_local
 
@@ -42,19 +49,13 @@ def reminder_config(settings: Settings) -> ReminderConfig:
 
 async def snooze_button(
     query: CallbackQuery,
-    callback_data: ReminderCb,
     session: AsyncSession,
-    user: User | None,
+    user: User,
+    event: Event,
+    school: School,
     settings: Settings,
     clock: Clock,
 ) -> None:
-    try:
-        if user is None:
-            raise AccessDeniedError("no user")
-        event, school = await librarian_event(session, user, callback_data.event_id)
-    except (AccessDeniedError, NotFoundError):
-        await query.answer(t.FORBIDDEN_BUTTON, show_alert=True)
-        return
     if event.status is not EventStatus.OPEN:
         await query.answer(r.EVENT_NOT_OPEN, show_alert=True)
         return
@@ -81,23 +82,17 @@ async def rsvp_button(
     query: CallbackQuery,
     callback_data: ReminderCb,
     session: AsyncSession,
-    user: User | None,
+    user: User,
+    event: Event,
     clock: Clock,
 ) -> None:
-    try:
-        if user is None:
-            raise AccessDeniedError("no user")
-        event, _ = await librarian_event(session, user, callback_data.event_id)
-    except (AccessDeniedError, NotFoundError):
-        await query.answer(t.FORBIDDEN_BUTTON, show_alert=True)
-        return
     if event.kind is not EventKind.SEMINAR:
         await query.answer(t.FORBIDDEN_BUTTON, show_alert=True)
         return
     if event.status is not EventStatus.OPEN:
         await query.answer(r.EVENT_NOT_OPEN, show_alert=True)
         return
-    attending = callback_data.action == "yes"
+    attending = callback_data.action is ReminderAction.YES
     insert = sqlite_insert if session.get_bind().dialect.name == "sqlite" else None
     if insert is not None:
         stmt = insert(SeminarReply).values(
@@ -124,8 +119,8 @@ async def rsvp_button(
     template = r.RSVP_YES if attending else r.RSVP_NO
     markup = column(  # the answer can be changed with the same buttons
         [
-            button(r.BTN_WILL_COME, ReminderCb(action="yes", event_id=event.id)),
-            button(r.BTN_CANNOT, ReminderCb(action="no", event_id=event.id)),
+            button(r.BTN_WILL_COME, ReminderCb(action=ReminderAction.YES, event_id=event.id)),
+            button(r.BTN_CANNOT, ReminderCb(action=ReminderAction.NO, event_id=event.id)),
         ]
     )
     await show(query, template.format(title=h(event.title)), markup)
@@ -133,19 +128,11 @@ async def rsvp_button(
 
 async def nudge_button(
     query: CallbackQuery,
-    callback_data: ReminderCb,
     session: AsyncSession,
-    user: User | None,
+    event: Event,
     settings: Settings,
     clock: Clock,
 ) -> None:
-    try:
-        event = await get_event_for(
-            session, callback_data.event_id, user.district_id if user else None
-        )
-    except (AccessDeniedError, NotFoundError):
-        await query.answer(t.FORBIDDEN_BUTTON, show_alert=True)
-        return
     if event.status is not EventStatus.OPEN:
         await query.answer(r.EVENT_NOT_OPEN, show_alert=True)
         return
@@ -165,7 +152,9 @@ async def _settings_screen(
     text = r.SETTINGS.format(
         state=r.STATE_OFF if muted else r.STATE_ON, quiet=settings.quiet_hours.replace("-", " до ")
     )
-    action, label = ("unmute", r.BTN_UNMUTE) if muted else ("mute", r.BTN_MUTE)
+    action, label = (
+        (SettingsAction.UNMUTE, r.BTN_UNMUTE) if muted else (SettingsAction.MUTE, r.BTN_MUTE)
+    )
     await show(target, text, column([button(label, SettingsCb(action=action))]))
 
 
@@ -183,7 +172,7 @@ async def settings_toggle(
     clock: Clock,
 ) -> None:
     assert user is not None
-    user.reminders_muted = callback_data.action == "mute"
+    user.reminders_muted = callback_data.action is SettingsAction.MUTE
     user.updated_at = clock()
     await session.flush()
     await _settings_screen(query, user, settings)
@@ -193,14 +182,23 @@ def get_router() -> Router:
     router = Router(name="reminders")
     librarian = HasRole(Role.LIBRARIAN)
     coordinator = HasRole(Role.COORDINATOR, Role.SUPER_ADMIN)
+    # a forged or stale reminder button gets the same answer whatever its id names
+    school_event = SchoolEvent(unknown=t.FORBIDDEN_BUTTON)
+    cb = ReminderCb.filter
     router.callback_query.register(
-        snooze_button, librarian, ReminderCb.filter(F.action == "snooze")
+        snooze_button, librarian, cb(F.action == ReminderAction.SNOOZE), school_event
     )
     router.callback_query.register(
-        rsvp_button, librarian, ReminderCb.filter(F.action.in_({"yes", "no"}))
+        rsvp_button,
+        librarian,
+        cb(F.action.in_({ReminderAction.YES, ReminderAction.NO})),
+        school_event,
     )
     router.callback_query.register(
-        nudge_button, coordinator, ReminderCb.filter(F.action == "nudge")
+        nudge_button,
+        coordinator,
+        cb(F.action == ReminderAction.NUDGE),
+        DistrictEvent(unknown=t.FORBIDDEN_BUTTON),
     )
     router.message.register(settings_command, librarian, Command("settings"))
     router.callback_query.register(settings_toggle, librarian, SettingsCb.filter())

@@ -14,7 +14,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.callbacks import ReviewAction, ReviewCb, TaskAction, TaskCb
 from bot.config import Settings
-from bot.filters import HasRole
+from bot.filters import DistrictConfirmation, HasRole
 from bot.keyboards import (
     PAGE_SIZE,
     button,
@@ -25,21 +25,19 @@ from bot.keyboards import (
     shorten,
 )
 from bot.notify import deliver
-from bot.screens import clip, h, show, tell
+from bot.screens import clip, error_text, h, show
 from bot.texts import common as t
 from bot.texts import events as ev
 from bot.texts import schools as s
-from handlers.tasks import error_text
-from models import Confirmation, EvidenceKind, Role, User
+from models import Confirmation, ConfirmationStatus, EvidenceKind, Role, User
 from services.clock import Clock
 from services.confirmations import (
-    confirmation_for_district,
     count_pending,
     pending_reviews,
     review,
     school_librarian_ids,
 )
-from services.errors import AccessDeniedError, NotFoundError, ValidationError
+from services.errors import ValidationError
 from services.timeutil import fmt_date, fmt_local
 
 logger = logging.getLogger(__name__)
@@ -100,28 +98,12 @@ async def review_page(
     await _list(query, session, user, callback_data.page)
 
 
-async def _owned(
-    query: CallbackQuery | Message, session: AsyncSession, user: User | None, confirmation_id: int
-) -> Confirmation | None:
-    try:
-        return await confirmation_for_district(
-            session, confirmation_id, user.district_id if user else None
-        )
-    except NotFoundError:
-        text = t.STALE_BUTTON
-    except AccessDeniedError:
-        logger.warning("confirmation %s of another district requested", confirmation_id)
-        text = t.FORBIDDEN_BUTTON
-    await tell(query, text)
-    return None
-
-
 def card_text(confirmation: Confirmation, settings: Settings) -> str:
     links = [e for e in confirmation.evidence if e.kind is EvidenceKind.LINK]
     files = [e for e in confirmation.evidence if e.kind is not EvidenceKind.LINK]
     parts = []
     if files:
-        parts.append(f"файлов: {len(files)} (выше)")
+        parts.append(ev.evidence_files(len(files)))
     parts += [ev.EVIDENCE_LINK_LINE.format(url=h(clip(e.url, 200))) for e in links]
     return ev.REVIEW_CARD.format(
         title=h(confirmation.event.title),
@@ -141,12 +123,9 @@ async def review_open(
     callback_data: ReviewCb,
     session: AsyncSession,
     bot: Bot,
-    user: User | None,
+    confirmation: Confirmation,
     settings: Settings,
 ) -> None:
-    confirmation = await _owned(query, session, user, callback_data.confirmation_id)
-    if confirmation is None:
-        return
     await query.answer()
     chat_id = query.from_user.id
     caption = h(f"{confirmation.school.short_name} · {clip(confirmation.event.title, 200)}")
@@ -159,7 +138,7 @@ async def review_open(
         except TelegramBadRequest:
             logger.warning("evidence %s could not be re-sent", item.id, exc_info=True)
     rows = []
-    if confirmation.status.value == "submitted":
+    if confirmation.status is ConfirmationStatus.SUBMITTED:
         rows += [
             button(
                 ev.BTN_ACCEPT,
@@ -192,7 +171,7 @@ async def _notify(
     recipients = await school_librarian_ids(session, confirmation.school_id)
     key = f"review:{confirmation.id}:{confirmation.version}:{confirmation.status.value}"
     title = h(confirmation.event.title)
-    if confirmation.status.value == "accepted":
+    if confirmation.status is ConfirmationStatus.ACCEPTED:
         text = ev.OUTCOME_ACCEPTED.format(title=title)
     else:
         text = ev.OUTCOME_RETURNED.format(title=title, comment=h(confirmation.review_comment))
@@ -221,12 +200,10 @@ async def review_accept(
     callback_data: ReviewCb,
     session: AsyncSession,
     bot: Bot,
-    user: User | None,
+    user: User,
+    confirmation: Confirmation,
     clock: Clock,
 ) -> None:
-    confirmation = await _owned(query, session, user, callback_data.confirmation_id)
-    if confirmation is None or user is None:
-        return
     try:
         await review(
             session,
@@ -254,14 +231,13 @@ async def review_accept(
 async def review_return_ask(
     query: CallbackQuery,
     callback_data: ReviewCb,
-    session: AsyncSession,
-    user: User | None,
+    confirmation: Confirmation,
     state: FSMContext,
 ) -> None:
-    confirmation = await _owned(query, session, user, callback_data.confirmation_id)
-    if confirmation is None:
-        return
-    if confirmation.status.value != "submitted" or confirmation.version != callback_data.version:
+    if (
+        confirmation.status is not ConfirmationStatus.SUBMITTED
+        or confirmation.version != callback_data.version
+    ):
         await query.answer(ev.ERRORS["already_reviewed"], show_alert=True)
         return
     await state.set_state(ReturnForm.comment)
@@ -273,15 +249,12 @@ async def review_return_comment(
     message: Message,
     session: AsyncSession,
     bot: Bot,
-    user: User | None,
+    user: User,
+    confirmation: Confirmation,
     clock: Clock,
     state: FSMContext,
 ) -> None:
     data = await state.get_data()
-    confirmation = await _owned(message, session, user, int(data.get("confirmation_id", 0)))
-    if confirmation is None or user is None:
-        await state.clear()
-        return
     try:
         await review(
             session,
@@ -318,12 +291,20 @@ def get_router() -> Router:
     router.callback_query.filter(HasRole(Role.COORDINATOR, Role.SUPER_ADMIN))
     router.message.register(review_command, Command("review"))
     router.callback_query.register(review_page, ReviewCb.filter(F.action == ReviewAction.LIST))
-    router.callback_query.register(review_open, ReviewCb.filter(F.action == ReviewAction.OPEN))
-    router.callback_query.register(review_accept, ReviewCb.filter(F.action == ReviewAction.ACCEPT))
     router.callback_query.register(
-        review_return_ask, ReviewCb.filter(F.action == ReviewAction.RETURN)
+        review_open, ReviewCb.filter(F.action == ReviewAction.OPEN), DistrictConfirmation()
+    )
+    router.callback_query.register(
+        review_accept, ReviewCb.filter(F.action == ReviewAction.ACCEPT), DistrictConfirmation()
+    )
+    router.callback_query.register(
+        review_return_ask, ReviewCb.filter(F.action == ReviewAction.RETURN), DistrictConfirmation()
     )
     router.message.register(
-        review_return_comment, StateFilter(ReturnForm.comment), F.text, ~F.text.startswith("/")
+        review_return_comment,
+        StateFilter(ReturnForm.comment),
+        F.text,
+        ~F.text.startswith("/"),
+        DistrictConfirmation(in_form=True),
     )
     return router

@@ -20,7 +20,7 @@ from aiogram.types import (
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.callbacks import SchoolAction, SchoolCb
-from bot.filters import HasRole
+from bot.filters import DistrictSchool, HasRole, InDistrict
 from bot.keyboards import (
     PAGE_SIZE,
     button,
@@ -31,13 +31,13 @@ from bot.keyboards import (
     shorten,
 )
 from bot.render_import import SCHOOLS_TEMPLATE_CSV, school_errors
-from bot.screens import h, require_district, show, validation_text
+from bot.screens import error_text, h, show
 from bot.texts import common as t
 from bot.texts import schools as s
 from models import Invitation, Role, School, User
 from services.clock import Clock
 from services.districts import get_district
-from services.errors import AccessDeniedError, DuplicateError, NotFoundError, ValidationError
+from services.errors import DuplicateError, ValidationError
 from services.invitations import (
     active_school_invite,
     deep_link,
@@ -49,7 +49,6 @@ from services.schools import (
     NewSchool,
     add_school,
     count_schools,
-    get_school_for,
     import_schools,
     list_schools,
     school_librarians,
@@ -105,18 +104,14 @@ async def _schools_screen(
     await show(event, text, InlineKeyboardMarkup(inline_keyboard=rows))
 
 
-async def schools_command(message: Message, session: AsyncSession, user: User | None) -> None:
-    district_id = await require_district(message, user)
-    if district_id is not None:
-        await _schools_screen(message, session, district_id, 0)
+async def schools_command(message: Message, session: AsyncSession, district_id: int) -> None:
+    await _schools_screen(message, session, district_id, 0)
 
 
 async def schools_page(
-    query: CallbackQuery, callback_data: SchoolCb, session: AsyncSession, user: User | None
+    query: CallbackQuery, callback_data: SchoolCb, session: AsyncSession, district_id: int
 ) -> None:
-    district_id = await require_district(query, user)
-    if district_id is not None:
-        await _schools_screen(query, session, district_id, callback_data.page)
+    await _schools_screen(query, session, district_id, callback_data.page)
 
 
 async def _school_card_text(
@@ -168,40 +163,17 @@ async def _school_card(
     await show(event, text, column(buttons))
 
 
-async def _owned_school(
-    query: CallbackQuery, session: AsyncSession, user: User | None, school_id: int
-) -> School | None:
-    """Callback data is untrusted: the school must belong to the user's district."""
-    try:
-        return await get_school_for(session, school_id, user.district_id if user else None)
-    except NotFoundError:
-        await query.answer(t.STALE_BUTTON, show_alert=True)
-    except AccessDeniedError:
-        logger.warning(
-            "user %s tried to act on school %s of another district", query.from_user.id, school_id
-        )
-        await query.answer(t.FORBIDDEN_BUTTON, show_alert=True)
-    return None
-
-
 async def school_open(
     query: CallbackQuery,
     callback_data: SchoolCb,
     session: AsyncSession,
     bot: Bot,
-    user: User | None,
+    school: School,
 ) -> None:
-    school = await _owned_school(query, session, user, callback_data.school_id)
-    if school is not None:
-        await _school_card(query, session, bot, school, callback_data.page)
+    await _school_card(query, session, bot, school, callback_data.page)
 
 
-async def school_confirm(
-    query: CallbackQuery, callback_data: SchoolCb, session: AsyncSession, user: User | None
-) -> None:
-    school = await _owned_school(query, session, user, callback_data.school_id)
-    if school is None:
-        return
+async def school_confirm(query: CallbackQuery, callback_data: SchoolCb, school: School) -> None:
     if callback_data.action is SchoolAction.REISSUE:
         text, ok_action = s.CONFIRM_REISSUE, SchoolAction.REISSUE_OK
     else:
@@ -227,11 +199,9 @@ async def school_link_change(
     session: AsyncSession,
     bot: Bot,
     clock: Clock,
-    user: User | None,
+    user: User,
+    school: School,
 ) -> None:
-    school = await _owned_school(query, session, user, callback_data.school_id)
-    if school is None:
-        return
     if callback_data.action is SchoolAction.REISSUE_OK:
         await issue_school_invite(session, school, user, clock)
     else:
@@ -239,16 +209,12 @@ async def school_link_change(
     await _school_card(query, session, bot, school, callback_data.page)
 
 
-async def add_school_command(message: Message, state: FSMContext, user: User | None) -> None:
-    if await require_district(message, user) is None:
-        return
+async def add_school_command(message: Message, state: FSMContext) -> None:
     await state.set_state(SchoolForm.full_name)
     await message.answer(s.ASK_FULL_NAME, reply_markup=cancel_keyboard())
 
 
-async def add_school_button(query: CallbackQuery, state: FSMContext, user: User | None) -> None:
-    if await require_district(query, user) is None:
-        return
+async def add_school_button(query: CallbackQuery, state: FSMContext) -> None:
     await state.set_state(SchoolForm.full_name)
     await show(query, s.ASK_FULL_NAME, cancel_keyboard())
 
@@ -258,9 +224,7 @@ async def school_full_name(message: Message, state: FSMContext) -> None:
     try:
         full = check_name(message.text, max_len=SCHOOL_FULL_NAME_MAX, min_len=3)
     except ValidationError as exc:
-        await message.answer(
-            validation_text(exc) + "\n" + t.TRY_AGAIN, reply_markup=cancel_keyboard()
-        )
+        await message.answer(error_text(exc) + "\n" + t.TRY_AGAIN, reply_markup=cancel_keyboard())
         return
     await state.update_data(full_name=full)
     await state.set_state(SchoolForm.short_name)
@@ -273,13 +237,10 @@ async def school_short_name(
     bot: Bot,
     clock: Clock,
     state: FSMContext,
-    user: User | None,
+    user: User,
+    district_id: int,
 ) -> None:
     assert message.text is not None
-    district_id = await require_district(message, user)
-    if district_id is None:
-        await state.clear()
-        return
     data = await state.get_data()
     try:
         school = await add_school(
@@ -287,9 +248,7 @@ async def school_short_name(
         )
     except ValidationError as exc:
         await session.rollback()
-        await message.answer(
-            validation_text(exc) + "\n" + t.TRY_AGAIN, reply_markup=cancel_keyboard()
-        )
+        await message.answer(error_text(exc) + "\n" + t.TRY_AGAIN, reply_markup=cancel_keyboard())
         return
     except DuplicateError:
         await session.rollback()
@@ -325,18 +284,12 @@ def _import_keyboard() -> InlineKeyboardMarkup:
     )
 
 
-async def import_command(message: Message, state: FSMContext, user: User | None) -> None:
-    if await require_district(message, user) is None:
-        return
+async def import_command(message: Message, state: FSMContext) -> None:
     await state.set_state(ImportForm.file)
     await message.answer(s.ASK_FILE.format(max_mb=MAX_FILE_MB), reply_markup=_import_keyboard())
 
 
-async def import_button(
-    query: CallbackQuery, callback_data: SchoolCb, state: FSMContext, user: User | None
-) -> None:
-    if await require_district(query, user) is None:
-        return
+async def import_button(query: CallbackQuery, callback_data: SchoolCb, state: FSMContext) -> None:
     if callback_data.page == 1:  # the "template" button
         await query.answer()
         if query.message is not None:
@@ -355,14 +308,11 @@ async def import_file(
     bot: Bot,
     clock: Clock,
     state: FSMContext,
-    user: User | None,
+    user: User,
+    district_id: int,
 ) -> None:
     document = message.document
     assert document is not None
-    district_id = await require_district(message, user)
-    if district_id is None:
-        await state.clear()
-        return
     name = document.file_name or "file"
     if PurePath(name).suffix.lower() not in ALLOWED_SUFFIXES:
         await message.answer(s.FILE_WRONG_TYPE.format(name=h(name)))
@@ -401,49 +351,58 @@ async def import_not_file(message: Message) -> None:
 
 
 async def import_cancel(
-    query: CallbackQuery, session: AsyncSession, state: FSMContext, user: User | None
+    query: CallbackQuery, session: AsyncSession, state: FSMContext, district_id: int
 ) -> None:
     await state.clear()
-    district_id = await require_district(query, user)
-    if district_id is not None:
-        await _schools_screen(query, session, district_id, 0)
+    await _schools_screen(query, session, district_id, 0)
 
 
 def get_router() -> Router:
     router = Router(name="schools")
     router.message.filter(HasRole(Role.COORDINATOR, Role.SUPER_ADMIN))
     router.callback_query.filter(HasRole(Role.COORDINATOR, Role.SUPER_ADMIN))
-    router.message.register(schools_command, Command("schools"))
-    router.message.register(add_school_command, Command("addschool"))
-    router.message.register(import_command, Command("import"))
+    not_command = ~F.text.startswith("/")
+    cb = SchoolCb.filter
+    district = InDistrict()
+    router.message.register(schools_command, Command("schools"), district)
+    router.message.register(add_school_command, Command("addschool"), district)
+    router.message.register(import_command, Command("import"), district)
     router.callback_query.register(
-        import_cancel, StateFilter(ImportForm.file), SchoolCb.filter(F.action == SchoolAction.LIST)
+        import_cancel, StateFilter(ImportForm.file), cb(F.action == SchoolAction.LIST), district
     )
-    router.callback_query.register(schools_page, SchoolCb.filter(F.action == SchoolAction.LIST))
-    router.callback_query.register(school_open, SchoolCb.filter(F.action == SchoolAction.OPEN))
+    router.callback_query.register(schools_page, cb(F.action == SchoolAction.LIST), district)
+    router.callback_query.register(
+        school_open, cb(F.action == SchoolAction.OPEN), DistrictSchool()
+    )
     router.callback_query.register(
         school_confirm,
-        SchoolCb.filter(F.action.in_({SchoolAction.REISSUE, SchoolAction.REVOKE})),
+        cb(F.action.in_({SchoolAction.REISSUE, SchoolAction.REVOKE})),
+        DistrictSchool(),
     )
     router.callback_query.register(
         school_link_change,
-        SchoolCb.filter(F.action.in_({SchoolAction.REISSUE_OK, SchoolAction.REVOKE_OK})),
+        cb(F.action.in_({SchoolAction.REISSUE_OK, SchoolAction.REVOKE_OK})),
+        DistrictSchool(),
     )
-    router.callback_query.register(
-        add_school_button, SchoolCb.filter(F.action == SchoolAction.ADD)
-    )
-    router.callback_query.register(import_button, SchoolCb.filter(F.action == SchoolAction.IMPORT))
+    router.callback_query.register(add_school_button, cb(F.action == SchoolAction.ADD), district)
+    router.callback_query.register(import_button, cb(F.action == SchoolAction.IMPORT), district)
     router.message.register(
-        school_full_name, StateFilter(SchoolForm.full_name), F.text, ~F.text.startswith("/")
+        school_full_name, StateFilter(SchoolForm.full_name), F.text, not_command
     )
     router.message.register(
-        school_short_name, StateFilter(SchoolForm.short_name), F.text, ~F.text.startswith("/")
+        school_short_name,
+        StateFilter(SchoolForm.short_name),
+        F.text,
+        not_command,
+        InDistrict(in_form=True),
     )
     router.message.register(
         school_form_not_text,
         StateFilter(SchoolForm.full_name, SchoolForm.short_name),
-        ~F.text.startswith("/"),
+        not_command,
     )
-    router.message.register(import_file, StateFilter(ImportForm.file), F.document)
-    router.message.register(import_not_file, StateFilter(ImportForm.file), ~F.text.startswith("/"))
+    router.message.register(
+        import_file, StateFilter(ImportForm.file), F.document, InDistrict(in_form=True)
+    )
+    router.message.register(import_not_file, StateFilter(ImportForm.file), not_command)
     return router

@@ -11,7 +11,7 @@ from icalendar import Calendar
 from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
-from bot.callbacks import ConfirmStep, EventAction, EventCb, TaskAction, TaskCb
+from bot.callbacks import ConfirmAction, ConfirmStep, EventAction, EventCb, TaskAction, TaskCb
 from bot.texts import common as t
 from bot.texts import events as ev
 from models import (
@@ -162,7 +162,7 @@ async def test_librarian_confirms_with_evidence(
     assert evidence[1].file_name == "отчёт.pdf" and evidence[1].file_size == 8
     # pressing "Отправить" again on the old message writes nothing twice
     client.clear()
-    await client.press_data(LIBRARIAN, ConfirmStep(action="send").pack())
+    await client.press_data(LIBRARIAN, ConfirmStep(action=ConfirmAction.SEND).pack())
     assert client.alerts() == [t.UNHANDLED_BUTTON]
     assert len(await confirmations(session)) == 1
 
@@ -195,7 +195,7 @@ async def test_bad_answers_change_nothing(
     assert client.last_text(LIBRARIAN).startswith("Число должно быть от 0 до 100000")
     await client.send(LIBRARIAN, "12")
     await client.send(LIBRARIAN, "д" * 1001)
-    assert "1001 символов" in client.last_text(LIBRARIAN)
+    assert "Слишком длинно: 1001 символ, а можно не больше 1000." in client.last_text(LIBRARIAN)
     await client.press(LIBRARIAN, ev.BTN_SKIP)
     await client.send_document(LIBRARIAN, "setup.exe", b"MZ", "application/octet-stream")
     assert client.last_text(LIBRARIAN) == ev.ERRORS["bad_file_type"].format(name="setup.exe")

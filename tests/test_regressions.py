@@ -9,7 +9,7 @@ import pytest
 from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
-from bot.callbacks import ReminderCb, TaskAction, TaskCb
+from bot.callbacks import ReminderAction, ReminderCb, TaskAction, TaskCb
 from bot.texts import events as ev
 from bot.texts import reminders as r
 from models import (
@@ -116,7 +116,9 @@ async def test_closed_or_cancelled_events_send_nothing_more(
     await client.drain()
     assert client.texts(LIBRARIAN) == client.texts(OTHER) == []
     assert {n.status for n in await notes(session)} == {NotificationStatus.CANCELLED}
-    await client.press_data(LIBRARIAN, ReminderCb(action="snooze", event_id=event_id).pack())
+    await client.press_data(
+        LIBRARIAN, ReminderCb(action=ReminderAction.SNOOZE, event_id=event_id).pack()
+    )
     assert client.alerts()[-1] == r.EVENT_NOT_OPEN
     async with session_pool.begin() as s:
         assert await plan_summaries(s, local(2026, 12, 5, 18, 0), CFG, RENDER) == 0

@@ -15,7 +15,7 @@ import pytest
 from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
-from bot.callbacks import ReminderCb
+from bot.callbacks import ReminderAction, ReminderCb
 from bot.reminder_texts import RussianRenderer
 from bot.texts import reminders as r
 from bot.texts.reminders import DIGEST
@@ -349,7 +349,9 @@ async def test_snooze_and_mute(
     ]
     # a forged snooze for another district's or unknown event changes nothing
     client.clear()
-    await client.press_data(LIBRARIAN, ReminderCb(action="snooze", event_id=event_id + 99).pack())
+    await client.press_data(
+        LIBRARIAN, ReminderCb(action=ReminderAction.SNOOZE, event_id=event_id + 99).pack()
+    )
     assert len(client.alerts()) == 1
     assert await session.scalar(select(func.count(Notification.id))) == 7
 
@@ -382,7 +384,7 @@ async def test_summary_and_nudge_once_a_day(
     clock.now = local(2026, 12, 5, 18, 0)
     await client.drain()
     summary = client.last_text(COORDINATOR)
-    assert "1 из 2 школ отметили" in summary and "Не отметили: СОШ № 2" in summary
+    assert "отметили 1 из 2 школ." in summary and "Не отметили: СОШ № 2" in summary
     await client.press(COORDINATOR, r.BTN_NUDGE)
     assert client.alerts()[-1] == r.NUDGED.format(count=1)
     await client.press(COORDINATOR, r.BTN_NUDGE)

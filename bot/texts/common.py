@@ -2,6 +2,11 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable, Mapping
+from typing import Any, TypeAlias
+
+from bot.texts.plural import counted
+
 ROLE_NAMES = {
     "super_admin": "администратор системы",
     "coordinator": "координатор отдела образования",
@@ -76,10 +81,25 @@ BTN_PREV = "◀️"
 BTN_NEXT = "▶️"
 PAGE = "{page} / {pages}"
 
-VALIDATION = {
-    "too_short": "Слишком коротко: нужно не меньше {min} символов.",
-    "too_long": "Слишком длинно: {length} символов, а можно не больше {max}.",
-    "control_chars": "В тексте есть недопустимые служебные символы.",
+
+def too_short(least: int) -> str:
+    return f"Слишком коротко: нужно не меньше {counted(least, 'символа', 'символов', 'символов')}."
+
+
+def too_long(length: int, limit: int) -> str:
+    chars = counted(length, "символ", "символа", "символов")
+    return f"Слишком длинно: {chars}, а можно не больше {limit}."
+
+
+# A text is a template filled with the error's parameters, or a function of them (for counts).
+ErrorText: TypeAlias = str | Callable[[Mapping[str, Any]], str]
+
+CONTROL_CHARS = "В тексте есть недопустимые служебные символы."
+
+VALIDATION: dict[str, ErrorText] = {
+    "too_short": lambda p: too_short(p["min"]),
+    "too_long": lambda p: too_long(p["length"], p["max"]),
+    "control_chars": CONTROL_CHARS,
     "no_letters": "В имени должны быть буквы.",
     "looks_like_command": "Имя не может начинаться с «/».",
     "year_out_of_range": "Год должен быть от {min} до {max}.",

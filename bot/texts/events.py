@@ -2,6 +2,19 @@
 
 from __future__ import annotations
 
+from bot.texts.plural import counted
+
+
+def of_schools(total: int) -> str:
+    """The count after «из»: «из 1 школы», «из 3 школ», «из 21 школы»."""
+    return counted(total, "школы", "школ", "школ")
+
+
+def evidence_files(count: int) -> str:
+    """«1 файл (выше)», «3 файла (выше)»: files re-sent above a review card."""
+    return f"{counted(count, 'файл', 'файла', 'файлов')} (выше)"
+
+
 KIND_NAMES = {
     "activity": "мероприятие",
     "seminar": "семинар",
@@ -47,7 +60,7 @@ EVENT_CARD = (
     "Вид: {kind}\nПункт дорожной карты: {activity}\n"
     "Период: {starts} — {ends}\nСрок сдачи: {deadline} (местное время)\n"
     "Статус: {status}{placeholder}{place}{link}{description}\n\n"
-    "Отметили: {confirmed} из {total} школ"
+    "Отметили: {confirmed} из {schools}"
 )
 PLACEHOLDER = "\n⚠️ Даты предварительные — подтвердите их."
 CARD_PLACE = "\nМесто: {place}"
@@ -80,7 +93,7 @@ CONFIRM_OPEN_CHOSEN = (
 TASK_EVENT_CLOSED = "\n\n🔒 Приём отметок закрыт."
 TASK_EVENT_CANCELLED = "\n\n✖️ Событие отменено."
 NOT_STARTED = "Отметить можно с {starts}, после проведения."
-PROGRESS_HEADER = "<b>{title}</b>\nОтметили: {confirmed} из {total}\n\n{lines}"
+PROGRESS_HEADER = "<b>{title}</b>\nОтметили: {confirmed} из {schools}\n\n{lines}"
 PROGRESS_LINE = "{icon} {school}"
 EDIT_MENU = "Что изменить в «{title}»?"
 FIELD_NAMES = {
@@ -264,6 +277,7 @@ CALENDAR_LINE = "• {starts} — {ends} · {title} (срок: {deadline})"
 CALENDAR_EMPTY = "Ближайших событий нет."
 BTN_ICS = "📲 Скачать в календарь телефона (.ics)"
 ICS_NAME = "shibc_sobytiya.ics"
+ICS_CALENDAR_NAME = "ШИБЦ: {district}"
 ICS_CAPTION = "Откройте файл, чтобы добавить события и сроки в календарь телефона."
 SCHOOL_RECORD = (
     "<b>{school}</b>\nУчебный год {year}\n\n{lines}\n\nИтого: {done} из {total} выполнено"

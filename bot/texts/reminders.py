@@ -29,7 +29,7 @@ LM_GREETING = (
     "Расскажите о проведённых мероприятиях: /tasks"
 )
 
-SUMMARY = "📊 «{title}» (срок {deadline}): {done} из {total} школ отметили.{missing}"
+SUMMARY = "📊 «{title}» (срок {deadline}): отметили {done} из {schools}.{missing}"
 SUMMARY_MISSING = "\nНе отметили: {schools}"
 SUMMARY_MORE = " и ещё {count}"
 BTN_NUDGE = "📨 Напомнить не ответившим"

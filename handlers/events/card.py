@@ -1,0 +1,166 @@
+"""Coordinator: the district's events, an event's card, its life cycle and who confirmed it."""
+
+from __future__ import annotations
+
+from aiogram import F, Router
+from aiogram.filters import Command
+from aiogram.fsm.context import FSMContext
+from aiogram.types import CallbackQuery, Message
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from bot.callbacks import EventAction, EventCb
+from bot.config import Settings
+from bot.filters import DistrictEvent, InDistrict
+from bot.keyboards import button, column
+from bot.screens import bounded, clip, h, show
+from bot.texts import common as t
+from bot.texts import events as ev
+from handlers.events._screens import event_card, events_screen, send_event_prompts
+from models import Audience, ConfirmationStatus, Event, EventStatus
+from services.clock import Clock
+from services.confirmations import event_progress
+from services.events import SchoolTaskStatus, audience_librarians, set_status
+from services.schools import list_schools
+
+
+async def events_command(
+    message: Message, session: AsyncSession, district_id: int, settings: Settings
+) -> None:
+    await events_screen(message, session, district_id, 0, settings)
+
+
+async def events_page(
+    query: CallbackQuery,
+    callback_data: EventCb,
+    session: AsyncSession,
+    district_id: int,
+    settings: Settings,
+    state: FSMContext,
+) -> None:
+    await state.clear()
+    await events_screen(query, session, district_id, callback_data.page, settings)
+
+
+async def event_open(
+    query: CallbackQuery,
+    callback_data: EventCb,
+    session: AsyncSession,
+    event: Event,
+    settings: Settings,
+    state: FSMContext,
+) -> None:
+    await state.clear()
+    await event_card(query, session, event, settings, callback_data.page)
+
+
+def _target_status(callback_data: EventCb) -> EventStatus | None:
+    try:
+        return EventStatus(callback_data.arg)
+    except ValueError:
+        return None
+
+
+async def status_ask(
+    query: CallbackQuery, callback_data: EventCb, session: AsyncSession, event: Event
+) -> None:
+    target = _target_status(callback_data)
+    if target is None:
+        await query.answer(t.FORBIDDEN_BUTTON, show_alert=True)
+        return
+    if target is EventStatus.OPEN:
+        count = len(await audience_librarians(session, event))
+        template = ev.CONFIRM_OPEN if event.audience is Audience.ALL else ev.CONFIRM_OPEN_CHOSEN
+        text = template.format(title=h(event.title), count=count)
+    elif target is EventStatus.CLOSED:
+        text = ev.CONFIRM_CLOSE.format(title=h(event.title))
+    else:
+        text = ev.CONFIRM_CANCEL.format(title=h(event.title))
+    markup = column(
+        [
+            button(
+                ev.BTN_YES,
+                EventCb(
+                    action=EventAction.STATUS_OK,
+                    event_id=event.id,
+                    page=callback_data.page,
+                    arg=target.value,
+                ),
+            ),
+            button(
+                t.BTN_BACK,
+                EventCb(action=EventAction.OPEN, event_id=event.id, page=callback_data.page),
+            ),
+        ]
+    )
+    await show(query, text, markup)
+
+
+async def status_change(
+    query: CallbackQuery,
+    callback_data: EventCb,
+    session: AsyncSession,
+    event: Event,
+    settings: Settings,
+    clock: Clock,
+) -> None:
+    target = _target_status(callback_data)
+    if target is None:
+        await query.answer(t.FORBIDDEN_BUTTON, show_alert=True)
+        return
+    was = event.status
+    if not await set_status(session, event, target, clock):
+        await query.answer(
+            ev.STATUS_REFUSED.format(status=ev.EVENT_STATUS_NAMES[event.status]),
+            show_alert=True,
+        )
+        return
+    if target is EventStatus.OPEN and was is EventStatus.DRAFT:
+        sent = await send_event_prompts(session, clock, event, settings)
+        if query.message is not None:
+            quiet = settings.quiet.contains(clock().astimezone(settings.tz))
+            template = ev.OPENED_QUIET if quiet else ev.OPENED
+            await query.message.answer(template.format(sent=sent))
+    await event_card(query, session, event, settings, callback_data.page)
+
+
+async def progress_screen(query: CallbackQuery, session: AsyncSession, event: Event) -> None:
+    progress = await event_progress(session, event)
+    schools = await list_schools(session, event.district_id, 0, 1000)
+    if event.audience is not Audience.ALL:
+        chosen = {a.school_id for a in event.audience_schools}
+        schools = [sch for sch in schools if sch.id in chosen]
+    lines: list[str] = []
+    done = 0
+    for school in schools:
+        confirmation = progress.get(school.id)
+        status: str = SchoolTaskStatus.TODO
+        if confirmation is not None and confirmation.status is not ConfirmationStatus.WITHDRAWN:
+            status = confirmation.status
+        done += status in (ConfirmationStatus.SUBMITTED, ConfirmationStatus.ACCEPTED)
+        lines.append(
+            ev.PROGRESS_LINE.format(icon=ev.TASK_STATUS_ICONS[status], school=h(school.short_name))
+        )
+    text = ev.PROGRESS_HEADER.format(
+        title=h(clip(event.title, 200)),
+        confirmed=done,
+        schools=ev.of_schools(len(schools)),
+        lines=bounded(lines) or "—",
+    )
+    markup = column([button(t.BTN_BACK, EventCb(action=EventAction.OPEN, event_id=event.id))])
+    await show(query, text, markup)
+
+
+def get_router() -> Router:
+    router = Router(name="events.card")
+    cb = EventCb.filter
+    router.message.register(events_command, Command("events"), InDistrict())
+    router.callback_query.register(events_page, cb(F.action == EventAction.LIST), InDistrict())
+    router.callback_query.register(event_open, cb(F.action == EventAction.OPEN), DistrictEvent())
+    router.callback_query.register(status_ask, cb(F.action == EventAction.STATUS), DistrictEvent())
+    router.callback_query.register(
+        status_change, cb(F.action == EventAction.STATUS_OK), DistrictEvent()
+    )
+    router.callback_query.register(
+        progress_screen, cb(F.action == EventAction.PROGRESS), DistrictEvent()
+    )
+    return router

@@ -1,0 +1,215 @@
+"""Coordinator: editing an event's fields and choosing the schools it is addressed to."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+
+from aiogram import F, Router
+from aiogram.filters import StateFilter
+from aiogram.fsm.context import FSMContext
+from aiogram.fsm.state import State, StatesGroup
+from aiogram.types import CallbackQuery, InlineKeyboardButton, InlineKeyboardMarkup, Message
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from bot.callbacks import EventAction, EventCb
+from bot.config import Settings
+from bot.filters import DistrictEvent, DistrictSchool
+from bot.keyboards import (
+    PAGE_SIZE,
+    button,
+    cancel_keyboard,
+    clamp_page,
+    column,
+    pager_row,
+    shorten,
+)
+from bot.screens import clip, error_text, h, show
+from bot.texts import common as t
+from bot.texts import events as ev
+from handlers.events._screens import event_card, send_event_prompts
+from models import Event, EventStatus, School
+from services.clock import Clock
+from services.confirmations import check_url
+from services.errors import ValidationError
+from services.events import (
+    EventInput,
+    audience_school_ids,
+    event_input_of,
+    parse_deadline,
+    parse_offsets,
+    parse_period,
+    set_audience_all,
+    set_offsets,
+    toggle_audience_school,
+    update_event_fields,
+)
+from services.schools import count_schools, list_schools
+
+
+class EditForm(StatesGroup):
+    value = State()
+
+
+async def edit_menu(query: CallbackQuery, event: Event) -> None:
+    buttons = [
+        button(name, EventCb(action=EventAction.EDIT_FIELD, event_id=event.id, arg=field))
+        for field, name in ev.FIELD_NAMES.items()
+    ]
+    buttons.append(
+        button(ev.BTN_AUDIENCE, EventCb(action=EventAction.AUDIENCE, event_id=event.id))
+    )
+    buttons.append(button(t.BTN_BACK, EventCb(action=EventAction.OPEN, event_id=event.id)))
+    await show(query, ev.EDIT_MENU.format(title=h(event.title)), column(buttons))
+
+
+async def edit_field(
+    query: CallbackQuery, callback_data: EventCb, event: Event, state: FSMContext
+) -> None:
+    if callback_data.arg not in ev.ASK_FIELD:
+        await query.answer(t.FORBIDDEN_BUTTON, show_alert=True)
+        return
+    await state.set_state(EditForm.value)
+    await state.set_data({"event_id": event.id, "field": callback_data.arg})
+    back = column([button(t.BTN_CANCEL, EventCb(action=EventAction.OPEN, event_id=event.id))])
+    await show(query, ev.ASK_FIELD[callback_data.arg], back)
+
+
+def _edited(current: EventInput, field: str, text: str) -> EventInput:
+    value = text.strip()
+    if field == "title":
+        return replace(current, title=value)
+    if field == "dates":
+        starts, ends = parse_period(value)
+        return replace(current, starts_on=starts, ends_on=ends, is_placeholder=False)
+    if field == "deadline":
+        return replace(current, deadline_local=parse_deadline(value), is_placeholder=False)
+    cleared = value in ("-", "—")
+    if field == "place":
+        return replace(current, place="" if cleared else value[:255])
+    if field == "link":
+        return replace(current, link="" if cleared else check_url(value))
+    return replace(current, description="" if cleared else value)
+
+
+async def edit_value(
+    message: Message,
+    session: AsyncSession,
+    event: Event,
+    settings: Settings,
+    clock: Clock,
+    state: FSMContext,
+) -> None:
+    data = await state.get_data()
+    try:
+        if data["field"] == "offsets":
+            await set_offsets(session, event, parse_offsets(message.text or ""), clock)
+        else:
+            changed = _edited(
+                event_input_of(event, settings.tz), str(data["field"]), message.text or ""
+            )
+            await update_event_fields(session, event, changed, settings.tz, clock)
+    except ValidationError as exc:
+        await session.rollback()
+        await message.answer(error_text(exc) + "\n" + t.TRY_AGAIN, reply_markup=cancel_keyboard())
+        return
+    await state.clear()
+    await message.answer(ev.SAVED)
+    await event_card(message, session, event, settings)
+
+
+async def _audience_screen(
+    query: CallbackQuery, session: AsyncSession, event: Event, page: int
+) -> None:
+    chosen = await audience_school_ids(session, event.id)
+    total = await count_schools(session, event.district_id)
+    page = clamp_page(page, total)
+    schools = await list_schools(session, event.district_id, page * PAGE_SIZE, PAGE_SIZE)
+    rows: list[list[InlineKeyboardButton]] = [
+        [
+            button(
+                ev.AUDIENCE_SCHOOL.format(
+                    mark="✅" if school.id in chosen else "⬜", name=shorten(school.short_name, 50)
+                ),
+                EventCb(
+                    action=EventAction.AUDIENCE_TOGGLE,
+                    event_id=event.id,
+                    page=page,
+                    arg=str(school.id),
+                ),
+            )
+        ]
+        for school in schools
+    ]
+    pager = pager_row(
+        page, total, lambda p: EventCb(action=EventAction.AUDIENCE, event_id=event.id, page=p)
+    )
+    if pager:
+        rows.append(pager)
+    rows.append(
+        [button(ev.BTN_AUDIENCE_ALL, EventCb(action=EventAction.AUDIENCE_ALL, event_id=event.id))]
+    )
+    rows.append([button(t.BTN_BACK, EventCb(action=EventAction.OPEN, event_id=event.id))])
+    audience = (
+        ev.AUDIENCE_CHOSEN_NAME.format(count=len(chosen)) if chosen else ev.AUDIENCE_ALL_NAME
+    )
+    text = ev.AUDIENCE_SCREEN.format(title=h(clip(event.title, 200)), audience=audience)
+    await show(query, text, InlineKeyboardMarkup(inline_keyboard=rows))
+
+
+async def audience_open(
+    query: CallbackQuery, callback_data: EventCb, session: AsyncSession, event: Event
+) -> None:
+    await _audience_screen(query, session, event, callback_data.page)
+
+
+async def audience_toggle(
+    query: CallbackQuery,
+    callback_data: EventCb,
+    session: AsyncSession,
+    event: Event,
+    school: School,
+    settings: Settings,
+    clock: Clock,
+) -> None:
+    await toggle_audience_school(session, event, school, clock)
+    if event.status is EventStatus.OPEN:
+        # a school added to an open event gets its prompt; the others are not prompted twice
+        await send_event_prompts(session, clock, event, settings)
+    await _audience_screen(query, session, event, callback_data.page)
+
+
+async def audience_all(
+    query: CallbackQuery, session: AsyncSession, event: Event, clock: Clock
+) -> None:
+    await set_audience_all(session, event, clock)
+    await _audience_screen(query, session, event, 0)
+
+
+def get_router() -> Router:
+    router = Router(name="events.edit")
+    cb = EventCb.filter
+    router.callback_query.register(edit_menu, cb(F.action == EventAction.EDIT), DistrictEvent())
+    router.callback_query.register(
+        edit_field, cb(F.action == EventAction.EDIT_FIELD), DistrictEvent()
+    )
+    router.message.register(
+        edit_value,
+        StateFilter(EditForm.value),
+        F.text,
+        ~F.text.startswith("/"),
+        DistrictEvent(in_form=True),
+    )
+    router.callback_query.register(
+        audience_open, cb(F.action == EventAction.AUDIENCE), DistrictEvent()
+    )
+    router.callback_query.register(
+        audience_toggle,
+        cb(F.action == EventAction.AUDIENCE_TOGGLE),
+        DistrictEvent(),
+        # the school is named by `arg`; any failure there is a forged button
+        DistrictSchool("arg", unknown=t.FORBIDDEN_BUTTON),
+    )
+    router.callback_query.register(
+        audience_all, cb(F.action == EventAction.AUDIENCE_ALL), DistrictEvent()
+    )
+    return router
