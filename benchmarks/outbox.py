@@ -7,7 +7,7 @@ Run from the project root::
     .venv/bin/python -m benchmarks.outbox --write         # also rewrite RESULTS-outbox.md
     .venv/bin/python -m benchmarks.outbox --drain 2000    # a shorter drain
 
-Planning: one ``services.reminders.plan_reminders`` pass with ``bot.reminder_texts``'s
+Planning: one ``services.reminders.plan_reminders`` pass with ``bot.toolkit.reminder_texts``'s
 ``RussianRenderer`` on a SQLite file made by the real Alembic migrations and filled with bulk
 inserts: 25 schools and 2 librarians per school in every district (plus one coordinator per
 district), ~10 % of the schools of every event already confirmed, every event open with a
@@ -62,7 +62,7 @@ from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession
 import bot.app as bot_app
 import services.reminders as reminders_module
 from bot.outbox_sender import RateLimiter
-from bot.reminder_texts import RussianRenderer
+from bot.toolkit.reminder_texts import RussianRenderer
 from models import (
     Audience,
     Confirmation,
@@ -1366,7 +1366,8 @@ def render(report: Report, command: str) -> str:
             "school in ten has a submitted or accepted confirmation for each event (≈10 %). "
             "Each pass runs on a fresh copy of the prepared file, through "
             "`models.db.create_engine` (WAL, synchronous=NORMAL) with the connection already "
-            "open, with `bot.reminder_texts.RussianRenderer`; the second pass runs right after "
+            "open, with `bot.toolkit.reminder_texts.RussianRenderer`; the second pass runs "
+            "right after "
             "on the same file and must plan 0. `gc.collect()` runs before every pass, so every "
             "pass starts from the same collector state"
             + (

@@ -16,19 +16,19 @@ from aiogram.types import ErrorEvent
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 
 from bot.app_paths import data_file
-from bot.commands import set_default_commands
 from bot.config import Settings
-from bot.fsm_storage import SqlStorage
-from bot.middlewares import (
+from bot.outbox_sender import OutboxSender, SenderConfig
+from bot.texts import common as t
+from bot.texts.reminders import DIGEST
+from bot.toolkit.commands import set_default_commands
+from bot.toolkit.fsm_storage import SqlStorage
+from bot.toolkit.middlewares import (
     CommandEndsFormMiddleware,
     DbSessionMiddleware,
     ForbiddenCharsMiddleware,
     UserMiddleware,
 )
-from bot.outbox_sender import OutboxSender, SenderConfig
-from bot.reminder_texts import RussianRenderer
-from bot.texts import common as t
-from bot.texts.reminders import DIGEST
+from bot.toolkit.reminder_texts import RussianRenderer
 from handlers import get_routers
 from handlers.reminders import reminder_config
 from models.db import create_engine, create_session_pool

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from aiogram import Router
 
-from bot.filters import answer_refusals
+from bot.toolkit.filters import answer_refusals
 from handlers import (
     admin,
     calendar,

@@ -9,12 +9,12 @@ from aiogram.fsm.state import State, StatesGroup
 from aiogram.types import CallbackQuery, InlineKeyboardButton, InlineKeyboardMarkup, Message
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from bot.callbacks import DistrictAction, DistrictCb, InviteAction, InviteCb
-from bot.filters import HasRole
-from bot.keyboards import PAGE_SIZE, button, cancel_keyboard, clamp_page, column, pager_row
-from bot.screens import error_text, h, show
 from bot.texts import admin as a
 from bot.texts import common as t
+from bot.toolkit.callbacks import DistrictAction, DistrictCb, InviteAction, InviteCb
+from bot.toolkit.filters import HasRole
+from bot.toolkit.keyboards import PAGE_SIZE, button, cancel_keyboard, clamp_page, column, pager_row
+from bot.toolkit.screens import error_text, h, show
 from models import Role, User
 from services.clock import Clock
 from services.districts import (

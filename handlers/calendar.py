@@ -15,15 +15,15 @@ from aiogram.types import (
 )
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from bot.callbacks import CalendarAction, CalendarCb, RecordCb
 from bot.config import Settings
-from bot.filters import DistrictSchool, HasRole, InDistrict
-from bot.keyboards import PAGE_SIZE, button, clamp_page, column, pager_row, shorten
-from bot.render_import import ICS_LABELS
-from bot.screens import bounded, clip, h, show
 from bot.texts import common as t
 from bot.texts import events as ev
 from bot.texts import schools as s
+from bot.toolkit.callbacks import CalendarAction, CalendarCb, RecordCb
+from bot.toolkit.filters import DistrictSchool, HasRole, InDistrict
+from bot.toolkit.keyboards import PAGE_SIZE, button, clamp_page, column, pager_row, shorten
+from bot.toolkit.render_import import ICS_LABELS
+from bot.toolkit.screens import bounded, clip, h, show
 from models import Event, Role, School, User
 from services.calendar_ics import IcsEvent, build_ics
 from services.clock import Clock

@@ -8,12 +8,12 @@ from aiogram.fsm.context import FSMContext
 from aiogram.types import CallbackQuery, InlineKeyboardMarkup, Message
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from bot.callbacks import FormAction, FormCb, ProfileAction, ProfileCb
-from bot.commands import apply_chat_commands, commands_for
-from bot.keyboards import button, column
-from bot.screens import h, show, where
 from bot.texts import common as t
 from bot.texts import onboarding as o
+from bot.toolkit.callbacks import FormAction, FormCb, ProfileAction, ProfileCb
+from bot.toolkit.commands import apply_chat_commands, commands_for
+from bot.toolkit.keyboards import button, column
+from bot.toolkit.screens import h, show, where
 from models import Role, User
 from services.clock import Clock
 from services.users import TelegramProfile, ensure_super_admin, leave_school, with_places

@@ -8,8 +8,8 @@ from aiogram import F, Router
 from aiogram.filters import StateFilter
 from aiogram.types import CallbackQuery, Message
 
-from bot.commands import ALL_COMMANDS, commands_for
 from bot.texts import common as t
+from bot.toolkit.commands import ALL_COMMANDS, commands_for
 from models import Role
 
 logger = logging.getLogger(__name__)

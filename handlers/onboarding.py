@@ -9,12 +9,12 @@ from aiogram.fsm.state import State, StatesGroup
 from aiogram.types import CallbackQuery, Message
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from bot.callbacks import FormAction, FormCb, JoinAction, JoinCb
-from bot.commands import apply_chat_commands
-from bot.keyboards import button, cancel_keyboard, column
-from bot.screens import error_text, h, show, where
 from bot.texts import common as t
 from bot.texts import onboarding as o
+from bot.toolkit.callbacks import FormAction, FormCb, JoinAction, JoinCb
+from bot.toolkit.commands import apply_chat_commands
+from bot.toolkit.keyboards import button, cancel_keyboard, column
+from bot.toolkit.screens import error_text, h, show, where
 from models import InvitationKind, Role, User
 from services.clock import Clock
 from services.errors import InvitationError, ValidationError

@@ -10,14 +10,14 @@ from aiogram.types import CallbackQuery, Message
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from bot.callbacks import ReminderAction, ReminderCb, SettingsAction, SettingsCb
 from bot.config import Settings
-from bot.filters import DistrictEvent, HasRole, SchoolEvent
-from bot.keyboards import button, column
-from bot.reminder_texts import RussianRenderer
-from bot.screens import h, show
 from bot.texts import common as t
 from bot.texts import reminders as r
+from bot.toolkit.callbacks import ReminderAction, ReminderCb, SettingsAction, SettingsCb
+from bot.toolkit.filters import DistrictEvent, HasRole, SchoolEvent
+from bot.toolkit.keyboards import button, column
+from bot.toolkit.reminder_texts import RussianRenderer
+from bot.toolkit.screens import h, show
 from models import (
     ConfirmationStatus,
     Event,

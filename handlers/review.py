@@ -12,10 +12,13 @@ from aiogram.fsm.state import State, StatesGroup
 from aiogram.types import CallbackQuery, InlineKeyboardButton, InlineKeyboardMarkup, Message
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from bot.callbacks import ReviewAction, ReviewCb, TaskAction, TaskCb
 from bot.config import Settings
-from bot.filters import DistrictConfirmation, HasRole
-from bot.keyboards import (
+from bot.texts import common as t
+from bot.texts import events as ev
+from bot.texts import schools as s
+from bot.toolkit.callbacks import ReviewAction, ReviewCb, TaskAction, TaskCb
+from bot.toolkit.filters import DistrictConfirmation, HasRole
+from bot.toolkit.keyboards import (
     PAGE_SIZE,
     button,
     cancel_keyboard,
@@ -24,11 +27,8 @@ from bot.keyboards import (
     pager_row,
     shorten,
 )
-from bot.notify import deliver
-from bot.screens import clip, error_text, h, show
-from bot.texts import common as t
-from bot.texts import events as ev
-from bot.texts import schools as s
+from bot.toolkit.notify import deliver
+from bot.toolkit.screens import clip, error_text, h, show
 from models import Confirmation, ConfirmationStatus, EvidenceKind, Role, User
 from services.clock import Clock
 from services.confirmations import (

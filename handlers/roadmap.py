@@ -7,10 +7,10 @@ from aiogram.filters import Command
 from aiogram.types import CallbackQuery, Message
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from bot.callbacks import RoadmapCb
-from bot.keyboards import button, column, shorten
-from bot.screens import h, show
 from bot.texts import roadmap as r
+from bot.toolkit.callbacks import RoadmapCb
+from bot.toolkit.keyboards import button, column, shorten
+from bot.toolkit.screens import h, show
 from services.catalogue import get_activity, list_sections, section_activities
 
 

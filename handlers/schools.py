@@ -19,9 +19,11 @@ from aiogram.types import (
 )
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from bot.callbacks import SchoolAction, SchoolCb
-from bot.filters import DistrictSchool, HasRole, InDistrict
-from bot.keyboards import (
+from bot.texts import common as t
+from bot.texts import schools as s
+from bot.toolkit.callbacks import SchoolAction, SchoolCb
+from bot.toolkit.filters import DistrictSchool, HasRole, InDistrict
+from bot.toolkit.keyboards import (
     PAGE_SIZE,
     button,
     cancel_keyboard,
@@ -30,10 +32,8 @@ from bot.keyboards import (
     pager_row,
     shorten,
 )
-from bot.render_import import SCHOOLS_TEMPLATE_CSV, school_errors
-from bot.screens import error_text, h, show
-from bot.texts import common as t
-from bot.texts import schools as s
+from bot.toolkit.render_import import SCHOOLS_TEMPLATE_CSV, school_errors
+from bot.toolkit.screens import error_text, h, show
 from models import Invitation, Role, School, User
 from services.clock import Clock
 from services.districts import get_district

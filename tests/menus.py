@@ -1,7 +1,7 @@
 """What each role finds in /help and in its Telegram menu (setMyCommands), in this order.
 
-Written out as a user reads them, not taken from ``bot.commands``: a test comparing the bot's
-reply with the very tuples production uses could never fail.
+Written out as a user reads them, not taken from ``bot.toolkit.commands``: a test comparing
+the bot's reply with the very tuples production uses could never fail.
 """
 
 from __future__ import annotations

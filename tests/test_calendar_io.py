@@ -12,7 +12,9 @@ from openpyxl import Workbook
 from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from bot.render_import import (
+from bot.texts import calendar_io as texts
+from bot.texts import events as ev
+from bot.toolkit.render_import import (
     CALENDAR_TEMPLATE_CSV,
     ICS_LABELS,
     calendar_error,
@@ -20,8 +22,6 @@ from bot.render_import import (
     default_calendar_error,
     default_calendar_problem,
 )
-from bot.texts import calendar_io as texts
-from bot.texts import events as ev
 from models import Event, EventKind
 from services.calendar_default import (
     CalendarFileError,
@@ -910,7 +910,7 @@ def test_build_ics_takes_its_words_from_the_labels() -> None:
     assert str(deadline["DESCRIPTION"]).endswith("<https://example.org/report>")
 
 
-# --- the Russian texts of the problems (bot.render_import) ---
+# --- the Russian texts of the problems (bot.toolkit.render_import) ---
 
 PARAMS: dict[CalendarProblem, dict[str, object]] = {
     CalendarProblem.EXTRA_COLUMNS: {"columns": 11},

@@ -9,8 +9,8 @@ import pytest
 from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
-from bot.callbacks import RoadmapCb
 from bot.texts import roadmap as r
+from bot.toolkit.callbacks import RoadmapCb
 from models import Activity
 from services.catalogue import CatalogueError, load_catalogue_file, read_catalogue
 from tests.conftest import ROOT, STRANGER

@@ -11,9 +11,16 @@ from icalendar import Calendar
 from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
-from bot.callbacks import ConfirmAction, ConfirmStep, EventAction, EventCb, TaskAction, TaskCb
 from bot.texts import common as t
 from bot.texts import events as ev
+from bot.toolkit.callbacks import (
+    ConfirmAction,
+    ConfirmStep,
+    EventAction,
+    EventCb,
+    TaskAction,
+    TaskCb,
+)
 from models import (
     Confirmation,
     ConfirmationStatus,

@@ -11,11 +11,11 @@ import pytest
 from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
-from bot.callbacks import EventAction, EventCb, ReviewAction, ReviewCb
-from bot.reminder_texts import RussianRenderer
 from bot.texts import common as t
 from bot.texts import events as ev
 from bot.texts.reminders import DIGEST
+from bot.toolkit.callbacks import EventAction, EventCb, ReviewAction, ReviewCb
+from bot.toolkit.reminder_texts import RussianRenderer
 from models import (
     Confirmation,
     ConfirmationStatus,

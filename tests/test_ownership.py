@@ -5,7 +5,10 @@ from __future__ import annotations
 from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
-from bot.callbacks import (
+from bot.texts import common as t
+from bot.texts import events as ev
+from bot.texts import schools as s
+from bot.toolkit.callbacks import (
     EventAction,
     EventCb,
     ReminderAction,
@@ -15,9 +18,6 @@ from bot.callbacks import (
     SchoolAction,
     SchoolCb,
 )
-from bot.texts import common as t
-from bot.texts import events as ev
-from bot.texts import schools as s
 from models import Event, EventSchool, EventStatus
 from tests.conftest import ADMIN, COORDINATOR, DistrictSetup, FixedClock
 from tests.harness import Client

@@ -5,10 +5,10 @@ from __future__ import annotations
 import pytest
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
-from bot.callbacks import EventAction, EventCb
 from bot.texts import common as t
 from bot.texts import events as ev
 from bot.texts.plural import counted, plural
+from bot.toolkit.callbacks import EventAction, EventCb
 from models import EventStatus
 from tests.conftest import COORDINATOR, DistrictSetup, FixedClock
 from tests.harness import Client

@@ -18,7 +18,7 @@ from sqlalchemy import func, select, text
 from sqlalchemy.engine import make_url
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker, create_async_engine
 
-from bot.fsm_storage import SqlStorage, forms_in
+from bot.toolkit.fsm_storage import SqlStorage, forms_in
 from models import Base, FsmRecord, Notification, NotificationStatus, School
 from models.db import create_engine, create_session_pool
 from models.migrate import upgrade

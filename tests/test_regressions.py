@@ -9,9 +9,9 @@ import pytest
 from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
-from bot.callbacks import ReminderAction, ReminderCb, TaskAction, TaskCb
 from bot.texts import events as ev
 from bot.texts import reminders as r
+from bot.toolkit.callbacks import ReminderAction, ReminderCb, TaskAction, TaskCb
 from models import (
     Confirmation,
     ConfirmationStatus,

@@ -13,14 +13,14 @@ from openpyxl import Workbook
 from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from bot.render_import import (
+from bot.texts import school_import as texts
+from bot.texts import schools as s
+from bot.toolkit.render_import import (
     ERRORS_MAX_CHARS,
     SCHOOLS_TEMPLATE_CSV,
     school_error,
     school_errors,
 )
-from bot.texts import school_import as texts
-from bot.texts import schools as s
 from models import School
 from services.school_import import (
     MAX_DATA_ROWS,
@@ -509,7 +509,7 @@ def test_too_many_rows_xlsx() -> None:
     assert errors_of(result) == [E(0, FileProblem.TOO_MANY_ROWS, limit=MAX_DATA_ROWS)]
 
 
-# --- the Russian texts of the problems (bot.render_import) ---
+# --- the Russian texts of the problems (bot.toolkit.render_import) ---
 
 
 def make_errors(count: int) -> list[RowError]:

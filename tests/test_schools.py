@@ -8,9 +8,9 @@ from openpyxl import Workbook
 from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
-from bot.callbacks import SchoolAction, SchoolCb
 from bot.texts import common as t
 from bot.texts import schools as s
+from bot.toolkit.callbacks import SchoolAction, SchoolCb
 from models import District, Invitation, School
 from services.schools import add_school
 from tests.conftest import ADMIN, COORDINATOR, LIBRARIAN, DistrictSetup, FixedClock

@@ -16,12 +16,12 @@ from sqlalchemy import func, make_url, select, text
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 
-import bot.notify
-from bot.callbacks import EventAction, EventCb, ReviewAction, ReviewCb
-from bot.fsm_storage import SqlStorage
+import bot.toolkit.notify
 from bot.texts import common as t
 from bot.texts import events as ev
 from bot.texts import schools as s
+from bot.toolkit.callbacks import EventAction, EventCb, ReviewAction, ReviewCb
+from bot.toolkit.fsm_storage import SqlStorage
 from models import (
     Confirmation,
     ConfirmationStatus,
@@ -58,7 +58,7 @@ def fail_planning(monkeypatch: pytest.MonkeyPatch) -> None:
     async def refuse(*_: Any, **__: Any) -> int:
         raise RuntimeError("injected failure while planning")
 
-    monkeypatch.setattr(bot.notify, "plan", refuse)
+    monkeypatch.setattr(bot.toolkit.notify, "plan", refuse)
 
 
 async def count(session: AsyncSession, entity: Any) -> int:

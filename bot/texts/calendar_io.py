@@ -1,7 +1,7 @@
 """Texts for the district calendar of events: the upload of a calendar file (.xlsx / .csv),
 the check of the default calendar file and the exported .ics calendar.
 
-The services (``services.calendar_*``) return problem codes; ``bot.render_import`` formats
+The services (``services.calendar_*``) return problem codes; ``bot.toolkit.render_import`` formats
 these templates for them. Problem messages start with
 ``{where}``: "Строка N" for a row of an uploaded table (:data:`WHERE_ROW`), or the event's
 place in the default calendar file (:data:`WHERE_EVENT`). So every formatted message is

@@ -1,6 +1,6 @@
 """Texts for the import of a list of schools from a file (.xlsx / .csv).
 
-The importer (``services.school_import``) returns problem codes; ``bot.render_import``
+The importer (``services.school_import``) returns problem codes; ``bot.toolkit.render_import``
 formats these templates for them. Row messages contain the "Строка N:" prefix, so every
 formatted message is ready to be shown as is. No template
 includes text taken from the uploaded file, so the messages are safe with any parse mode.

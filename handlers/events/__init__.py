@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from aiogram import Router
 
-from bot.filters import HasRole
+from bot.toolkit.filters import HasRole
 from handlers.events import card, edit, files, form
 from models import Role
 

@@ -5,13 +5,13 @@ from __future__ import annotations
 from aiogram.types import CallbackQuery, InlineKeyboardButton, InlineKeyboardMarkup, Message
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from bot.callbacks import EventAction, EventCb, TaskAction, TaskCb
 from bot.config import Settings
-from bot.keyboards import PAGE_SIZE, button, clamp_page, column, pager_row, shorten
-from bot.notify import deliver
-from bot.screens import h, show
 from bot.texts import events as ev
 from bot.texts import reminders as r
+from bot.toolkit.callbacks import EventAction, EventCb, TaskAction, TaskCb
+from bot.toolkit.keyboards import PAGE_SIZE, button, clamp_page, column, pager_row, shorten
+from bot.toolkit.notify import deliver
+from bot.toolkit.screens import h, show
 from models import Event, EventKind, EventStatus
 from services.clock import Clock
 from services.confirmations import seminar_replies

@@ -8,13 +8,13 @@ from aiogram.fsm.context import FSMContext
 from aiogram.types import CallbackQuery, Message
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from bot.callbacks import EventAction, EventCb
 from bot.config import Settings
-from bot.filters import DistrictEvent, InDistrict
-from bot.keyboards import button, column
-from bot.screens import bounded, clip, h, show
 from bot.texts import common as t
 from bot.texts import events as ev
+from bot.toolkit.callbacks import EventAction, EventCb
+from bot.toolkit.filters import DistrictEvent, InDistrict
+from bot.toolkit.keyboards import button, column
+from bot.toolkit.screens import bounded, clip, h, show
 from handlers.events._screens import event_card, events_screen, send_event_prompts
 from models import Audience, ConfirmationStatus, Event, EventStatus
 from services.clock import Clock

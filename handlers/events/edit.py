@@ -11,10 +11,12 @@ from aiogram.fsm.state import State, StatesGroup
 from aiogram.types import CallbackQuery, InlineKeyboardButton, InlineKeyboardMarkup, Message
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from bot.callbacks import EventAction, EventCb
 from bot.config import Settings
-from bot.filters import DistrictEvent, DistrictSchool
-from bot.keyboards import (
+from bot.texts import common as t
+from bot.texts import events as ev
+from bot.toolkit.callbacks import EventAction, EventCb
+from bot.toolkit.filters import DistrictEvent, DistrictSchool
+from bot.toolkit.keyboards import (
     PAGE_SIZE,
     button,
     cancel_keyboard,
@@ -23,9 +25,7 @@ from bot.keyboards import (
     pager_row,
     shorten,
 )
-from bot.screens import clip, error_text, h, show
-from bot.texts import common as t
-from bot.texts import events as ev
+from bot.toolkit.screens import clip, error_text, h, show
 from handlers.events._screens import event_card, send_event_prompts
 from models import Event, EventStatus, School
 from services.clock import Clock

@@ -15,15 +15,19 @@ from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.app_paths import data_file
-from bot.callbacks import EventAction, EventCb
 from bot.config import Settings
-from bot.filters import InDistrict
-from bot.keyboards import button, column
-from bot.render_import import CALENDAR_TEMPLATE_CSV, calendar_errors, default_calendar_error
-from bot.screens import error_text, h, show
 from bot.texts import common as t
 from bot.texts import events as ev
 from bot.texts import schools as s
+from bot.toolkit.callbacks import EventAction, EventCb
+from bot.toolkit.filters import InDistrict
+from bot.toolkit.keyboards import button, column
+from bot.toolkit.render_import import (
+    CALENDAR_TEMPLATE_CSV,
+    calendar_errors,
+    default_calendar_error,
+)
+from bot.toolkit.screens import error_text, h, show
 from handlers.events._screens import events_screen
 from models import Activity
 from services.calendar_default import CalendarFileError, read_default_calendar

@@ -11,13 +11,13 @@ from aiogram.fsm.state import State, StatesGroup
 from aiogram.types import CallbackQuery, InlineKeyboardButton, InlineKeyboardMarkup, Message
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from bot.callbacks import EventAction, EventCb, NewEventCb, NewEventStep
 from bot.config import Settings
-from bot.filters import InDistrict
-from bot.keyboards import button, cancel_keyboard, column
-from bot.screens import error_text, h, show
 from bot.texts import common as t
 from bot.texts import events as ev
+from bot.toolkit.callbacks import EventAction, EventCb, NewEventCb, NewEventStep
+from bot.toolkit.filters import InDistrict
+from bot.toolkit.keyboards import button, cancel_keyboard, column
+from bot.toolkit.screens import error_text, h, show
 from handlers.events._screens import event_card
 from models import EventKind
 from services.catalogue import get_activity

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from aiogram import Router
 
-from bot.filters import HasRole
+from bot.toolkit.filters import HasRole
 from handlers.tasks import card, form
 from models import Role
 

@@ -7,13 +7,13 @@ from aiogram.filters import Command
 from aiogram.types import CallbackQuery, Message
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from bot.callbacks import TaskAction, TaskCb
 from bot.config import Settings
-from bot.filters import SchoolEvent
-from bot.keyboards import button, column, shorten
-from bot.screens import bounded, clip, error_text, h, show
 from bot.texts import common as t
 from bot.texts import events as ev
+from bot.toolkit.callbacks import TaskAction, TaskCb
+from bot.toolkit.filters import SchoolEvent
+from bot.toolkit.keyboards import button, column, shorten
+from bot.toolkit.screens import bounded, clip, error_text, h, show
 from models import ConfirmationStatus, Event, EventStatus, School, User
 from services.clock import Clock
 from services.confirmations import editable, find_confirmation, withdraw

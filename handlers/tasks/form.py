@@ -13,7 +13,10 @@ from aiogram.fsm.state import State, StatesGroup
 from aiogram.types import CallbackQuery, InlineKeyboardButton, InlineKeyboardMarkup, Message
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from bot.callbacks import (
+from bot.config import Settings
+from bot.texts import common as t
+from bot.texts import events as ev
+from bot.toolkit.callbacks import (
     CHANGE_ACTIONS,
     ConfirmAction,
     ConfirmStep,
@@ -22,12 +25,9 @@ from bot.callbacks import (
     TaskAction,
     TaskCb,
 )
-from bot.config import Settings
-from bot.filters import SchoolEvent
-from bot.keyboards import button, column
-from bot.screens import clip, error_text, h, show
-from bot.texts import common as t
-from bot.texts import events as ev
+from bot.toolkit.filters import SchoolEvent
+from bot.toolkit.keyboards import button, column
+from bot.toolkit.screens import clip, error_text, h, show
 from models import Event, EventStatus, EvidenceKind, School, User
 from services.clock import Clock
 from services.confirmations import (

@@ -12,7 +12,7 @@ from aiogram.types import Message, TelegramObject
 from aiogram.types import User as TgUser
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
-from bot.fsm_storage import forms_in
+from bot.toolkit.fsm_storage import forms_in
 from models import Role
 from services.clock import Clock
 from services.users import TelegramProfile, effective_role, ensure_super_admin, get_user

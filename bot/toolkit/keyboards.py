@@ -9,8 +9,8 @@ from aiogram.filters.callback_data import CallbackData
 from aiogram.types import InlineKeyboardButton, InlineKeyboardMarkup
 from aiogram.utils.keyboard import InlineKeyboardBuilder
 
-from bot.callbacks import FormAction, FormCb
 from bot.texts import common as t
+from bot.toolkit.callbacks import FormAction, FormCb
 
 PAGE_SIZE = 8
 

@@ -23,10 +23,10 @@ from aiogram.fsm.context import FSMContext
 from aiogram.types import CallbackQuery, Message, TelegramObject
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from bot.screens import tell
 from bot.texts import common as t
 from bot.texts import events as ev
 from bot.texts.schools import NO_DISTRICT
+from bot.toolkit.screens import tell
 from models import EventStatus, Role, User
 from services.confirmations import confirmation_for_district, librarian_event
 from services.errors import AccessDeniedError, NotFoundError

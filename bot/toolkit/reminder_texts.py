@@ -6,9 +6,9 @@ from collections.abc import Sequence
 from html import escape
 from zoneinfo import ZoneInfo
 
-from bot.callbacks import ReminderAction, ReminderCb, TaskAction, TaskCb
 from bot.texts import reminders as r
 from bot.texts.events import of_schools
+from bot.toolkit.callbacks import ReminderAction, ReminderCb, TaskAction, TaskCb
 from models import Event
 from services.outbox import Button
 from services.reminders import Step
