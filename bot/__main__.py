@@ -8,6 +8,7 @@ import sys
 
 from pydantic import ValidationError
 
+from bot.app import run_polling
 from bot.config import Settings
 from bot.logs import configure_logging
 from bot.texts.config import SETTING_GENERIC, SETTING_HINTS
@@ -45,7 +46,6 @@ def main(argv: list[str] | None = None) -> int:
     if command == "migrate":
         logging.getLogger(__name__).info("database is up to date")
         return 0
-    from bot.app import run_polling
 
     asyncio.run(run_polling(settings))
     return 0

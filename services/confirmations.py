@@ -27,6 +27,7 @@ from models import (
     EvidenceKind,
     Role,
     School,
+    SeminarReply,
     User,
     limits,
 )
@@ -441,7 +442,6 @@ async def event_progress(session: AsyncSession, event: Event) -> dict[int, Confi
 
 async def seminar_replies(session: AsyncSession, event_id: int) -> tuple[int, int]:
     """(will come, cannot come) answers to a seminar invitation."""
-    from models import SeminarReply
 
     rows = (
         await session.scalars(

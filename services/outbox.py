@@ -11,7 +11,7 @@ from datetime import datetime, time, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import and_, case, or_, select, update
+from sqlalchemy import and_, case, func, or_, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from models import (
@@ -302,7 +302,6 @@ async def block_user(session: AsyncSession, chat_id: int) -> None:
 
 
 async def counts(session: AsyncSession) -> dict[NotificationStatus, int]:
-    from sqlalchemy import func
 
     rows = await session.execute(
         select(Notification.status, func.count(Notification.id)).group_by(Notification.status)

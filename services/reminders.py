@@ -15,7 +15,7 @@ from datetime import date, datetime, time, timedelta
 from typing import Protocol
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from models import (
@@ -485,7 +485,6 @@ async def plan_digests(
 
 
 async def pending_by_district(session: AsyncSession) -> dict[int, int]:
-    from sqlalchemy import func
 
     rows = await session.execute(
         select(Event.district_id, func.count(Confirmation.id))

@@ -26,7 +26,10 @@ from models import (
     School,
 )
 from scheduler.jobs import planner_tick
+from services.invitations import accept_invitation, create_coordinator_invite
 from services.reminders import ReminderConfig
+from services.school_import import SchoolProblem, parse_schools_file
+from services.users import TelegramProfile, get_or_create_user, get_user
 from tests.conftest import ADMIN, COORDINATOR, LIBRARIAN, DistrictSetup, FixedClock, join_school
 from tests.harness import Client, Person
 from tests.test_confirmations import fill_form, make_event
@@ -95,8 +98,6 @@ async def test_one_event_that_cannot_be_planned_does_not_stop_the_others(
 async def _second_coordinator(
     session_pool: async_sessionmaker[AsyncSession], clock: FixedClock, district_id: int
 ) -> Person:
-    from services.invitations import accept_invitation, create_coordinator_invite
-    from services.users import TelegramProfile, get_or_create_user, get_user
 
     person = Person(id=2002, first_name="Нина", last_name="Рецензентова")
     async with session_pool.begin() as s:
@@ -282,7 +283,6 @@ async def test_a_long_file_name_is_kept_within_its_column_with_its_extension(
 
 
 def test_a_school_list_with_invisible_or_reordering_names_is_refused() -> None:
-    from services.school_import import SchoolProblem, parse_schools_file
 
     content = (
         "Полное название;Краткое\n"

@@ -15,9 +15,10 @@ import pytest
 from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
+from bot.texts import events as ev
 from bot.texts import reminders as r
 from bot.texts.reminders import DIGEST
-from bot.toolkit.callbacks import ReminderAction, ReminderCb
+from bot.toolkit.callbacks import EventAction, EventCb, ReminderAction, ReminderCb
 from bot.toolkit.reminder_texts import RussianRenderer
 from models import (
     Confirmation,
@@ -454,8 +455,6 @@ async def test_chosen_audience_and_custom_offsets(
     two_schools: tuple[int, int],
     session: AsyncSession,
 ) -> None:
-    from bot.texts import events as ev
-    from bot.toolkit.callbacks import EventAction, EventCb
 
     _, second_school = two_schools
     event_id = await open_event(session_pool, clock, 1, datetime(2026, 12, 5, 18, 0))  # noqa: DTZ001
