@@ -2,11 +2,8 @@ from __future__ import annotations
 
 import dataclasses
 import io
-import subprocess
-import sys
 import zipfile
 from collections.abc import Sequence
-from pathlib import Path
 
 import pytest
 from openpyxl import Workbook
@@ -664,18 +661,6 @@ def test_ok_requires_rows_and_no_errors() -> None:
     assert not SchoolImportResult(
         rows=[SchoolRow("a", "b", 1)], errors=[RowError(2, SchoolProblem.EXTRA_COLUMNS)]
     ).ok
-
-
-def test_service_imports_no_bot_layer() -> None:
-    root = Path(__file__).resolve().parent.parent
-    code = (
-        "import sys, services.school_import; "
-        "print(sorted({m.split('.')[0] for m in sys.modules} & {'aiogram', 'bot', 'handlers'}))"
-    )
-    output = subprocess.run(
-        [sys.executable, "-c", code], cwd=root, capture_output=True, text=True, check=True
-    )
-    assert output.stdout.strip() == "[]"
 
 
 # --- the handler path: the coordinator sees the rendered texts ---
