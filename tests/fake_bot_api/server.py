@@ -64,6 +64,8 @@ class FakeBotAPI:
 
         self.requests: list[RecordedRequest] = []
         self.error_counts: Counter[int] = Counter()
+        # a status (404, 500 …) every file download answers with, as a broken file server would
+        self.file_download_status: int | None = None
 
         self._requests_signal = Signal()
         self._runner: web.AppRunner | None = None
@@ -433,6 +435,11 @@ class FakeBotAPI:
 
     async def _handle_file(self, request: web.Request) -> web.Response:
         stored = self.files.by_path.get(request.match_info["path"])
+        if self.file_download_status is not None:
+            status = self.file_download_status
+            return web.json_response(
+                {"ok": False, "error_code": status, "description": "Forced"}, status=status
+            )
         if stored is None:
             return web.json_response(
                 {"ok": False, "error_code": 404, "description": "Not Found"}, status=404
