@@ -1,0 +1,12 @@
+"""Reminder planning at republic scale, and draining the outbox against a rate-limited fake API.
+
+Run from the project root::
+
+    .venv/bin/python -m benchmarks.outbox                   # everything (~30-40 minutes)
+    .venv/bin/python -m benchmarks.outbox --quick           # 300 schools, drain 500
+    .venv/bin/python -m benchmarks.outbox --part planning   # planning only
+    .venv/bin/python -m benchmarks.outbox --write           # also update RESULTS-outbox.md
+
+``planning`` measures one ``plan_reminders`` pass, ``drain`` the real bot sending the outbox,
+``report`` renders the tables; ``__main__`` runs them.
+"""
