@@ -58,8 +58,8 @@ from zoneinfo import ZoneInfo
 
 from aiogram import Bot, Dispatcher, Router
 from aiogram.types import Message, Update
-from sqlalchemy import BigInteger, Text, func, select
-from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy import BigInteger, Text, event, func, select
+from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession
 from sqlalchemy.ext.asyncio import create_async_engine as plain_engine
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
@@ -217,6 +217,21 @@ class Round:
     bot: Bot
     recording: RecordingSession
     queues: list[list[Update]]
+    sql: StatementCount
+
+
+class StatementCount:
+    """SQL statements an engine sends (SQLAlchemy's public event), from the last reset."""
+
+    def __init__(self, engine: AsyncEngine) -> None:
+        self.n = 0
+        event.listen(engine.sync_engine, "before_cursor_execute", self.count)
+
+    def count(self, *_: Any) -> None:
+        self.n += 1
+
+    def reset(self) -> None:
+        self.n = 0
 
 
 class Side(Protocol):
@@ -275,7 +290,8 @@ class PlainSide:
             ]
             for p in range(people)
         ]
-        return Round(dp, bot, self.recording, queues)
+        sql = StatementCount(self.engine)
+        return Round(dp, bot, self.recording, queues, sql)
 
     async def verify(self, n: int, people: int) -> None:
         async with AsyncSession(self.engine) as session:
@@ -392,6 +408,7 @@ class BotSide:
         shutil.copy(self.template, path)
         url = f"sqlite+aiosqlite:///{path}"
         self.engine = create_engine(url)
+        sql = StatementCount(self.engine)
         self.pool = create_session_pool(self.engine)
         settings = Settings(
             _env_file=None,
@@ -408,7 +425,8 @@ class BotSide:
         share = n // people
         queues = [await self.updates(bot, p, share) for p in range(people)]
         self.recording.calls.clear()  # only what the timed updates did is checked
-        return Round(dp, bot, self.recording, queues)
+        sql.reset()
+        return Round(dp, bot, self.recording, queues, sql)
 
     async def updates(self, bot: Bot, person: int, count: int) -> list[Update]:
         raise NotImplementedError
@@ -565,6 +583,7 @@ class Sample:
     updates: int
     seconds: float
     latencies: list[float]
+    statements: int
 
     @property
     def rate(self) -> float:
@@ -584,7 +603,7 @@ async def feed(run: Round) -> Sample:
     start = time.perf_counter()
     await asyncio.gather(*(person(queue) for queue in run.queues))
     seconds = time.perf_counter() - start
-    return Sample(sum(len(q) for q in run.queues), seconds, latencies)
+    return Sample(sum(len(q) for q in run.queues), seconds, latencies, run.sql.n)
 
 
 async def one_round(
@@ -622,6 +641,10 @@ class Result:
     @property
     def rate(self) -> float:
         return statistics.median(s.rate for s in self.samples)
+
+    @property
+    def statements(self) -> float:
+        return sum(s.statements for s in self.samples) / sum(s.updates for s in self.samples)
 
 
 @dataclass
@@ -711,8 +734,8 @@ def render(report: Report, command: str) -> str:
         "the sides alternating; p50 and p99 over every update of the row's rounds, updates/s "
         f"the median of its rounds. Load average (1 min) at the start: {report.load:.2f}.",
         "",
-        "| scenario | people | p50 ms | p99 ms | updates/s | × plain |",
-        "|---|---:|---:|---:|---:|---:|",
+        "| scenario | people | p50 ms | p99 ms | updates/s | × plain | SQL statements/update |",
+        "|---|---:|---:|---:|---:|---:|---:|",
     ]
     for people in PEOPLE:
         plain = report.results[("plain", people)].rate
@@ -722,7 +745,7 @@ def render(report: Report, command: str) -> str:
             lines.append(
                 f"| {result.label} | {people} | {result.percentile(0.5) * 1000:.1f} | "
                 f"{result.percentile(0.99) * 1000:.1f} | {result.rate:,.0f} | "
-                f"{result.rate / plain:.2f} |"
+                f"{result.rate / plain:.2f} | {result.statements:.1f} |"
             )
     lines += ["", "| machine | |", "|---|---|", *(f"| {k} | {v} |" for k, v in machine())]
     return "\n".join(lines) + "\n"
