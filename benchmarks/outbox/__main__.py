@@ -45,7 +45,7 @@ async def benchmark(args: argparse.Namespace) -> Report:
         workdir = Path(tmp)
         schema = await migrated_schema(workdir)
         if args.part in ("all", "planning"):
-            scales = QUICK_SCALES if args.quick else SCALES
+            scales = args.scales or (QUICK_SCALES if args.quick else SCALES)
             for kind in ("issue", "stress"):
                 for schools in scales:
                     case = PlanCase(kind, schools)
@@ -82,6 +82,12 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
     parser.add_argument("--repeats", type=int, default=REPEATS, help="passes per case")
     parser.add_argument(
         "--part", choices=("all", "planning", "drain"), default="all", help="what to run"
+    )
+    parser.add_argument(
+        "--scales",
+        type=lambda v: [int(x) for x in v.split(",")],
+        default=None,
+        help=f"numbers of schools to plan for ({','.join(map(str, SCALES))})",
     )
     parser.add_argument("--profile", action="store_true", help="cProfile the largest cases")
     parser.add_argument(
