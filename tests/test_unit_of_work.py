@@ -12,7 +12,7 @@ from aiogram import Dispatcher, F, Router
 from aiogram.fsm.context import FSMContext
 from aiogram.fsm.storage.base import StateType, StorageKey
 from aiogram.types import Message
-from sqlalchemy import func, make_url, select, text
+from sqlalchemy import event, func, make_url, select, text
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 
@@ -21,7 +21,7 @@ from bot.texts import common as t
 from bot.texts import events as ev
 from bot.texts import schools as s
 from bot.toolkit.callbacks import EventAction, EventCb, ReviewAction, ReviewCb
-from bot.toolkit.fsm_storage import SqlStorage
+from bot.toolkit.fsm_storage import SqlStorage, forms_in
 from models import (
     Confirmation,
     ConfirmationStatus,
@@ -208,3 +208,34 @@ async def test_adding_a_school_commits_with_the_end_of_the_form(
     await client.send(COORDINATOR, "СОШ с. Кальтовка")  # the form is still at its last step
     assert await count(session, School) == 2
     assert await count(session, FsmRecord) == 0
+
+
+async def test_a_form_is_read_once_per_update_and_a_rollback_forgets_it(
+    engine: AsyncEngine, session_pool: async_sessionmaker[AsyncSession]
+) -> None:
+    key = StorageKey(bot_id=1, chat_id=5, user_id=5)
+    storage = SqlStorage(session_pool)
+    await storage.set_state(key, "form:first")  # committed before the update
+    reads: list[str] = []
+
+    def count(_conn: Any, _cursor: Any, statement: str, *_: Any) -> None:
+        if statement.lstrip().upper().startswith("SELECT") and "fsm_states" in statement:
+            reads.append(statement)
+
+    event.listen(engine.sync_engine, "before_cursor_execute", count)
+    try:
+        async with session_pool() as session:
+            with forms_in(session):
+                context = FSMContext(storage, key)
+                assert await context.get_state() == "form:first"
+                await context.update_data(name="Школа")
+                await context.set_state("form:second")
+                assert await context.get_data() == {"name": "Школа"}
+                assert len(reads) == 1  # one read of the row, whatever the handler asks
+                await session.rollback()  # a refused input: nothing of it is remembered
+                assert await context.get_state() == "form:first"
+                assert await context.get_data() == {}
+            await session.commit()
+    finally:
+        event.remove(engine.sync_engine, "before_cursor_execute", count)
+    assert await storage.get_state(key) == "form:first"

@@ -23,6 +23,7 @@ from models import FsmRecord
 from models.dialects import insert_for
 from services.clock import Clock, utc_now
 
+_SEEN = "fsm_seen"  # the key of this storage's per-update reads in ``session.info``
 _update_session: ContextVar[AsyncSession | None] = ContextVar("fsm_session", default=None)
 
 
@@ -83,10 +84,28 @@ class SqlStorage(BaseStorage):
             )
         )
 
+    @staticmethod
+    def _seen(session: AsyncSession) -> dict[str, tuple[str | None, dict[str, Any]]]:
+        """What this transaction has read or written of the forms: each is read once per
+        update. A rollback (a handler that refused its input) starts a new transaction, and
+        with it an empty record, so nothing rolled back is remembered."""
+        transaction = session.sync_session.get_transaction()
+        held = session.info.get(_SEEN)
+        if held is None or held[0] is not transaction:
+            held = (transaction, {})
+            session.info[_SEEN] = held
+        seen: dict[str, tuple[str | None, dict[str, Any]]] = held[1]
+        return seen
+
     async def _load(self, key: str) -> tuple[str | None, dict[str, Any]]:
         session = _update_session.get()
         if session is not None:
-            return await self._read(session, key)
+            record = self._seen(session).get(key)
+            if record is None:
+                record = await self._read(session, key)
+                self._seen(session)[key] = record  # the read began the transaction
+            state, data = record
+            return state, copy.deepcopy(data)
         async with self._pool() as own:
             return await self._read(own, key)
 
@@ -94,6 +113,7 @@ class SqlStorage(BaseStorage):
         session = _update_session.get()
         if session is not None:
             await self._write(session, key, state, data)
+            self._seen(session)[key] = (state, copy.deepcopy(data))
             return
         async with self._pool() as own:
             await self._write(own, key, state, data)
