@@ -116,8 +116,11 @@ class EventCb(CallbackData, prefix="e"):
 
 class NewEventStep(StrEnum):
     ACTIVITY = "act"
+    ACTIVITY_PAGE = "actp"
+    OCCASION = "occ"
     KIND = "kind"
     SAVE = "save"
+    SAVE_OPEN = "saveo"
 
 
 class NewEventCb(CallbackData, prefix="ne"):

@@ -27,7 +27,7 @@ from bot.toolkit.keyboards import (
 )
 from bot.toolkit.screens import clip, error_text, h, show
 from handlers.events._screens import event_card, send_event_prompts
-from models import Event, EventStatus, School
+from models import Event, EventKind, EventStatus, School
 from services.clock import Clock
 from services.confirmations import check_url
 from services.errors import ValidationError
@@ -38,6 +38,8 @@ from services.events import (
     parse_deadline,
     parse_offsets,
     parse_period,
+    parse_seminar_days,
+    seminar_deadline,
     set_audience_all,
     set_offsets,
     toggle_audience_school,
@@ -51,9 +53,10 @@ class EditForm(StatesGroup):
 
 
 async def edit_menu(query: CallbackQuery, event: Event) -> None:
+    names = ev.SEMINAR_FIELD_NAMES if event.kind is EventKind.SEMINAR else ev.FIELD_NAMES
     buttons = [
         button(name, EventCb(action=EventAction.EDIT_FIELD, event_id=event.id, arg=field))
-        for field, name in ev.FIELD_NAMES.items()
+        for field, name in names.items()
     ]
     buttons.append(
         button(ev.BTN_AUDIENCE, EventCb(action=EventAction.AUDIENCE, event_id=event.id))
@@ -68,24 +71,41 @@ async def edit_field(
     if callback_data.arg not in ev.ASK_FIELD:
         await query.answer(t.FORBIDDEN_BUTTON, show_alert=True)
         return
+    seminar = event.kind is EventKind.SEMINAR
+    if seminar and callback_data.arg not in ev.SEMINAR_FIELD_NAMES:
+        await query.answer(t.FORBIDDEN_BUTTON, show_alert=True)
+        return
     await state.set_state(EditForm.value)
     await state.set_data({"event_id": event.id, "field": callback_data.arg})
     back = column([button(t.BTN_CANCEL, EventCb(action=EventAction.OPEN, event_id=event.id))])
-    await show(query, ev.ASK_FIELD[callback_data.arg], back)
+    question = ev.ASK_FIELD[callback_data.arg]
+    if seminar and callback_data.arg == "dates":
+        question = ev.ASK_SEMINAR_DATE
+    await show(query, question, back)
 
 
 def _edited(current: EventInput, field: str, text: str) -> EventInput:
     value = text.strip()
     if field == "title":
         return replace(current, title=value)
+    if field == "dates" and current.kind is EventKind.SEMINAR:
+        # a seminar's date: its invitations stay useful until the end of its last day
+        starts, ends = parse_seminar_days(value)
+        return replace(
+            current,
+            starts_on=starts,
+            ends_on=ends,
+            deadline_local=seminar_deadline(ends),
+            is_placeholder=False,
+        )
     if field == "dates":
         starts, ends = parse_period(value)
         return replace(current, starts_on=starts, ends_on=ends, is_placeholder=False)
     if field == "deadline":
         return replace(current, deadline_local=parse_deadline(value), is_placeholder=False)
     cleared = value in ("-", "—")
-    if field == "place":
-        return replace(current, place="" if cleared else value[:255])
+    if field == "place":  # an over-long place is refused by the service, never cut
+        return replace(current, place="" if cleared else value)
     if field == "link":
         return replace(current, link="" if cleared else check_url(value))
     return replace(current, description="" if cleared else value)
