@@ -278,3 +278,18 @@ async def test_the_cards_show_who_the_invitation_reached(
     school_card = client.last_text(COORDINATOR)
     assert "🚫" in school_card
     assert sch.LIBRARIAN_BLOCKED_LINE.split("{name}")[1] in school_card
+
+
+@pytest.mark.usefixtures("catalogue")
+async def test_forged_or_stale_new_event_buttons_change_nothing(
+    client: Client, two_schools: tuple[int, int], session: AsyncSession
+) -> None:
+    await client.send(COORDINATOR, "/newevent")
+    for data in ("ne:act:²", "ne:act:999", "ne:actp:①", "ne:occ:party", "ne:saveo"):
+        client.clear()
+        await client.press_data(COORDINATOR, data)
+        assert len(client.alerts()) == 1
+    # a save pressed on a form that never got its answers
+    await client.press(COORDINATOR, ev.BTN_NO_ACTIVITY)
+    await client.press_data(COORDINATOR, "ne:save")
+    assert await session.scalar(select(Event)) is None

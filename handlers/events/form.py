@@ -286,8 +286,10 @@ async def new_event_save(
         await query.answer(t.STALE_BUTTON, show_alert=True)
         return
     try:
-        payload = _check(data)
-        event = await create_event(session, district_id, payload, settings.tz, clock)
+        event = await create_event(session, district_id, _check(data), settings.tz, clock)
+    except (KeyError, ValueError):  # the answers of an older, unfinished form
+        await query.answer(t.STALE_BUTTON, show_alert=True)
+        return
     except ValidationError as exc:
         await query.answer(error_text(exc), show_alert=True)
         return
