@@ -581,6 +581,20 @@ def parse_offsets(text: str) -> list[int] | None:
     return sorted({int(p) for p in parts}, reverse=True)
 
 
+OCCASION_CODES = frozenset({"library-month", "library-day"})
+
+
+async def set_occasion(
+    session: AsyncSession, event: Event, code: str | None, clock: Clock
+) -> None:
+    """Which roadmap occasion an event is (its reminders depend on it): a code, or none."""
+    if code is not None and code not in OCCASION_CODES:
+        raise ValidationError("bad_occasion")
+    event.code = code
+    event.updated_at = clock()
+    await session.flush()
+
+
 async def set_offsets(
     session: AsyncSession, event: Event, offsets: list[int] | None, clock: Clock
 ) -> None:

@@ -293,3 +293,33 @@ async def test_forged_or_stale_new_event_buttons_change_nothing(
     await client.press(COORDINATOR, ev.BTN_NO_ACTIVITY)
     await client.press_data(COORDINATOR, "ne:save")
     assert await session.scalar(select(Event)) is None
+
+
+async def test_the_occasion_of_an_event_made_by_hand_can_be_set_later(
+    client: Client,
+    session_pool: async_sessionmaker[AsyncSession],
+    clock: FixedClock,
+    two_schools: tuple[int, int],
+    session: AsyncSession,
+) -> None:
+    # item 23: a Month created without its occasion gets its kick-off, nudges and greeting once
+    # the coordinator says which occasion it is; a forged occasion changes nothing
+    event_id = await draft_event(session_pool, clock, WEEK)
+    await client.send(COORDINATOR, "/events")
+    await client.press_data(
+        COORDINATOR, EventCb(action=EventAction.OPEN, event_id=event_id).pack()
+    )
+    await client.press(COORDINATOR, ev.BTN_EDIT)
+    await client.press(COORDINATOR, ev.BTN_OCCASION)
+    client.clear()
+    forged = EventCb(action=EventAction.OCCASION, event_id=event_id, arg="seminar")
+    await client.press_data(COORDINATOR, forged.pack())
+    assert len(client.alerts()) == 1
+    assert (await fresh_event(session, event_id)).code is None
+    await client.press(COORDINATOR, ev.OCCASIONS["library-month"])
+    assert (await fresh_event(session, event_id)).code == "library-month"
+    assert "месячник школьных библиотек" in client.last_text(COORDINATOR)
+    await client.press(COORDINATOR, ev.BTN_EDIT)
+    await client.press(COORDINATOR, ev.BTN_OCCASION)
+    await client.press(COORDINATOR, ev.OCCASIONS["none"])
+    assert (await fresh_event(session, event_id)).code is None

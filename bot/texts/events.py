@@ -84,6 +84,7 @@ CARD_PLACE = "\nМесто: {place}"
 CARD_LINK = "\nСсылка: {link}"
 CARD_DESCRIPTION = "\n\n{description}"
 NO_ACTIVITY = "—"
+CARD_ACTIVITY = "№ {number}. {title}"
 BTN_OPEN = "🟢 Открыть для школ"
 BTN_CLOSE = "🔒 Закрыть приём"
 BTN_REOPEN = "🟢 Открыть снова"
@@ -154,6 +155,8 @@ ASK_FIELD = {
         "(и ещё раз в день срока). «-» — как по умолчанию."
     ),
 }
+BTN_OCCASION = "📚 Особое событие"
+ASK_EDIT_OCCASION = "Какое это событие дорожной карты? Сейчас: {current}."
 BTN_AUDIENCE = "👥 Кому адресовано"
 AUDIENCE_SCREEN = (
     "<b>{title}</b>\nКому адресовано: {audience}.\n\nОтметьте школы, чтобы адресовать "
@@ -182,6 +185,11 @@ OCCASIONS = {
 OCCASION_NAMES = {
     "library-month": "месячник школьных библиотек",
     "library-day": "День школьных библиотек",
+}
+EDIT_OCCASIONS = {  # a seminar is a kind of its own, chosen when the event is created
+    "library-month": OCCASIONS["library-month"],
+    "library-day": OCCASIONS["library-day"],
+    "none": OCCASIONS["none"],
 }
 ASK_EVENT_KIND = "Выберите вид события:"
 ASK_SEMINAR_DATE = "Когда семинар? Напишите дату, например 10.12.2026."
@@ -304,6 +312,7 @@ ERRORS = {
     "bad_period": "Напишите две даты через дефис, например 01.10.2026 - 31.10.2026.",
     "bad_deadline": "Напишите дату и время, например 06.11.2026 18:00.",
     "bad_seminar_date": "Напишите дату, например 10.12.2026.",
+    "bad_occasion": "Такого события дорожной карты нет.",
     "bad_offsets": "Напишите числа дней через запятую, например 7,3,1 (от 1 до 60).",
 }
 UNKNOWN_EVENT = "Событие не найдено или недоступно."

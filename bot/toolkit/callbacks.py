@@ -105,6 +105,7 @@ class EventAction(StrEnum):
     AUDIENCE = "a"
     AUDIENCE_TOGGLE = "at"
     AUDIENCE_ALL = "aa"
+    OCCASION = "oc"
 
 
 class EventCb(CallbackData, prefix="e"):

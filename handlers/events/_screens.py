@@ -78,7 +78,13 @@ async def event_card(
 ) -> None:
     common = {
         "title": h(event.title),
-        "activity": (f"№ {event.activity.number}" if event.activity else ev.NO_ACTIVITY),
+        "activity": (
+            ev.CARD_ACTIVITY.format(
+                number=event.activity.number, title=h(shorten(event.activity.title, 80))
+            )
+            if event.activity
+            else ev.NO_ACTIVITY
+        ),
         "status": ev.EVENT_STATUS_NAMES[event.status],
         "placeholder": ev.PLACEHOLDER if event.is_placeholder else "",
         "place": ev.CARD_PLACE.format(place=h(event.place)) if event.place else "",
@@ -107,7 +113,7 @@ async def event_card(
     else:
         total, missing = await unconfirmed_schools(session, event)
         text = ev.EVENT_CARD.format(
-            kind=ev.KIND_NAMES[event.kind],
+            kind=ev.KIND_NAMES[event.kind] + _occasion(event),
             starts=fmt_date(event.starts_on),
             ends=fmt_date(event.ends_on),
             deadline=fmt_local(event.deadline_at, settings.tz),
@@ -139,6 +145,12 @@ async def event_card(
         )
     rows.append(button(ev.BTN_TO_EVENTS, EventCb(action=EventAction.LIST, page=page)))
     await show(target, text, column(rows))
+
+
+def _occasion(event: Event) -> str:
+    """« (месячник школьных библиотек)» after the kind: what its reminders depend on."""
+    name = ev.OCCASION_NAMES.get(event.code or "")
+    return ev.SUMMARY_OCCASION.format(name=name) if name else ""
 
 
 def _school_names(schools: Sequence[School]) -> str:

@@ -41,6 +41,7 @@ from services.events import (
     parse_seminar_days,
     seminar_deadline,
     set_audience_all,
+    set_occasion,
     set_offsets,
     toggle_audience_school,
     update_event_fields,
@@ -58,11 +59,43 @@ async def edit_menu(query: CallbackQuery, event: Event) -> None:
         button(name, EventCb(action=EventAction.EDIT_FIELD, event_id=event.id, arg=field))
         for field, name in names.items()
     ]
+    if event.kind is not EventKind.SEMINAR:
+        buttons.append(
+            button(ev.BTN_OCCASION, EventCb(action=EventAction.OCCASION, event_id=event.id))
+        )
     buttons.append(
         button(ev.BTN_AUDIENCE, EventCb(action=EventAction.AUDIENCE, event_id=event.id))
     )
     buttons.append(button(t.BTN_BACK, EventCb(action=EventAction.OPEN, event_id=event.id)))
     await show(query, ev.EDIT_MENU.format(title=h(event.title)), column(buttons))
+
+
+async def edit_occasion(
+    query: CallbackQuery,
+    callback_data: EventCb,
+    session: AsyncSession,
+    event: Event,
+    settings: Settings,
+    clock: Clock,
+) -> None:
+    """Which roadmap occasion the event is: the question, or (with `arg`) the answer."""
+    if event.kind is EventKind.SEMINAR or (
+        callback_data.arg and callback_data.arg not in ev.EDIT_OCCASIONS
+    ):
+        await query.answer(t.FORBIDDEN_BUTTON, show_alert=True)
+        return
+    if not callback_data.arg:
+        current = ev.EDIT_OCCASIONS.get(event.code or "none", ev.EDIT_OCCASIONS["none"])
+        buttons = [
+            button(name, EventCb(action=EventAction.OCCASION, event_id=event.id, arg=occasion))
+            for occasion, name in ev.EDIT_OCCASIONS.items()
+        ]
+        buttons.append(button(t.BTN_BACK, EventCb(action=EventAction.EDIT, event_id=event.id)))
+        await show(query, ev.ASK_EDIT_OCCASION.format(current=current), column(buttons))
+        return
+    code = None if callback_data.arg == "none" else callback_data.arg
+    await set_occasion(session, event, code, clock)
+    await event_card(query, session, event, settings)
 
 
 async def edit_field(
@@ -218,6 +251,9 @@ def get_router() -> Router:
         F.text,
         ~F.text.startswith("/"),
         DistrictEvent(in_form=True),
+    )
+    router.callback_query.register(
+        edit_occasion, cb(F.action == EventAction.OCCASION), DistrictEvent()
     )
     router.callback_query.register(
         audience_open, cb(F.action == EventAction.AUDIENCE), DistrictEvent()
