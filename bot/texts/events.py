@@ -76,8 +76,7 @@ SEMINAR_ANSWERS = (
 )
 NOBODY = "—"
 DELIVERY = (
-    "\n\nПриглашение: дошло — {delivered}, ждёт отправки — {waiting}, "
-    "не дошло (бот заблокирован) — {unreachable}."
+    "\n\nПриглашение: дошло — {delivered}, ждёт отправки — {waiting}, не дошло — {unreachable}."
 )
 PLACEHOLDER = "\n⚠️ Даты предварительные — подтвердите их."
 CARD_PLACE = "\nМесто: {place}"
