@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+from datetime import timedelta
 
 from aiogram import F, Router
 from aiogram.filters import Command
@@ -16,8 +17,8 @@ from bot.texts import reminders as r
 from bot.toolkit.callbacks import ReminderAction, ReminderCb, SettingsAction, SettingsCb
 from bot.toolkit.filters import DistrictEvent, HasRole, SchoolEvent
 from bot.toolkit.keyboards import button, column
-from bot.toolkit.reminder_texts import RussianRenderer
-from bot.toolkit.screens import h, show
+from bot.toolkit.reminder_texts import RussianRenderer, markup_of
+from bot.toolkit.screens import show
 from models import (
     ConfirmationStatus,
     Event,
@@ -84,6 +85,7 @@ async def rsvp_button(
     session: AsyncSession,
     user: User,
     event: Event,
+    settings: Settings,
     clock: Clock,
 ) -> None:
     if event.kind is not EventKind.SEMINAR:
@@ -116,14 +118,12 @@ async def rsvp_button(
             reply.attending = attending
             reply.answered_at = clock()
     await session.flush()
-    template = r.RSVP_YES if attending else r.RSVP_NO
-    markup = column(  # the answer can be changed with the same buttons
-        [
-            button(r.BTN_WILL_COME, ReminderCb(action=ReminderAction.YES, event_id=event.id)),
-            button(r.BTN_CANNOT, ReminderCb(action=ReminderAction.NO, event_id=event.id)),
-        ]
+    # the invitation keeps its details and shows the answer; the same buttons change it
+    today = clock().astimezone(settings.tz).date()
+    text, buttons = RussianRenderer(settings.tz).invitation(
+        event, tomorrow=event.starts_on == today + timedelta(days=1), answer=attending
     )
-    await show(query, template.format(title=h(event.title)), markup)
+    await show(query, text, markup_of(buttons))
 
 
 async def nudge_button(
@@ -149,8 +149,11 @@ async def _settings_screen(
     target: Message | CallbackQuery, user: User, settings: Settings
 ) -> None:
     muted = user.reminders_muted
+    quiet = settings.quiet
+    window = r.quiet_window(quiet.start, quiet.end, quiet.weekends)
     text = r.SETTINGS.format(
-        state=r.STATE_OFF if muted else r.STATE_ON, quiet=settings.quiet_hours.replace("-", " до ")
+        state=r.STATE_OFF if muted else r.STATE_ON,
+        quiet=r.QUIET_SENTENCE.format(window=window.capitalize()) if window else "",
     )
     action, label = (
         (SettingsAction.UNMUTE, r.BTN_UNMUTE) if muted else (SettingsAction.MUTE, r.BTN_MUTE)

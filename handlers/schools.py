@@ -117,13 +117,16 @@ async def schools_page(
 async def _school_card_text(
     session: AsyncSession, bot: Bot, school: School, invitation: Invitation | None
 ) -> str:
-    librarians = await school_librarians(session, school.id)
+    librarians = await school_librarians(session, school.id, with_blocked=True)
     if invitation is not None:
         me = await bot.me()
         link_block = s.LINK_BLOCK.format(link=deep_link(me.username or "", invitation.token))
     else:
         link_block = s.NO_LINK
-    lines = "\n".join(s.LIBRARIAN_LINE.format(name=h(u.full_name)) for u in librarians)
+    lines = "\n".join(
+        (s.LIBRARIAN_LINE if u.is_active else s.LIBRARIAN_BLOCKED_LINE).format(name=h(u.full_name))
+        for u in librarians
+    )
     return s.SCHOOL_CARD.format(
         short=h(school.short_name),
         full=h(school.full_name),

@@ -219,6 +219,8 @@ class Event(Base):
     is_placeholder: Mapped[bool] = mapped_column(Boolean, default=False)
     recurrence: Mapped[str] = mapped_column(String(16), default="none")
     reminder_offsets: Mapped[list[int] | None] = mapped_column(JSON)
+    # when the event was first opened: the opening prompt counts as the reminders it covers
+    opened_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     created_at: Mapped[datetime] = mapped_column(UTCDateTime())
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime())
 

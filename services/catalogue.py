@@ -202,3 +202,9 @@ async def get_activity(session: AsyncSession, number: int) -> Activity | None:
         .options(selectinload(Activity.section))
     )
     return (await session.scalars(stmt)).first()
+
+
+async def active_activities(session: AsyncSession) -> list[Activity]:
+    """Every active roadmap activity, by number (the new-event form offers them by title)."""
+    stmt = select(Activity).where(Activity.is_active.is_(True)).order_by(Activity.number)
+    return list((await session.scalars(stmt)).all())

@@ -23,8 +23,11 @@ from models import (
     EventKind,
     EventSchool,
     EventStatus,
+    Notification,
+    NotificationStatus,
     Role,
     School,
+    SeminarReply,
     User,
     limits,
 )
@@ -229,6 +232,8 @@ async def set_status(
     """Move an event along its life cycle; False when the transition is not allowed."""
     if status not in ALLOWED_TRANSITIONS[event.status]:
         return False
+    if status is EventStatus.OPEN and event.opened_at is None:
+        event.opened_at = clock()  # the first opening: its prompt covers the nearby reminders
     event.status = status
     event.updated_at = clock()
     await session.flush()
@@ -504,6 +509,30 @@ def parse_period(text: str) -> tuple[date, date]:
     return starts, ends
 
 
+_DAY_RE = re.compile(r"^\s*(\d{1,2})\.(\d{1,2})\.(\d{4})\s*$")
+
+
+def parse_seminar_days(text: str) -> tuple[date, date]:
+    """A seminar's date ("10.12.2026") or, for a longer one, a period like `parse_period`."""
+    match = _DAY_RE.match(text)
+    if match is None:
+        if _PERIOD_RE.match(text):
+            return parse_period(text)
+        raise ValidationError("bad_seminar_date")
+    day, month, year = (int(x) for x in match.groups())
+    try:
+        value = date(year, month, day)
+    except ValueError as exc:
+        raise ValidationError("bad_seminar_date") from exc
+    check_year(value)
+    return value, value
+
+
+def seminar_deadline(ends_on: date) -> datetime:
+    """A seminar has no deadline: its invitations are useful until the end of its last day."""
+    return datetime.combine(ends_on, datetime.min.time()).replace(hour=23, minute=59)
+
+
 def parse_deadline(text: str) -> datetime:
     """Local wall time "дд.мм.гггг чч:мм"; a date alone means 23:59."""
     match = _DEADLINE_RE.match(text)
@@ -550,6 +579,20 @@ def parse_offsets(text: str) -> list[int] | None:
     if not parts or not all(p.isdigit() and 1 <= int(p) <= 60 for p in parts):
         raise ValidationError("bad_offsets")
     return sorted({int(p) for p in parts}, reverse=True)
+
+
+OCCASION_CODES = frozenset({"library-month", "library-day"})
+
+
+async def set_occasion(
+    session: AsyncSession, event: Event, code: str | None, clock: Clock
+) -> None:
+    """Which roadmap occasion an event is (its reminders depend on it): a code, or none."""
+    if code is not None and code not in OCCASION_CODES:
+        raise ValidationError("bad_occasion")
+    event.code = code
+    event.updated_at = clock()
+    await session.flush()
 
 
 async def set_offsets(
@@ -609,3 +652,67 @@ async def school_record(
         session, school, now, statuses=(EventStatus.OPEN, EventStatus.CLOSED)
     )
     return label, [t for t in tasks if starts <= t.event.starts_on <= ends]
+
+
+@dataclass(frozen=True)
+class Delivery:
+    """What became of the invitations sent when an event was opened."""
+
+    delivered: int = 0
+    waiting: int = 0
+    unreachable: int = 0
+
+
+async def opening_delivery(session: AsyncSession, event_id: int) -> Delivery:
+    """Delivered / waiting / not reachable, from the outbox rows of the opening prompt.
+
+    Not reachable: the bot was blocked (now or before the message left), or Telegram refused.
+    """
+    rows = await session.execute(
+        select(Notification.status, User.is_active, func.count(Notification.id))
+        .outerjoin(User, User.id == Notification.user_id)
+        .where(Notification.event_id == event_id, Notification.purpose == "prompt")
+        .group_by(Notification.status, User.is_active)
+    )
+    delivered = waiting = unreachable = 0
+    for status, active, count in rows:
+        if status is NotificationStatus.SENT:
+            delivered += count
+        elif status in (NotificationStatus.PENDING, NotificationStatus.SENDING):
+            waiting += count
+        elif status in (NotificationStatus.BLOCKED, NotificationStatus.FAILED) or not active:
+            unreachable += count
+    return Delivery(delivered, waiting, unreachable)
+
+
+@dataclass(frozen=True)
+class SeminarAnswers:
+    """The audience's schools by their librarians' answers to a seminar's invitation."""
+
+    coming: list[School]
+    not_coming: list[School]
+    silent: list[School]
+
+
+async def seminar_answers(session: AsyncSession, event: Event) -> SeminarAnswers:
+    """A school is coming when one of its librarians will come, not coming when all who
+    answered cannot, and silent when nobody has answered yet."""
+    stmt = select(School).where(School.district_id == event.district_id)
+    if event.audience is Audience.CHOSEN:
+        stmt = stmt.where(
+            exists().where(EventSchool.event_id == event.id, EventSchool.school_id == School.id)
+        )
+    schools = list((await session.scalars(stmt.order_by(School.short_name, School.id))).all())
+    rows = await session.execute(
+        select(User.school_id, SeminarReply.attending)
+        .join(User, User.id == SeminarReply.user_id)
+        .where(SeminarReply.event_id == event.id)
+    )
+    answers: dict[int, set[bool]] = {}
+    for school_id, attending in rows:
+        if school_id is not None:
+            answers.setdefault(int(school_id), set()).add(bool(attending))
+    coming = [s for s in schools if True in answers.get(s.id, set())]
+    not_coming = [s for s in schools if answers.get(s.id) == {False}]
+    silent = [s for s in schools if s.id not in answers]
+    return SeminarAnswers(coming, not_coming, silent)

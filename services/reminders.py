@@ -80,6 +80,29 @@ class Renderer(Protocol):
     def seminar_tomorrow(self, event: Event) -> tuple[str, tuple[tuple[Button, ...], ...]]: ...
 
 
+# The prompt sent when an event is opened counts as every step due before the opening or less
+# than a day after it: a librarian who has just been invited is not reminded of the same thing
+# the same day (an event opened on its deadline morning gets no "last reminder" an hour later),
+# while a step a day or more later is a real reminder. 24 hours rather than "the same local
+# day", so that an event opened in the evening is not reminded of the next morning either.
+OPENING_COVERS = timedelta(hours=24)
+
+
+def covered_by_opening(event: Event, step: Step) -> bool:
+    """True when the prompt sent on opening the event stands for this step."""
+    opened = event.opened_at
+    if opened is None:  # opened before this was recorded: nothing is covered
+        return False
+    if step.kind == "seminar":
+        if step.key == "s7":
+            return True  # opening a seminar sends the invitation: it is the 7-day step
+        # the day-before invitation says «завтра»: covered only when opening came after it
+        return step.due < opened
+    if step.kind == "kickoff":
+        return True  # the Library Month's opening prompt carries the kick-off
+    return step.due < opened + OPENING_COVERS
+
+
 def _at(day: date, moment: time, tz: ZoneInfo) -> datetime:
     return datetime.combine(day, moment, tzinfo=tz).astimezone(ZoneInfo("UTC"))
 
@@ -93,7 +116,10 @@ def reminder_steps(event: Event, cfg: ReminderConfig) -> list[Step]:
         for days in (7, 1):
             due = _at(event.starts_on - timedelta(days=days), cfg.reminder_time, tz)
             steps.append(Step(f"s{days}", due, "seminar"))
-        return sorted((s for s in steps if s.due < event.deadline_at), key=lambda s: s.due)
+        return sorted(
+            (s for s in steps if s.due < event.deadline_at and not covered_by_opening(event, s)),
+            key=lambda s: s.due,
+        )
     offsets = sorted({d for d in (event.reminder_offsets or cfg.offsets) if d > 0}, reverse=True)
     steps.extend(
         Step(f"d{days}", _at(deadline_day - timedelta(days=days), cfg.reminder_time, tz), "remind")
@@ -108,13 +134,16 @@ def reminder_steps(event: Event, cfg: ReminderConfig) -> list[Step]:
         Step(s.key, s.due, s.kind, optional=index < len(steps) - 1)
         for index, s in enumerate(steps)
     ]
-    return steps
+    # steps covered by the opening prompt are always the earliest ones, so "the last step" and
+    # what may be muted stay as they were
+    return [s for s in steps if not covered_by_opening(event, s)]
 
 
 def library_month_steps(event: Event, cfg: ReminderConfig) -> list[Step]:
     """Item 14: a kick-off on the first day, a weekly nudge on Mondays, the Day's greeting."""
     tz = cfg.tz
     if event.code == "library-day":
+        # the Day's greeting is not the opening prompt's content: it is never covered
         return [Step("greeting", _at(event.starts_on, cfg.day_of_time, tz), "greeting")]
     if event.code != "library-month":
         return []
@@ -126,7 +155,7 @@ def library_month_steps(event: Event, cfg: ReminderConfig) -> list[Step]:
                 Step(f"lm-w{day:%m%d}", _at(day, cfg.reminder_time, tz), "weekly", optional=True)
             )
         day += timedelta(days=1)
-    return steps
+    return [s for s in steps if not covered_by_opening(event, s)]
 
 
 @dataclass

@@ -148,14 +148,12 @@ async def get_school_for(session: AsyncSession, school_id: int, district_id: int
     return school
 
 
-async def school_librarians(session: AsyncSession, school_id: int) -> list[User]:
-    stmt = (
-        select(User)
-        .where(
-            User.school_id == school_id,
-            User.role == Role.LIBRARIAN,
-            User.is_active.is_(True),
-        )
-        .order_by(User.full_name)
-    )
+async def school_librarians(
+    session: AsyncSession, school_id: int, *, with_blocked: bool = False
+) -> list[User]:
+    """The school's librarians; `with_blocked` adds those who blocked the bot (inactive)."""
+    conditions = [User.school_id == school_id, User.role == Role.LIBRARIAN]
+    if not with_blocked:
+        conditions.append(User.is_active.is_(True))
+    stmt = select(User).where(*conditions).order_by(User.full_name)
     return list((await session.scalars(stmt)).all())

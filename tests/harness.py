@@ -17,6 +17,7 @@ from aiogram import Bot, Dispatcher
 from aiogram.client.default import DefaultBotProperties
 from aiogram.client.session.base import BaseSession
 from aiogram.enums import ParseMode
+from aiogram.exceptions import TelegramForbiddenError
 from aiogram.methods import TelegramMethod
 from aiogram.methods.base import TelegramType
 from aiogram.types import (
@@ -70,6 +71,7 @@ class RecordingSession(BaseSession):
         self.violations: list[str] = []
         self.files: dict[str, bytes] = {}
         self.answered: set[str] = set()
+        self.blocked: set[int] = set()  # chats whose user blocked the bot: 403 on sending
         self.chats: dict[int, dict[int, ChatMessage]] = {}
         self._ids = itertools.count(1000)
 
@@ -130,6 +132,10 @@ class RecordingSession(BaseSession):
             if not text or len(text) > TEXT_LIMIT:
                 self.violations.append(f"bad text length {len(text)}")
             chat_id = int(method.chat_id)  # type: ignore[attr-defined]
+            if chat_id in self.blocked:
+                raise TelegramForbiddenError(
+                    method=method, message="Forbidden: bot was blocked by the user"
+                )
             markup = method.reply_markup  # type: ignore[attr-defined]
             message_id = next(self._ids)
             self._remember(chat_id, message_id, text, markup)

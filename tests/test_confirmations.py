@@ -123,7 +123,7 @@ async def test_opening_an_event_prompts_librarians(
         select(Event.status).where(Event.id == event_id).execution_options(populate_existing=True)
     )
     assert status is EventStatus.OPEN
-    assert ev.OPENED.format(sent=1) in client.texts(COORDINATOR)
+    assert ev.OPENED in client.texts(COORDINATOR)
 
 
 async def fill_form(client: Client, person: Person) -> None:
@@ -462,13 +462,25 @@ async def test_default_calendar_file_and_rollover(
     assert await session.scalar(select(func.count(Event.id))) == 24  # nothing copied twice
 
 
+async def choose_activity(client: Client, person: Person, number: int) -> None:
+    """Press the roadmap activity `number` in /newevent, turning the pages as needed."""
+    for _ in range(10):
+        for text in client.buttons(person):
+            if text.startswith(f"{number}. "):
+                await client.press(person, text)
+                return
+        await client.press(person, "▶️")
+    raise AssertionError(f"no activity {number} in the form")
+
+
 async def test_new_event_form(
     client: Client, librarian: DistrictSetup, session: AsyncSession, catalogue: None
 ) -> None:
     await client.send(COORDINATOR, "/newevent")
-    await client.press(COORDINATOR, "14")
-    await client.press(COORDINATOR, "семинар")
-    await client.send(COORDINATOR, "Районный семинар библиотекарей")
+    await choose_activity(client, COORDINATOR, 14)
+    await client.press(COORDINATOR, ev.OCCASIONS["none"])
+    await client.press(COORDINATOR, "мероприятие")
+    await client.send(COORDINATOR, "Районная неделя чтения")
     await client.send(COORDINATOR, "10.12.2026 - 09.12.2026")
     assert client.last_text(COORDINATOR).startswith(ev.ERRORS["event_end_before_start"])
     await client.send(COORDINATOR, "10.12.2026 - 10.12.2026")
@@ -478,8 +490,9 @@ async def test_new_event_form(
     await client.press(COORDINATOR, ev.BTN_SAVE)
     event = await session.scalar(select(Event))
     assert event is not None
-    assert event.title == "Районный семинар библиотекарей"
-    assert event.kind is EventKind.SEMINAR and event.status is EventStatus.DRAFT
+    assert event.title == "Районная неделя чтения"
+    assert event.kind is EventKind.ACTIVITY and event.status is EventStatus.DRAFT
+    assert event.activity_id is not None and event.code is None
     assert event.deadline_at == datetime(2026, 12, 11, 13, 0, tzinfo=UTC)
     # edit the deadline from the card
     await client.press(COORDINATOR, ev.BTN_EDIT)

@@ -64,7 +64,8 @@ async def test_confirmation_review_cycle(fake: FakeBotAPI, tmp_path: Path) -> No
         await register(fake)
         # the coordinator creates and opens an event around today
         await say(fake, COORD, "/newevent")
-        await press(fake, COORD, "14")
+        await press(fake, COORD, ev.BTN_NO_ACTIVITY)
+        await press(fake, COORD, ev.OCCASIONS["none"])
         await press(fake, COORD, "мероприятие")
         await say(fake, COORD, "Неделя детской книги")
         start, end = today - timedelta(days=5), today + timedelta(days=5)

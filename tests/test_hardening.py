@@ -32,7 +32,7 @@ from services.school_import import SchoolProblem, parse_schools_file
 from services.users import TelegramProfile, get_or_create_user, get_user
 from tests.conftest import ADMIN, COORDINATOR, LIBRARIAN, DistrictSetup, FixedClock, join_school
 from tests.harness import Client, Person
-from tests.test_confirmations import fill_form, make_event
+from tests.test_confirmations import choose_activity, fill_form, make_event
 
 TZ = ZoneInfo("Asia/Yekaterinburg")
 YEAR_ERROR = "Год должен быть от 2000 до 2100."
@@ -43,9 +43,10 @@ async def test_dates_outside_the_calendar_are_refused_in_the_new_event_and_edit_
     client: Client, session: AsyncSession
 ) -> None:
     await client.send(COORDINATOR, "/newevent")
-    await client.press(COORDINATOR, "14")
-    await client.press(COORDINATOR, "семинар")
-    await client.send(COORDINATOR, "Районный семинар библиотекарей")
+    await choose_activity(client, COORDINATOR, 14)
+    await client.press(COORDINATOR, ev.OCCASIONS["none"])
+    await client.press(COORDINATOR, "мероприятие")
+    await client.send(COORDINATOR, "Районная неделя чтения")
     for period in ("01.01.0001 - 31.12.2026", "01.09.9999 - 31.12.9999"):
         await client.send(COORDINATOR, period)
         assert client.last_text(COORDINATOR).startswith(YEAR_ERROR)

@@ -399,6 +399,33 @@ async def test_summary_and_nudge_once_a_day(
         assert await plan_summaries(s, local(2026, 12, 7, 18, 0), CFG, RENDER) == 0
 
 
+async def draft_event(
+    session_pool: async_sessionmaker[AsyncSession], clock: FixedClock, data: EventInput
+) -> int:
+    async with session_pool.begin() as session:
+        return (await create_event(session, 1, data, TZ, clock)).id
+
+
+async def open_by_hand(client: Client, event_id: int) -> None:
+    """The coordinator opens a draft from its card, as in the bot."""
+    await client.send(COORDINATOR, "/events")
+    await client.press_data(
+        COORDINATOR, EventCb(action=EventAction.OPEN, event_id=event_id).pack()
+    )
+    await client.press(COORDINATOR, ev.BTN_OPEN)
+    await client.press(COORDINATOR, ev.BTN_YES)
+
+
+SEMINAR = EventInput(
+    title="Неделя детской книги",
+    kind=EventKind.SEMINAR,
+    starts_on=date(2026, 12, 10),
+    ends_on=date(2026, 12, 10),
+    deadline_local=datetime(2026, 12, 10, 23, 59),  # noqa: DTZ001 - local
+    place="ЦДТ, актовый зал",
+)
+
+
 async def test_seminar_invitation_and_replies(
     client: Client,
     session_pool: async_sessionmaker[AsyncSession],
@@ -406,18 +433,14 @@ async def test_seminar_invitation_and_replies(
     two_schools: tuple[int, int],
     session: AsyncSession,
 ) -> None:
-    await open_event(
-        session_pool,
-        clock,
-        1,
-        datetime(2026, 12, 10, 18, 0),  # noqa: DTZ001
-        kind=EventKind.SEMINAR,
-        starts=date(2026, 12, 10),
-    )
-    clock.now = local(2026, 12, 3, 10, 1)
-    assert await plan(session_pool, clock.now) == 2
+    # changed with the hardening issue (item 20): opening sends the invitation itself, so the
+    # 7-day step is not sent again; the replies are shown on the card by school
+    event_id = await draft_event(session_pool, clock, SEMINAR)
+    await open_by_hand(client, event_id)
     await client.drain()
     assert client.last_text(LIBRARIAN).startswith("📣 Приглашение на семинар")
+    clock.now = local(2026, 12, 3, 10, 1)
+    assert await plan(session_pool, clock.now) == 0  # the opening invitation was the s7 step
     await client.press(LIBRARIAN, r.BTN_WILL_COME)
     await client.press(OTHER, r.BTN_CANNOT)
     await client.press(OTHER, r.BTN_WILL_COME)  # changed their mind: one row, updated
@@ -425,7 +448,7 @@ async def test_seminar_invitation_and_replies(
     assert sorted(replies) == [True, True]
     await client.send(COORDINATOR, "/events")
     await client.press(COORDINATOR, "🟢 10.12 · Неделя детской книги")
-    assert r.RSVP_SUMMARY.format(yes=2, no=0) in client.last_text(COORDINATOR)
+    assert "✅ Будут (2): МБОУ СОШ № 1 с. Иглино, СОШ № 2" in client.last_text(COORDINATOR)
 
 
 async def test_inactive_or_left_users_are_not_reminded(
@@ -509,29 +532,28 @@ async def test_library_month_planned_and_digest(
     two_schools: tuple[int, int],
     session: AsyncSession,
 ) -> None:
-    async with session_pool.begin() as s:
-        month = await create_event(
-            s,
-            1,
-            EventInput(
-                title="Международный месячник школьных библиотек",
-                kind=EventKind.ACTIVITY,
-                starts_on=date(2026, 10, 1),
-                ends_on=date(2026, 10, 31),
-                deadline_local=datetime(2026, 11, 6, 18, 0),  # noqa: DTZ001
-                code="library-month",
-                description="План: книжные выставки, уроки чтения.",
-            ),
-            TZ,
-            clock,
-        )
-        await set_status(s, month, EventStatus.OPEN, clock)
-    kickoff_at = local(2026, 10, 1, 10, 1)
-    assert await plan(session_pool, kickoff_at) == 2
-    clock.now = kickoff_at
+    # changed with the hardening issue (item 23): the Month is opened by hand the day before;
+    # its opening prompt carries the kick-off, which is not planned again
+    clock.now = local(2026, 9, 30, 12, 0)
+    month_id = await draft_event(
+        session_pool,
+        clock,
+        EventInput(
+            title="Международный месячник школьных библиотек",
+            kind=EventKind.ACTIVITY,
+            starts_on=date(2026, 10, 1),
+            ends_on=date(2026, 10, 31),
+            deadline_local=datetime(2026, 11, 6, 18, 0),  # noqa: DTZ001
+            code="library-month",
+            description="План: книжные выставки, уроки чтения.",
+        ),
+    )
+    await open_by_hand(client, month_id)
     await client.drain()
+    assert len(client.texts(LIBRARIAN)) == 1
     assert "План: книжные выставки" in client.last_text(LIBRARIAN)
-    assert await plan(session_pool, local(2026, 10, 1, 12, 0)) == 0
+    client.find_button(LIBRARIAN, r.BTN_CONFIRM)
+    assert await plan(session_pool, local(2026, 10, 1, 10, 1)) == 0
     monday = local(2026, 10, 5, 10, 1)
     assert await plan(session_pool, monday) == 2  # the weekly nudge
     clock.now = monday
@@ -543,7 +565,7 @@ async def test_library_month_planned_and_digest(
     async with session_pool() as s:
         s.add(
             Confirmation(
-                event_id=month.id,
+                event_id=month_id,
                 school_id=two_schools[0],
                 status=ConfirmationStatus.SUBMITTED,
                 held_on=date(2026, 10, 5),

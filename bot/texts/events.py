@@ -62,11 +62,28 @@ EVENT_CARD = (
     "Статус: {status}{placeholder}{place}{link}{description}\n\n"
     "Отметили: {confirmed} из {schools}"
 )
+SEMINAR_CARD = (
+    "<b>{title}</b>\n"
+    "Вид: семинар\nПункт дорожной карты: {activity}\n"
+    "Дата: {date}\n"
+    "Статус: {status}{placeholder}{place}{link}{description}"
+)
+SEMINAR_ANSWERS = (
+    "\n\n<b>Ответы на приглашение</b>\n"
+    "✅ Будут ({coming_count}): {coming}\n"
+    "✖️ Не смогут ({not_coming_count}): {not_coming}\n"
+    "⬜ Не ответили ({silent_count}): {silent}"
+)
+NOBODY = "—"
+DELIVERY = (
+    "\n\nПриглашение: дошло — {delivered}, ждёт отправки — {waiting}, не дошло — {unreachable}."
+)
 PLACEHOLDER = "\n⚠️ Даты предварительные — подтвердите их."
 CARD_PLACE = "\nМесто: {place}"
 CARD_LINK = "\nСсылка: {link}"
 CARD_DESCRIPTION = "\n\n{description}"
 NO_ACTIVITY = "—"
+CARD_ACTIVITY = "№ {number}. {title}"
 BTN_OPEN = "🟢 Открыть для школ"
 BTN_CLOSE = "🔒 Закрыть приём"
 BTN_REOPEN = "🟢 Открыть снова"
@@ -82,10 +99,23 @@ CONFIRM_CANCEL = "Отменить «{title}»? Это нельзя вернут
 BTN_YES = "Да"
 STATUS_CHANGED = "Статус изменён: {status}."
 STATUS_REFUSED = "Это действие недоступно для события в статусе «{status}»."
-OPENED = "Событие открыто. Приглашение отправлено библиотекарям: {sent}."
-OPENED_QUIET = (
-    "Событие открыто. Приглашение получат библиотекари ({sent}) утром: ночью бот не пишет."
+OPENED = (
+    "Событие открыто: библиотекари получат приглашение в ближайшие минуты. Кому оно дошло, "
+    "видно в карточке события."
 )
+OPENED_SEMINAR = (
+    "Семинар открыт: библиотекарям придёт приглашение на семинар в ближайшие минуты. "
+    "Кто придёт, видно в карточке."
+)
+OPENED_QUIET = (
+    "Событие открыто. Сейчас бот не пишет ({window}): приглашение уйдёт {when}. Кому оно "
+    "дошло, видно в карточке события."
+)
+OPENED_NOBODY = (
+    "Событие открыто, но в этих школах пока нет библиотекарей в боте: приглашать некого."
+)
+CONFIRM_OPEN_SEMINAR = "Открыть «{title}»? Библиотекарям ({count}) придёт приглашение на семинар."
+CONFIRM_QUIET = "\n\n🌙 Сейчас бот не пишет ({window}): сообщения уйдут {when}."
 CONFIRM_OPEN_CHOSEN = (
     "Открыть «{title}»? Приглашение отметить выполнение придёт библиотекарям выбранных "
     "школ ({count})."
@@ -105,6 +135,13 @@ FIELD_NAMES = {
     "description": "Описание",
     "offsets": "Напоминания (дни до срока)",
 }
+SEMINAR_FIELD_NAMES = {  # a seminar has a date and a place, no deadline or reminders to set
+    "title": "Название",
+    "dates": "Дата",
+    "place": "Место",
+    "link": "Ссылка",
+    "description": "Описание",
+}
 ASK_FIELD = {
     "title": "Напишите новое название события.",
     "dates": "Напишите период: две даты через дефис, например 01.10.2026 - 31.10.2026.",
@@ -117,6 +154,8 @@ ASK_FIELD = {
         "(и ещё раз в день срока). «-» — как по умолчанию."
     ),
 }
+BTN_OCCASION = "📚 Особое событие"
+ASK_EDIT_OCCASION = "Какое это событие дорожной карты? Сейчас: {current}."
 BTN_AUDIENCE = "👥 Кому адресовано"
 AUDIENCE_SCREEN = (
     "<b>{title}</b>\nКому адресовано: {audience}.\n\nОтметьте школы, чтобы адресовать "
@@ -131,16 +170,45 @@ SAVED = "Сохранено."
 # new event form
 ASK_EVENT_ACTIVITY = "Новое событие. К какому пункту дорожной карты оно относится?"
 BTN_NO_ACTIVITY = "Без пункта"
+ACTIVITY_BUTTON = "{number}. {title}"
+ASK_OCCASION = (
+    "Это одно из особых событий дорожной карты? От этого зависят напоминания: у месячника — "
+    "еженедельные, у Дня библиотек — поздравление, у семинара — приглашение с ответом."
+)
+OCCASIONS = {
+    "library-month": "📚 Месячник школьных библиотек",
+    "library-day": "🎉 День школьных библиотек",
+    "seminar": "📣 Семинар",
+    "none": "Обычное событие",
+}
+OCCASION_NAMES = {
+    "library-month": "месячник школьных библиотек",
+    "library-day": "День школьных библиотек",
+}
+EDIT_OCCASIONS = {  # a seminar is a kind of its own, chosen when the event is created
+    "library-month": OCCASIONS["library-month"],
+    "library-day": OCCASIONS["library-day"],
+    "none": OCCASIONS["none"],
+}
 ASK_EVENT_KIND = "Выберите вид события:"
+ASK_SEMINAR_DATE = "Когда семинар? Напишите дату, например 10.12.2026."
+ASK_SEMINAR_PLACE = "Где пройдёт семинар? Напишите место (или «-», если не нужно)."
+SEMINAR_SUMMARY = (
+    "<b>Проверьте семинар</b>\n\n{title}\nПункт: {activity}\nДата: {date}\nМесто: {place}"
+)
+NO_PLACE = "—"
+BTN_SAVE_OPEN = "🟢 Сохранить и открыть"
+BTN_NOT_NOW = "Не сейчас"
 ASK_EVENT_TITLE = (
     "Напишите название события, например «Международный месячник школьных библиотек»."
 )
 ASK_EVENT_DATES = ASK_FIELD["dates"]
 ASK_EVENT_DEADLINE = ASK_FIELD["deadline"]
 EVENT_SUMMARY = (
-    "<b>Проверьте событие</b>\n\n{title}\nВид: {kind}\nПункт: {activity}\n"
+    "<b>Проверьте событие</b>\n\n{title}\nВид: {kind}{occasion}\nПункт: {activity}\n"
     "Период: {starts} — {ends}\nСрок сдачи: {deadline}"
 )
+SUMMARY_OCCASION = " ({name})"
 BTN_SAVE = "💾 Сохранить черновик"
 EVENT_CREATED = "Событие сохранено как черновик. Откройте его, когда будете готовы."
 
@@ -242,6 +310,8 @@ ERRORS = {
     "event_deadline_before_start": "Срок сдачи раньше начала события.",
     "bad_period": "Напишите две даты через дефис, например 01.10.2026 - 31.10.2026.",
     "bad_deadline": "Напишите дату и время, например 06.11.2026 18:00.",
+    "bad_seminar_date": "Напишите дату, например 10.12.2026.",
+    "bad_occasion": "Такого события дорожной карты нет.",
     "bad_offsets": "Напишите числа дней через запятую, например 7,3,1 (от 1 до 60).",
 }
 UNKNOWN_EVENT = "Событие не найдено или недоступно."

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from datetime import date, datetime, time, timedelta
+
 REMINDER = "⏰ Напоминание: «{title}» — отметьте выполнение до {deadline}."
 REMINDER_LAST = "❗ Последнее напоминание: «{title}» — срок {deadline}."
 BTN_CONFIRM = "✅ Отметить выполнение"
@@ -10,14 +12,23 @@ SNOOZED = "Хорошо, напомню завтра в {time}."
 SNOOZE_TOO_LATE = "Завтра будет уже поздно: срок {deadline}. Отметьте сегодня."
 ALREADY_CONFIRMED = "Ваша школа уже отметила это событие — напоминаний больше не будет."
 
-SEMINAR = "📣 Приглашение на семинар «{title}»\nДата: {date}{place}{link}\n\nСможете участвовать?"
+# a seminar's invitation: the title on its own line, so that «семинар» is never doubled
+# and a title with its own «» is not nested in another pair
+SEMINAR_HEAD = "📣 Приглашение на семинар\n<b>{title}</b>"
+SEMINAR_HEAD_NAMED = "📣 Приглашение\n<b>{title}</b>"  # the title already says «семинар»
+SEMINAR = "{head}\nДата: {date}{place}{link}\n\nСможете участвовать?"
+SEMINAR_DATE_TOMORROW = "завтра, {date}"
 SEMINAR_PLACE = "\nМесто: {place}"
 SEMINAR_LINK = "\nСсылка: {link}"
-BTN_WILL_COME = "✅ Буду"
-BTN_CANNOT = "✖️ Не смогу"
-RSVP_YES = "Записали: вы будете на семинаре «{title}»."
-RSVP_NO = "Записали: вы не сможете участвовать в «{title}»."
-RSVP_SUMMARY = "\nОтветы на приглашение: будут — {yes}, не смогут — {no}."
+BTN_WILL_COME = "Буду"
+BTN_CANNOT = "Не смогу"
+BTN_CHOSEN = "✅ {label}"  # the answer given, on its button
+RSVP_YES = (
+    "{head}\nДата: {date}{place}{link}\n\nЗаписали: вы будете. Передумаете — нажмите «Не смогу»."
+)
+RSVP_NO = (
+    "{head}\nДата: {date}{place}{link}\n\nЗаписали: вы не сможете. Передумаете — нажмите «Буду»."
+)
 
 LM_KICKOFF = (
     "📚 Начинается «{title}» ({starts} — {ends}).\n{plan}\n"
@@ -38,7 +49,7 @@ NUDGE_LATE = (
     "📨 Отдел образования напоминает: срок «{title}» прошёл {deadline}, но отметку ещё "
     "примут с пометкой «поздно»."
 )
-SEMINAR_TOMORROW = "📣 Напоминаем: завтра семинар «{title}» ({date}){place}{link}."
+SEMINAR_TOMORROW = "📣 Напоминаем: завтра вас ждут\n<b>{title}</b>\nДата: {date}{place}{link}"
 EVENT_NOT_OPEN = "Это событие уже закрыто или отменено."
 NUDGED = "Напоминание поставлено в очередь. Получателей: {count}."
 NUDGE_ALREADY = "Сегодня по этому событию уже напоминали. Повторить можно завтра."
@@ -46,9 +57,30 @@ DIGEST = "☀️ Доброе утро! На проверке ждут отме�
 
 SETTINGS = (
     "<b>Настройки напоминаний</b>\n\nНеобязательные напоминания: {state}.\n"
-    "Последнее напоминание перед сроком приходит всегда. Ночью (с {quiet}) бот не пишет."
+    "Последнее напоминание перед сроком приходит всегда.{quiet}"
 )
+QUIET_SENTENCE = " {window} бот не пишет."
 STATE_ON = "включены"
 STATE_OFF = "выключены"
 BTN_MUTE = "🔕 Выключить необязательные"
 BTN_UNMUTE = "🔔 Включить необязательные"
+
+
+def quiet_window(start: time, end: time, weekends: bool) -> str:
+    """The hours the bot keeps silent, as said: «с 21:00 до 09:00», «в выходные»; "" if none."""
+    parts = []
+    if start != end:
+        parts.append(f"с {start:%H:%M} до {end:%H:%M}")
+    if weekends:
+        parts.append("в выходные")
+    return " и ".join(parts)
+
+
+def when_local(moment: datetime, today: date) -> str:
+    """A local moment as said: «сегодня в 09:00», «завтра в 09:00», «07.12 в 09:00»."""
+    day = moment.date()
+    if day == today:
+        return f"сегодня в {moment:%H:%M}"
+    if day == today + timedelta(days=1):
+        return f"завтра в {moment:%H:%M}"
+    return f"{moment:%d.%m} в {moment:%H:%M}"

@@ -105,6 +105,7 @@ class EventAction(StrEnum):
     AUDIENCE = "a"
     AUDIENCE_TOGGLE = "at"
     AUDIENCE_ALL = "aa"
+    OCCASION = "oc"
 
 
 class EventCb(CallbackData, prefix="e"):
@@ -116,8 +117,11 @@ class EventCb(CallbackData, prefix="e"):
 
 class NewEventStep(StrEnum):
     ACTIVITY = "act"
+    ACTIVITY_PAGE = "actp"
+    OCCASION = "occ"
     KIND = "kind"
     SAVE = "save"
+    SAVE_OPEN = "saveo"
 
 
 class NewEventCb(CallbackData, prefix="ne"):

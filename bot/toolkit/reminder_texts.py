@@ -6,6 +6,8 @@ from collections.abc import Sequence
 from html import escape
 from zoneinfo import ZoneInfo
 
+from aiogram.types import InlineKeyboardButton, InlineKeyboardMarkup
+
 from bot.texts import reminders as r
 from bot.texts.events import of_schools
 from bot.toolkit.callbacks import ReminderAction, ReminderCb, TaskAction, TaskCb
@@ -15,6 +17,23 @@ from services.reminders import Step
 from services.timeutil import fmt_date, fmt_local
 
 Buttons = tuple[tuple[Button, ...], ...]
+
+
+def _seminar_head(event: Event) -> str:
+    named = "семинар" in event.title.casefold()
+    return (r.SEMINAR_HEAD_NAMED if named else r.SEMINAR_HEAD).format(title=escape(event.title))
+
+
+def markup_of(buttons: Buttons) -> InlineKeyboardMarkup | None:
+    """Planned buttons as a keyboard, for a reply that shows the same message."""
+    if not buttons:
+        return None
+    return InlineKeyboardMarkup(
+        inline_keyboard=[
+            [InlineKeyboardButton(text=b.text, callback_data=b.data) for b in row]
+            for row in buttons
+        ]
+    )
 
 
 class RussianRenderer:
@@ -38,21 +57,34 @@ class RussianRenderer:
         return text, ((confirm,), (snooze,))
 
     def seminar(self, event: Event, step: Step) -> tuple[str, Buttons]:
-        text = r.SEMINAR.format(
-            title=escape(event.title),
-            date=fmt_date(event.starts_on),
+        return self.invitation(event, tomorrow=step.key == "s1")
+
+    def invitation(
+        self, event: Event, *, tomorrow: bool = False, answer: bool | None = None
+    ) -> tuple[str, Buttons]:
+        """A seminar's invitation; once answered, the same details with the answer shown."""
+        template = r.SEMINAR if answer is None else (r.RSVP_YES if answer else r.RSVP_NO)
+        day = fmt_date(event.starts_on)
+        text = template.format(
+            head=_seminar_head(event),
+            date=r.SEMINAR_DATE_TOMORROW.format(date=day) if tomorrow else day,
             place=r.SEMINAR_PLACE.format(place=escape(event.place)) if event.place else "",
             link=r.SEMINAR_LINK.format(link=escape(event.link)) if event.link else "",
         )
+        yes, no = r.BTN_WILL_COME, r.BTN_CANNOT
+        if answer is not None:
+            yes, no = (
+                (r.BTN_CHOSEN.format(label=yes), no)
+                if answer
+                else (
+                    yes,
+                    r.BTN_CHOSEN.format(label=no),
+                )
+            )
         return text, (
             (
-                Button(
-                    r.BTN_WILL_COME,
-                    ReminderCb(action=ReminderAction.YES, event_id=event.id).pack(),
-                ),
-                Button(
-                    r.BTN_CANNOT, ReminderCb(action=ReminderAction.NO, event_id=event.id).pack()
-                ),
+                Button(yes, ReminderCb(action=ReminderAction.YES, event_id=event.id).pack()),
+                Button(no, ReminderCb(action=ReminderAction.NO, event_id=event.id).pack()),
             ),
         )
 
@@ -102,7 +134,7 @@ class RussianRenderer:
     def seminar_tomorrow(self, event: Event) -> tuple[str, Buttons]:
         text = r.SEMINAR_TOMORROW.format(
             title=escape(event.title),
-            date=fmt_date(event.starts_on),
+            date=r.SEMINAR_DATE_TOMORROW.format(date=fmt_date(event.starts_on)),
             place=r.SEMINAR_PLACE.format(place=escape(event.place)) if event.place else "",
             link=r.SEMINAR_LINK.format(link=escape(event.link)) if event.link else "",
         )

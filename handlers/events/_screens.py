@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+from datetime import timedelta
+
 from aiogram.types import CallbackQuery, InlineKeyboardButton, InlineKeyboardMarkup, Message
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -11,13 +14,20 @@ from bot.texts import reminders as r
 from bot.toolkit.callbacks import EventAction, EventCb, TaskAction, TaskCb
 from bot.toolkit.keyboards import PAGE_SIZE, button, clamp_page, column, pager_row, shorten
 from bot.toolkit.notify import deliver
-from bot.toolkit.screens import h, show
-from models import Event, EventKind, EventStatus
+from bot.toolkit.reminder_texts import RussianRenderer, markup_of
+from bot.toolkit.screens import clip, h, show
+from models import Audience, Event, EventKind, EventStatus, School
 from services.clock import Clock
-from services.confirmations import seminar_replies
 from services.districts import get_district
-from services.events import audience_librarians, count_events, list_events
-from services.reminders import unconfirmed_schools
+from services.events import (
+    audience_librarians,
+    count_events,
+    list_events,
+    opening_delivery,
+    seminar_answers,
+)
+from services.outbox import next_allowed
+from services.reminders import Step, unconfirmed_schools
 from services.timeutil import fmt_date, fmt_local
 
 
@@ -66,29 +76,58 @@ async def event_card(
     settings: Settings,
     page: int = 0,
 ) -> None:
-    total, missing = await unconfirmed_schools(session, event)
-    text = ev.EVENT_CARD.format(
-        title=h(event.title),
-        kind=ev.KIND_NAMES[event.kind],
-        activity=(f"№ {event.activity.number}" if event.activity else ev.NO_ACTIVITY),
-        starts=fmt_date(event.starts_on),
-        ends=fmt_date(event.ends_on),
-        deadline=fmt_local(event.deadline_at, settings.tz),
-        status=ev.EVENT_STATUS_NAMES[event.status],
-        placeholder=ev.PLACEHOLDER if event.is_placeholder else "",
-        place=ev.CARD_PLACE.format(place=h(event.place)) if event.place else "",
-        link=ev.CARD_LINK.format(link=h(event.link)) if event.link else "",
-        description=(
+    common = {
+        "title": h(event.title),
+        "activity": (
+            ev.CARD_ACTIVITY.format(
+                number=event.activity.number, title=h(shorten(event.activity.title, 80))
+            )
+            if event.activity
+            else ev.NO_ACTIVITY
+        ),
+        "status": ev.EVENT_STATUS_NAMES[event.status],
+        "placeholder": ev.PLACEHOLDER if event.is_placeholder else "",
+        "place": ev.CARD_PLACE.format(place=h(event.place)) if event.place else "",
+        "link": ev.CARD_LINK.format(link=h(event.link)) if event.link else "",
+        "description": (
             ev.CARD_DESCRIPTION.format(description=h(event.description))
             if event.description
             else ""
         ),
-        confirmed=total - len(missing),
-        schools=ev.of_schools(total),
-    )
-    if event.kind is EventKind.SEMINAR:
-        yes, no = await seminar_replies(session, event.id)
-        text += r.RSVP_SUMMARY.format(yes=yes, no=no)
+    }
+    seminar = event.kind is EventKind.SEMINAR
+    if seminar:
+        # a seminar has a date, a place and replies: no deadline, nothing to confirm
+        day = fmt_date(event.starts_on)
+        if event.ends_on != event.starts_on:
+            day = f"{day} — {fmt_date(event.ends_on)}"
+        answers = await seminar_answers(session, event)
+        text = ev.SEMINAR_CARD.format(date=day, **common) + ev.SEMINAR_ANSWERS.format(
+            coming_count=len(answers.coming),
+            coming=_school_names(answers.coming),
+            not_coming_count=len(answers.not_coming),
+            not_coming=_school_names(answers.not_coming),
+            silent_count=len(answers.silent),
+            silent=_school_names(answers.silent),
+        )
+    else:
+        total, missing = await unconfirmed_schools(session, event)
+        text = ev.EVENT_CARD.format(
+            kind=ev.KIND_NAMES[event.kind] + _occasion(event),
+            starts=fmt_date(event.starts_on),
+            ends=fmt_date(event.ends_on),
+            deadline=fmt_local(event.deadline_at, settings.tz),
+            confirmed=total - len(missing),
+            schools=ev.of_schools(total),
+            **common,
+        )
+    if event.opened_at is not None:
+        delivery = await opening_delivery(session, event.id)
+        text += ev.DELIVERY.format(
+            delivered=delivery.delivered,
+            waiting=delivery.waiting,
+            unreachable=delivery.unreachable,
+        )
     rows: list[InlineKeyboardButton] = []
     status = event.status
     if status is EventStatus.DRAFT:
@@ -100,9 +139,23 @@ async def event_card(
     if status is not EventStatus.CANCELLED:
         rows.append(button(ev.BTN_EDIT, EventCb(action=EventAction.EDIT, event_id=event.id)))
         rows.append(_status_button(ev.BTN_CANCEL_EVENT, event, EventStatus.CANCELLED, page))
-    rows.append(button(ev.BTN_PROGRESS, EventCb(action=EventAction.PROGRESS, event_id=event.id)))
+    if not seminar:  # a seminar's replies are on the card itself
+        rows.append(
+            button(ev.BTN_PROGRESS, EventCb(action=EventAction.PROGRESS, event_id=event.id))
+        )
     rows.append(button(ev.BTN_TO_EVENTS, EventCb(action=EventAction.LIST, page=page)))
     await show(target, text, column(rows))
+
+
+def _occasion(event: Event) -> str:
+    """« (месячник школьных библиотек)» after the kind: what its reminders depend on."""
+    name = ev.OCCASION_NAMES.get(event.code or "")
+    return ev.SUMMARY_OCCASION.format(name=name) if name else ""
+
+
+def _school_names(schools: Sequence[School]) -> str:
+    # three lists on one card: each is clipped so that the card stays within a message
+    return h(clip(", ".join(s.short_name for s in schools), 500)) if schools else ev.NOBODY
 
 
 def _status_button(
@@ -116,20 +169,36 @@ def _status_button(
 async def send_event_prompts(
     session: AsyncSession, clock: Clock, event: Event, settings: Settings
 ) -> int:
-    """Invite every librarian of the event's audience to confirm it (through `deliver`)."""
+    """Invite every librarian of the event's audience (through `deliver`), in one message.
+
+    A seminar's prompt is its invitation («Буду» / «Не смогу»); the Library Month's carries the
+    kick-off. The planner counts this message as the reminder steps it covers.
+    """
     librarians = await audience_librarians(session, event)
-    text = ev.PROMPT_OPENED.format(
-        title=h(event.title),
-        starts=fmt_date(event.starts_on),
-        ends=fmt_date(event.ends_on),
-        deadline=fmt_local(event.deadline_at, settings.tz),
-    )
-    markup = column(
-        [
-            button(ev.BTN_CONFIRM_TASK, TaskCb(action=TaskAction.CONFIRM, event_id=event.id)),
-            button(ev.BTN_DETAILS, TaskCb(action=TaskAction.OPEN, event_id=event.id)),
-        ]
-    )
+    renderer = RussianRenderer(settings.tz)
+    markup: InlineKeyboardMarkup | None
+    if event.kind is EventKind.SEMINAR:
+        today = clock().astimezone(settings.tz).date()
+        text, buttons = renderer.invitation(
+            event, tomorrow=event.starts_on == today + timedelta(days=1)
+        )
+        markup = markup_of(buttons)
+    else:
+        if event.code == "library-month":
+            text, _ = renderer.library_month(event, Step("lm-kickoff", clock(), "kickoff"))
+        else:
+            text = ev.PROMPT_OPENED.format(
+                title=h(event.title),
+                starts=fmt_date(event.starts_on),
+                ends=fmt_date(event.ends_on),
+                deadline=fmt_local(event.deadline_at, settings.tz),
+            )
+        markup = column(
+            [
+                button(ev.BTN_CONFIRM_TASK, TaskCb(action=TaskAction.CONFIRM, event_id=event.id)),
+                button(ev.BTN_DETAILS, TaskCb(action=TaskAction.OPEN, event_id=event.id)),
+            ]
+        )
     return await deliver(
         session,
         clock,
@@ -140,3 +209,33 @@ async def send_event_prompts(
         purpose="prompt",
         event_id=event.id,
     )
+
+
+def held_until(settings: Settings, clock: Clock) -> tuple[str, str] | None:
+    """(the quiet window, when messages sent now will go) inside quiet hours, else None."""
+    now = clock()
+    quiet = settings.quiet
+    allowed = next_allowed(now, settings.tz, quiet)
+    if allowed <= now:
+        return None
+    window = r.quiet_window(quiet.start, quiet.end, quiet.weekends)
+    local = allowed.astimezone(settings.tz)
+    return window, r.when_local(local, now.astimezone(settings.tz).date())
+
+
+async def open_question(
+    session: AsyncSession, event: Event, settings: Settings, clock: Clock
+) -> str:
+    """«Открыть …?» with who will be invited, and a warning inside quiet hours."""
+    count = len(await audience_librarians(session, event))
+    if event.kind is EventKind.SEMINAR:
+        template = ev.CONFIRM_OPEN_SEMINAR
+    elif event.audience is Audience.ALL:
+        template = ev.CONFIRM_OPEN
+    else:
+        template = ev.CONFIRM_OPEN_CHOSEN
+    text = template.format(title=h(event.title), count=count)
+    held = held_until(settings, clock)
+    if held is not None:  # warned before «Да»: the messages wait for the quiet hours' end
+        text += ev.CONFIRM_QUIET.format(window=held[0], when=held[1])
+    return text

@@ -15,11 +15,17 @@ from bot.toolkit.callbacks import EventAction, EventCb
 from bot.toolkit.filters import DistrictEvent, InDistrict
 from bot.toolkit.keyboards import button, column
 from bot.toolkit.screens import bounded, clip, h, show
-from handlers.events._screens import event_card, events_screen, send_event_prompts
-from models import Audience, ConfirmationStatus, Event, EventStatus
+from handlers.events._screens import (
+    event_card,
+    events_screen,
+    held_until,
+    open_question,
+    send_event_prompts,
+)
+from models import Audience, ConfirmationStatus, Event, EventKind, EventStatus
 from services.clock import Clock
 from services.confirmations import event_progress
-from services.events import SchoolTaskStatus, audience_librarians, set_status
+from services.events import SchoolTaskStatus, set_status
 from services.schools import list_schools
 
 
@@ -61,16 +67,19 @@ def _target_status(callback_data: EventCb) -> EventStatus | None:
 
 
 async def status_ask(
-    query: CallbackQuery, callback_data: EventCb, session: AsyncSession, event: Event
+    query: CallbackQuery,
+    callback_data: EventCb,
+    session: AsyncSession,
+    event: Event,
+    settings: Settings,
+    clock: Clock,
 ) -> None:
     target = _target_status(callback_data)
     if target is None:
         await query.answer(t.FORBIDDEN_BUTTON, show_alert=True)
         return
     if target is EventStatus.OPEN:
-        count = len(await audience_librarians(session, event))
-        template = ev.CONFIRM_OPEN if event.audience is Audience.ALL else ev.CONFIRM_OPEN_CHOSEN
-        text = template.format(title=h(event.title), count=count)
+        text = await open_question(session, event, settings, clock)
     elif target is EventStatus.CLOSED:
         text = ev.CONFIRM_CLOSE.format(title=h(event.title))
     else:
@@ -117,9 +126,14 @@ async def status_change(
     if target is EventStatus.OPEN and was is EventStatus.DRAFT:
         sent = await send_event_prompts(session, clock, event, settings)
         if query.message is not None:
-            quiet = settings.quiet.contains(clock().astimezone(settings.tz))
-            template = ev.OPENED_QUIET if quiet else ev.OPENED
-            await query.message.answer(template.format(sent=sent))
+            held = held_until(settings, clock)
+            if not sent:
+                text = ev.OPENED_NOBODY
+            elif held is not None:
+                text = ev.OPENED_QUIET.format(window=held[0], when=held[1])
+            else:
+                text = ev.OPENED_SEMINAR if event.kind is EventKind.SEMINAR else ev.OPENED
+            await query.message.answer(text)
     await event_card(query, session, event, settings, callback_data.page)
 
 

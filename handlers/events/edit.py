@@ -27,7 +27,7 @@ from bot.toolkit.keyboards import (
 )
 from bot.toolkit.screens import clip, error_text, h, show
 from handlers.events._screens import event_card, send_event_prompts
-from models import Event, EventStatus, School
+from models import Event, EventKind, EventStatus, School
 from services.clock import Clock
 from services.confirmations import check_url
 from services.errors import ValidationError
@@ -38,7 +38,10 @@ from services.events import (
     parse_deadline,
     parse_offsets,
     parse_period,
+    parse_seminar_days,
+    seminar_deadline,
     set_audience_all,
+    set_occasion,
     set_offsets,
     toggle_audience_school,
     update_event_fields,
@@ -51,15 +54,48 @@ class EditForm(StatesGroup):
 
 
 async def edit_menu(query: CallbackQuery, event: Event) -> None:
+    names = ev.SEMINAR_FIELD_NAMES if event.kind is EventKind.SEMINAR else ev.FIELD_NAMES
     buttons = [
         button(name, EventCb(action=EventAction.EDIT_FIELD, event_id=event.id, arg=field))
-        for field, name in ev.FIELD_NAMES.items()
+        for field, name in names.items()
     ]
+    if event.kind is not EventKind.SEMINAR:
+        buttons.append(
+            button(ev.BTN_OCCASION, EventCb(action=EventAction.OCCASION, event_id=event.id))
+        )
     buttons.append(
         button(ev.BTN_AUDIENCE, EventCb(action=EventAction.AUDIENCE, event_id=event.id))
     )
     buttons.append(button(t.BTN_BACK, EventCb(action=EventAction.OPEN, event_id=event.id)))
     await show(query, ev.EDIT_MENU.format(title=h(event.title)), column(buttons))
+
+
+async def edit_occasion(
+    query: CallbackQuery,
+    callback_data: EventCb,
+    session: AsyncSession,
+    event: Event,
+    settings: Settings,
+    clock: Clock,
+) -> None:
+    """Which roadmap occasion the event is: the question, or (with `arg`) the answer."""
+    if event.kind is EventKind.SEMINAR or (
+        callback_data.arg and callback_data.arg not in ev.EDIT_OCCASIONS
+    ):
+        await query.answer(t.FORBIDDEN_BUTTON, show_alert=True)
+        return
+    if not callback_data.arg:
+        current = ev.EDIT_OCCASIONS.get(event.code or "none", ev.EDIT_OCCASIONS["none"])
+        buttons = [
+            button(name, EventCb(action=EventAction.OCCASION, event_id=event.id, arg=occasion))
+            for occasion, name in ev.EDIT_OCCASIONS.items()
+        ]
+        buttons.append(button(t.BTN_BACK, EventCb(action=EventAction.EDIT, event_id=event.id)))
+        await show(query, ev.ASK_EDIT_OCCASION.format(current=current), column(buttons))
+        return
+    code = None if callback_data.arg == "none" else callback_data.arg
+    await set_occasion(session, event, code, clock)
+    await event_card(query, session, event, settings)
 
 
 async def edit_field(
@@ -68,24 +104,41 @@ async def edit_field(
     if callback_data.arg not in ev.ASK_FIELD:
         await query.answer(t.FORBIDDEN_BUTTON, show_alert=True)
         return
+    seminar = event.kind is EventKind.SEMINAR
+    if seminar and callback_data.arg not in ev.SEMINAR_FIELD_NAMES:
+        await query.answer(t.FORBIDDEN_BUTTON, show_alert=True)
+        return
     await state.set_state(EditForm.value)
     await state.set_data({"event_id": event.id, "field": callback_data.arg})
     back = column([button(t.BTN_CANCEL, EventCb(action=EventAction.OPEN, event_id=event.id))])
-    await show(query, ev.ASK_FIELD[callback_data.arg], back)
+    question = ev.ASK_FIELD[callback_data.arg]
+    if seminar and callback_data.arg == "dates":
+        question = ev.ASK_SEMINAR_DATE
+    await show(query, question, back)
 
 
 def _edited(current: EventInput, field: str, text: str) -> EventInput:
     value = text.strip()
     if field == "title":
         return replace(current, title=value)
+    if field == "dates" and current.kind is EventKind.SEMINAR:
+        # a seminar's date: its invitations stay useful until the end of its last day
+        starts, ends = parse_seminar_days(value)
+        return replace(
+            current,
+            starts_on=starts,
+            ends_on=ends,
+            deadline_local=seminar_deadline(ends),
+            is_placeholder=False,
+        )
     if field == "dates":
         starts, ends = parse_period(value)
         return replace(current, starts_on=starts, ends_on=ends, is_placeholder=False)
     if field == "deadline":
         return replace(current, deadline_local=parse_deadline(value), is_placeholder=False)
     cleared = value in ("-", "—")
-    if field == "place":
-        return replace(current, place="" if cleared else value[:255])
+    if field == "place":  # an over-long place is refused by the service, never cut
+        return replace(current, place="" if cleared else value)
     if field == "link":
         return replace(current, link="" if cleared else check_url(value))
     return replace(current, description="" if cleared else value)
@@ -198,6 +251,9 @@ def get_router() -> Router:
         F.text,
         ~F.text.startswith("/"),
         DistrictEvent(in_form=True),
+    )
+    router.callback_query.register(
+        edit_occasion, cb(F.action == EventAction.OCCASION), DistrictEvent()
     )
     router.callback_query.register(
         audience_open, cb(F.action == EventAction.AUDIENCE), DistrictEvent()
