@@ -539,8 +539,11 @@ async def test_library_month_planned_and_digest(
     assert client.last_text(OTHER) == r.LM_WEEKLY.format(
         title="Международный месячник школьных библиотек"
     )
-    # the morning digest tells coordinators how many confirmations wait for review
+    # the morning digest tells coordinators who chose it how many confirmations wait
     async with session_pool() as s:
+        coordinator = await s.scalar(select(User).where(User.telegram_id == COORDINATOR.id))
+        assert coordinator is not None
+        coordinator.review_digest = True
         s.add(
             Confirmation(
                 event_id=month.id,

@@ -2,12 +2,19 @@
 
 from __future__ import annotations
 
-from bot.texts.plural import counted
+from bot.texts.plural import counted, plural
 
 
 def of_schools(total: int) -> str:
     """The count after «из»: «из 1 школы», «из 3 школ», «из 21 школы»."""
     return counted(total, "школы", "школ", "школ")
+
+
+def review_notice(count: int) -> str:
+    """A coordinator's grouped notice: «📥 Пришли 3 новые отметки — проверьте в /review»."""
+    arrived = plural(count, "Пришла", "Пришли", "Пришло")
+    marks = counted(count, "новая отметка", "новые отметки", "новых отметок")
+    return f"📥 {arrived} {marks} от школ — проверьте в /review."
 
 
 def evidence_files(count: int) -> str:
@@ -261,6 +268,7 @@ REVIEW_LATE = " ⚠️ после срока"
 BTN_ACCEPT = "✅ Принять"
 BTN_RETURN = "↩️ Вернуть"
 BTN_TO_REVIEW = "« К списку"
+BTN_OPEN_REVIEW = "📋 Открыть проверку"
 ASK_RETURN_COMMENT = "Напишите, что нужно исправить — библиотекарь увидит комментарий."
 REVIEW_ACCEPTED = "Принято: {school}, «{title}»."
 REVIEW_RETURNED = "Возвращено на доработку: {school}, «{title}»."

@@ -51,6 +51,8 @@ class SchoolAction(StrEnum):
     REISSUE_OK = "rk"
     REVOKE = "v"
     REVOKE_OK = "vk"
+    LINKS_XLSX = "lx"
+    LINKS_PDF = "lp"
 
 
 class SchoolCb(CallbackData, prefix="s"):
@@ -209,6 +211,8 @@ class ReminderCb(CallbackData, prefix="rem"):
 class SettingsAction(StrEnum):
     MUTE = "mute"
     UNMUTE = "unmute"
+    REVIEW_NOW = "rnow"  # a coordinator: tell me of new confirmations as they arrive
+    REVIEW_DIGEST = "rdig"  # a coordinator: only in the morning digest
 
 
 class SettingsCb(CallbackData, prefix="set"):

@@ -22,6 +22,8 @@ from bot.toolkit.callbacks import (
     ConfirmStep,
     FormAction,
     FormCb,
+    ReviewAction,
+    ReviewCb,
     TaskAction,
     TaskCb,
 )
@@ -48,6 +50,8 @@ from services.confirmations import (
     submit,
 )
 from services.errors import ValidationError
+from services.outbox import Button
+from services.review_notices import notify_reviewers
 from services.timeutil import fmt_date, local_today
 
 
@@ -388,6 +392,16 @@ async def summary_send(
             return
         await query.answer(error_text(exc), show_alert=True)
         return
+    # coordinators hear of it in the same unit of work (grouped, at most every 10 minutes)
+    await notify_reviewers(
+        session,
+        event.district_id,
+        clock(),
+        settings.tz,
+        settings.quiet,
+        ev.review_notice,
+        ((Button(ev.BTN_OPEN_REVIEW, ReviewCb(action=ReviewAction.LIST).pack()),),),
+    )
     await state.clear()
     text = ev.SUBMITTED_LATE if confirmation.is_late else ev.SUBMITTED
     await show(query, text, column([button(ev.BTN_TO_TASKS, TaskCb(action=TaskAction.LIST))]))
