@@ -19,6 +19,7 @@ from aiogram.types import (
 )
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from bot.app_paths import data_file
 from bot.texts import common as t
 from bot.texts import schools as s
 from bot.toolkit.callbacks import SchoolAction, SchoolCb
@@ -33,7 +34,7 @@ from bot.toolkit.keyboards import (
     shorten,
 )
 from bot.toolkit.render_import import SCHOOLS_TEMPLATE_CSV, school_errors
-from bot.toolkit.screens import error_text, h, show
+from bot.toolkit.screens import clip, error_text, h, show
 from models import Invitation, Role, School, User
 from services.clock import Clock
 from services.districts import get_district
@@ -44,6 +45,7 @@ from services.invitations import (
     issue_school_invite,
     revoke_school_invite,
 )
+from services.links_export import PER_PAGE, links_pdf, links_xlsx, school_links
 from services.school_import import parse_schools_file
 from services.schools import (
     NewSchool,
@@ -58,6 +60,7 @@ from services.validation import SCHOOL_FULL_NAME_MAX, check_name
 
 logger = logging.getLogger(__name__)
 
+FONT_FILE = "data/fonts/DejaVuSans.ttf"
 MAX_FILE_MB = 2
 MAX_FILE_BYTES = MAX_FILE_MB * 1024 * 1024
 ALLOWED_SUFFIXES = (".csv", ".xlsx")
@@ -98,6 +101,13 @@ async def _schools_screen(
         ]
     )
     if total:
+        rows.append(
+            [
+                button(s.BTN_LINKS_XLSX, SchoolCb(action=SchoolAction.LINKS_XLSX, page=page)),
+                button(s.BTN_LINKS_PDF, SchoolCb(action=SchoolAction.LINKS_PDF, page=page)),
+            ]
+        )
+    if total:
         text = s.SCHOOLS_HEADER.format(district=h(district.name), total=total)
     else:
         text = s.SCHOOLS_EMPTY.format(district=h(district.name))
@@ -112,6 +122,41 @@ async def schools_page(
     query: CallbackQuery, callback_data: SchoolCb, session: AsyncSession, district_id: int
 ) -> None:
     await _schools_screen(query, session, district_id, callback_data.page)
+
+
+async def links_export(
+    query: CallbackQuery,
+    callback_data: SchoolCb,
+    session: AsyncSession,
+    bot: Bot,
+    district_id: int,
+) -> None:
+    """Every school's link at once: a spreadsheet, or QR codes to print."""
+    district = await get_district(session, district_id)
+    me = await bot.me()
+    links = await school_links(session, district_id, me.username or "")
+    name = h(district.name)
+    if callback_data.action is SchoolAction.LINKS_XLSX:
+        content = links_xlsx(links, s.LINKS_HEADER, s.LINKS_NONE)
+        document = BufferedInputFile(content, filename=s.LINKS_XLSX_NAME)
+        caption = s.LINKS_XLSX_CAPTION.format(district=name)
+    else:
+        if not any(item.link for item in links):
+            await query.answer(s.LINKS_PDF_EMPTY, show_alert=True)
+            return
+        content = links_pdf(
+            links,
+            data_file(FONT_FILE),
+            title=s.LINKS_PDF_TITLE.format(district=district.name),
+            hint=s.LINKS_PDF_HINT,
+        )
+        document = BufferedInputFile(content, filename=s.LINKS_PDF_NAME)
+        caption = s.LINKS_PDF_CAPTION.format(district=name, per_page=PER_PAGE)
+        skipped = [item.short_name for item in links if not item.link]
+        if skipped:
+            caption += s.LINKS_PDF_SKIPPED.format(schools=h(clip(", ".join(skipped), 600)))
+    await query.answer()
+    await bot.send_document(query.from_user.id, document, caption=caption)
 
 
 async def _school_card_text(
@@ -371,6 +416,11 @@ def get_router() -> Router:
         import_cancel, StateFilter(ImportForm.file), cb(F.action == SchoolAction.LIST), district
     )
     router.callback_query.register(schools_page, cb(F.action == SchoolAction.LIST), district)
+    router.callback_query.register(
+        links_export,
+        cb(F.action.in_({SchoolAction.LINKS_XLSX, SchoolAction.LINKS_PDF})),
+        district,
+    )
     router.callback_query.register(
         school_open, cb(F.action == SchoolAction.OPEN), DistrictSchool()
     )
