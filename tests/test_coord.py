@@ -19,7 +19,7 @@ from bot.texts import reminders as r
 from bot.texts import school_import as si
 from bot.texts import schools as s
 from bot.toolkit.callbacks import SchoolAction, SchoolCb
-from models import Invitation, Notification, School, User
+from models import Confirmation, ConfirmationStatus, Invitation, Notification, School, User
 from services.outbox import QuietHours
 from services.reminders import ReminderConfig, pending_by_district, plan_digests
 from services.review_notices import notify_reviewers
@@ -241,8 +241,8 @@ async def test_all_links_as_a_spreadsheet_with_names_kept_as_text(
         assert row[0] == f"{row[1]} полное наименование" or row[1] == "МБОУ СОШ № 1 с. Иглино"
         assert row[2] == f"https://t.me/{BOT_USERNAME}?start={tokens[str(row[1])]}"
     # the names that look like formulas are text cells, not formulas
-    for row in sheet.iter_rows(min_row=2):
-        assert all(cell.data_type == "s" for cell in row)
+    for cells in sheet.iter_rows(min_row=2):
+        assert all(cell.data_type == "s" for cell in cells)
     xml = zipfile.ZipFile(io.BytesIO(content)).read("xl/worksheets/sheet1.xml")
     assert b"<f>" not in xml and b"<f " not in xml
 
@@ -347,3 +347,57 @@ async def test_a_koi8r_school_list_is_imported_with_readable_names(
     assert si.FILE_BAD_TEXT in client.last_text(COORDINATOR)
     assert "KOI8-R" in si.FILE_BAD_TEXT and "Windows-1251" in si.FILE_BAD_TEXT
     assert await session.scalar(select(func.count(School.id))) == 2
+
+
+# ---- item 16: the coordinator's comment stays; the fields are one press away ------------------
+
+
+async def test_fixing_a_returned_confirmation_keeps_the_comment_and_offers_the_fields(
+    client: Client,
+    session_pool: async_sessionmaker[AsyncSession],
+    clock: FixedClock,
+    two_schools: tuple[int, int],
+    session: AsyncSession,
+) -> None:
+    await make_event(session_pool, clock, 1)
+    await submit(client, LIBRARIAN)
+    await client.send(COORDINATOR, "/review")
+    await client.press(COORDINATOR, "МБОУ СОШ № 1 с. Иглино · Неделя детской книги")
+    await client.press(COORDINATOR, ev.BTN_RETURN)
+    await client.send(COORDINATOR, "Укажите <b>точное</b> число детей")
+    await client.drain()
+    client.clear()
+
+    comment = ev.TASK_COMMENT.format(comment="Укажите &lt;b&gt;точное&lt;/b&gt; число детей")
+    await client.press(LIBRARIAN, ev.BTN_OPEN_CONFIRMATION)  # from the «returned» message
+    assert comment in client.last_text(LIBRARIAN)
+    assert client.buttons(LIBRARIAN)[:4] == [
+        ev.BTN_FIX_DATE,
+        ev.BTN_FIX_PARTICIPANTS,
+        ev.BTN_FIX_DESCRIPTION,
+        ev.BTN_FIX_EVIDENCE,
+    ]
+    await client.press(LIBRARIAN, ev.BTN_FIX_PARTICIPANTS)
+    assert client.last_text(LIBRARIAN).startswith(ev.ASK_PARTICIPANTS)
+    assert comment in client.last_text(LIBRARIAN)
+    await client.send(LIBRARIAN, "31")
+    summary = client.last_text(LIBRARIAN)
+    assert "Участников: 31" in summary and comment in summary
+    await client.press(LIBRARIAN, ev.BTN_CHANGE)
+    await client.press(LIBRARIAN, ev.BTN_CHANGE_DESCRIPTION)
+    assert comment in client.last_text(LIBRARIAN)
+    await client.send(LIBRARIAN, "Читали вслух")
+    assert comment in client.last_text(LIBRARIAN)
+    await client.press(LIBRARIAN, ev.BTN_SEND)
+    assert client.last_text(LIBRARIAN) == ev.SUBMITTED
+    row = await session.scalar(select(Confirmation).execution_options(populate_existing=True))
+    assert row is not None
+    assert (row.status, row.participants, row.description) == (
+        ConfirmationStatus.SUBMITTED,
+        31,
+        "Читали вслух",
+    )
+    # once resubmitted, the card no longer shows the old comment
+    await client.send(LIBRARIAN, "/tasks")
+    await client.press(LIBRARIAN, "🕓 Неделя детской книги")
+    assert comment not in client.last_text(LIBRARIAN)

@@ -134,6 +134,21 @@ class TaskAction(StrEnum):
     EDIT = "e"
     WITHDRAW = "w"
     WITHDRAW_OK = "wk"
+    # straight from the card to one field of the school's confirmation
+    FIX_DATE = "fd"
+    FIX_PARTICIPANTS = "fp"
+    FIX_DESCRIPTION = "fs"
+    FIX_EVIDENCE = "fe"
+
+
+FIX_ACTIONS = frozenset(
+    {
+        TaskAction.FIX_DATE,
+        TaskAction.FIX_PARTICIPANTS,
+        TaskAction.FIX_DESCRIPTION,
+        TaskAction.FIX_EVIDENCE,
+    }
+)
 
 
 class TaskCb(CallbackData, prefix="t"):

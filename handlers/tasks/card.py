@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from aiogram import F, Router
 from aiogram.filters import Command
-from aiogram.types import CallbackQuery, Message
+from aiogram.types import CallbackQuery, InlineKeyboardButton, InlineKeyboardMarkup, Message
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.config import Settings
@@ -110,8 +110,31 @@ async def task_open(
                 buttons.append(
                     button(ev.BTN_WITHDRAW, TaskCb(action=TaskAction.WITHDRAW, event_id=event.id))
                 )
+            await show(query, text, _with_fields(event.id, buttons))
+            return
     buttons.append(button(ev.BTN_TO_TASKS, TaskCb(action=TaskAction.LIST)))
     await show(query, text, column(buttons))
+
+
+def _with_fields(event_id: int, buttons: list[InlineKeyboardButton]) -> InlineKeyboardMarkup:
+    """A sent confirmation's card: each field one press away, then the other buttons."""
+
+    def fix(label: str, action: TaskAction) -> InlineKeyboardButton:
+        return button(label, TaskCb(action=action, event_id=event_id))
+
+    rows = [
+        [
+            fix(ev.BTN_FIX_DATE, TaskAction.FIX_DATE),
+            fix(ev.BTN_FIX_PARTICIPANTS, TaskAction.FIX_PARTICIPANTS),
+        ],
+        [
+            fix(ev.BTN_FIX_DESCRIPTION, TaskAction.FIX_DESCRIPTION),
+            fix(ev.BTN_FIX_EVIDENCE, TaskAction.FIX_EVIDENCE),
+        ],
+        *([b] for b in buttons),
+        [button(ev.BTN_TO_TASKS, TaskCb(action=TaskAction.LIST))],
+    ]
+    return InlineKeyboardMarkup(inline_keyboard=rows)
 
 
 async def task_withdraw_ask(

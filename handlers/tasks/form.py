@@ -18,6 +18,7 @@ from bot.texts import common as t
 from bot.texts import events as ev
 from bot.toolkit.callbacks import (
     CHANGE_ACTIONS,
+    FIX_ACTIONS,
     ConfirmAction,
     ConfirmStep,
     FormAction,
@@ -30,7 +31,7 @@ from bot.toolkit.callbacks import (
 from bot.toolkit.filters import SchoolEvent
 from bot.toolkit.keyboards import button, column
 from bot.toolkit.screens import clip, error_text, h, show
-from models import Event, EventStatus, EvidenceKind, School, User
+from models import ConfirmationStatus, Event, EventStatus, EvidenceKind, School, User
 from services.clock import Clock
 from services.confirmations import (
     Draft,
@@ -76,8 +77,27 @@ def _draft_data(data: dict[str, Any]) -> Draft:
     )
 
 
+# the card's field buttons lead to the same steps as the summary's «Изменить» menu
+FIX_TO_CHANGE = {
+    TaskAction.FIX_DATE: ConfirmAction.CHANGE_DATE,
+    TaskAction.FIX_PARTICIPANTS: ConfirmAction.CHANGE_PARTICIPANTS,
+    TaskAction.FIX_DESCRIPTION: ConfirmAction.CHANGE_DESCRIPTION,
+    TaskAction.FIX_EVIDENCE: ConfirmAction.CHANGE_EVIDENCE,
+}
+
+
+def _comment(data: dict[str, Any]) -> str:
+    """The coordinator's comment of a returned confirmation, kept on every screen of the fix."""
+    comment = str(data.get("comment", ""))
+    return ev.TASK_COMMENT.format(comment=h(comment)) if comment else ""
+
+
 async def _ask_held_on(
-    target: Message | CallbackQuery, event: Event, settings: Settings, clock: Clock
+    target: Message | CallbackQuery,
+    event: Event,
+    settings: Settings,
+    clock: Clock,
+    note: str = "",
 ) -> None:
     today = local_today(clock(), settings.tz)
     day = default_held_on(event, today)
@@ -91,6 +111,7 @@ async def _ask_held_on(
         rows.append([button(label, ConfirmStep(action=ConfirmAction.DAY, value=day.isoformat()))])
     rows.append(_cancel_row())
     text = ev.ASK_HELD_ON.format(starts=fmt_date(event.starts_on), ends=fmt_date(event.ends_on))
+    text += note
     markup = InlineKeyboardMarkup(inline_keyboard=rows)
     if isinstance(target, CallbackQuery):
         await show(target, text, markup)
@@ -120,8 +141,9 @@ async def confirm_start(
         return
     await state.clear()
     base_version = confirmation.version if confirmation is not None else 0
-    if callback_data.action is TaskAction.EDIT and confirmation is not None:
+    if callback_data.action is not TaskAction.CONFIRM and confirmation is not None:
         draft = draft_of(confirmation)
+        returned = confirmation.status is ConfirmationStatus.RETURNED
         await state.set_data(
             {
                 "event_id": event.id,
@@ -130,8 +152,15 @@ async def confirm_start(
                 "participants": draft.participants,
                 "description": draft.description,
                 "evidence": [e.to_dict() for e in draft.evidence],
+                "comment": confirmation.review_comment if returned else "",
             }
         )
+        if callback_data.action in FIX_ACTIONS:  # straight to the field, from the card
+            await state.set_state(ConfirmForm.summary)
+            await _change_field(
+                query, FIX_TO_CHANGE[callback_data.action], event, settings, clock, state
+            )
+            return
         await _show_summary(query, state, event)
         return
     await state.set_data({"event_id": event.id, "evidence": [], "base_version": base_version})
@@ -346,7 +375,7 @@ async def _show_summary(target: Message | CallbackQuery, state: FSMContext, even
         participants=draft.participants,
         description=h(draft.description) or ev.NO_DESCRIPTION,
         evidence=h(evidence) or ev.NO_EVIDENCE,
-    )
+    ) + _comment(data)
     await state.set_state(ConfirmForm.summary)
     await state.update_data(editing=False)
     markup = column(
@@ -436,16 +465,30 @@ async def summary_change_field(
     clock: Clock,
     state: FSMContext,
 ) -> None:
+    await _change_field(query, callback_data.action, event, settings, clock, state)
+
+
+async def _change_field(
+    query: CallbackQuery,
+    action: ConfirmAction,
+    event: Event,
+    settings: Settings,
+    clock: Clock,
+    state: FSMContext,
+) -> None:
     await state.update_data(editing=True)
-    if callback_data.action is ConfirmAction.CHANGE_DATE:
+    note = _comment(await state.get_data())
+    if action is ConfirmAction.CHANGE_DATE:
         await state.set_state(ConfirmForm.held_on)
-        await _ask_held_on(query, event, settings, clock)
-    elif callback_data.action is ConfirmAction.CHANGE_PARTICIPANTS:
+        await _ask_held_on(query, event, settings, clock, note)
+    elif action is ConfirmAction.CHANGE_PARTICIPANTS:
         await state.set_state(ConfirmForm.participants)
         await show(
-            query, ev.ASK_PARTICIPANTS, InlineKeyboardMarkup(inline_keyboard=[_cancel_row()])
+            query,
+            ev.ASK_PARTICIPANTS + note,
+            InlineKeyboardMarkup(inline_keyboard=[_cancel_row()]),
         )
-    elif callback_data.action is ConfirmAction.CHANGE_DESCRIPTION:
+    elif action is ConfirmAction.CHANGE_DESCRIPTION:
         await state.set_state(ConfirmForm.description)
         markup = InlineKeyboardMarkup(
             inline_keyboard=[
@@ -453,11 +496,11 @@ async def summary_change_field(
                 _cancel_row(),
             ]
         )
-        await show(query, ev.ASK_DESCRIPTION, markup)
+        await show(query, ev.ASK_DESCRIPTION + note, markup)
     else:
         await state.update_data(evidence=[], editing=False)
         await state.set_state(ConfirmForm.evidence)
-        await show(query, ev.ASK_EVIDENCE, _evidence_markup())
+        await show(query, ev.ASK_EVIDENCE + note, _evidence_markup())
 
 
 async def use_buttons(message: Message) -> None:
@@ -472,7 +515,7 @@ def get_router() -> Router:
     event = SchoolEvent(in_form=True, forbidden=ev.UNKNOWN_EVENT, open_only=True)
     router.callback_query.register(
         confirm_start,
-        TaskCb.filter(F.action.in_({TaskAction.CONFIRM, TaskAction.EDIT})),
+        TaskCb.filter(F.action.in_({TaskAction.CONFIRM, TaskAction.EDIT} | FIX_ACTIONS)),
         SchoolEvent(),
     )
     router.callback_query.register(
