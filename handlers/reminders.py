@@ -17,7 +17,7 @@ from bot.toolkit.callbacks import ReminderAction, ReminderCb, SettingsAction, Se
 from bot.toolkit.filters import DistrictEvent, HasRole, SchoolEvent
 from bot.toolkit.keyboards import button, column
 from bot.toolkit.reminder_texts import RussianRenderer
-from bot.toolkit.screens import h, show
+from bot.toolkit.screens import hq, show
 from models import (
     ConfirmationStatus,
     Event,
@@ -123,7 +123,7 @@ async def rsvp_button(
             button(r.BTN_CANNOT, ReminderCb(action=ReminderAction.NO, event_id=event.id)),
         ]
     )
-    await show(query, template.format(title=h(event.title)), markup)
+    await show(query, template.format(title=hq(event.title)), markup)
 
 
 async def nudge_button(
@@ -142,7 +142,7 @@ async def nudge_button(
     if count is None:
         await query.answer(r.NUDGE_ALREADY, show_alert=True)
         return
-    await query.answer(r.NUDGED.format(count=count), show_alert=True)
+    await query.answer(r.nudged(count), show_alert=True)
 
 
 async def _settings_screen(

@@ -34,7 +34,7 @@ from bot.toolkit.keyboards import (
     shorten,
 )
 from bot.toolkit.render_import import SCHOOLS_TEMPLATE_CSV, school_errors
-from bot.toolkit.screens import clip, error_text, h, show
+from bot.toolkit.screens import clip, error_text, h, hq, show
 from models import Invitation, Role, School, User
 from services.clock import Clock
 from services.districts import get_district
@@ -235,7 +235,7 @@ async def school_confirm(query: CallbackQuery, callback_data: SchoolCb, school: 
             ),
         ]
     )
-    await show(query, text.format(short=h(school.short_name)), markup)
+    await show(query, text.format(short=hq(school.short_name)), markup)
 
 
 async def school_link_change(
@@ -304,7 +304,7 @@ async def school_short_name(
     me = await bot.me()
     link = deep_link(me.username or "", invitation.token if invitation else "")
     await message.answer(
-        s.SCHOOL_ADDED.format(short=h(school.short_name), link=link),
+        s.SCHOOL_ADDED.format(short=hq(school.short_name), link=link),
         reply_markup=column(
             [
                 button(
@@ -382,7 +382,7 @@ async def import_file(
     try:
         count = await import_schools(session, district_id, rows, user, clock)
     except DuplicateError as exc:
-        await message.answer(s.IMPORT_DUPLICATE.format(short=h(exc.args[0])))
+        await message.answer(s.IMPORT_DUPLICATE.format(short=hq(exc.args[0])))
         return
     await state.clear()
     await message.answer(

@@ -15,13 +15,23 @@ from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from bot.texts import events as ev
+from bot.texts import onboarding as o
 from bot.texts import reminders as r
 from bot.texts import school_import as si
 from bot.texts import schools as s
 from bot.toolkit.callbacks import SchoolAction, SchoolCb
-from models import Confirmation, ConfirmationStatus, Invitation, Notification, School, User
+from bot.toolkit.reminder_texts import RussianRenderer
+from models import (
+    Confirmation,
+    ConfirmationStatus,
+    Event,
+    Invitation,
+    Notification,
+    School,
+    User,
+)
 from services.outbox import QuietHours
-from services.reminders import ReminderConfig, pending_by_district, plan_digests
+from services.reminders import ReminderConfig, Step, pending_by_district, plan_digests
 from services.review_notices import notify_reviewers
 from services.schools import add_school
 from services.tabular import UndecodableText, decode_text
@@ -401,3 +411,81 @@ async def test_fixing_a_returned_confirmation_keeps_the_comment_and_offers_the_f
     await client.send(LIBRARIAN, "/tasks")
     await client.press(LIBRARIAN, "🕓 Неделя детской книги")
     assert comment not in client.last_text(LIBRARIAN)
+
+
+# ---- items 19 and 21: wording ------------------------------------------------------------------
+
+
+async def test_quotes_inside_a_title_nest_as_russian_quotes(
+    client: Client,
+    session_pool: async_sessionmaker[AsyncSession],
+    clock: FixedClock,
+    two_schools: tuple[int, int],
+    session: AsyncSession,
+) -> None:
+    title = "Акция «Подари книгу»"
+    event_id = await make_event(session_pool, clock, 1, title=title)
+    await submit(client, LIBRARIAN, title)
+    await client.press(LIBRARIAN, ev.BTN_TO_TASKS)
+    await client.press(LIBRARIAN, f"🕓 {title}")
+    await client.press(LIBRARIAN, ev.BTN_WITHDRAW)
+    assert client.last_text(LIBRARIAN) == ev.CONFIRM_WITHDRAW.format(title="Акция „Подари книгу“")
+    event = await session.get(Event, event_id)
+    assert event is not None
+    text, _ = RussianRenderer(TZ).reminder(event, Step("d1", clock.now, "remind"), False)
+    assert "«Акция „Подари книгу“»" in text
+    for sent in [*client.texts(LIBRARIAN), text]:
+        assert "««" not in sent and "»»" not in sent
+
+
+async def test_numbers_photos_and_names_read_the_same_everywhere(
+    client: Client,
+    session_pool: async_sessionmaker[AsyncSession],
+    clock: FixedClock,
+    two_schools: tuple[int, int],
+) -> None:
+    await make_event(session_pool, clock, 1)
+    await client.send(LIBRARIAN, "/tasks")
+    await client.press(LIBRARIAN, "⬜ Неделя детской книги")
+    await client.press(LIBRARIAN, ev.BTN_CONFIRM_TASK)
+    await client.press(LIBRARIAN, ev.BTN_TODAY.format(day="25.11.2026"))
+    assert "от 0 до 100 000" in ev.ASK_PARTICIPANTS
+    await client.send(LIBRARIAN, "100001")
+    assert "от 0 до 100 000." in client.last_text(LIBRARIAN)  # as the question says it
+    await client.send(LIBRARIAN, "25")
+    await client.press(LIBRARIAN, ev.BTN_SKIP)
+    await client.send_photo(LIBRARIAN, file_id="ph-1")
+    await client.send_photo(LIBRARIAN, file_id="ph-2")
+    await client.press(LIBRARIAN, ev.BTN_DONE)
+    assert "Подтверждения: Фото 1, Фото 2" in client.last_text(LIBRARIAN)
+    assert "photo.jpg" not in client.last_text(LIBRARIAN)
+
+
+async def test_joining_speaks_of_the_short_school_name_and_the_coordinator_is_the_department(
+    client: Client,
+    session_pool: async_sessionmaker[AsyncSession],
+    district_setup: DistrictSetup,
+) -> None:
+    async with session_pool.begin() as session:
+        token = await session.scalar(
+            select(Invitation.token).where(Invitation.school_id == district_setup.school_id)
+        )
+    await client.send(LIBRARIAN, f"/start {token}")
+    card = client.last_text(LIBRARIAN)
+    assert "<b>МБОУ СОШ № 1 с. Иглино</b>" in card
+    assert "Муниципальное бюджетное общеобразовательное учреждение" in card  # the full one too
+    await client.press(LIBRARIAN, "✅ Да, это моя школа")
+    await client.send(LIBRARIAN, "Анна Петрова")
+    joined = client.last_text(LIBRARIAN)
+    assert "«МБОУ СОШ № 1 с. Иглино»" in joined
+    assert "Муниципальное" not in joined
+    assert "отделе образования" not in o.ASK_FULL_NAME_COORDINATOR
+    assert "отделе образования" not in o.ASK_FULL_NAME_COORDINATOR_PLAIN
+
+
+def test_the_nudge_answer_is_said_as_a_person_would() -> None:
+    for count in (0, 1, 4, 25):
+        text = r.nudged(count)
+        assert "очеред" not in text and "олучател" not in text
+    assert r.nudged(1) == "Хорошо, напомним 1 библиотекарю из школ, которые ещё не отметили."
+    assert "4 библиотекарям" in r.nudged(4)

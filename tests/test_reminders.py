@@ -387,7 +387,7 @@ async def test_summary_and_nudge_once_a_day(
     summary = client.last_text(COORDINATOR)
     assert "отметили 1 из 2 школ." in summary and "Не отметили: СОШ № 2" in summary
     await client.press(COORDINATOR, r.BTN_NUDGE)
-    assert client.alerts()[-1] == r.NUDGED.format(count=1)
+    assert client.alerts()[-1] == r.nudged(1)
     await client.press(COORDINATOR, r.BTN_NUDGE)
     assert client.alerts()[-1] == r.NUDGE_ALREADY
     await client.drain()

@@ -211,6 +211,7 @@ ASK_EVIDENCE = (
 )
 EVIDENCE_ADDED = "Добавлено: {count} из 10. Ещё что-нибудь или «Готово»."
 BTN_DONE = "✅ Готово"
+PHOTO_NAME = "Фото {number}"
 SUMMARY = (
     "<b>Проверьте отметку</b>\n\n{title}\nДата проведения: {held_on}\n"
     "Участников: {participants}\nОписание: {description}\nПодтверждения: {evidence}"
@@ -265,7 +266,7 @@ REVIEW_EMPTY = "Новых отметок на проверке нет."
 REVIEW_BUTTON = "{school} · {title}"
 REVIEW_CARD = (
     "<b>{title}</b>\nШкола: {school}\nДата проведения: {held_on}\nУчастников: {participants}\n"
-    "Описание: {description}\nОтправлено: {submitted}{late}\nВерсия: {version}\n"
+    "Описание: {description}\nОтправлено: {submitted}{late}\n"
     "Подтверждения: {evidence}"
 )
 REVIEW_LATE = " ⚠️ после срока"

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from bot.texts.plural import counted
+
 REMINDER = "⏰ Напоминание: «{title}» — отметьте выполнение до {deadline}."
 REMINDER_LAST = "❗ Последнее напоминание: «{title}» — срок {deadline}."
 BTN_CONFIRM = "✅ Отметить выполнение"
@@ -40,7 +42,16 @@ NUDGE_LATE = (
 )
 SEMINAR_TOMORROW = "📣 Напоминаем: завтра семинар «{title}» ({date}){place}{link}."
 EVENT_NOT_OPEN = "Это событие уже закрыто или отменено."
-NUDGED = "Напоминание поставлено в очередь. Получателей: {count}."
+
+
+def nudged(count: int) -> str:
+    """What «Напомнить не ответившим» will do, said as a person would."""
+    if not count:
+        return "Напоминать некому: все школы уже отметили или библиотекари не подключены."
+    whom = counted(count, "библиотекарю", "библиотекарям", "библиотекарям")
+    return f"Хорошо, напомним {whom} из школ, которые ещё не отметили."
+
+
 NUDGE_ALREADY = "Сегодня по этому событию уже напоминали. Повторить можно завтра."
 DIGEST = "☀️ Доброе утро! На проверке ждут отметок: {count}. Откройте /review."
 

@@ -9,6 +9,7 @@ from zoneinfo import ZoneInfo
 from bot.texts import reminders as r
 from bot.texts.events import of_schools
 from bot.toolkit.callbacks import ReminderAction, ReminderCb, TaskAction, TaskCb
+from bot.toolkit.screens import hq
 from models import Event
 from services.outbox import Button
 from services.reminders import Step
@@ -26,7 +27,7 @@ class RussianRenderer:
 
     def reminder(self, event: Event, step: Step, last: bool) -> tuple[str, Buttons]:
         template = r.REMINDER_LAST if last else r.REMINDER
-        text = template.format(title=escape(event.title), deadline=self._deadline(event))
+        text = template.format(title=hq(event.title), deadline=self._deadline(event))
         confirm = Button(
             r.BTN_CONFIRM, TaskCb(action=TaskAction.CONFIRM, event_id=event.id).pack()
         )
@@ -39,7 +40,7 @@ class RussianRenderer:
 
     def seminar(self, event: Event, step: Step) -> tuple[str, Buttons]:
         text = r.SEMINAR.format(
-            title=escape(event.title),
+            title=hq(event.title),
             date=fmt_date(event.starts_on),
             place=r.SEMINAR_PLACE.format(place=escape(event.place)) if event.place else "",
             link=r.SEMINAR_LINK.format(link=escape(event.link)) if event.link else "",
@@ -60,9 +61,9 @@ class RussianRenderer:
         if step.kind == "greeting":
             return r.LM_GREETING, ()
         if step.kind == "weekly":
-            return r.LM_WEEKLY.format(title=escape(event.title)), ()
+            return r.LM_WEEKLY.format(title=hq(event.title)), ()
         text = r.LM_KICKOFF.format(
-            title=escape(event.title),
+            title=hq(event.title),
             starts=fmt_date(event.starts_on),
             ends=fmt_date(event.ends_on),
             plan=escape(event.description),
@@ -80,7 +81,7 @@ class RussianRenderer:
         if len(missing) > 40:
             listed += r.SUMMARY_MORE.format(count=len(missing) - 40)
         text = r.SUMMARY.format(
-            title=escape(event.title),
+            title=hq(event.title),
             deadline=self._deadline(event),
             done=done,
             schools=of_schools(total),
@@ -93,7 +94,7 @@ class RussianRenderer:
 
     def nudge(self, event: Event, late: bool) -> tuple[str, Buttons]:
         template = r.NUDGE_LATE if late else r.NUDGE
-        text = template.format(title=escape(event.title), deadline=self._deadline(event))
+        text = template.format(title=hq(event.title), deadline=self._deadline(event))
         confirm = Button(
             r.BTN_CONFIRM, TaskCb(action=TaskAction.CONFIRM, event_id=event.id).pack()
         )
@@ -101,7 +102,7 @@ class RussianRenderer:
 
     def seminar_tomorrow(self, event: Event) -> tuple[str, Buttons]:
         text = r.SEMINAR_TOMORROW.format(
-            title=escape(event.title),
+            title=hq(event.title),
             date=fmt_date(event.starts_on),
             place=r.SEMINAR_PLACE.format(place=escape(event.place)) if event.place else "",
             link=r.SEMINAR_LINK.format(link=escape(event.link)) if event.link else "",

@@ -14,7 +14,7 @@ from bot.texts import events as ev
 from bot.toolkit.callbacks import EventAction, EventCb
 from bot.toolkit.filters import DistrictEvent, InDistrict
 from bot.toolkit.keyboards import button, column
-from bot.toolkit.screens import bounded, clip, h, show
+from bot.toolkit.screens import bounded, clip, h, hq, show
 from handlers.events._screens import event_card, events_screen, send_event_prompts
 from models import Audience, ConfirmationStatus, Event, EventStatus
 from services.clock import Clock
@@ -70,11 +70,11 @@ async def status_ask(
     if target is EventStatus.OPEN:
         count = len(await audience_librarians(session, event))
         template = ev.CONFIRM_OPEN if event.audience is Audience.ALL else ev.CONFIRM_OPEN_CHOSEN
-        text = template.format(title=h(event.title), count=count)
+        text = template.format(title=hq(event.title), count=count)
     elif target is EventStatus.CLOSED:
-        text = ev.CONFIRM_CLOSE.format(title=h(event.title))
+        text = ev.CONFIRM_CLOSE.format(title=hq(event.title))
     else:
-        text = ev.CONFIRM_CANCEL.format(title=h(event.title))
+        text = ev.CONFIRM_CANCEL.format(title=hq(event.title))
     markup = column(
         [
             button(

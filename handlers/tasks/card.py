@@ -13,7 +13,7 @@ from bot.texts import events as ev
 from bot.toolkit.callbacks import TaskAction, TaskCb
 from bot.toolkit.filters import SchoolEvent
 from bot.toolkit.keyboards import button, column, shorten
-from bot.toolkit.screens import bounded, clip, error_text, h, show
+from bot.toolkit.screens import bounded, clip, error_text, h, hq, show
 from models import ConfirmationStatus, Event, EventStatus, School, User
 from services.clock import Clock
 from services.confirmations import editable, find_confirmation, withdraw
@@ -155,7 +155,7 @@ async def task_withdraw_ask(
             button(t.BTN_BACK, TaskCb(action=TaskAction.OPEN, event_id=event.id)),
         ]
     )
-    await show(query, ev.CONFIRM_WITHDRAW.format(title=h(event.title)), markup)
+    await show(query, ev.CONFIRM_WITHDRAW.format(title=hq(event.title)), markup)
 
 
 async def task_withdraw(

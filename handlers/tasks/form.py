@@ -331,6 +331,9 @@ async def evidence_photo(message: Message, state: FSMContext) -> None:
     except ValidationError as exc:
         await message.answer(error_text(exc), reply_markup=_evidence_markup())
         return
+    # a photo has no name of its own: «Фото 1», «Фото 2»… in the order they came
+    kept = (await state.get_data()).get("evidence", [])
+    number = 1 + sum(1 for e in kept if e.get("kind") == EvidenceKind.PHOTO.value)
     await _add_item(
         message,
         state,
@@ -338,7 +341,7 @@ async def evidence_photo(message: Message, state: FSMContext) -> None:
             kind=EvidenceKind.PHOTO,
             file_id=photo.file_id,
             file_unique_id=photo.file_unique_id,
-            file_name="photo.jpg",
+            file_name=ev.PHOTO_NAME.format(number=number),
             mime_type="image/jpeg",
             file_size=photo.file_size or 0,
         ),
