@@ -123,7 +123,9 @@ async def test_opening_an_event_prompts_librarians(
         select(Event.status).where(Event.id == event_id).execution_options(populate_existing=True)
     )
     assert status is EventStatus.OPEN
-    assert ev.OPENED.format(sent=1) in client.texts(COORDINATOR)
+    # the outcome heads the card, which stays the newest message, with its buttons
+    assert client.last_text(COORDINATOR).startswith(ev.OPENED.format(sent=1) + "\n\n")
+    assert ev.BTN_CLOSE in client.buttons(COORDINATOR)
 
 
 async def fill_form(client: Client, person: Person) -> None:

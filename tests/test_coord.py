@@ -19,12 +19,13 @@ from bot.texts import onboarding as o
 from bot.texts import reminders as r
 from bot.texts import school_import as si
 from bot.texts import schools as s
-from bot.toolkit.callbacks import SchoolAction, SchoolCb
+from bot.toolkit.callbacks import EventAction, EventCb, SchoolAction, SchoolCb
 from bot.toolkit.reminder_texts import RussianRenderer
 from models import (
     Confirmation,
     ConfirmationStatus,
     Event,
+    EventStatus,
     Invitation,
     Notification,
     School,
@@ -489,3 +490,23 @@ def test_the_nudge_answer_is_said_as_a_person_would() -> None:
         assert "очеред" not in text and "олучател" not in text
     assert r.nudged(1) == "Хорошо, напомним 1 библиотекарю из школ, которые ещё не отметили."
     assert "4 библиотекарям" in r.nudged(4)
+
+
+async def test_opening_an_event_answers_on_the_card_so_the_newest_message_keeps_its_buttons(
+    client: Client,
+    session_pool: async_sessionmaker[AsyncSession],
+    clock: FixedClock,
+    two_schools: tuple[int, int],
+) -> None:
+    event_id = await make_event(session_pool, clock, 1, status=EventStatus.DRAFT)
+    await client.send(COORDINATOR, "/events")
+    await client.press_data(
+        COORDINATOR, EventCb(action=EventAction.OPEN, event_id=event_id).pack()
+    )
+    await client.press(COORDINATOR, ev.BTN_OPEN)
+    client.clear()
+    await client.press(COORDINATOR, ev.BTN_YES)
+    assert not client.calls("SendMessage")  # no reply below the card
+    (edit,) = client.calls("EditMessageText")
+    assert str(edit.param("text")).startswith(ev.OPENED.format(sent=2))
+    assert ev.BTN_CLOSE in client.buttons(COORDINATOR)

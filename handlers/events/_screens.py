@@ -65,7 +65,10 @@ async def event_card(
     event: Event,
     settings: Settings,
     page: int = 0,
+    notice: str = "",
 ) -> None:
+    """The event's card; `notice` (what the last action did) heads it, so the newest message
+    in the chat is the card with its buttons, not a reply below it."""
     total, missing = await unconfirmed_schools(session, event)
     text = ev.EVENT_CARD.format(
         title=h(event.title),
@@ -102,7 +105,7 @@ async def event_card(
         rows.append(_status_button(ev.BTN_CANCEL_EVENT, event, EventStatus.CANCELLED, page))
     rows.append(button(ev.BTN_PROGRESS, EventCb(action=EventAction.PROGRESS, event_id=event.id)))
     rows.append(button(ev.BTN_TO_EVENTS, EventCb(action=EventAction.LIST, page=page)))
-    await show(target, text, column(rows))
+    await show(target, f"{notice}\n\n{text}" if notice else text, column(rows))
 
 
 def _status_button(

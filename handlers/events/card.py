@@ -114,13 +114,14 @@ async def status_change(
             show_alert=True,
         )
         return
+    notice = ""
     if target is EventStatus.OPEN and was is EventStatus.DRAFT:
         sent = await send_event_prompts(session, clock, event, settings)
-        if query.message is not None:
-            quiet = settings.quiet.contains(clock().astimezone(settings.tz))
-            template = ev.OPENED_QUIET if quiet else ev.OPENED
-            await query.message.answer(template.format(sent=sent))
-    await event_card(query, session, event, settings, callback_data.page)
+        quiet = settings.quiet.contains(clock().astimezone(settings.tz))
+        template = ev.OPENED_QUIET if quiet else ev.OPENED
+        notice = template.format(sent=sent)
+    # the outcome heads the card: the newest message keeps its buttons
+    await event_card(query, session, event, settings, callback_data.page, notice=notice)
 
 
 async def progress_screen(query: CallbackQuery, session: AsyncSession, event: Event) -> None:
