@@ -31,6 +31,7 @@ from models import (
 from services.clock import Clock
 from services.confirmations import find_confirmation
 from services.reminders import ReminderConfig, plan_nudge, snooze
+from services.review_notices import drop_pending_notices
 from services.timeutil import fmt_local
 
 logger = logging.getLogger(__name__)
@@ -200,6 +201,8 @@ async def coordinator_settings_toggle(
     assert user is not None
     user.review_digest = callback_data.action is SettingsAction.REVIEW_DIGEST
     user.updated_at = clock()
+    if user.review_digest:
+        await drop_pending_notices(session, user.id)
     await session.flush()
     await _coordinator_settings_screen(query, user, settings)
 

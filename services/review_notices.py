@@ -13,7 +13,7 @@ from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import select
+from sqlalchemy import select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from models import Notification, NotificationStatus, Role, User
@@ -80,3 +80,17 @@ async def notify_reviewers(
         )
     await session.flush()
     return len(coordinators)
+
+
+async def drop_pending_notices(session: AsyncSession, user_id: int) -> None:
+    """A coordinator who chose the morning digest gets no notice already on its way."""
+    await session.execute(
+        update(Notification)
+        .where(
+            Notification.user_id == user_id,
+            Notification.purpose == PURPOSE,
+            Notification.status == NotificationStatus.PENDING,
+        )
+        .values(status=NotificationStatus.CANCELLED)
+        .execution_options(synchronize_session=False)
+    )

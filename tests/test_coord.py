@@ -19,7 +19,14 @@ from bot.texts import onboarding as o
 from bot.texts import reminders as r
 from bot.texts import school_import as si
 from bot.texts import schools as s
-from bot.toolkit.callbacks import EventAction, EventCb, SchoolAction, SchoolCb
+from bot.toolkit.callbacks import (
+    EventAction,
+    EventCb,
+    SchoolAction,
+    SchoolCb,
+    SettingsAction,
+    SettingsCb,
+)
 from bot.toolkit.reminder_texts import RussianRenderer
 from models import (
     Confirmation,
@@ -28,6 +35,7 @@ from models import (
     EventStatus,
     Invitation,
     Notification,
+    NotificationStatus,
     School,
     User,
 )
@@ -165,9 +173,22 @@ async def test_settings_switch_between_notices_and_the_morning_digest(
         .execution_options(populate_existing=True)
     )
     assert digest is True
-    # a librarian cannot press the coordinator's switch, and keeps their own screen
+    # a librarian cannot press the coordinator's switch, nor the coordinator the librarian's
     await client.send(LIBRARIAN, "/settings")
     assert "Необязательные напоминания" in client.last_text(LIBRARIAN)
+    await client.press_data(LIBRARIAN, SettingsCb(action=SettingsAction.REVIEW_DIGEST).pack())
+    await client.press_data(COORDINATOR, SettingsCb(action=SettingsAction.MUTE).pack())
+    flags = (
+        await session.execute(
+            select(User.telegram_id, User.review_digest, User.reminders_muted)
+            .order_by(User.telegram_id)
+            .execution_options(populate_existing=True)
+        )
+    ).all()
+    assert [tuple(f) for f in flags if f[0] in (COORDINATOR.id, LIBRARIAN.id)] == [
+        (COORDINATOR.id, True, False),
+        (LIBRARIAN.id, False, False),
+    ]
 
     await make_event(session_pool, clock, 1)
     await submit(client, LIBRARIAN)
@@ -181,7 +202,12 @@ async def test_settings_switch_between_notices_and_the_morning_digest(
     await client.press(COORDINATOR, r.BTN_REVIEW_NOW)
     assert r.REVIEW_STATE_NOW in client.last_text(COORDINATOR)
     await submit(client, OTHER)
-    assert len(await notices(session)) == 1
+    assert [n.status for n in await notices(session)] == [NotificationStatus.PENDING]
+    # switching to the digest again drops the notice on its way
+    await client.send(COORDINATOR, "/settings")
+    await client.press(COORDINATOR, r.BTN_REVIEW_DIGEST)
+    assert [n.status for n in await notices(session)] == [NotificationStatus.CANCELLED]
+    await client.press(COORDINATOR, r.BTN_REVIEW_NOW)
     async with session_pool.begin() as s3:
         pending = await pending_by_district(s3)
         # notices chosen again: no digest the next morning
