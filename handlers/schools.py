@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+import asyncio
 import io
 import logging
+from functools import partial
 from pathlib import PurePath
 
 from aiogram import Bot, F, Router
+from aiogram.enums import ChatAction
 from aiogram.filters import Command, StateFilter
 from aiogram.fsm.context import FSMContext
 from aiogram.fsm.state import State, StatesGroup
@@ -144,17 +147,25 @@ async def links_export(
         if not any(item.link for item in links):
             await query.answer(s.LINKS_PDF_EMPTY, show_alert=True)
             return
-        content = links_pdf(
-            links,
-            data_file(FONT_FILE),
-            title=s.LINKS_PDF_TITLE.format(district=district.name),
-            hint=s.LINKS_PDF_HINT,
+        await query.answer()
+        await bot.send_chat_action(query.from_user.id, ChatAction.UPLOAD_DOCUMENT)
+        # some seconds for a large district: drawn off the event loop
+        content = await asyncio.to_thread(
+            partial(
+                links_pdf,
+                links,
+                data_file(FONT_FILE),
+                title=s.LINKS_PDF_TITLE.format(district=district.name),
+                hint=s.LINKS_PDF_HINT,
+            )
         )
         document = BufferedInputFile(content, filename=s.LINKS_PDF_NAME)
         caption = s.LINKS_PDF_CAPTION.format(district=name, per_page=PER_PAGE)
         skipped = [item.short_name for item in links if not item.link]
         if skipped:
             caption += s.LINKS_PDF_SKIPPED.format(schools=h(clip(", ".join(skipped), 600)))
+        await bot.send_document(query.from_user.id, document, caption=caption)
+        return
     await query.answer()
     await bot.send_document(query.from_user.id, document, caption=caption)
 

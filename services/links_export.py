@@ -10,9 +10,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
-from reportlab.graphics import renderPDF
-from reportlab.graphics.barcode.qr import QrCodeWidget
-from reportlab.graphics.shapes import Drawing
+import segno
 from reportlab.lib.pagesizes import A4
 from reportlab.lib.units import mm
 from reportlab.lib.utils import simpleSplit
@@ -128,15 +126,7 @@ def _card(
         y -= 14
     qr_left = left + (cell_w - _QR_SIZE) / 2
     qr_bottom = y - _QR_SIZE
-    widget = QrCodeWidget(item.link, barLevel="M")
-    x0, y0, x1, y1 = widget.getBounds()
-    drawing = Drawing(
-        _QR_SIZE,
-        _QR_SIZE,
-        transform=[_QR_SIZE / (x1 - x0), 0, 0, _QR_SIZE / (y1 - y0), 0, 0],
-    )
-    drawing.add(widget)
-    renderPDF.draw(drawing, canvas, qr_left, qr_bottom)
+    _qr(canvas, item.link, qr_left, qr_bottom)
     canvas.linkURL(item.link, (qr_left, qr_bottom, qr_left + _QR_SIZE, qr_bottom + _QR_SIZE))
     y = qr_bottom - 5 * mm
     canvas.setFont(_FONT, 9)
@@ -147,3 +137,24 @@ def _card(
     for line in simpleSplit(item.link, _LINK_FONT, 7, inner)[:2]:
         canvas.drawCentredString(left + cell_w / 2, y, line)
         y -= 9
+
+
+def _qr(canvas: Canvas, link: str, left: float, bottom: float) -> None:
+    """The link's QR code as vector squares (a run of dark modules is one rectangle), with
+    the quiet zone of four modules that scanners need."""
+    matrix = segno.make(link, error="m", micro=False).matrix
+    quiet = 4
+    module = _QR_SIZE / (len(matrix) + 2 * quiet)
+    path = canvas.beginPath()
+    for row, cells in enumerate(matrix):
+        top = bottom + _QR_SIZE - (row + quiet + 1) * module
+        column = 0
+        while column < len(cells):
+            if not cells[column]:
+                column += 1
+                continue
+            start = column
+            while column < len(cells) and cells[column]:
+                column += 1
+            path.rect(left + (start + quiet) * module, top, (column - start) * module, module)
+    canvas.drawPath(path, stroke=0, fill=1)
