@@ -13,7 +13,7 @@ from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import select, update
+from sqlalchemy import delete, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from models import Notification, NotificationStatus, Role, User
@@ -53,16 +53,9 @@ async def notify_reviewers(
     due = next_allowed(window_end(now), tz, quiet)
     for coordinator in coordinators:
         key = f"{PURPOSE}:{coordinator.id}:{due:%Y%m%d%H%M}"
-        row = await session.scalar(
-            select(Notification)
-            .where(Notification.dedupe_key == key)
-            .execution_options(populate_existing=True)
-        )
-        if row is not None and row.status is NotificationStatus.PENDING:
-            count = int(row.payload.get("count", 1)) + 1
-            row.payload = {**row.payload, "text": text_of(count), "count": count}
+        if await _count_one_more(session, key, text_of):
             continue
-        await plan(
+        inserted = await plan(
             session,
             [
                 Outgoing(
@@ -78,19 +71,35 @@ async def notify_reviewers(
             ],
             now,
         )
+        if not inserted:  # a colleague's submission planned it a moment ago
+            await _count_one_more(session, key, text_of)
     await session.flush()
     return len(coordinators)
 
 
+async def _count_one_more(session: AsyncSession, key: str, text_of: Callable[[int], str]) -> bool:
+    """Add one arrival to the pending notice `key`; False if there is none."""
+    row = await session.scalar(
+        select(Notification)
+        .where(Notification.dedupe_key == key)
+        .execution_options(populate_existing=True)
+    )
+    if row is None or row.status is not NotificationStatus.PENDING:
+        return False
+    count = int(row.payload.get("count", 1)) + 1
+    row.payload = {**row.payload, "text": text_of(count), "count": count}
+    return True
+
+
 async def drop_pending_notices(session: AsyncSession, user_id: int) -> None:
-    """A coordinator who chose the morning digest gets no notice already on its way."""
+    """A coordinator who chose the morning digest gets no notice already on its way (the row
+    goes, so that switching back within the window starts a fresh one)."""
     await session.execute(
-        update(Notification)
+        delete(Notification)
         .where(
             Notification.user_id == user_id,
             Notification.purpose == PURPOSE,
             Notification.status == NotificationStatus.PENDING,
         )
-        .values(status=NotificationStatus.CANCELLED)
         .execution_options(synchronize_session=False)
     )

@@ -203,11 +203,16 @@ async def test_settings_switch_between_notices_and_the_morning_digest(
     assert r.REVIEW_STATE_NOW in client.last_text(COORDINATOR)
     await submit(client, OTHER)
     assert [n.status for n in await notices(session)] == [NotificationStatus.PENDING]
-    # switching to the digest again drops the notice on its way
+    # switching to the digest again drops the notice on its way; back again, a new one
     await client.send(COORDINATOR, "/settings")
     await client.press(COORDINATOR, r.BTN_REVIEW_DIGEST)
-    assert [n.status for n in await notices(session)] == [NotificationStatus.CANCELLED]
+    assert await notices(session) == []
     await client.press(COORDINATOR, r.BTN_REVIEW_NOW)
+    await client.send(LIBRARIAN, "/tasks")
+    await client.press(LIBRARIAN, "🕓 Неделя детской книги")
+    await client.press(LIBRARIAN, ev.BTN_EDIT_TASK)
+    await client.press(LIBRARIAN, ev.BTN_SEND)
+    assert [n.payload["count"] for n in await notices(session)] == [1]
     async with session_pool.begin() as s3:
         pending = await pending_by_district(s3)
         # notices chosen again: no digest the next morning
