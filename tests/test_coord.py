@@ -3,6 +3,7 @@ KOI8-R tables and spreadsheets that never carry formulas."""
 
 from __future__ import annotations
 
+import asyncio
 import io
 import re
 import zipfile
@@ -541,3 +542,22 @@ async def test_opening_an_event_answers_on_the_card_so_the_newest_message_keeps_
     (edit,) = client.calls("EditMessageText")
     assert str(edit.param("text")).startswith(ev.OPENED.format(sent=2))
     assert ev.BTN_CLOSE in client.buttons(COORDINATOR)
+
+
+async def test_two_schools_sending_at_once_are_both_counted(
+    client: Client,
+    session_pool: async_sessionmaker[AsyncSession],
+    clock: FixedClock,
+    two_schools: tuple[int, int],
+    session: AsyncSession,
+) -> None:
+    await make_event(session_pool, clock, 1)
+    for person in (LIBRARIAN, OTHER):
+        await client.send(person, "/tasks")
+        await client.press(person, "⬜ Неделя детской книги")
+        await fill_form(client, person)
+        await client.press(person, ev.BTN_DONE)
+    await asyncio.gather(client.press(LIBRARIAN, ev.BTN_SEND), client.press(OTHER, ev.BTN_SEND))
+    (row,) = await notices(session)
+    assert row.payload["count"] == 2
+    assert row.payload["text"] == ev.review_notice(2)
