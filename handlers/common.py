@@ -13,7 +13,7 @@ from bot.texts import onboarding as o
 from bot.toolkit.callbacks import FormAction, FormCb, ProfileAction, ProfileCb
 from bot.toolkit.commands import apply_chat_commands, commands_for
 from bot.toolkit.keyboards import button, column
-from bot.toolkit.screens import h, show, where
+from bot.toolkit.screens import h, hq, show, where
 from models import Role, User
 from services.clock import Clock
 from services.users import TelegramProfile, ensure_super_admin, leave_school, with_places
@@ -80,7 +80,7 @@ def _profile_screen(
     if user.district is not None:
         details += o.PROFILE_DISTRICT.format(district=h(user.district.name))
     if user.school is not None:
-        details += o.PROFILE_SCHOOL.format(school=h(user.school.full_name))
+        details += o.PROFILE_SCHOOL.format(school=h(user.school.short_name))
     text = o.PROFILE.format(
         name=h(user.full_name or "—"), role=t.ROLE_NAMES[role], details=details
     )
@@ -114,7 +114,7 @@ async def profile_leave(
         return
     await with_places(session, user)
     if role is Role.LIBRARIAN and user.school is not None:
-        text = o.LEAVE_CONFIRM_SCHOOL.format(school=h(user.school.short_name))
+        text = o.LEAVE_CONFIRM_SCHOOL.format(school=hq(user.school.short_name))
     else:
         text = o.LEAVE_CONFIRM_DISTRICT.format(
             district=h(user.district.name if user.district else "—")
@@ -141,9 +141,9 @@ async def profile_leave_ok(
         return
     await with_places(session, user)
     if user.school is not None:
-        text = o.LEFT_SCHOOL.format(place=h(f"«{user.school.short_name}»"))
+        text = o.LEFT_SCHOOL.format(place=f"«{hq(user.school.short_name)}»")
     else:
-        text = o.LEFT_DISTRICT.format(place=h(user.district.name if user.district else "—"))
+        text = o.LEFT_DISTRICT.format(place=hq(user.district.name if user.district else "—"))
     await leave_school(session, user, clock)
     await apply_chat_commands(bot, query.from_user.id, None)
     await show(query, text)

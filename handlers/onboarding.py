@@ -14,7 +14,7 @@ from bot.texts import onboarding as o
 from bot.toolkit.callbacks import FormAction, FormCb, JoinAction, JoinCb
 from bot.toolkit.commands import apply_chat_commands
 from bot.toolkit.keyboards import button, cancel_keyboard, column
-from bot.toolkit.screens import error_text, h, show, where
+from bot.toolkit.screens import error_text, h, hq, show, where
 from models import InvitationKind, Role, User
 from services.clock import Clock
 from services.errors import InvitationError, ValidationError
@@ -35,7 +35,11 @@ def _confirm_text(view: InvitationView) -> tuple[str, str, str]:
             o.BTN_DECLINE,
         )
     return (
-        o.CONFIRM_SCHOOL.format(school=h(view.school_name), district=h(view.district_name)),
+        o.CONFIRM_SCHOOL.format(
+            school=h(view.school_name),
+            full=h(view.school_full_name or ""),
+            district=h(view.district_name),
+        ),
         o.BTN_YES_SCHOOL,
         o.BTN_NO_SCHOOL,
     )
@@ -79,12 +83,14 @@ async def start_with_token(
 async def join_yes(query: CallbackQuery, session: AsyncSession, state: FSMContext) -> None:
     data = await state.get_data()
     try:
-        await resolve_token(session, str(data.get("token", "")))
+        view = await resolve_token(session, str(data.get("token", "")))
     except InvitationError as exc:
         await state.clear()
         await show(query, o.INVITE_ERRORS[exc.code])
         return
+    coordinator = view.kind is InvitationKind.COORDINATOR
     await state.set_state(JoinForm.full_name)
+    await state.update_data(coordinator=coordinator)
     tg_name = query.from_user.full_name.strip()
     buttons = []
     if len(tg_name) >= 3:
@@ -92,9 +98,11 @@ async def join_yes(query: CallbackQuery, session: AsyncSession, state: FSMContex
             button(o.BTN_USE_TG_NAME.format(name=tg_name[:40]), FormCb(action=FormAction.TG_NAME))
         )
     buttons.append(button(t.BTN_CANCEL, FormCb(action=FormAction.CANCEL)))
-    await show(
-        query, o.ASK_FULL_NAME if len(buttons) > 1 else o.ASK_FULL_NAME_PLAIN, column(buttons)
-    )
+    if coordinator:
+        ask = o.ASK_FULL_NAME_COORDINATOR, o.ASK_FULL_NAME_COORDINATOR_PLAIN
+    else:
+        ask = o.ASK_FULL_NAME, o.ASK_FULL_NAME_PLAIN
+    await show(query, ask[0] if len(buttons) > 1 else ask[1], column(buttons))
 
 
 async def join_no(query: CallbackQuery, state: FSMContext) -> None:
@@ -134,7 +142,7 @@ async def _finish(
     else:
         await apply_chat_commands(bot, chat_id, Role.LIBRARIAN)
         text = o.JOINED_SCHOOL.format(
-            name=h(user.full_name), school=h(view.school_name), district=h(view.district_name)
+            name=h(user.full_name), school=hq(view.school_name), district=h(view.district_name)
         )
     await message.answer(text)
 
@@ -182,8 +190,10 @@ async def expect_button(message: Message) -> None:
     await message.answer(t.USE_BUTTONS)
 
 
-async def expect_name(message: Message) -> None:
-    await message.answer(o.ASK_FULL_NAME_PLAIN, reply_markup=cancel_keyboard())
+async def expect_name(message: Message, state: FSMContext) -> None:
+    coordinator = bool((await state.get_data()).get("coordinator"))
+    text = o.ASK_FULL_NAME_COORDINATOR_PLAIN if coordinator else o.ASK_FULL_NAME_PLAIN
+    await message.answer(text, reply_markup=cancel_keyboard())
 
 
 def get_router() -> Router:

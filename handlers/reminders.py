@@ -32,6 +32,7 @@ from models import (
 from services.clock import Clock
 from services.confirmations import find_confirmation
 from services.reminders import ReminderConfig, plan_nudge, snooze
+from services.review_notices import drop_pending_notices
 from services.timeutil import fmt_local
 
 logger = logging.getLogger(__name__)
@@ -142,7 +143,7 @@ async def nudge_button(
     if count is None:
         await query.answer(r.NUDGE_ALREADY, show_alert=True)
         return
-    await query.answer(r.NUDGED.format(count=count), show_alert=True)
+    await query.answer(r.nudged(count), show_alert=True)
 
 
 async def _settings_screen(
@@ -164,6 +165,49 @@ async def _settings_screen(
 async def settings_command(message: Message, user: User | None, settings: Settings) -> None:
     assert user is not None
     await _settings_screen(message, user, settings)
+
+
+async def _coordinator_settings_screen(
+    target: Message | CallbackQuery, user: User, settings: Settings
+) -> None:
+    if user.review_digest:
+        state = r.REVIEW_STATE_DIGEST.format(time=settings.day_of_clock.strftime("%H:%M"))
+        action, label = SettingsAction.REVIEW_NOW, r.BTN_REVIEW_NOW
+    else:
+        state, action, label = (
+            r.REVIEW_STATE_NOW,
+            SettingsAction.REVIEW_DIGEST,
+            r.BTN_REVIEW_DIGEST,
+        )
+    await show(
+        target,
+        r.COORDINATOR_SETTINGS.format(state=state),
+        column([button(label, SettingsCb(action=action))]),
+    )
+
+
+async def coordinator_settings_command(
+    message: Message, user: User | None, settings: Settings
+) -> None:
+    assert user is not None
+    await _coordinator_settings_screen(message, user, settings)
+
+
+async def coordinator_settings_toggle(
+    query: CallbackQuery,
+    callback_data: SettingsCb,
+    session: AsyncSession,
+    user: User | None,
+    settings: Settings,
+    clock: Clock,
+) -> None:
+    assert user is not None
+    user.review_digest = callback_data.action is SettingsAction.REVIEW_DIGEST
+    user.updated_at = clock()
+    if user.review_digest:
+        await drop_pending_notices(session, user.id)
+    await session.flush()
+    await _coordinator_settings_screen(query, user, settings)
 
 
 async def settings_toggle(
@@ -204,5 +248,16 @@ def get_router() -> Router:
         DistrictEvent(unknown=t.FORBIDDEN_BUTTON),
     )
     router.message.register(settings_command, librarian, Command("settings"))
-    router.callback_query.register(settings_toggle, librarian, SettingsCb.filter())
+    router.callback_query.register(
+        settings_toggle,
+        librarian,
+        SettingsCb.filter(F.action.in_({SettingsAction.MUTE, SettingsAction.UNMUTE})),
+    )
+    only_coordinator = HasRole(Role.COORDINATOR)  # a super-admin reviews no district's marks
+    router.message.register(coordinator_settings_command, only_coordinator, Command("settings"))
+    router.callback_query.register(
+        coordinator_settings_toggle,
+        only_coordinator,
+        SettingsCb.filter(F.action.in_({SettingsAction.REVIEW_NOW, SettingsAction.REVIEW_DIGEST})),
+    )
     return router

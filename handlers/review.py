@@ -28,7 +28,7 @@ from bot.toolkit.keyboards import (
     shorten,
 )
 from bot.toolkit.notify import deliver
-from bot.toolkit.screens import clip, error_text, h, show
+from bot.toolkit.screens import clip, error_text, h, hq, show
 from models import Confirmation, ConfirmationStatus, EvidenceKind, Role, User
 from services.clock import Clock
 from services.confirmations import (
@@ -170,7 +170,7 @@ async def _notify(
 ) -> None:
     recipients = await school_librarian_ids(session, confirmation.school_id)
     key = f"review:{confirmation.id}:{confirmation.version}:{confirmation.status.value}"
-    title = h(confirmation.event.title)
+    title = hq(confirmation.event.title)
     if confirmation.status is ConfirmationStatus.ACCEPTED:
         text = ev.OUTCOME_ACCEPTED.format(title=title)
     else:
@@ -222,7 +222,7 @@ async def review_accept(
     await show(
         query,
         ev.REVIEW_ACCEPTED.format(
-            school=h(confirmation.school.short_name), title=h(confirmation.event.title)
+            school=h(confirmation.school.short_name), title=hq(confirmation.event.title)
         ),
         column([button(ev.BTN_TO_REVIEW, ReviewCb(action=ReviewAction.LIST))]),
     )
@@ -279,7 +279,7 @@ async def review_return_comment(
     await state.clear()
     await message.answer(
         ev.REVIEW_RETURNED.format(
-            school=h(confirmation.school.short_name), title=h(confirmation.event.title)
+            school=h(confirmation.school.short_name), title=hq(confirmation.event.title)
         ),
         reply_markup=column([button(ev.BTN_TO_REVIEW, ReviewCb(action=ReviewAction.LIST))]),
     )

@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+import asyncio
 import io
 import logging
+from functools import partial
 from pathlib import PurePath
 
 from aiogram import Bot, F, Router
+from aiogram.enums import ChatAction
 from aiogram.filters import Command, StateFilter
 from aiogram.fsm.context import FSMContext
 from aiogram.fsm.state import State, StatesGroup
@@ -19,6 +22,7 @@ from aiogram.types import (
 )
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from bot.app_paths import data_file
 from bot.texts import common as t
 from bot.texts import schools as s
 from bot.toolkit.callbacks import SchoolAction, SchoolCb
@@ -33,7 +37,7 @@ from bot.toolkit.keyboards import (
     shorten,
 )
 from bot.toolkit.render_import import SCHOOLS_TEMPLATE_CSV, school_errors
-from bot.toolkit.screens import error_text, h, show
+from bot.toolkit.screens import clip, error_text, h, hq, show
 from models import Invitation, Role, School, User
 from services.clock import Clock
 from services.districts import get_district
@@ -44,6 +48,7 @@ from services.invitations import (
     issue_school_invite,
     revoke_school_invite,
 )
+from services.links_export import PER_PAGE, links_pdf, links_xlsx, school_links
 from services.school_import import parse_schools_file
 from services.schools import (
     NewSchool,
@@ -58,6 +63,7 @@ from services.validation import SCHOOL_FULL_NAME_MAX, check_name
 
 logger = logging.getLogger(__name__)
 
+FONT_FILE = "data/fonts/DejaVuSans.ttf"
 MAX_FILE_MB = 2
 MAX_FILE_BYTES = MAX_FILE_MB * 1024 * 1024
 ALLOWED_SUFFIXES = (".csv", ".xlsx")
@@ -98,6 +104,13 @@ async def _schools_screen(
         ]
     )
     if total:
+        rows.append(
+            [
+                button(s.BTN_LINKS_XLSX, SchoolCb(action=SchoolAction.LINKS_XLSX, page=page)),
+                button(s.BTN_LINKS_PDF, SchoolCb(action=SchoolAction.LINKS_PDF, page=page)),
+            ]
+        )
+    if total:
         text = s.SCHOOLS_HEADER.format(district=h(district.name), total=total)
     else:
         text = s.SCHOOLS_EMPTY.format(district=h(district.name))
@@ -112,6 +125,49 @@ async def schools_page(
     query: CallbackQuery, callback_data: SchoolCb, session: AsyncSession, district_id: int
 ) -> None:
     await _schools_screen(query, session, district_id, callback_data.page)
+
+
+async def links_export(
+    query: CallbackQuery,
+    callback_data: SchoolCb,
+    session: AsyncSession,
+    bot: Bot,
+    district_id: int,
+) -> None:
+    """Every school's link at once: a spreadsheet, or QR codes to print."""
+    district = await get_district(session, district_id)
+    me = await bot.me()
+    links = await school_links(session, district_id, me.username or "")
+    name = h(district.name)
+    if callback_data.action is SchoolAction.LINKS_XLSX:
+        content = links_xlsx(links, s.LINKS_HEADER, s.LINKS_NONE)
+        document = BufferedInputFile(content, filename=s.LINKS_XLSX_NAME)
+        caption = s.LINKS_XLSX_CAPTION.format(district=name)
+    else:
+        if not any(item.link for item in links):
+            await query.answer(s.LINKS_PDF_EMPTY, show_alert=True)
+            return
+        await query.answer()
+        await bot.send_chat_action(query.from_user.id, ChatAction.UPLOAD_DOCUMENT)
+        # some seconds for a large district: drawn off the event loop
+        content = await asyncio.to_thread(
+            partial(
+                links_pdf,
+                links,
+                data_file(FONT_FILE),
+                title=s.LINKS_PDF_TITLE.format(district=district.name),
+                hint=s.LINKS_PDF_HINT,
+            )
+        )
+        document = BufferedInputFile(content, filename=s.LINKS_PDF_NAME)
+        caption = s.LINKS_PDF_CAPTION.format(district=name, per_page=PER_PAGE)
+        skipped = [item.short_name for item in links if not item.link]
+        if skipped:
+            caption += s.LINKS_PDF_SKIPPED.format(schools=h(clip(", ".join(skipped), 600)))
+        await bot.send_document(query.from_user.id, document, caption=caption)
+        return
+    await query.answer()
+    await bot.send_document(query.from_user.id, document, caption=caption)
 
 
 async def _school_card_text(
@@ -193,7 +249,7 @@ async def school_confirm(query: CallbackQuery, callback_data: SchoolCb, school: 
             ),
         ]
     )
-    await show(query, text.format(short=h(school.short_name)), markup)
+    await show(query, text.format(short=hq(school.short_name)), markup)
 
 
 async def school_link_change(
@@ -262,7 +318,7 @@ async def school_short_name(
     me = await bot.me()
     link = deep_link(me.username or "", invitation.token if invitation else "")
     await message.answer(
-        s.SCHOOL_ADDED.format(short=h(school.short_name), link=link),
+        s.SCHOOL_ADDED.format(short=hq(school.short_name), link=link),
         reply_markup=column(
             [
                 button(
@@ -340,7 +396,7 @@ async def import_file(
     try:
         count = await import_schools(session, district_id, rows, user, clock)
     except DuplicateError as exc:
-        await message.answer(s.IMPORT_DUPLICATE.format(short=h(exc.args[0])))
+        await message.answer(s.IMPORT_DUPLICATE.format(short=hq(exc.args[0])))
         return
     await state.clear()
     await message.answer(
@@ -374,6 +430,11 @@ def get_router() -> Router:
         import_cancel, StateFilter(ImportForm.file), cb(F.action == SchoolAction.LIST), district
     )
     router.callback_query.register(schools_page, cb(F.action == SchoolAction.LIST), district)
+    router.callback_query.register(
+        links_export,
+        cb(F.action.in_({SchoolAction.LINKS_XLSX, SchoolAction.LINKS_PDF})),
+        district,
+    )
     router.callback_query.register(
         school_open, cb(F.action == SchoolAction.OPEN), DistrictSchool()
     )

@@ -101,6 +101,9 @@ class User(Base):
     role: Mapped[Role | None] = mapped_column(_enum(Role, "role"))
     is_active: Mapped[bool] = mapped_column(Boolean, default=True)
     reminders_muted: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
+    # a coordinator hears of new confirmations at once (grouped, at most every 10 minutes)
+    # or, when this is set, only in the morning digest
+    review_digest: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
     district_id: Mapped[int | None] = mapped_column(
         ForeignKey("districts.id", ondelete="SET NULL"), index=True
     )

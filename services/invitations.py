@@ -34,7 +34,8 @@ class InvitationView:
     district_id: int
     district_name: str
     school_id: int | None
-    school_name: str | None
+    school_name: str | None  # the short name, as lists and messages show it
+    school_full_name: str | None = None
 
 
 async def create_coordinator_invite(
@@ -154,7 +155,8 @@ async def resolve_token(session: AsyncSession, token: str) -> InvitationView:
         district_id=invitation.district_id,
         district_name=invitation.district.name,
         school_id=invitation.school_id,
-        school_name=invitation.school.full_name if invitation.school else None,
+        school_name=invitation.school.short_name if invitation.school else None,
+        school_full_name=invitation.school.full_name if invitation.school else None,
     )
 
 

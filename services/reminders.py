@@ -483,7 +483,8 @@ async def plan_digests(
     pending: dict[int, int],
     text_of: str,
 ) -> int:
-    """Morning digest for coordinators: how many confirmations wait for review."""
+    """Morning digest for the coordinators who chose it in /settings (instead of a notice as
+    confirmations arrive): how many confirmations wait for review."""
     local = now.astimezone(cfg.tz)
     if local.time() < cfg.day_of_time or not pending:
         return 0
@@ -493,6 +494,7 @@ async def plan_digests(
             select(User).where(
                 User.role == Role.COORDINATOR,
                 User.is_active.is_(True),
+                User.review_digest.is_(True),  # the others are told as confirmations arrive
                 User.district_id.in_(list(pending)),
             )
         )

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 
@@ -125,17 +126,27 @@ async def count_schools(session: AsyncSession, district_id: int) -> int:
     return int(await session.scalar(stmt) or 0)
 
 
+_NUMBER = re.compile(r"([0-9]+)")
+
+
+def natural_key(name: str) -> tuple[str | int, ...]:
+    """Sort key that reads numbers as numbers: «СОШ № 2» before «СОШ № 16».
+
+    The parts alternate text and number, so two keys always compare part by part.
+    """
+    parts = _NUMBER.split(name_key(name))
+    return tuple(int(part) if index % 2 else part for index, part in enumerate(parts))
+
+
 async def list_schools(
     session: AsyncSession, district_id: int, offset: int, limit: int
 ) -> list[School]:
-    stmt = (
-        select(School)
-        .where(School.district_id == district_id)
-        .order_by(School.short_name, School.id)
-        .offset(offset)
-        .limit(limit)
+    """A page of the district's schools in natural order (a district has some dozens)."""
+    stmt = select(School).where(School.district_id == district_id)
+    schools = sorted(
+        (await session.scalars(stmt)).all(), key=lambda s: (natural_key(s.short_name), s.id)
     )
-    return list((await session.scalars(stmt)).all())
+    return schools[offset : offset + limit]
 
 
 async def get_school_for(session: AsyncSession, school_id: int, district_id: int | None) -> School:

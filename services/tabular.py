@@ -10,13 +10,15 @@ from __future__ import annotations
 import codecs
 import csv
 import io
+import re
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date, time, timedelta
 from enum import StrEnum
 from pathlib import PurePath
 
-from openpyxl import load_workbook
+from openpyxl import Workbook, load_workbook
+from openpyxl.utils import get_column_letter
 
 from services.validation import drop_invisible, has_forbidden_chars
 
@@ -175,7 +177,8 @@ def _detect_delimiter(text: str, fits: Callable[[Sequence[str]], bool]) -> str:
 
 
 def decode_text(content: bytes) -> str:
-    """UTF-8 (with or without BOM), UTF-16 with a BOM (Excel's "Unicode text") or cp1251."""
+    """UTF-8 (with or without BOM), UTF-16 with a BOM (Excel's "Unicode text"), Windows-1251
+    or KOI8-R; raises :class:`UndecodableText` for anything else."""
     try:
         if content.startswith(codecs.BOM_UTF8):
             text = content.decode("utf-8-sig")
@@ -185,12 +188,92 @@ def decode_text(content: bytes) -> str:
             try:
                 text = content.decode("utf-8")
             except UnicodeDecodeError:
-                text = content.decode("cp1251")
+                text = _decode_single_byte(content)
     except UnicodeDecodeError as exc:
         raise UndecodableText from exc
     if "\x00" in text:  # a binary file or UTF-16 without a BOM
         raise UndecodableText
     return text
+
+
+# Single-byte Russian encodings a spreadsheet export may use: Windows-1251 (Excel) and KOI8-R
+# (older Unix and mail programs). Both decode any byte, so the one that reads as Russian wins.
+_SINGLE_BYTE = ("cp1251", "koi8_r")
+# How often each letter occurs in Russian text: a right decoding reads as frequent letters,
+# a wrong one as rare letters with the case turned inside out («иГЛИНО»).
+_FREQUENCY = dict(
+    zip(
+        "оеаинтсрвлкмдпуяыьгзбчйхжшюцщэфъё",
+        (
+            110,
+            85,
+            80,
+            74,
+            67,
+            63,
+            55,
+            47,
+            45,
+            44,
+            35,
+            32,
+            30,
+            28,
+            26,
+            20,
+            19,
+            17,
+            17,
+            16,
+            16,
+            14,
+            12,
+            10,
+            9,
+            7,
+            6,
+            5,
+            4,
+            3,
+            3,
+            1,
+            1,
+        ),
+        strict=True,
+    )
+)
+_PUNCTUATION = frozenset("«»„“”–—№…°§")
+_WORDS = re.compile(
+    r"(?<![а-яё])(?:и|в|на|с|по|не|для|от|до|школа|сош|мбоу|гимназия|лицей)(?![а-яё])"
+)
+
+
+def _russian_score(text: str) -> float:
+    """How well a decoded text reads as Russian (about 0.05 for Russian, below 0.03 for a
+    wrong code page): frequent letters and common words count for it; capitals inside
+    words, letters of other alphabets and stray symbols count against it."""
+    letters = [c for c in text if c.isalpha() and not c.isascii()]
+    if not letters:
+        return 0.0
+    weight = sum(_FREQUENCY.get(c.lower(), 0) for c in letters) / 1000
+    foreign = sum(1 for c in letters if c.lower() not in _FREQUENCY)
+    symbols = sum(1 for c in text if not c.isascii() and not c.isalpha() and c not in _PUNCTUATION)
+    mid_capitals = len(re.findall(r"(?<=[а-яё])[А-ЯЁ]", text))
+    words = len(_WORDS.findall(text.lower()))
+    return (weight - 0.1 * (foreign + symbols + mid_capitals) + 0.02 * words) / len(letters)
+
+
+def _decode_single_byte(content: bytes) -> str:
+    """Windows-1251 or KOI8-R, whichever reads as Russian; refuses text that reads as
+    Russian in neither (another code page: the user is told which encodings work)."""
+    decoded = [content.decode(encoding) for encoding in _SINGLE_BYTE]
+    scores = [_russian_score(text) for text in decoded]
+    best = max(range(len(decoded)), key=lambda i: scores[i])
+    if not any(not c.isascii() and c.isalpha() for c in decoded[best]):
+        return decoded[best]  # no letters beyond ASCII: nothing to choose
+    if scores[best] <= 0:
+        raise UndecodableText
+    return decoded[best]
 
 
 def write_csv(header: Sequence[str], rows: Sequence[Sequence[str]]) -> bytes:
@@ -200,6 +283,39 @@ def write_csv(header: Sequence[str], rows: Sequence[Sequence[str]]) -> bytes:
     writer.writerow(header)
     writer.writerows(rows)
     return buffer.getvalue().encode("utf-8-sig")
+
+
+_FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+
+
+def write_xlsx(
+    header: Sequence[str],
+    rows: Sequence[Sequence[str]],
+    *,
+    widths: Sequence[int] = (),
+) -> bytes:
+    """A one-sheet workbook of text cells.
+
+    Every cell is stored as text: a name like ``=HYPERLINK(...)``, ``+cmd|...``, ``-1+1`` or
+    ``@SUM(...)`` stays the name it is and never becomes a formula in the spreadsheet.
+    """
+    workbook = Workbook()
+    sheet = workbook.active
+    assert sheet is not None
+    for values in (header, *rows):
+        sheet.append([str(value) for value in values])
+    for row in sheet.iter_rows():
+        for cell in row:
+            if isinstance(cell.value, str):
+                cell.data_type = "s"  # text, whatever it begins with
+                if cell.value.startswith(_FORMULA_STARTS):
+                    cell.quotePrefix = True  # stays text when someone edits the cell
+    for index, width in enumerate(widths, start=1):
+        sheet.column_dimensions[get_column_letter(index)].width = width
+    sheet.freeze_panes = "A2"
+    buffer = io.BytesIO()
+    workbook.save(buffer)
+    return buffer.getvalue()
 
 
 def normalize(value: str) -> str:

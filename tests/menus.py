@@ -27,11 +27,16 @@ COORDINATOR_HELP = [
     "/addschool",
     "/import",
     "/roadmap",
+    "/settings",
     "/profile",
     "/help",
     "/cancel",
 ]
-SUPER_ADMIN_HELP = ["/districts", "/newdistrict", *COORDINATOR_HELP]
+SUPER_ADMIN_HELP = [
+    "/districts",
+    "/newdistrict",
+    *(c for c in COORDINATOR_HELP if c != "/settings"),  # a super-admin reviews no district
+]
 
 
 def menu(commands: list[str]) -> list[str]:

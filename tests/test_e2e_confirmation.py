@@ -132,4 +132,4 @@ async def test_confirmation_review_cycle(fake: FakeBotAPI, tmp_path: Path) -> No
         ).fetchall()
         evidence = db.execute("select kind, file_name from evidence order by position").fetchall()
     assert row == [("accepted", 31, 4, "")]  # submitted, returned, fixed, accepted
-    assert evidence == [("photo", "photo.jpg"), ("document", "отчёт.pdf")]
+    assert evidence == [("photo", "Фото 1"), ("document", "отчёт.pdf")]

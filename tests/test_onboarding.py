@@ -63,7 +63,7 @@ async def test_whole_registration_path(client: Client, session: AsyncSession) ->
     await client.send(COORDINATOR, f"/start {coordinator_token}")
     assert "Иглинский район" in client.last_text(COORDINATOR)
     await client.press(COORDINATOR, o.BTN_ACCEPT)
-    assert client.last_text(COORDINATOR) == o.ASK_FULL_NAME
+    assert client.last_text(COORDINATOR) == o.ASK_FULL_NAME_COORDINATOR
     await client.send(COORDINATOR, "Ольга Ивановна Методистова")
     coordinator = await user_row(session, COORDINATOR)
     assert coordinator is not None

@@ -387,7 +387,7 @@ async def test_summary_and_nudge_once_a_day(
     summary = client.last_text(COORDINATOR)
     assert "отметили 1 из 2 школ." in summary and "Не отметили: СОШ № 2" in summary
     await client.press(COORDINATOR, r.BTN_NUDGE)
-    assert client.alerts()[-1] == r.NUDGED.format(count=1)
+    assert client.alerts()[-1] == r.nudged(1)
     await client.press(COORDINATOR, r.BTN_NUDGE)
     assert client.alerts()[-1] == r.NUDGE_ALREADY
     await client.drain()
@@ -561,8 +561,11 @@ async def test_library_month_planned_and_digest(
     assert client.last_text(OTHER) == r.LM_WEEKLY.format(
         title="Международный месячник школьных библиотек"
     )
-    # the morning digest tells coordinators how many confirmations wait for review
+    # the morning digest tells coordinators who chose it how many confirmations wait
     async with session_pool() as s:
+        coordinator = await s.scalar(select(User).where(User.telegram_id == COORDINATOR.id))
+        assert coordinator is not None
+        coordinator.review_digest = True
         s.add(
             Confirmation(
                 event_id=month_id,

@@ -50,7 +50,7 @@ async def test_pagination(
             )
     await client.send(COORDINATOR, "/schools")
     assert "всего: 20" in client.last_text(COORDINATOR)
-    tools = [s.BTN_ADD_SCHOOL, s.BTN_IMPORT]
+    tools = [s.BTN_ADD_SCHOOL, s.BTN_IMPORT, s.BTN_LINKS_XLSX, s.BTN_LINKS_PDF]
     first = ["МБОУ СОШ № 1 с. Иглино", *(f"СОШ {n:02d}" for n in range(2, 9))]
     assert client.buttons(COORDINATOR) == [*first, "1 / 3", t.BTN_NEXT, *tools]
     await client.press(COORDINATOR, t.BTN_NEXT)

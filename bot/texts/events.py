@@ -2,12 +2,19 @@
 
 from __future__ import annotations
 
-from bot.texts.plural import counted
+from bot.texts.plural import counted, plural
 
 
 def of_schools(total: int) -> str:
     """The count after «из»: «из 1 школы», «из 3 школ», «из 21 школы»."""
     return counted(total, "школы", "школ", "школ")
+
+
+def review_notice(count: int) -> str:
+    """A coordinator's grouped notice: «📥 Пришли 3 новые отметки — проверьте в /review»."""
+    arrived = plural(count, "Пришла", "Пришли", "Пришло")
+    marks = counted(count, "новая отметка", "новые отметки", "новых отметок")
+    return f"📥 {arrived} {marks} от школ — проверьте в /review."
 
 
 def evidence_files(count: int) -> str:
@@ -246,6 +253,10 @@ TASK_LATE = " (с опозданием)"
 TASK_COMMENT = "\n\n💬 Комментарий отдела образования: {comment}"
 BTN_CONFIRM_TASK = "✅ Отметить выполнение"
 BTN_EDIT_TASK = "✏️ Изменить отметку"
+BTN_FIX_DATE = "📅 Дата"
+BTN_FIX_PARTICIPANTS = "👥 Участники"
+BTN_FIX_DESCRIPTION = "📝 Описание"
+BTN_FIX_EVIDENCE = "📎 Подтверждения"
 BTN_WITHDRAW = "↩️ Отозвать отметку"
 BTN_DETAILS = "ℹ️ Подробнее"
 BTN_TO_TASKS = "« К заданиям"
@@ -268,6 +279,7 @@ ASK_EVIDENCE = (
 )
 EVIDENCE_ADDED = "Добавлено: {count} из 10. Ещё что-нибудь или «Готово»."
 BTN_DONE = "✅ Готово"
+PHOTO_NAME = "Фото {number}"
 SUMMARY = (
     "<b>Проверьте отметку</b>\n\n{title}\nДата проведения: {held_on}\n"
     "Участников: {participants}\nОписание: {description}\nПодтверждения: {evidence}"
@@ -324,13 +336,14 @@ REVIEW_EMPTY = "Новых отметок на проверке нет."
 REVIEW_BUTTON = "{school} · {title}"
 REVIEW_CARD = (
     "<b>{title}</b>\nШкола: {school}\nДата проведения: {held_on}\nУчастников: {participants}\n"
-    "Описание: {description}\nОтправлено: {submitted}{late}\nВерсия: {version}\n"
+    "Описание: {description}\nОтправлено: {submitted}{late}\n"
     "Подтверждения: {evidence}"
 )
 REVIEW_LATE = " ⚠️ после срока"
 BTN_ACCEPT = "✅ Принять"
 BTN_RETURN = "↩️ Вернуть"
 BTN_TO_REVIEW = "« К списку"
+BTN_OPEN_REVIEW = "📋 Открыть проверку"
 ASK_RETURN_COMMENT = "Напишите, что нужно исправить — библиотекарь увидит комментарий."
 REVIEW_ACCEPTED = "Принято: {school}, «{title}»."
 REVIEW_RETURNED = "Возвращено на доработку: {school}, «{title}»."

@@ -20,7 +20,7 @@ ALREADY_REGISTERED = (
 )
 CONFIRM_SCHOOL = (
     "Приглашение педагога-библиотекаря.\n\n"
-    "Школа: <b>{school}</b>\nРайон: {district}\n\nЭто ваша школа?"
+    "Школа: <b>{school}</b>\n{full}\nРайон: {district}\n\nЭто ваша школа?"
 )
 CONFIRM_COORDINATOR = (
     "Вас приглашают координатором района <b>{district}</b> (отдел образования).\n\n"
@@ -41,6 +41,12 @@ ASK_FULL_NAME = (
 ASK_FULL_NAME_PLAIN = (
     "Напишите ваши фамилию, имя и отчество — так вас увидят в отделе образования."
 )
+# a coordinator is the department: no «увидят в отделе образования» for them
+ASK_FULL_NAME_COORDINATOR = (
+    "Как вас записать? Напишите фамилию, имя и отчество.\n"
+    "Или нажмите кнопку, чтобы взять имя из Telegram."
+)
+ASK_FULL_NAME_COORDINATOR_PLAIN = "Как вас записать? Напишите фамилию, имя и отчество."
 BTN_USE_TG_NAME = "Использовать: {name}"
 JOINED_SCHOOL = (
     "Готово, {name}! Вы подключены к школе «{school}» ({district}).\n\n"

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from datetime import date, datetime, time, timedelta
 
+from bot.texts.plural import counted
+
 REMINDER = "⏰ Напоминание: «{title}» — отметьте выполнение до {deadline}."
 REMINDER_LAST = "❗ Последнее напоминание: «{title}» — срок {deadline}."
 BTN_CONFIRM = "✅ Отметить выполнение"
@@ -51,7 +53,16 @@ NUDGE_LATE = (
 )
 SEMINAR_TOMORROW = "📣 Напоминаем: завтра вас ждут\n<b>{title}</b>\nДата: {date}{place}{link}"
 EVENT_NOT_OPEN = "Это событие уже закрыто или отменено."
-NUDGED = "Напоминание поставлено в очередь. Получателей: {count}."
+
+
+def nudged(count: int) -> str:
+    """What «Напомнить не ответившим» will do, said as a person would."""
+    if not count:
+        return "Напоминать некому: все школы уже отметили или библиотекари не подключены."
+    whom = counted(count, "библиотекарю", "библиотекарям", "библиотекарям")
+    return f"Хорошо, напомним {whom} из школ, которые ещё не отметили."
+
+
 NUDGE_ALREADY = "Сегодня по этому событию уже напоминали. Повторить можно завтра."
 DIGEST = "☀️ Доброе утро! На проверке ждут отметок: {count}. Откройте /review."
 
@@ -84,3 +95,10 @@ def when_local(moment: datetime, today: date) -> str:
     if day == today + timedelta(days=1):
         return f"завтра в {moment:%H:%M}"
     return f"{moment:%d.%m} в {moment:%H:%M}"
+
+
+COORDINATOR_SETTINGS = "<b>Настройки</b>\n\nО новых отметках школ {state}"
+REVIEW_STATE_NOW = "я сообщаю, как только они приходят: одним сообщением, не чаще раза в 10 минут."
+REVIEW_STATE_DIGEST = "я рассказываю раз в день, утром в {time}, одной сводкой."
+BTN_REVIEW_DIGEST = "☀️ Только утренняя сводка"
+BTN_REVIEW_NOW = "🔔 Сообщать сразу"

@@ -10,6 +10,20 @@ SCHOOLS_EMPTY = (
 )
 BTN_ADD_SCHOOL = "➕ Добавить школу"
 BTN_IMPORT = "📥 Загрузить список"
+BTN_LINKS_XLSX = "📊 Все ссылки таблицей"
+BTN_LINKS_PDF = "🖨 QR-коды для печати"
+LINKS_XLSX_NAME = "ssylki_shkol.xlsx"
+LINKS_PDF_NAME = "qr_kody_shkol.pdf"
+LINKS_HEADER = ("Школа", "Краткое название", "Ссылка-приглашение для библиотекарей")
+LINKS_NONE = "нет ссылки: выдайте её в карточке школы"
+LINKS_XLSX_CAPTION = "Ссылки-приглашения всех школ района {district}."
+LINKS_PDF_TITLE = "Ссылки-приглашения школ: {district}"
+LINKS_PDF_HINT = "Наведите камеру телефона на код, чтобы подключиться к боту"
+LINKS_PDF_CAPTION = (
+    "QR-коды школ района {district} для печати: по {per_page} на лист, разрежьте по пунктиру."
+)
+LINKS_PDF_SKIPPED = "\nБез ссылки (их нет в файле): {schools}."
+LINKS_PDF_EMPTY = "Ни у одной школы нет ссылки-приглашения. Выдайте ссылки в карточках школ."
 BTN_TO_SCHOOLS = "« К списку школ"
 SCHOOL_CARD = "<b>{short}</b>\n{full}\n\nБиблиотекари ({count}):\n{librarians}\n\n{link_block}"
 NO_LIBRARIANS = "— пока никто не подключился"

@@ -51,6 +51,8 @@ class SchoolAction(StrEnum):
     REISSUE_OK = "rk"
     REVOKE = "v"
     REVOKE_OK = "vk"
+    LINKS_XLSX = "lx"
+    LINKS_PDF = "lp"
 
 
 class SchoolCb(CallbackData, prefix="s"):
@@ -136,6 +138,21 @@ class TaskAction(StrEnum):
     EDIT = "e"
     WITHDRAW = "w"
     WITHDRAW_OK = "wk"
+    # straight from the card to one field of the school's confirmation
+    FIX_DATE = "fd"
+    FIX_PARTICIPANTS = "fp"
+    FIX_DESCRIPTION = "fs"
+    FIX_EVIDENCE = "fe"
+
+
+FIX_ACTIONS = frozenset(
+    {
+        TaskAction.FIX_DATE,
+        TaskAction.FIX_PARTICIPANTS,
+        TaskAction.FIX_DESCRIPTION,
+        TaskAction.FIX_EVIDENCE,
+    }
+)
 
 
 class TaskCb(CallbackData, prefix="t"):
@@ -213,6 +230,8 @@ class ReminderCb(CallbackData, prefix="rem"):
 class SettingsAction(StrEnum):
     MUTE = "mute"
     UNMUTE = "unmute"
+    REVIEW_NOW = "rnow"  # a coordinator: tell me of new confirmations as they arrive
+    REVIEW_DIGEST = "rdig"  # a coordinator: only in the morning digest
 
 
 class SettingsCb(CallbackData, prefix="set"):

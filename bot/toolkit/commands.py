@@ -34,6 +34,7 @@ COORDINATOR_COMMANDS = (
     "addschool",
     "import",
     "roadmap",
+    "settings",
     "profile",
     "help",
     "cancel",

@@ -11,6 +11,7 @@ from aiogram.types import InlineKeyboardButton, InlineKeyboardMarkup
 from bot.texts import reminders as r
 from bot.texts.events import of_schools
 from bot.toolkit.callbacks import ReminderAction, ReminderCb, TaskAction, TaskCb
+from bot.toolkit.screens import hq
 from models import Event
 from services.outbox import Button
 from services.reminders import Step
@@ -45,7 +46,7 @@ class RussianRenderer:
 
     def reminder(self, event: Event, step: Step, last: bool) -> tuple[str, Buttons]:
         template = r.REMINDER_LAST if last else r.REMINDER
-        text = template.format(title=escape(event.title), deadline=self._deadline(event))
+        text = template.format(title=hq(event.title), deadline=self._deadline(event))
         confirm = Button(
             r.BTN_CONFIRM, TaskCb(action=TaskAction.CONFIRM, event_id=event.id).pack()
         )
@@ -92,9 +93,9 @@ class RussianRenderer:
         if step.kind == "greeting":
             return r.LM_GREETING, ()
         if step.kind == "weekly":
-            return r.LM_WEEKLY.format(title=escape(event.title)), ()
+            return r.LM_WEEKLY.format(title=hq(event.title)), ()
         text = r.LM_KICKOFF.format(
-            title=escape(event.title),
+            title=hq(event.title),
             starts=fmt_date(event.starts_on),
             ends=fmt_date(event.ends_on),
             plan=escape(event.description),
@@ -112,7 +113,7 @@ class RussianRenderer:
         if len(missing) > 40:
             listed += r.SUMMARY_MORE.format(count=len(missing) - 40)
         text = r.SUMMARY.format(
-            title=escape(event.title),
+            title=hq(event.title),
             deadline=self._deadline(event),
             done=done,
             schools=of_schools(total),
@@ -125,7 +126,7 @@ class RussianRenderer:
 
     def nudge(self, event: Event, late: bool) -> tuple[str, Buttons]:
         template = r.NUDGE_LATE if late else r.NUDGE
-        text = template.format(title=escape(event.title), deadline=self._deadline(event))
+        text = template.format(title=hq(event.title), deadline=self._deadline(event))
         confirm = Button(
             r.BTN_CONFIRM, TaskCb(action=TaskAction.CONFIRM, event_id=event.id).pack()
         )

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+import re
 from datetime import date
 from html import escape
 
@@ -71,6 +72,17 @@ def h(value: object) -> str:
     return escape(str(value), quote=False)
 
 
+_STRAIGHT_QUOTES = re.compile(r'"([^"]*)"')
+_INNER_QUOTES = str.maketrans({"«": "„", "»": "“"})
+
+
+def hq(value: object) -> str:
+    """h() for a name the template sets in «…»: quotes inside it become „…“, so that
+    «Акция «Подари книгу»» reads «Акция „Подари книгу“»."""
+    text = _STRAIGHT_QUOTES.sub("„\\1“", str(value)).translate(_INNER_QUOTES)
+    return h(text)
+
+
 def error_text(error: ValidationError) -> str:
     """The Russian text of a refused value: the one place a `ValidationError` becomes words."""
     params = {k: fmt_date(v) if isinstance(v, date) else v for k, v in error.params.items()}
@@ -78,7 +90,16 @@ def error_text(error: ValidationError) -> str:
     if text is None:
         logger.error("no text for the validation error %r", error.code)
         return t.INTERNAL_ERROR
-    return text(params) if callable(text) else text.format(**params)
+    if callable(text):
+        return text(params)
+    return text.format(**{k: fmt_number(v) for k, v in params.items()})
+
+
+def fmt_number(value: object) -> object:
+    """A number as the questions write it: «100 000», «1000»; anything else unchanged."""
+    if isinstance(value, int) and not isinstance(value, bool) and abs(value) >= 10_000:
+        return f"{value:,}".replace(",", " ")
+    return value
 
 
 def where(user: User | None) -> str:
@@ -87,7 +108,7 @@ def where(user: User | None) -> str:
         return ""
     if user.school is not None and user.district is not None:
         return t.WHERE_SCHOOL.format(
-            school=h(user.school.short_name), district=h(user.district.name)
+            school=hq(user.school.short_name), district=h(user.district.name)
         )
     if user.district is not None:
         return t.WHERE_DISTRICT.format(district=h(user.district.name))

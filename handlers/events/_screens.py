@@ -75,7 +75,10 @@ async def event_card(
     event: Event,
     settings: Settings,
     page: int = 0,
+    notice: str = "",
 ) -> None:
+    """The event's card; `notice` (what the last action did) heads it, so the newest message
+    in the chat is the card with its buttons, not a reply below it."""
     common = {
         "title": h(event.title),
         "activity": (
@@ -144,7 +147,7 @@ async def event_card(
             button(ev.BTN_PROGRESS, EventCb(action=EventAction.PROGRESS, event_id=event.id))
         )
     rows.append(button(ev.BTN_TO_EVENTS, EventCb(action=EventAction.LIST, page=page)))
-    await show(target, text, column(rows))
+    await show(target, f"{notice}\n\n{text}" if notice else text, column(rows))
 
 
 def _occasion(event: Event) -> str:

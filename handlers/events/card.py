@@ -14,7 +14,7 @@ from bot.texts import events as ev
 from bot.toolkit.callbacks import EventAction, EventCb
 from bot.toolkit.filters import DistrictEvent, InDistrict
 from bot.toolkit.keyboards import button, column
-from bot.toolkit.screens import bounded, clip, h, show
+from bot.toolkit.screens import bounded, clip, h, hq, show
 from handlers.events._screens import (
     event_card,
     events_screen,
@@ -81,9 +81,9 @@ async def status_ask(
     if target is EventStatus.OPEN:
         text = await open_question(session, event, settings, clock)
     elif target is EventStatus.CLOSED:
-        text = ev.CONFIRM_CLOSE.format(title=h(event.title))
+        text = ev.CONFIRM_CLOSE.format(title=hq(event.title))
     else:
-        text = ev.CONFIRM_CANCEL.format(title=h(event.title))
+        text = ev.CONFIRM_CANCEL.format(title=hq(event.title))
     markup = column(
         [
             button(
@@ -123,18 +123,18 @@ async def status_change(
             show_alert=True,
         )
         return
+    notice = ""
     if target is EventStatus.OPEN and was is EventStatus.DRAFT:
         sent = await send_event_prompts(session, clock, event, settings)
-        if query.message is not None:
-            held = held_until(settings, clock)
-            if not sent:
-                text = ev.OPENED_NOBODY
-            elif held is not None:
-                text = ev.OPENED_QUIET.format(window=held[0], when=held[1])
-            else:
-                text = ev.OPENED_SEMINAR if event.kind is EventKind.SEMINAR else ev.OPENED
-            await query.message.answer(text)
-    await event_card(query, session, event, settings, callback_data.page)
+        held = held_until(settings, clock)
+        if not sent:
+            notice = ev.OPENED_NOBODY
+        elif held is not None:
+            notice = ev.OPENED_QUIET.format(window=held[0], when=held[1])
+        else:
+            notice = ev.OPENED_SEMINAR if event.kind is EventKind.SEMINAR else ev.OPENED
+    # the outcome heads the card: the newest message keeps its buttons
+    await event_card(query, session, event, settings, callback_data.page, notice=notice)
 
 
 async def progress_screen(query: CallbackQuery, session: AsyncSession, event: Event) -> None:

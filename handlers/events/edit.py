@@ -25,7 +25,7 @@ from bot.toolkit.keyboards import (
     pager_row,
     shorten,
 )
-from bot.toolkit.screens import clip, error_text, h, show
+from bot.toolkit.screens import clip, error_text, h, hq, show
 from handlers.events._screens import event_card, send_event_prompts
 from models import Event, EventKind, EventStatus, School
 from services.clock import Clock
@@ -67,7 +67,7 @@ async def edit_menu(query: CallbackQuery, event: Event) -> None:
         button(ev.BTN_AUDIENCE, EventCb(action=EventAction.AUDIENCE, event_id=event.id))
     )
     buttons.append(button(t.BTN_BACK, EventCb(action=EventAction.OPEN, event_id=event.id)))
-    await show(query, ev.EDIT_MENU.format(title=h(event.title)), column(buttons))
+    await show(query, ev.EDIT_MENU.format(title=hq(event.title)), column(buttons))
 
 
 async def edit_occasion(

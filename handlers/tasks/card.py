@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from aiogram import F, Router
 from aiogram.filters import Command
-from aiogram.types import CallbackQuery, Message
+from aiogram.types import CallbackQuery, InlineKeyboardButton, InlineKeyboardMarkup, Message
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.config import Settings
@@ -13,7 +13,7 @@ from bot.texts import events as ev
 from bot.toolkit.callbacks import TaskAction, TaskCb
 from bot.toolkit.filters import SchoolEvent
 from bot.toolkit.keyboards import button, column, shorten
-from bot.toolkit.screens import bounded, clip, error_text, h, show
+from bot.toolkit.screens import bounded, clip, error_text, h, hq, show
 from models import ConfirmationStatus, Event, EventStatus, School, User
 from services.clock import Clock
 from services.confirmations import editable, find_confirmation, withdraw
@@ -110,8 +110,31 @@ async def task_open(
                 buttons.append(
                     button(ev.BTN_WITHDRAW, TaskCb(action=TaskAction.WITHDRAW, event_id=event.id))
                 )
+            await show(query, text, _with_fields(event.id, buttons))
+            return
     buttons.append(button(ev.BTN_TO_TASKS, TaskCb(action=TaskAction.LIST)))
     await show(query, text, column(buttons))
+
+
+def _with_fields(event_id: int, buttons: list[InlineKeyboardButton]) -> InlineKeyboardMarkup:
+    """A sent confirmation's card: each field one press away, then the other buttons."""
+
+    def fix(label: str, action: TaskAction) -> InlineKeyboardButton:
+        return button(label, TaskCb(action=action, event_id=event_id))
+
+    rows = [
+        [
+            fix(ev.BTN_FIX_DATE, TaskAction.FIX_DATE),
+            fix(ev.BTN_FIX_PARTICIPANTS, TaskAction.FIX_PARTICIPANTS),
+        ],
+        [
+            fix(ev.BTN_FIX_DESCRIPTION, TaskAction.FIX_DESCRIPTION),
+            fix(ev.BTN_FIX_EVIDENCE, TaskAction.FIX_EVIDENCE),
+        ],
+        *([b] for b in buttons),
+        [button(ev.BTN_TO_TASKS, TaskCb(action=TaskAction.LIST))],
+    ]
+    return InlineKeyboardMarkup(inline_keyboard=rows)
 
 
 async def task_withdraw_ask(
@@ -132,7 +155,7 @@ async def task_withdraw_ask(
             button(t.BTN_BACK, TaskCb(action=TaskAction.OPEN, event_id=event.id)),
         ]
     )
-    await show(query, ev.CONFIRM_WITHDRAW.format(title=h(event.title)), markup)
+    await show(query, ev.CONFIRM_WITHDRAW.format(title=hq(event.title)), markup)
 
 
 async def task_withdraw(

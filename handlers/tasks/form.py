@@ -18,17 +18,20 @@ from bot.texts import common as t
 from bot.texts import events as ev
 from bot.toolkit.callbacks import (
     CHANGE_ACTIONS,
+    FIX_ACTIONS,
     ConfirmAction,
     ConfirmStep,
     FormAction,
     FormCb,
+    ReviewAction,
+    ReviewCb,
     TaskAction,
     TaskCb,
 )
 from bot.toolkit.filters import SchoolEvent
 from bot.toolkit.keyboards import button, column
 from bot.toolkit.screens import clip, error_text, h, show
-from models import Event, EventStatus, EvidenceKind, School, User
+from models import ConfirmationStatus, Event, EventStatus, EvidenceKind, School, User
 from services.clock import Clock
 from services.confirmations import (
     Draft,
@@ -48,6 +51,8 @@ from services.confirmations import (
     submit,
 )
 from services.errors import ValidationError
+from services.outbox import Button
+from services.review_notices import notify_reviewers
 from services.timeutil import fmt_date, local_today
 
 
@@ -72,8 +77,27 @@ def _draft_data(data: dict[str, Any]) -> Draft:
     )
 
 
+# the card's field buttons lead to the same steps as the summary's «Изменить» menu
+FIX_TO_CHANGE = {
+    TaskAction.FIX_DATE: ConfirmAction.CHANGE_DATE,
+    TaskAction.FIX_PARTICIPANTS: ConfirmAction.CHANGE_PARTICIPANTS,
+    TaskAction.FIX_DESCRIPTION: ConfirmAction.CHANGE_DESCRIPTION,
+    TaskAction.FIX_EVIDENCE: ConfirmAction.CHANGE_EVIDENCE,
+}
+
+
+def _comment(data: dict[str, Any]) -> str:
+    """The coordinator's comment of a returned confirmation, kept on every screen of the fix."""
+    comment = str(data.get("comment", ""))
+    return ev.TASK_COMMENT.format(comment=h(comment)) if comment else ""
+
+
 async def _ask_held_on(
-    target: Message | CallbackQuery, event: Event, settings: Settings, clock: Clock
+    target: Message | CallbackQuery,
+    event: Event,
+    settings: Settings,
+    clock: Clock,
+    note: str = "",
 ) -> None:
     today = local_today(clock(), settings.tz)
     day = default_held_on(event, today)
@@ -87,6 +111,7 @@ async def _ask_held_on(
         rows.append([button(label, ConfirmStep(action=ConfirmAction.DAY, value=day.isoformat()))])
     rows.append(_cancel_row())
     text = ev.ASK_HELD_ON.format(starts=fmt_date(event.starts_on), ends=fmt_date(event.ends_on))
+    text += note
     markup = InlineKeyboardMarkup(inline_keyboard=rows)
     if isinstance(target, CallbackQuery):
         await show(target, text, markup)
@@ -116,8 +141,9 @@ async def confirm_start(
         return
     await state.clear()
     base_version = confirmation.version if confirmation is not None else 0
-    if callback_data.action is TaskAction.EDIT and confirmation is not None:
+    if callback_data.action is not TaskAction.CONFIRM and confirmation is not None:
         draft = draft_of(confirmation)
+        returned = confirmation.status is ConfirmationStatus.RETURNED
         await state.set_data(
             {
                 "event_id": event.id,
@@ -126,8 +152,15 @@ async def confirm_start(
                 "participants": draft.participants,
                 "description": draft.description,
                 "evidence": [e.to_dict() for e in draft.evidence],
+                "comment": confirmation.review_comment if returned else "",
             }
         )
+        if callback_data.action in FIX_ACTIONS:  # straight to the field, from the card
+            await state.set_state(ConfirmForm.summary)
+            await _change_field(
+                query, FIX_TO_CHANGE[callback_data.action], event, settings, clock, state
+            )
+            return
         await _show_summary(query, state, event)
         return
     await state.set_data({"event_id": event.id, "evidence": [], "base_version": base_version})
@@ -298,6 +331,9 @@ async def evidence_photo(message: Message, state: FSMContext) -> None:
     except ValidationError as exc:
         await message.answer(error_text(exc), reply_markup=_evidence_markup())
         return
+    # a photo has no name of its own: «Фото 1», «Фото 2»… in the order they came
+    kept = (await state.get_data()).get("evidence", [])
+    number = 1 + sum(1 for e in kept if e.get("kind") == EvidenceKind.PHOTO.value)
     await _add_item(
         message,
         state,
@@ -305,7 +341,7 @@ async def evidence_photo(message: Message, state: FSMContext) -> None:
             kind=EvidenceKind.PHOTO,
             file_id=photo.file_id,
             file_unique_id=photo.file_unique_id,
-            file_name="photo.jpg",
+            file_name=ev.PHOTO_NAME.format(number=number),
             mime_type="image/jpeg",
             file_size=photo.file_size or 0,
         ),
@@ -342,7 +378,7 @@ async def _show_summary(target: Message | CallbackQuery, state: FSMContext, even
         participants=draft.participants,
         description=h(draft.description) or ev.NO_DESCRIPTION,
         evidence=h(evidence) or ev.NO_EVIDENCE,
-    )
+    ) + _comment(data)
     await state.set_state(ConfirmForm.summary)
     await state.update_data(editing=False)
     markup = column(
@@ -388,6 +424,16 @@ async def summary_send(
             return
         await query.answer(error_text(exc), show_alert=True)
         return
+    # coordinators hear of it in the same unit of work (grouped, at most every 10 minutes)
+    await notify_reviewers(
+        session,
+        event.district_id,
+        clock(),
+        settings.tz,
+        settings.quiet,
+        ev.review_notice,
+        ((Button(ev.BTN_OPEN_REVIEW, ReviewCb(action=ReviewAction.LIST).pack()),),),
+    )
     await state.clear()
     text = ev.SUBMITTED_LATE if confirmation.is_late else ev.SUBMITTED
     await show(query, text, column([button(ev.BTN_TO_TASKS, TaskCb(action=TaskAction.LIST))]))
@@ -422,16 +468,30 @@ async def summary_change_field(
     clock: Clock,
     state: FSMContext,
 ) -> None:
+    await _change_field(query, callback_data.action, event, settings, clock, state)
+
+
+async def _change_field(
+    query: CallbackQuery,
+    action: ConfirmAction,
+    event: Event,
+    settings: Settings,
+    clock: Clock,
+    state: FSMContext,
+) -> None:
     await state.update_data(editing=True)
-    if callback_data.action is ConfirmAction.CHANGE_DATE:
+    note = _comment(await state.get_data())
+    if action is ConfirmAction.CHANGE_DATE:
         await state.set_state(ConfirmForm.held_on)
-        await _ask_held_on(query, event, settings, clock)
-    elif callback_data.action is ConfirmAction.CHANGE_PARTICIPANTS:
+        await _ask_held_on(query, event, settings, clock, note)
+    elif action is ConfirmAction.CHANGE_PARTICIPANTS:
         await state.set_state(ConfirmForm.participants)
         await show(
-            query, ev.ASK_PARTICIPANTS, InlineKeyboardMarkup(inline_keyboard=[_cancel_row()])
+            query,
+            ev.ASK_PARTICIPANTS + note,
+            InlineKeyboardMarkup(inline_keyboard=[_cancel_row()]),
         )
-    elif callback_data.action is ConfirmAction.CHANGE_DESCRIPTION:
+    elif action is ConfirmAction.CHANGE_DESCRIPTION:
         await state.set_state(ConfirmForm.description)
         markup = InlineKeyboardMarkup(
             inline_keyboard=[
@@ -439,11 +499,11 @@ async def summary_change_field(
                 _cancel_row(),
             ]
         )
-        await show(query, ev.ASK_DESCRIPTION, markup)
+        await show(query, ev.ASK_DESCRIPTION + note, markup)
     else:
         await state.update_data(evidence=[], editing=False)
         await state.set_state(ConfirmForm.evidence)
-        await show(query, ev.ASK_EVIDENCE, _evidence_markup())
+        await show(query, ev.ASK_EVIDENCE + note, _evidence_markup())
 
 
 async def use_buttons(message: Message) -> None:
@@ -458,7 +518,7 @@ def get_router() -> Router:
     event = SchoolEvent(in_form=True, forbidden=ev.UNKNOWN_EVENT, open_only=True)
     router.callback_query.register(
         confirm_start,
-        TaskCb.filter(F.action.in_({TaskAction.CONFIRM, TaskAction.EDIT})),
+        TaskCb.filter(F.action.in_({TaskAction.CONFIRM, TaskAction.EDIT} | FIX_ACTIONS)),
         SchoolEvent(),
     )
     router.callback_query.register(
