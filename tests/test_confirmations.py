@@ -253,8 +253,8 @@ async def test_forged_and_closed_events(
         status=EventStatus.CANCELLED,
     )
     cases = [
-        (TaskCb(action=TaskAction.CONFIRM, event_id=foreign), t.FORBIDDEN_BUTTON),
-        (TaskCb(action=TaskAction.OPEN, event_id=foreign), t.FORBIDDEN_BUTTON),
+        (TaskCb(action=TaskAction.CONFIRM, event_id=foreign), ev.UNKNOWN_EVENT),
+        (TaskCb(action=TaskAction.OPEN, event_id=foreign), ev.UNKNOWN_EVENT),
         (TaskCb(action=TaskAction.CONFIRM, event_id=closed), ev.ERRORS["event_not_open"]),
         (TaskCb(action=TaskAction.CONFIRM, event_id=cancelled), ev.ERRORS["event_not_open"]),
         (TaskCb(action=TaskAction.CONFIRM, event_id=99999), ev.UNKNOWN_EVENT),

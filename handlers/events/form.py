@@ -14,7 +14,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from bot.config import Settings
 from bot.texts import common as t
 from bot.texts import events as ev
-from bot.toolkit.callbacks import EventAction, EventCb, NewEventCb, NewEventStep
+from bot.toolkit.callbacks import EventAction, EventCb, NewEventCb, NewEventStep, parse_id
 from bot.toolkit.filters import InDistrict
 from bot.toolkit.keyboards import button, cancel_keyboard, column
 from bot.toolkit.screens import error_text, h, show
@@ -28,13 +28,19 @@ from services.timeutil import fmt_date
 
 
 class EventForm(StatesGroup):
+    """Every step is a state, so a button of an older step does not act on a later one."""
+
+    activity = State()
+    kind = State()
     title = State()
     dates = State()
     deadline = State()
+    save = State()
 
 
 async def new_event_start(update: Message | CallbackQuery, state: FSMContext) -> None:
     await state.clear()
+    await state.set_state(EventForm.activity)
     rows: list[list[InlineKeyboardButton]] = []
     row: list[InlineKeyboardButton] = []
     for number in range(1, 20):
@@ -53,11 +59,12 @@ async def new_event_start(update: Message | CallbackQuery, state: FSMContext) ->
 async def new_event_activity(
     query: CallbackQuery, callback_data: NewEventCb, session: AsyncSession, state: FSMContext
 ) -> None:
-    number = int(callback_data.value) if callback_data.value.isdigit() else -1
+    number = 0 if callback_data.value == "0" else parse_id(callback_data.value) or -1
     if number and (number < 0 or await get_activity(session, number) is None):
         await query.answer(t.FORBIDDEN_BUTTON, show_alert=True)
         return
     await state.set_data({"activity": number or None})
+    await state.set_state(EventForm.kind)
     kinds = [
         button(name, NewEventCb(step=NewEventStep.KIND, value=kind))
         for kind, name in ev.KIND_NAMES.items()
@@ -112,7 +119,7 @@ async def new_event_deadline(message: Message, state: FSMContext) -> None:
         await message.answer(error_text(exc) + "\n" + t.TRY_AGAIN, reply_markup=cancel_keyboard())
         return
     await state.update_data(deadline=deadline.isoformat())
-    await state.set_state(None)
+    await state.set_state(EventForm.save)
     text = ev.EVENT_SUMMARY.format(
         title=h(data["title"]),
         kind=ev.KIND_NAMES[data["kind"]],
@@ -170,9 +177,15 @@ def get_router() -> Router:
     router.callback_query.register(
         new_event_start, EventCb.filter(F.action == EventAction.NEW), InDistrict()
     )
-    router.callback_query.register(new_event_activity, step(F.step == NewEventStep.ACTIVITY))
-    router.callback_query.register(new_event_kind, step(F.step == NewEventStep.KIND))
-    router.callback_query.register(new_event_save, step(F.step == NewEventStep.SAVE), InDistrict())
+    router.callback_query.register(
+        new_event_activity, StateFilter(EventForm.activity), step(F.step == NewEventStep.ACTIVITY)
+    )
+    router.callback_query.register(
+        new_event_kind, StateFilter(EventForm.kind), step(F.step == NewEventStep.KIND)
+    )
+    router.callback_query.register(
+        new_event_save, StateFilter(EventForm.save), step(F.step == NewEventStep.SAVE), InDistrict()
+    )
     router.message.register(new_event_title, StateFilter(EventForm.title), F.text, not_command)
     router.message.register(new_event_dates, StateFilter(EventForm.dates), F.text, not_command)
     router.message.register(
