@@ -271,7 +271,7 @@ async def test_forged_and_closed_events(
     await client.press_data(
         COORDINATOR, EventCb(action=EventAction.STATUS_OK, event_id=foreign, arg="closed").pack()
     )
-    assert client.alerts() == [t.FORBIDDEN_BUTTON]
+    assert client.alerts() == [ev.UNKNOWN_EVENT]
     stmt = select(Event.status).order_by(Event.id).execution_options(populate_existing=True)
     statuses = (await session.scalars(stmt)).all()
     assert statuses == [EventStatus.OPEN, EventStatus.CLOSED, EventStatus.CANCELLED]

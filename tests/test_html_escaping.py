@@ -142,11 +142,15 @@ async def _hostile_names(
             .where(School.id == setup.school_id)
             .values(full_name=f"Школа {HOSTILE}", short_name=HOSTILE)
         )
-        await s.execute(update(User).where(User.telegram_id == person.id).values(full_name=HOSTILE))
+        await s.execute(
+            update(User).where(User.telegram_id == person.id).values(full_name=HOSTILE)
+        )
 
 
 async def _press_containing(client: Client, person: Person, part: str) -> None:
-    for message in sorted(client.session.chats.get(person.id, {}).values(), key=lambda m: -m.message_id):
+    for message in sorted(
+        client.session.chats.get(person.id, {}).values(), key=lambda m: -m.message_id
+    ):
         for row in message.markup.inline_keyboard if message.markup else []:
             for btn in row:
                 if part in btn.text and btn.callback_data:

@@ -91,6 +91,17 @@ class SchoolCb(CallbackData, prefix="s"):
     page: Page = 0
 
 
+class SchoolLinkCb(CallbackData, prefix="sl"):
+    """«Да» for a new school link: `replaces` is the link the card showed (0: it had none).
+
+    A second press (or a stale card) finds that link already replaced and changes nothing.
+    """
+
+    school_id: Id
+    replaces: OptionalId = 0
+    page: Page = 0
+
+
 class JoinAction(StrEnum):
     YES = "yes"
     NO = "no"

@@ -1,9 +1,10 @@
 """Filters: the actor's role, and the records a button or a form names, checked and handed over.
 
 Callback data and the ids a form keeps are untrusted. An ownership filter loads the record an
-update names (an id that is not one, e.g. out of range, names nothing), checks that it belongs to the actor's district (or school) and hands it to the
-handler as a keyword (`district_id`, `event`, `school`, `confirmation`): a filter that returns
-a dict adds it to the handler's data (aiogram's example `context_addition_from_filter.py`).
+update names (an id that is not one, e.g. out of range, names nothing), checks that it belongs
+to the actor's district (or school) and hands it to the handler as a keyword (`district_id`,
+`event`, `school`, `confirmation`): a filter that returns a dict adds it to the handler's data
+(aiogram's example `context_addition_from_filter.py`).
 
 A record of another district (or an event a librarian may not see) gets the same answer as one
 that does not exist, so a forged id reveals nothing. A refused check raises `Refused` with the
@@ -69,8 +70,31 @@ class AnswerRefusals(BaseMiddleware):
             return None
 
 
+STAFF = frozenset({Role.COORDINATOR, Role.SUPER_ADMIN})
+
+
+class StaffInPrivateOnly(BaseMiddleware):
+    """Outer middleware: staff (coordinators, admins) are served in a private chat only.
+
+    In a group everyone would read a district's names and invitation links; the staff member
+    is told to write to the bot privately and nothing else happens.
+    """
+
+    async def __call__(self, handler: Handler, event: TelegramObject, data: dict[str, Any]) -> Any:
+        if data.get("role") in STAFF:
+            message = event.message if isinstance(event, CallbackQuery) else event
+            chat = getattr(message, "chat", None)
+            if chat is not None and chat.type != "private":
+                if isinstance(event, Message | CallbackQuery):
+                    await tell(event, t.STAFF_PRIVATE_ONLY)
+                return None
+        return await handler(event, data)
+
+
 def answer_refusals(router: Router) -> Router:
     """Make `router` (the root of the feature routers) answer its filters' refusals."""
+    router.message.outer_middleware(StaffInPrivateOnly())
+    router.callback_query.outer_middleware(StaffInPrivateOnly())
     router.message.outer_middleware(AnswerRefusals())
     router.callback_query.outer_middleware(AnswerRefusals())
     return router

@@ -184,7 +184,10 @@ def get_router() -> Router:
         new_event_kind, StateFilter(EventForm.kind), step(F.step == NewEventStep.KIND)
     )
     router.callback_query.register(
-        new_event_save, StateFilter(EventForm.save), step(F.step == NewEventStep.SAVE), InDistrict()
+        new_event_save,
+        StateFilter(EventForm.save),
+        step(F.step == NewEventStep.SAVE),
+        InDistrict(),
     )
     router.message.register(new_event_title, StateFilter(EventForm.title), F.text, not_command)
     router.message.register(new_event_dates, StateFilter(EventForm.dates), F.text, not_command)

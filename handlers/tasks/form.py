@@ -85,7 +85,16 @@ async def _ask_held_on(
     )
     rows = []
     if day <= today:
-        rows.append([button(label, ConfirmStep(action=ConfirmAction.DAY, value=day.isoformat(), event_id=event.id))])
+        rows.append(
+            [
+                button(
+                    label,
+                    ConfirmStep(
+                        action=ConfirmAction.DAY, value=day.isoformat(), event_id=event.id
+                    ),
+                )
+            ]
+        )
     rows.append(_cancel_row())
     text = ev.ASK_HELD_ON.format(starts=fmt_date(event.starts_on), ends=fmt_date(event.ends_on))
     markup = InlineKeyboardMarkup(inline_keyboard=rows)
@@ -404,16 +413,22 @@ async def summary_send(
 async def summary_change(query: CallbackQuery, event: Event) -> None:
     markup = column(
         [
-            button(ev.BTN_CHANGE_DATE, ConfirmStep(action=ConfirmAction.CHANGE_DATE, event_id=event.id)),
             button(
-                ev.BTN_CHANGE_PARTICIPANTS, ConfirmStep(
-                    action=ConfirmAction.CHANGE_PARTICIPANTS, event_id=event.id
-                )
+                ev.BTN_CHANGE_DATE,
+                ConfirmStep(action=ConfirmAction.CHANGE_DATE, event_id=event.id),
             ),
             button(
-                ev.BTN_CHANGE_DESCRIPTION, ConfirmStep(action=ConfirmAction.CHANGE_DESCRIPTION, event_id=event.id)
+                ev.BTN_CHANGE_PARTICIPANTS,
+                ConfirmStep(action=ConfirmAction.CHANGE_PARTICIPANTS, event_id=event.id),
             ),
-            button(ev.BTN_CHANGE_EVIDENCE, ConfirmStep(action=ConfirmAction.CHANGE_EVIDENCE, event_id=event.id)),
+            button(
+                ev.BTN_CHANGE_DESCRIPTION,
+                ConfirmStep(action=ConfirmAction.CHANGE_DESCRIPTION, event_id=event.id),
+            ),
+            button(
+                ev.BTN_CHANGE_EVIDENCE,
+                ConfirmStep(action=ConfirmAction.CHANGE_EVIDENCE, event_id=event.id),
+            ),
             button(t.BTN_BACK, ConfirmStep(action=ConfirmAction.BACK, event_id=event.id)),
         ]
     )
