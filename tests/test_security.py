@@ -266,7 +266,9 @@ def _group_message(client: Client, person: Person, text: str) -> dict[str, objec
             "chat": {"id": -100500, "type": "supergroup", "title": "Библиотекари района"},
             "from": person.tg(),
             "text": text,
-            "entities": [{"type": "bot_command", "offset": 0, "length": len(text.split()[0])}],
+            "entities": [
+                {"type": "bot_command", "offset": 0, "length": len(text.partition(" ")[0])}
+            ],
         },
     }
 
