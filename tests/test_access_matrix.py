@@ -322,7 +322,7 @@ async def test_access_matrix(
     kinds = {
         "own": own.ids(),
         "other district": other.ids(),
-        "nothing": {key: "999999" for key in SENTINEL},
+        "nothing": dict.fromkeys(SENTINEL, "999999"),
         "out of range": out_of_range,
         "2**63": dict.fromkeys(SENTINEL, str(2**63)),
     }
@@ -365,12 +365,12 @@ async def test_access_matrix(
         client.clear()
         await client.send(person, f"/{command}")
         said = _said(client, person)
-        where = (actor, command)
-        assert said and t.INTERNAL_ERROR not in said, where
-        assert not any(name in text for text in said for name in secrets), (where, said)
+        where_command = (actor, command)
+        assert said and t.INTERNAL_ERROR not in said, where_command
+        assert not any(name in text for text in said for name in secrets), (where_command, said)
         if role not in COMMANDS_MAY[command]:
-            assert said[-1] in REFUSALS, (where, said)
-            assert await dump_tables(session_pool) == before, where
+            assert said[-1] in REFUSALS, (where_command, said)
+            assert await dump_tables(session_pool) == before, where_command
         await client.send(person, "/cancel")
     errors = [r.getMessage() for r in caplog.records if r.levelno >= logging.ERROR]
     assert not errors
