@@ -344,3 +344,23 @@ async def test_pressing_yes_twice_for_a_new_link_keeps_the_link_shown(
     assert active[0] != old_token
     assert active[0] in shown  # the link shown after the first press still works
     assert active[0] in client.last_text(COORDINATOR)
+
+
+async def test_reminder_offsets_with_non_ascii_digits_are_refused(
+    client: Client,
+    session_pool: async_sessionmaker[AsyncSession],
+    clock: FixedClock,
+    district_setup: DistrictSetup,
+    session: AsyncSession,
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    """`²` and `①` pass str.isdigit() and failed int(): the generic error page."""
+    event_id = await make_event(session_pool, clock, district_setup.district_id)
+    before = await dump_tables(session_pool)
+    for text in ("²", "①", "7,²", "١"):
+        data = EventCb(action=EventAction.EDIT_FIELD, event_id=event_id, arg="offsets")
+        await client.press_data(COORDINATOR, data.pack())
+        await client.send(COORDINATOR, text)
+        assert client.last_text(COORDINATOR).startswith(ev.ERRORS["bad_offsets"]), text
+    assert await dump_tables(session_pool) == before
+    no_crash(client, caplog, COORDINATOR)
