@@ -22,7 +22,7 @@ from bot.texts import common as t
 from bot.texts import events as ev
 from bot.toolkit.callbacks import ReviewAction, ReviewCb, SchoolAction, SchoolCb
 from bot.toolkit.screens import error_text, h
-from models import Confirmation, District, Evidence, School, User
+from models import Confirmation, District, Event, Evidence, School, User
 from services.errors import ValidationError
 from tests.conftest import COORDINATOR, LIBRARIAN, DistrictSetup, FixedClock, join_school
 from tests.harness import Client, Person, html_problem
@@ -171,6 +171,12 @@ async def test_hostile_names_titles_and_texts_keep_every_screen_valid(
     await _hostile_names(session_pool, district_setup, LIBRARIAN)
     await _hostile_names(session_pool, district_setup, COORDINATOR)
     event_id = await make_event(session_pool, clock, district_setup.district_id, title=HOSTILE)
+    async with session_pool.begin() as s:
+        await s.execute(
+            update(Event)
+            .where(Event.id == event_id)
+            .values(place=HOSTILE, link=f"https://example.ru/?q={HOSTILE}", description=HOSTILE)
+        )
     for command in ("/start", "/help", "/profile", "/tasks", "/calendar", "/settings"):
         await client.send(LIBRARIAN, command)
     await _press_containing(client, LIBRARIAN, HOSTILE)
