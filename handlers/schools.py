@@ -25,7 +25,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from bot.app_paths import data_file
 from bot.texts import common as t
 from bot.texts import schools as s
-from bot.toolkit.callbacks import SchoolAction, SchoolCb
+from bot.toolkit.callbacks import SchoolAction, SchoolCb, SchoolLinkCb
 from bot.toolkit.filters import DistrictSchool, HasRole, InDistrict
 from bot.toolkit.keyboards import (
     PAGE_SIZE,
@@ -45,7 +45,7 @@ from services.errors import DuplicateError, ValidationError
 from services.invitations import (
     active_school_invite,
     deep_link,
-    issue_school_invite,
+    replace_school_invite,
     revoke_school_invite,
 )
 from services.links_export import PER_PAGE, links_pdf, links_xlsx, school_links
@@ -213,10 +213,7 @@ async def _school_card(
         )
     else:
         buttons.append(
-            button(
-                s.BTN_ISSUE,
-                SchoolCb(action=SchoolAction.REISSUE_OK, school_id=school.id, page=page),
-            )
+            button(s.BTN_ISSUE, SchoolLinkCb(school_id=school.id, replaces=0, page=page))
         )
     buttons.append(button(s.BTN_TO_SCHOOLS, SchoolCb(action=SchoolAction.LIST, page=page)))
     await show(event, text, column(buttons))
@@ -232,17 +229,21 @@ async def school_open(
     await _school_card(query, session, bot, school, callback_data.page)
 
 
-async def school_confirm(query: CallbackQuery, callback_data: SchoolCb, school: School) -> None:
+async def school_confirm(
+    query: CallbackQuery, callback_data: SchoolCb, session: AsyncSession, school: School
+) -> None:
+    yes: SchoolCb | SchoolLinkCb
     if callback_data.action is SchoolAction.REISSUE:
-        text, ok_action = s.CONFIRM_REISSUE, SchoolAction.REISSUE_OK
+        text = s.CONFIRM_REISSUE
+        current = await active_school_invite(session, school.id)
+        replaces = current.id if current is not None else 0
+        yes = SchoolLinkCb(school_id=school.id, replaces=replaces, page=callback_data.page)
     else:
-        text, ok_action = s.CONFIRM_REVOKE, SchoolAction.REVOKE_OK
+        text = s.CONFIRM_REVOKE
+        yes = SchoolCb(action=SchoolAction.REVOKE_OK, school_id=school.id, page=callback_data.page)
     markup = column(
         [
-            button(
-                s.BTN_CONFIRM_YES,
-                SchoolCb(action=ok_action, school_id=school.id, page=callback_data.page),
-            ),
+            button(s.BTN_CONFIRM_YES, yes),
             button(
                 t.BTN_BACK,
                 SchoolCb(action=SchoolAction.OPEN, school_id=school.id, page=callback_data.page),
@@ -262,9 +263,25 @@ async def school_link_change(
     school: School,
 ) -> None:
     if callback_data.action is SchoolAction.REISSUE_OK:
-        await issue_school_invite(session, school, user, clock)
+        # a button from before links were bound to the link they replace: it only issues one
+        # when the school has none, so it cannot revoke a link shown a moment ago
+        await replace_school_invite(session, school, 0, user, clock)
     else:
         await revoke_school_invite(session, school, clock)
+    await _school_card(query, session, bot, school, callback_data.page)
+
+
+async def school_link_new(
+    query: CallbackQuery,
+    callback_data: SchoolLinkCb,
+    session: AsyncSession,
+    bot: Bot,
+    clock: Clock,
+    user: User,
+    school: School,
+) -> None:
+    """«Да» for a new link: a second press finds the link already replaced and shows it."""
+    await replace_school_invite(session, school, callback_data.replaces, user, clock)
     await _school_card(query, session, bot, school, callback_data.page)
 
 
@@ -448,6 +465,7 @@ def get_router() -> Router:
         cb(F.action.in_({SchoolAction.REISSUE_OK, SchoolAction.REVOKE_OK})),
         DistrictSchool(),
     )
+    router.callback_query.register(school_link_new, SchoolLinkCb.filter(), DistrictSchool())
     router.callback_query.register(add_school_button, cb(F.action == SchoolAction.ADD), district)
     router.callback_query.register(import_button, cb(F.action == SchoolAction.IMPORT), district)
     router.message.register(

@@ -576,7 +576,7 @@ def parse_offsets(text: str) -> list[int] | None:
     if value in ("-", "—"):
         return None
     parts = [p.strip() for p in value.replace(";", ",").split(",") if p.strip()]
-    if not parts or not all(p.isdigit() and 1 <= int(p) <= 60 for p in parts):
+    if not parts or not all(p.isascii() and p.isdigit() and 1 <= int(p) <= 60 for p in parts):
         raise ValidationError("bad_offsets")
     return sorted({int(p) for p in parts}, reverse=True)
 

@@ -99,6 +99,29 @@ async def issue_school_invite(
     return invitation
 
 
+async def replace_school_invite(
+    session: AsyncSession, school: School, replaces: int, created_by: User | None, clock: Clock
+) -> Invitation | None:
+    """A new link for the school if its current one is still `replaces` (0: it has none).
+
+    Otherwise someone (or an earlier press of the same button) already changed it: nothing is
+    written and None is returned, so the link shown a moment ago stays valid.
+    """
+    current = await active_school_invite(session, school.id)
+    if (current.id if current is not None else 0) != replaces:
+        return None
+    if current is not None:
+        result = await session.execute(
+            update(Invitation)
+            .where(Invitation.id == current.id, Invitation.revoked_at.is_(None))
+            .values(revoked_at=clock())
+            .execution_options(synchronize_session=False)
+        )
+        if not getattr(result, "rowcount", 0):
+            return None
+    return await issue_school_invite(session, school, created_by, clock, new=True)
+
+
 async def revoke_school_invite(session: AsyncSession, school: School, clock: Clock) -> int:
     result = await session.execute(
         update(Invitation)

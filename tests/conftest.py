@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import shutil
 from collections.abc import AsyncIterator, Iterator
 from datetime import UTC, datetime
@@ -9,6 +10,8 @@ from pathlib import Path
 
 import pytest
 from aiogram import Bot, Dispatcher
+from hypothesis import HealthCheck
+from hypothesis import settings as hypothesis_settings
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 
@@ -26,6 +29,16 @@ from services.users import TelegramProfile, ensure_super_admin, get_or_create_us
 from tests.harness import TOKEN, Client, Person, RecordingSession, make_bot
 
 ROOT = Path(__file__).resolve().parent.parent
+
+# property-based tests: a few examples in `make test`; HYPOTHESIS_PROFILE=long for a deep run
+_SLOW_OK = [HealthCheck.too_slow, HealthCheck.data_too_large]
+hypothesis_settings.register_profile(
+    "default", max_examples=12, deadline=None, database=None, suppress_health_check=_SLOW_OK
+)
+hypothesis_settings.register_profile(
+    "long", max_examples=500, deadline=None, database=None, suppress_health_check=_SLOW_OK
+)
+hypothesis_settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "default"))
 ADMIN = Person(id=1001, first_name="Ирина", last_name="Админова")
 COORDINATOR = Person(id=2001, first_name="Ольга", last_name="Методистова")
 LIBRARIAN = Person(id=3001, first_name="Анна", last_name="Петрова")

@@ -1,8 +1,10 @@
 """Dispatcher-level test harness: a strict recording Bot session and a person-like client.
 
 The session answers the Bot API methods the bot is expected to use with realistic objects
-and records every call; any other method, a text over 4096 characters or callback data over
-64 bytes is recorded as a violation, which the fixtures turn into a test failure.
+and records every call; any other method, a text over 4096 characters, callback data over
+64 bytes or a text or caption in HTML parse mode that Telegram would refuse (a tag it does not
+support, unbalanced tags, a bare `<`, `>` or `&`) is recorded as a violation, which the
+fixtures turn into a test failure.
 """
 
 from __future__ import annotations
@@ -14,7 +16,7 @@ from datetime import UTC, datetime
 from typing import Any, cast
 
 from aiogram import Bot, Dispatcher
-from aiogram.client.default import DefaultBotProperties
+from aiogram.client.default import Default, DefaultBotProperties
 from aiogram.client.session.base import BaseSession
 from aiogram.enums import ParseMode
 from aiogram.exceptions import TelegramForbiddenError
@@ -31,6 +33,9 @@ from aiogram.types import (
 )
 from aiogram.types import User as TgUser
 
+from tests.fake_bot_api.errors import ApiError
+from tests.fake_bot_api.formatting import _CHAR_REF_RE, _TAG_RE, parse_html
+
 BOT_ID = 4242
 BOT_USERNAME = "shibc_test_bot"
 TOKEN = f"{BOT_ID}:TEST-token-for-recording-session-000"
@@ -46,6 +51,23 @@ TRUE_METHODS = {
     "DeleteMessage",
     "SendChatAction",
 }
+
+
+def html_problem(text: str) -> str | None:
+    """Why Telegram would refuse `text` in HTML parse mode, or None if it parses.
+
+    The fake Bot API's parser checks the tags (only Telegram's, balanced); on top of it, every
+    `<`, `>` and `&` outside a tag or an entity must be escaped, as Telegram's manual asks.
+    """
+    try:
+        parse_html(text)
+    except ApiError as exc:
+        return exc.description
+    bare = _CHAR_REF_RE.sub("", _TAG_RE.sub("", text))
+    for char in "<>&":
+        if char in bare:
+            return f"unescaped {char!r}"
+    return None
 
 
 @dataclass
@@ -112,11 +134,23 @@ class RecordingSession(BaseSession):
         markup_obj = markup if isinstance(markup, InlineKeyboardMarkup) else None
         self.chats.setdefault(chat_id, {})[message_id] = ChatMessage(message_id, text, markup_obj)
 
+    def _check_html(self, bot: Bot, name: str, method: Any) -> None:
+        parse_mode = getattr(method, "parse_mode", None)
+        if isinstance(parse_mode, Default):
+            parse_mode = bot.default[parse_mode.name]
+        if str(parse_mode or "").lower() != ParseMode.HTML.lower():
+            return
+        for key in ("text", "caption"):
+            value = getattr(method, key, None)
+            if isinstance(value, str) and (problem := html_problem(value)) is not None:
+                self.violations.append(f"{name}: invalid HTML in {key} ({problem}): {value!r}")
+
     async def make_request(
         self, bot: Bot, method: TelegramMethod[TelegramType], timeout: int | None = None
     ) -> TelegramType:
         name = type(method).__name__
         self.calls.append(Call(name, method))
+        self._check_html(bot, name, method)
         result: Any
         if name == "GetMe":
             result = TgUser.model_validate(self._bot_user())

@@ -255,8 +255,8 @@ async def test_forged_and_closed_events(
         status=EventStatus.CANCELLED,
     )
     cases = [
-        (TaskCb(action=TaskAction.CONFIRM, event_id=foreign), t.FORBIDDEN_BUTTON),
-        (TaskCb(action=TaskAction.OPEN, event_id=foreign), t.FORBIDDEN_BUTTON),
+        (TaskCb(action=TaskAction.CONFIRM, event_id=foreign), ev.UNKNOWN_EVENT),
+        (TaskCb(action=TaskAction.OPEN, event_id=foreign), ev.UNKNOWN_EVENT),
         (TaskCb(action=TaskAction.CONFIRM, event_id=closed), ev.ERRORS["event_not_open"]),
         (TaskCb(action=TaskAction.CONFIRM, event_id=cancelled), ev.ERRORS["event_not_open"]),
         (TaskCb(action=TaskAction.CONFIRM, event_id=99999), ev.UNKNOWN_EVENT),
@@ -273,7 +273,7 @@ async def test_forged_and_closed_events(
     await client.press_data(
         COORDINATOR, EventCb(action=EventAction.STATUS_OK, event_id=foreign, arg="closed").pack()
     )
-    assert client.alerts() == [t.FORBIDDEN_BUTTON]
+    assert client.alerts() == [ev.UNKNOWN_EVENT]
     stmt = select(Event.status).order_by(Event.id).execution_options(populate_existing=True)
     statuses = (await session.scalars(stmt)).all()
     assert statuses == [EventStatus.OPEN, EventStatus.CLOSED, EventStatus.CANCELLED]

@@ -1,7 +1,10 @@
 """All callback data factories. Prefixes are short; every field is typed.
 
-Callback data comes from the client and is untrusted: the filters of bot/filters.py check
-that the user may act on the record an id names.
+Callback data comes from the client and is untrusted. It is parsed here, once, into bounded
+types: an id is 1..DB_ID_MAX (0 where a field may name nothing), a page or a version is
+bounded too, so a forged `2**63` or `²` fails to unpack (aiogram's filter does not match and
+the fallback says the button is stale) and never reaches int() or the database. The filters of
+bot/toolkit/filters.py then check that the user may act on the record an id names.
 
 Action values stay as they were first sent: buttons already in chats and planned messages in
 the outbox keep working after an update.
@@ -9,14 +12,43 @@ the outbox keep working after an update.
 
 from __future__ import annotations
 
+import re
 from enum import StrEnum
+from typing import Annotated
 
 from aiogram.filters.callback_data import CallbackData
+from pydantic import Field
+
+from models.limits import DB_ID_MAX
+
+Id = Annotated[int, Field(ge=1, le=DB_ID_MAX)]
+"""The id of a record a button names."""
+OptionalId = Annotated[int, Field(ge=0, le=DB_ID_MAX)]
+"""An id, or 0 where the button names no record (a list, a form's first step)."""
+Page = Annotated[int, Field(ge=0, le=100_000)]
+Version = Annotated[int, Field(ge=0, le=DB_ID_MAX)]
+
+_ID_TEXT = re.compile(r"[1-9][0-9]{0,9}")
+
+
+def parse_id(text: object) -> int:
+    """An id written as text (a string field of a button, a form's data); 0 if it is not one.
+
+    Only ASCII digits count: `²`, `①` or `١` pass str.isdigit() but are no id.
+    """
+    if isinstance(text, bool):
+        return 0
+    if isinstance(text, int):
+        return text if 1 <= text <= DB_ID_MAX else 0
+    if not isinstance(text, str) or _ID_TEXT.fullmatch(text) is None:
+        return 0
+    value = int(text)
+    return value if value <= DB_ID_MAX else 0
 
 
 class RoadmapCb(CallbackData, prefix="rm"):
-    section: int = 0
-    activity: int = 0
+    section: Annotated[int, Field(ge=0, le=1000)] = 0
+    activity: Annotated[int, Field(ge=0, le=1000)] = 0
 
 
 class DistrictAction(StrEnum):
@@ -29,8 +61,8 @@ class DistrictAction(StrEnum):
 
 class DistrictCb(CallbackData, prefix="d"):
     action: DistrictAction
-    district_id: int = 0
-    page: int = 0
+    district_id: OptionalId = 0
+    page: Page = 0
 
 
 class InviteAction(StrEnum):
@@ -39,7 +71,7 @@ class InviteAction(StrEnum):
 
 class InviteCb(CallbackData, prefix="inv"):
     action: InviteAction
-    invitation_id: int
+    invitation_id: Id
 
 
 class SchoolAction(StrEnum):
@@ -57,8 +89,19 @@ class SchoolAction(StrEnum):
 
 class SchoolCb(CallbackData, prefix="s"):
     action: SchoolAction
-    school_id: int = 0
-    page: int = 0
+    school_id: OptionalId = 0
+    page: Page = 0
+
+
+class SchoolLinkCb(CallbackData, prefix="sl"):
+    """«Да» for a new school link: `replaces` is the link the card showed (0: it had none).
+
+    A second press (or a stale card) finds that link already replaced and changes nothing.
+    """
+
+    school_id: Id
+    replaces: OptionalId = 0
+    page: Page = 0
 
 
 class JoinAction(StrEnum):
@@ -112,8 +155,8 @@ class EventAction(StrEnum):
 
 class EventCb(CallbackData, prefix="e"):
     action: EventAction
-    event_id: int = 0
-    page: int = 0
+    event_id: OptionalId = 0
+    page: Page = 0
     arg: str = ""
 
 
@@ -157,7 +200,7 @@ FIX_ACTIONS = frozenset(
 
 class TaskCb(CallbackData, prefix="t"):
     action: TaskAction
-    event_id: int = 0
+    event_id: OptionalId = 0
 
 
 class ConfirmAction(StrEnum):
@@ -184,8 +227,11 @@ CHANGE_ACTIONS = frozenset(
 
 
 class ConfirmStep(CallbackData, prefix="cf"):
+    """A step of the confirmation form; `event_id` is the event of the form it was made for."""
+
     action: ConfirmAction
     value: str = ""
+    event_id: OptionalId = 0
 
 
 class ReviewAction(StrEnum):
@@ -197,9 +243,9 @@ class ReviewAction(StrEnum):
 
 class ReviewCb(CallbackData, prefix="r"):
     action: ReviewAction
-    confirmation_id: int = 0
-    version: int = 0
-    page: int = 0
+    confirmation_id: OptionalId = 0
+    version: Version = 0
+    page: Page = 0
 
 
 class CalendarAction(StrEnum):
@@ -211,8 +257,8 @@ class CalendarCb(CallbackData, prefix="cal"):
 
 
 class RecordCb(CallbackData, prefix="sr"):
-    school_id: int = 0
-    page: int = 0
+    school_id: OptionalId = 0
+    page: Page = 0
 
 
 class ReminderAction(StrEnum):
@@ -224,7 +270,7 @@ class ReminderAction(StrEnum):
 
 class ReminderCb(CallbackData, prefix="rem"):
     action: ReminderAction
-    event_id: int
+    event_id: Id
 
 
 class SettingsAction(StrEnum):

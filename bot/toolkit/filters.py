@@ -1,11 +1,14 @@
 """Filters: the actor's role, and the records a button or a form names, checked and handed over.
 
 Callback data and the ids a form keeps are untrusted. An ownership filter loads the record an
-update names, checks that it belongs to the actor's district (or school) and hands it to the
-handler as a keyword (`district_id`, `event`, `school`, `confirmation`): a filter that returns
-a dict adds it to the handler's data (aiogram's example `context_addition_from_filter.py`).
+update names (an id that is not one, e.g. out of range, names nothing), checks that it belongs
+to the actor's district (or school) and hands it to the handler as a keyword (`district_id`,
+`event`, `school`, `confirmation`): a filter that returns a dict adds it to the handler's data
+(aiogram's example `context_addition_from_filter.py`).
 
-A refused check raises `Refused` with the Russian answer. `AnswerRefusals`, an outer
+A record of another district (or an event a librarian may not see) gets the same answer as one
+that does not exist, so a forged id reveals nothing. A refused check raises `Refused` with the
+Russian answer. `AnswerRefusals`, an outer
 middleware of the routers' root, tells the user (an alert on a button, a message on text) and
 ends the update there: the handler does not run and no later router sees the update. An
 ownership filter goes last in a registration, so it only speaks for the handler it guards.
@@ -26,6 +29,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from bot.texts import common as t
 from bot.texts import events as ev
 from bot.texts.schools import NO_DISTRICT
+from bot.toolkit.callbacks import parse_id
 from bot.toolkit.screens import tell
 from models import EventStatus, Role, User
 from services.confirmations import confirmation_for_district, librarian_event
@@ -66,8 +70,31 @@ class AnswerRefusals(BaseMiddleware):
             return None
 
 
+STAFF = frozenset({Role.COORDINATOR, Role.SUPER_ADMIN})
+
+
+class StaffInPrivateOnly(BaseMiddleware):
+    """Outer middleware: staff (coordinators, admins) are served in a private chat only.
+
+    In a group everyone would read a district's names and invitation links; the staff member
+    is told to write to the bot privately and nothing else happens.
+    """
+
+    async def __call__(self, handler: Handler, event: TelegramObject, data: dict[str, Any]) -> Any:
+        if data.get("role") in STAFF:
+            message = event.message if isinstance(event, CallbackQuery) else event
+            chat = getattr(message, "chat", None)
+            if chat is not None and chat.type != "private":
+                if isinstance(event, Message | CallbackQuery):
+                    await tell(event, t.STAFF_PRIVATE_ONLY)
+                return None
+        return await handler(event, data)
+
+
 def answer_refusals(router: Router) -> Router:
     """Make `router` (the root of the feature routers) answer its filters' refusals."""
+    router.message.outer_middleware(StaffInPrivateOnly())
+    router.callback_query.outer_middleware(StaffInPrivateOnly())
     router.message.outer_middleware(AnswerRefusals())
     router.callback_query.outer_middleware(AnswerRefusals())
     return router
@@ -89,10 +116,7 @@ class _Owned(Filter):
             value = (await state.get_data()).get(self.field, 0)
         else:
             value = getattr(data.get("callback_data"), self.field, 0)
-        try:
-            return int(value or 0)
-        except (TypeError, ValueError):
-            return 0  # no record has it: refused as unknown
+        return parse_id(value)  # 0 when it is no id: no record has it, refused as unknown
 
     async def refuse(self, data: dict[str, Any], text: str) -> NoReturn:
         if self.in_form:
@@ -133,14 +157,15 @@ class DistrictEvent(_Owned):
             await self.refuse(data, self.unknown)
         except AccessDeniedError:
             logger.warning("user %s: event %s of another district", user and user.id, event_id)
-            await self.refuse(data, t.FORBIDDEN_BUTTON)
+            await self.refuse(data, self.unknown)
         return {"event": event}
 
 
 class SchoolEvent(_Owned):
     """`event` and `school`: the event the update names, if it is addressed to the user's school.
 
-    `open_only` also refuses an event that no longer takes confirmations.
+    A draft is not shown to librarians: it is refused as unknown. `open_only` also refuses an
+    event that no longer takes confirmations.
     """
 
     def __init__(
@@ -163,13 +188,20 @@ class SchoolEvent(_Owned):
         event_id = await self.record_id(data)
         if user is None:
             await self.refuse(data, self.forbidden)
+        named = getattr(data.get("callback_data"), "event_id", None)
+        if self.in_form and named is not None and named != event_id:
+            # a button of an older form (another event): the open form goes on untouched
+            raise Refused(t.STALE_BUTTON)
         try:
             event, school = await librarian_event(session, user, event_id)
         except NotFoundError:
             await self.refuse(data, self.unknown)
         except AccessDeniedError:
             logger.warning("user %s: event %s not addressed to the school", user.id, event_id)
-            await self.refuse(data, self.forbidden)
+            await self.refuse(data, self.unknown)
+        if event.status is EventStatus.DRAFT:
+            logger.warning("user %s: draft event %s requested", user.id, event_id)
+            await self.refuse(data, self.unknown)
         if self.open_only and event.status is not EventStatus.OPEN:
             await self.refuse(data, ev.ERRORS["event_not_open"])
         return {"event": event, "school": school}
@@ -192,7 +224,7 @@ class DistrictSchool(_Owned):
             await self.refuse(data, self.unknown)
         except AccessDeniedError:
             logger.warning("user %s: school %s of another district", user and user.id, school_id)
-            await self.refuse(data, t.FORBIDDEN_BUTTON)
+            await self.refuse(data, self.unknown)
         return {"school": school}
 
 
@@ -214,5 +246,5 @@ class DistrictConfirmation(_Owned):
             await self.refuse(data, t.STALE_BUTTON)
         except AccessDeniedError:
             logger.warning("confirmation %s of another district requested", confirmation_id)
-            await self.refuse(data, t.FORBIDDEN_BUTTON)
+            await self.refuse(data, t.STALE_BUTTON)
         return {"confirmation": confirmation}

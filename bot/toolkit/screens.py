@@ -84,8 +84,14 @@ def hq(value: object) -> str:
 
 
 def error_text(error: ValidationError) -> str:
-    """The Russian text of a refused value: the one place a `ValidationError` becomes words."""
-    params = {k: fmt_date(v) if isinstance(v, date) else v for k, v in error.params.items()}
+    """The Russian text of a refused value: the one place a `ValidationError` becomes words.
+
+    A parameter may be what the user gave (a file name, a value): text is escaped for HTML.
+    """
+    params = {
+        k: fmt_date(v) if isinstance(v, date) else h(v) if isinstance(v, str) else v
+        for k, v in error.params.items()
+    }
     text = ev.ERRORS.get(error.code) or t.VALIDATION.get(error.code)
     if text is None:
         logger.error("no text for the validation error %r", error.code)

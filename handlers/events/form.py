@@ -49,10 +49,16 @@ OCCASION_CODES = {"library-month": "library-month", "library-day": "library-day"
 
 
 class EventForm(StatesGroup):
+    """Every step is a state, so a button of an older step does not act on a later one."""
+
+    activity = State()
+    occasion = State()
+    kind = State()
     title = State()
     dates = State()
     deadline = State()
     place = State()
+    save = State()
 
 
 def _number(value: str) -> int | None:
@@ -64,6 +70,7 @@ async def new_event_start(
     update: Message | CallbackQuery, session: AsyncSession, state: FSMContext
 ) -> None:
     await state.clear()
+    await state.set_state(EventForm.activity)
     await _activities_screen(update, session, 0)
 
 
@@ -112,6 +119,7 @@ async def new_event_activity(
         await query.answer(t.FORBIDDEN_BUTTON, show_alert=True)
         return
     await state.set_data({"activity": number or None})
+    await state.set_state(EventForm.occasion)
     occasions = [
         button(name, NewEventCb(step=NewEventStep.OCCASION, value=occasion))
         for occasion, name in ev.OCCASIONS.items()
@@ -134,6 +142,7 @@ async def new_event_occasion(
         ]
         markup = column([*kinds, button(t.BTN_CANCEL, EventCb(action=EventAction.LIST))])
         await state.update_data(code=None)
+        await state.set_state(EventForm.kind)
         await show(query, ev.ASK_EVENT_KIND, markup)
         return
     kind = EventKind.SEMINAR if occasion == "seminar" else EventKind.ACTIVITY
@@ -204,7 +213,7 @@ async def new_event_place(message: Message, state: FSMContext) -> None:
         await message.answer(error_text(exc) + "\n" + t.TRY_AGAIN, reply_markup=cancel_keyboard())
         return
     await state.update_data(place=place, deadline=seminar_deadline(ends).isoformat())
-    await state.set_state(None)
+    await state.set_state(EventForm.save)
     starts = date.fromisoformat(data["starts"])
     day = fmt_date(starts) if starts == ends else f"{fmt_date(starts)} — {fmt_date(ends)}"
     text = ev.SEMINAR_SUMMARY.format(
@@ -258,7 +267,7 @@ async def new_event_deadline(message: Message, state: FSMContext) -> None:
         await message.answer(error_text(exc) + "\n" + t.TRY_AGAIN, reply_markup=cancel_keyboard())
         return
     await state.update_data(deadline=deadline.isoformat())
-    await state.set_state(None)
+    await state.set_state(EventForm.save)
     occasion = ev.OCCASION_NAMES.get(data.get("code") or "")
     text = ev.EVENT_SUMMARY.format(
         title=h(data["title"]),
@@ -326,14 +335,22 @@ def get_router() -> Router:
     router.callback_query.register(
         new_event_start, EventCb.filter(F.action == EventAction.NEW), InDistrict()
     )
-    router.callback_query.register(new_event_activity, step(F.step == NewEventStep.ACTIVITY))
+    activity = StateFilter(EventForm.activity)
     router.callback_query.register(
-        new_event_activity_page, step(F.step == NewEventStep.ACTIVITY_PAGE)
+        new_event_activity, activity, step(F.step == NewEventStep.ACTIVITY)
     )
-    router.callback_query.register(new_event_occasion, step(F.step == NewEventStep.OCCASION))
-    router.callback_query.register(new_event_kind, step(F.step == NewEventStep.KIND))
+    router.callback_query.register(
+        new_event_activity_page, activity, step(F.step == NewEventStep.ACTIVITY_PAGE)
+    )
+    router.callback_query.register(
+        new_event_occasion, StateFilter(EventForm.occasion), step(F.step == NewEventStep.OCCASION)
+    )
+    router.callback_query.register(
+        new_event_kind, StateFilter(EventForm.kind), step(F.step == NewEventStep.KIND)
+    )
     router.callback_query.register(
         new_event_save,
+        StateFilter(EventForm.save),
         step(F.step.in_({NewEventStep.SAVE, NewEventStep.SAVE_OPEN})),
         InDistrict(),
     )

@@ -27,6 +27,7 @@ from bot.toolkit.callbacks import (
     ReviewCb,
     TaskAction,
     TaskCb,
+    parse_id,
 )
 from bot.toolkit.filters import SchoolEvent
 from bot.toolkit.keyboards import button, column
@@ -108,7 +109,16 @@ async def _ask_held_on(
     )
     rows = []
     if day <= today:
-        rows.append([button(label, ConfirmStep(action=ConfirmAction.DAY, value=day.isoformat()))])
+        rows.append(
+            [
+                button(
+                    label,
+                    ConfirmStep(
+                        action=ConfirmAction.DAY, value=day.isoformat(), event_id=event.id
+                    ),
+                )
+            ]
+        )
     rows.append(_cancel_row())
     text = ev.ASK_HELD_ON.format(starts=fmt_date(event.starts_on), ends=fmt_date(event.ends_on))
     text += note
@@ -182,13 +192,13 @@ async def _next_or_summary(
     elif next_step is ConfirmForm.description:
         markup = InlineKeyboardMarkup(
             inline_keyboard=[
-                [button(ev.BTN_SKIP, ConfirmStep(action=ConfirmAction.SKIP))],
+                [button(ev.BTN_SKIP, ConfirmStep(action=ConfirmAction.SKIP, event_id=event.id))],
                 _cancel_row(),
             ]
         )
         await _say(target, ev.ASK_DESCRIPTION, markup)
     else:
-        await _say(target, ev.ASK_EVIDENCE, _evidence_markup())
+        await _say(target, ev.ASK_EVIDENCE, _evidence_markup(event.id))
 
 
 async def _say(target: Message | CallbackQuery, text: str, markup: InlineKeyboardMarkup) -> None:
@@ -198,10 +208,10 @@ async def _say(target: Message | CallbackQuery, text: str, markup: InlineKeyboar
         await target.answer(text, reply_markup=markup)
 
 
-def _evidence_markup() -> InlineKeyboardMarkup:
+def _evidence_markup(event_id: int) -> InlineKeyboardMarkup:
     return InlineKeyboardMarkup(
         inline_keyboard=[
-            [button(ev.BTN_DONE, ConfirmStep(action=ConfirmAction.DONE))],
+            [button(ev.BTN_DONE, ConfirmStep(action=ConfirmAction.DONE, event_id=event_id))],
             _cancel_row(),
         ]
     )
@@ -287,18 +297,21 @@ async def description_skip(query: CallbackQuery, event: Event, state: FSMContext
     await _next_or_summary(query, state, event, ConfirmForm.evidence)
 
 
+async def _form_event_id(state: FSMContext) -> int:
+    return parse_id((await state.get_data()).get("event_id"))
+
+
 async def _add_item(message: Message, state: FSMContext, item: EvidenceItem) -> None:
     data = await state.get_data()
+    markup = _evidence_markup(parse_id(data.get("event_id")))
     current = tuple(EvidenceItem.from_dict(e) for e in data.get("evidence", []))
     try:
         items = add_evidence(current, item)
     except ValidationError as exc:
-        await message.answer(error_text(exc), reply_markup=_evidence_markup())
+        await message.answer(error_text(exc), reply_markup=markup)
         return
     await state.update_data(evidence=[e.to_dict() for e in items])
-    await message.answer(
-        ev.EVIDENCE_ADDED.format(count=len(items)), reply_markup=_evidence_markup()
-    )
+    await message.answer(ev.EVIDENCE_ADDED.format(count=len(items)), reply_markup=markup)
 
 
 async def evidence_document(message: Message, state: FSMContext) -> None:
@@ -307,7 +320,8 @@ async def evidence_document(message: Message, state: FSMContext) -> None:
     try:
         check_document(document.file_name or "", document.file_size)
     except ValidationError as exc:
-        await message.answer(error_text(exc), reply_markup=_evidence_markup())
+        markup = _evidence_markup(await _form_event_id(state))
+        await message.answer(error_text(exc), reply_markup=markup)
         return
     await _add_item(
         message,
@@ -329,7 +343,8 @@ async def evidence_photo(message: Message, state: FSMContext) -> None:
     try:
         check_photo(photo.file_size)
     except ValidationError as exc:
-        await message.answer(error_text(exc), reply_markup=_evidence_markup())
+        markup = _evidence_markup(await _form_event_id(state))
+        await message.answer(error_text(exc), reply_markup=markup)
         return
     # a photo has no name of its own: «Фото 1», «Фото 2»… in the order they came
     kept = (await state.get_data()).get("evidence", [])
@@ -352,13 +367,15 @@ async def evidence_link(message: Message, state: FSMContext) -> None:
     try:
         url = check_url(message.text or "")
     except ValidationError as exc:
-        await message.answer(error_text(exc), reply_markup=_evidence_markup())
+        markup = _evidence_markup(await _form_event_id(state))
+        await message.answer(error_text(exc), reply_markup=markup)
         return
     await _add_item(message, state, EvidenceItem(kind=EvidenceKind.LINK, url=url))
 
 
-async def evidence_other(message: Message) -> None:
-    await message.answer(ev.EVIDENCE_EXPECTED, reply_markup=_evidence_markup())
+async def evidence_other(message: Message, state: FSMContext) -> None:
+    markup = _evidence_markup(await _form_event_id(state))
+    await message.answer(ev.EVIDENCE_EXPECTED, reply_markup=markup)
 
 
 async def evidence_done(query: CallbackQuery, event: Event, state: FSMContext) -> None:
@@ -383,8 +400,8 @@ async def _show_summary(target: Message | CallbackQuery, state: FSMContext, even
     await state.update_data(editing=False)
     markup = column(
         [
-            button(ev.BTN_SEND, ConfirmStep(action=ConfirmAction.SEND)),
-            button(ev.BTN_CHANGE, ConfirmStep(action=ConfirmAction.CHANGE)),
+            button(ev.BTN_SEND, ConfirmStep(action=ConfirmAction.SEND, event_id=event.id)),
+            button(ev.BTN_CHANGE, ConfirmStep(action=ConfirmAction.CHANGE, event_id=event.id)),
             button(t.BTN_CANCEL, FormCb(action=FormAction.CANCEL)),
         ]
     )
@@ -439,18 +456,26 @@ async def summary_send(
     await show(query, text, column([button(ev.BTN_TO_TASKS, TaskCb(action=TaskAction.LIST))]))
 
 
-async def summary_change(query: CallbackQuery) -> None:
+async def summary_change(query: CallbackQuery, event: Event) -> None:
     markup = column(
         [
-            button(ev.BTN_CHANGE_DATE, ConfirmStep(action=ConfirmAction.CHANGE_DATE)),
             button(
-                ev.BTN_CHANGE_PARTICIPANTS, ConfirmStep(action=ConfirmAction.CHANGE_PARTICIPANTS)
+                ev.BTN_CHANGE_DATE,
+                ConfirmStep(action=ConfirmAction.CHANGE_DATE, event_id=event.id),
             ),
             button(
-                ev.BTN_CHANGE_DESCRIPTION, ConfirmStep(action=ConfirmAction.CHANGE_DESCRIPTION)
+                ev.BTN_CHANGE_PARTICIPANTS,
+                ConfirmStep(action=ConfirmAction.CHANGE_PARTICIPANTS, event_id=event.id),
             ),
-            button(ev.BTN_CHANGE_EVIDENCE, ConfirmStep(action=ConfirmAction.CHANGE_EVIDENCE)),
-            button(t.BTN_BACK, ConfirmStep(action=ConfirmAction.BACK)),
+            button(
+                ev.BTN_CHANGE_DESCRIPTION,
+                ConfirmStep(action=ConfirmAction.CHANGE_DESCRIPTION, event_id=event.id),
+            ),
+            button(
+                ev.BTN_CHANGE_EVIDENCE,
+                ConfirmStep(action=ConfirmAction.CHANGE_EVIDENCE, event_id=event.id),
+            ),
+            button(t.BTN_BACK, ConfirmStep(action=ConfirmAction.BACK, event_id=event.id)),
         ]
     )
     await show(query, ev.CHANGE_MENU, markup)
@@ -495,7 +520,7 @@ async def _change_field(
         await state.set_state(ConfirmForm.description)
         markup = InlineKeyboardMarkup(
             inline_keyboard=[
-                [button(ev.BTN_SKIP, ConfirmStep(action=ConfirmAction.SKIP))],
+                [button(ev.BTN_SKIP, ConfirmStep(action=ConfirmAction.SKIP, event_id=event.id))],
                 _cancel_row(),
             ]
         )
@@ -503,7 +528,7 @@ async def _change_field(
     else:
         await state.update_data(evidence=[], editing=False)
         await state.set_state(ConfirmForm.evidence)
-        await show(query, ev.ASK_EVIDENCE + note, _evidence_markup())
+        await show(query, ev.ASK_EVIDENCE + note, _evidence_markup(event.id))
 
 
 async def use_buttons(message: Message) -> None:
@@ -559,7 +584,10 @@ def get_router() -> Router:
         event,
     )
     router.callback_query.register(
-        summary_change, StateFilter(ConfirmForm.summary), step(F.action == ConfirmAction.CHANGE)
+        summary_change,
+        StateFilter(ConfirmForm.summary),
+        step(F.action == ConfirmAction.CHANGE),
+        event,
     )
     router.callback_query.register(
         summary_back,
@@ -569,7 +597,7 @@ def get_router() -> Router:
     )
     router.callback_query.register(
         summary_change_field,
-        StateFilter(ConfirmForm.summary, ConfirmForm.held_on),
+        StateFilter(ConfirmForm.summary),
         step(F.action.in_(CHANGE_ACTIONS)),
         event,
     )

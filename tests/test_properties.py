@@ -1,0 +1,354 @@
+"""Property-based: random texts, files and buttons fed to every form state through the dispatcher.
+
+Each example builds a fresh world (a migrated database, the real Dispatcher, the recording
+Bot session), walks a person into one form state and feeds random input, from that person
+and from a stranger. After every update: the generic error page (INTERNAL_ERROR) was never
+sent, every reply is valid HTML as Telegram parses it (the recording session records a
+violation otherwise), a stranger changed no row, and text or a file changed no row in a state
+where only a button writes.
+
+The run is short by default (profile "default" in tests/conftest.py); a longer one:
+`HYPOTHESIS_PROFILE=long .venv/bin/pytest tests/test_properties.py`.
+"""
+
+from __future__ import annotations
+
+import shutil
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass
+from datetime import UTC, date, datetime
+from pathlib import Path
+from typing import Any
+from zoneinfo import ZoneInfo
+
+from hypothesis import given
+from hypothesis import strategies as st
+from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
+
+from bot.app import build_dispatcher
+from bot.config import Settings
+from bot.texts import common as t
+from bot.texts import events as ev
+from bot.toolkit.callbacks import (
+    EventAction,
+    EventCb,
+    ReviewAction,
+    ReviewCb,
+    TaskAction,
+    TaskCb,
+)
+from models.db import create_engine, create_session_pool
+from services.catalogue import load_catalogue_file
+from services.confirmations import Draft, submit
+from services.districts import create_district
+from services.invitations import accept_invitation, create_coordinator_invite
+from services.schools import add_school
+from services.users import TelegramProfile, ensure_super_admin, get_or_create_user, get_user
+from tests.conftest import (
+    ADMIN,
+    COORDINATOR,
+    LIBRARIAN,
+    ROOT,
+    STRANGER,
+    FixedClock,
+    join_school,
+)
+from tests.dump import dump_tables
+from tests.harness import TOKEN, Client, Person, RecordingSession, make_bot
+from tests.test_confirmations import make_event
+
+TZ = ZoneInfo("Asia/Yekaterinburg")
+NOW = datetime(2026, 11, 25, 7, 0, tzinfo=UTC)  # the clock of tests/conftest.py
+
+
+@dataclass
+class World:
+    client: Client
+    pool: async_sessionmaker[AsyncSession]
+    event_id: int
+    confirmation_id: int
+
+
+async def _world(template: Path, folder: Path) -> tuple[World, Callable[[], Awaitable[None]]]:
+    folder.mkdir(parents=True, exist_ok=True)
+    target = folder / "bot.db"
+    shutil.copy(template, target)
+    url = f"sqlite+aiosqlite:///{target}"
+    settings = Settings(
+        _env_file=None,
+        bot_token=TOKEN,
+        database_url=url,
+        admin_ids=[ADMIN.id],
+        catalogue_path=str(ROOT / "data" / "roadmap.toml"),
+    )
+    clock = FixedClock(NOW)
+    engine = create_engine(url)
+    pool = create_session_pool(engine)
+    recording = RecordingSession()
+    client = Client(
+        dp=build_dispatcher(settings, pool, clock), bot=make_bot(recording), session=recording
+    )
+    async with pool.begin() as s:
+        await load_catalogue_file(s, ROOT / "data" / "roadmap.toml")
+        admin = await ensure_super_admin(
+            s, TelegramProfile(ADMIN.id, None), "Ирина Админова", clock
+        )
+        district = await create_district(s, "Иглинский район", clock)
+        invite = await create_coordinator_invite(s, district.id, admin, clock)
+        coordinator = await get_or_create_user(s, TelegramProfile(COORDINATOR.id, None), clock)
+        await accept_invitation(s, coordinator, invite.token, "Ольга Методистова", clock)
+        school = await add_school(
+            s, district.id, "Школа номер один полностью", "СОШ № 1", None, clock
+        )
+        district_id, school_id = district.id, school.id
+    await join_school(client, LIBRARIAN, pool, school_id)
+    event_id = await make_event(pool, clock, district_id)
+    other_event = await make_event(pool, clock, district_id, title="Второе событие")
+    async with pool.begin() as s:
+        librarian = await get_user(s, LIBRARIAN.id)
+        assert librarian is not None
+        draft = Draft(date(2026, 11, 20), 10, "Провели")
+        confirmation = await submit(s, librarian, other_event, draft, TZ, clock)
+        confirmation_id = confirmation.id
+    recording.calls.clear()
+
+    async def close() -> None:
+        await engine.dispose()
+
+    return World(client, pool, event_id, confirmation_id), close
+
+
+# ---- walking into each form state --------------------------------------------------------
+
+Walk = Callable[[World], Awaitable[Person]]
+
+
+async def _confirm_form(world: World, steps: int) -> Person:
+    client = world.client
+    await client.send(LIBRARIAN, "/tasks")
+    await client.press_data(
+        LIBRARIAN, TaskCb(action=TaskAction.CONFIRM, event_id=world.event_id).pack()
+    )
+    if steps > 0:
+        await client.press(LIBRARIAN, ev.BTN_TODAY.format(day="25.11.2026"))
+    if steps > 1:
+        await client.send(LIBRARIAN, "25")
+    if steps > 2:
+        await client.press(LIBRARIAN, ev.BTN_SKIP)
+    if steps > 3:
+        await client.send(LIBRARIAN, "https://school.example.ru/news/1")
+        await client.press(LIBRARIAN, ev.BTN_DONE)
+    return LIBRARIAN
+
+
+async def _new_event_form(world: World, steps: int) -> Person:
+    client = world.client
+    await client.send(COORDINATOR, "/newevent")
+    activity = next(b for b in client.buttons(COORDINATOR) if b.startswith("1. "))
+    answers: list[tuple[str, str]] = [
+        ("press", activity),
+        ("press", ev.OCCASIONS["none"]),
+        ("press", ev.KIND_NAMES["activity"]),
+        ("send", "Районный семинар"),
+        ("send", "10.12.2026 - 10.12.2026"),
+        ("send", "11.12.2026 18:00"),
+    ]
+    for how, value in answers[:steps]:
+        if how == "press":
+            await client.press(COORDINATOR, value)
+        else:
+            await client.send(COORDINATOR, value)
+    return COORDINATOR
+
+
+async def _school_form(world: World, steps: int) -> Person:
+    await world.client.send(COORDINATOR, "/addschool")
+    if steps:
+        await world.client.send(COORDINATOR, "Средняя школа номер два полностью")
+    return COORDINATOR
+
+
+async def _edit_form(world: World, steps: int) -> Person:
+    data = EventCb(action=EventAction.EDIT_FIELD, event_id=world.event_id, arg="title")
+    await world.client.press_data(COORDINATOR, data.pack())
+    return COORDINATOR
+
+
+async def _return_comment(world: World, steps: int) -> Person:
+    data = ReviewCb(action=ReviewAction.RETURN, confirmation_id=world.confirmation_id, version=1)
+    await world.client.press_data(COORDINATOR, data.pack())
+    return COORDINATOR
+
+
+def _steps(walk: Callable[[World, int], Awaitable[Person]], steps: int) -> Walk:
+    async def walked(world: World) -> Person:
+        return await walk(world, steps)
+
+    return walked
+
+
+async def _librarian(world: World) -> Person:
+    return LIBRARIAN
+
+
+async def _coordinator(world: World) -> Person:
+    return COORDINATOR
+
+
+# (name, walk, does a text or a file there write rows by design)
+STATES: list[tuple[str, Walk, bool]] = [
+    ("librarian, no form", _librarian, False),
+    ("coordinator, no form", _coordinator, False),
+    *[(f"confirmation form, step {n}", _steps(_confirm_form, n), False) for n in range(5)],
+    *[(f"new event form, step {n}", _steps(_new_event_form, n), False) for n in range(7)],
+    ("new school, full name", _steps(_school_form, 0), False),
+    ("new school, short name", _steps(_school_form, 1), True),
+    ("event edit, a value", _steps(_edit_form, 0), True),
+    ("review, a return comment", _steps(_return_comment, 0), True),
+]
+
+# ---- random input ------------------------------------------------------------------------
+
+HOSTILE = [
+    "a<b>&\"'</i>",
+    "²",
+    "①",
+    "١٢",
+    "31.12.9999",
+    "01.01.0001 - 31.12.2026",
+    "-1",
+    "0",
+    str(2**63),
+    "9" * 30,
+    "<b>",
+    "&amp;",
+    "\u202e",
+    "\u200b",
+    " ",
+    "/cancel",
+    "/start x",
+]
+PREFIXES = [
+    "rm",
+    "d",
+    "inv",
+    "s",
+    "sl",
+    "j",
+    "f",
+    "p",
+    "e",
+    "ne",
+    "t",
+    "cf",
+    "r",
+    "cal",
+    "sr",
+    "rem",
+    "set",
+]
+PART = st.one_of(
+    st.integers(min_value=-2, max_value=2**64).map(str),
+    st.sampled_from(
+        [
+            "",
+            "o",
+            "l",
+            "a",
+            "r",
+            "s",
+            "sk",
+            "c",
+            "send",
+            "act",
+            "kind",
+            "²",
+            "①",
+            "closed",
+            "open",
+            "title",
+            "2026-11-25",
+            "yes",
+            "nudge",
+        ]
+    ),
+    st.text(max_size=6),
+)
+CALLBACK = st.one_of(
+    st.builds(
+        lambda p, parts: ":".join([p, *parts]),
+        st.sampled_from(PREFIXES),
+        st.lists(PART, max_size=4),
+    ),
+    st.text(min_size=1, max_size=64),
+).filter(lambda d: 0 < len(d.encode()) <= 64)
+TEXT = st.one_of(st.sampled_from(HOSTILE), st.text(min_size=1, max_size=300))
+
+
+@dataclass
+class Input:
+    kind: str
+    value: str
+    size: int = 0
+
+
+INPUT = st.one_of(
+    st.builds(Input, st.just("text"), TEXT),
+    st.builds(Input, st.just("callback"), CALLBACK),
+    st.builds(
+        Input,
+        st.just("document"),
+        st.one_of(st.sampled_from(HOSTILE), st.text(max_size=300)),
+        st.integers(min_value=0, max_value=60 * 1024 * 1024),
+    ),
+    st.builds(
+        Input, st.just("photo"), st.just(""), st.integers(min_value=0, max_value=60 * 1024 * 1024)
+    ),
+)
+
+
+async def _feed(client: Client, person: Person, item: Input) -> None:
+    if item.kind == "text":
+        await client.send(person, item.value)
+    elif item.kind == "callback":
+        await client.press_data(person, item.value)
+    elif item.kind == "document":
+        content = b"x" * min(item.size, 2048)
+        await client.send_document(person, item.value, content, "application/pdf", item.size)
+    else:
+        await client.send_photo(person, f"photo-{item.size}", item.size)
+
+
+def _check_replies(client: Client, where: object) -> None:
+    said = [*client.alerts(), *(str(c.param("text")) for c in client.calls("SendMessage"))]
+    assert t.INTERNAL_ERROR not in said, where
+    assert not client.session.violations, (where, client.session.violations)
+
+
+@given(
+    state=st.sampled_from(range(len(STATES))),
+    inputs=st.lists(INPUT, min_size=1, max_size=4),
+)
+async def test_random_input_in_every_form_state(
+    migrated_template: Path, tmp_path_factory: Any, state: int, inputs: list[Input]
+) -> None:
+    name, walk, text_writes = STATES[state]
+    world, close = await _world(migrated_template, tmp_path_factory.mktemp("prop"))
+    try:
+        client = world.client
+        person = await walk(world)
+        _check_replies(client, (name, "walk"))
+        for item in inputs:
+            before = await dump_tables(world.pool)
+            client.clear()
+            await _feed(client, person, item)
+            _check_replies(client, (name, item))
+            if item.kind != "callback" and not text_writes:
+                assert await dump_tables(world.pool) == before, (name, item)
+            before = await dump_tables(world.pool)
+            client.clear()
+            await _feed(client, STRANGER, item)
+            _check_replies(client, (name, "stranger", item))
+            assert await dump_tables(world.pool) == before, (name, "stranger", item)
+    finally:
+        await close()
