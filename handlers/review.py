@@ -32,6 +32,7 @@ from bot.toolkit.screens import clip, error_text, h, hq, show
 from models import Confirmation, ConfirmationStatus, EvidenceKind, Role, User
 from services.clock import Clock
 from services.confirmations import (
+    confirmation_for_district,
     count_pending,
     pending_reviews,
     review,
@@ -137,32 +138,43 @@ async def review_open(
                 await bot.send_document(chat_id, item.file_id, caption=caption)
         except TelegramBadRequest:
             logger.warning("evidence %s could not be re-sent", item.id, exc_info=True)
+    markup = _review_buttons(confirmation, callback_data.page)
+    await bot.send_message(chat_id, card_text(confirmation, settings), reply_markup=markup)
+
+
+def _review_buttons(confirmation: Confirmation, page: int = 0) -> InlineKeyboardMarkup:
+    """«Принять» and «Вернуть» for the version on screen (while it waits), and the way back."""
     rows = []
     if confirmation.status is ConfirmationStatus.SUBMITTED:
         rows += [
             button(
-                ev.BTN_ACCEPT,
+                text,
                 ReviewCb(
-                    action=ReviewAction.ACCEPT,
+                    action=action,
                     confirmation_id=confirmation.id,
                     version=confirmation.version,
-                    page=callback_data.page,
+                    page=page,
                 ),
-            ),
-            button(
-                ev.BTN_RETURN,
-                ReviewCb(
-                    action=ReviewAction.RETURN,
-                    confirmation_id=confirmation.id,
-                    version=confirmation.version,
-                    page=callback_data.page,
-                ),
-            ),
+            )
+            for text, action in (
+                (ev.BTN_ACCEPT, ReviewAction.ACCEPT),
+                (ev.BTN_RETURN, ReviewAction.RETURN),
+            )
         ]
-    rows.append(
-        button(ev.BTN_TO_REVIEW, ReviewCb(action=ReviewAction.LIST, page=callback_data.page))
-    )
-    await bot.send_message(chat_id, card_text(confirmation, settings), reply_markup=column(rows))
+    rows.append(button(ev.BTN_TO_REVIEW, ReviewCb(action=ReviewAction.LIST, page=page)))
+    return column(rows)
+
+
+async def _changed_meanwhile(
+    session: AsyncSession, district_id: int | None, confirmation_id: int, settings: Settings
+) -> tuple[str, InlineKeyboardMarkup]:
+    """Someone else changed the confirmation since this screen was drawn: what it is now."""
+    current = await confirmation_for_district(session, confirmation_id, district_id)
+    text = ev.REVIEW_CHANGED.format(status=ev.CONFIRMATION_NOW[current.status])
+    text += "\n\n" + card_text(current, settings)
+    if current.status is ConfirmationStatus.RETURNED and current.review_comment:
+        text += "\n" + ev.REVIEW_COMMENT_LINE.format(comment=h(current.review_comment))
+    return text, _review_buttons(current)
 
 
 async def _notify(
@@ -203,12 +215,15 @@ async def review_accept(
     user: User,
     confirmation: Confirmation,
     clock: Clock,
+    settings: Settings,
 ) -> None:
+    # a rollback expires every loaded row: keep the ids the refusal needs
+    confirmation_id, district_id = confirmation.id, user.district_id
     try:
         await review(
             session,
             user,
-            confirmation.id,
+            confirmation_id,
             accept=True,
             comment="",
             version=callback_data.version,
@@ -216,7 +231,13 @@ async def review_accept(
         )
     except ValidationError as exc:
         await session.rollback()
+        if exc.code != "already_reviewed":
+            await query.answer(error_text(exc), show_alert=True)
+            return
+        text, markup = await _changed_meanwhile(session, district_id, confirmation_id, settings)
         await query.answer(error_text(exc), show_alert=True)
+        if isinstance(query.message, Message):
+            await query.message.edit_text(text, reply_markup=markup)
         return
     await _notify(bot, session, clock, confirmation)
     await show(
@@ -253,13 +274,16 @@ async def review_return_comment(
     confirmation: Confirmation,
     clock: Clock,
     state: FSMContext,
+    settings: Settings,
 ) -> None:
     data = await state.get_data()
+    # a rollback expires every loaded row: keep the ids the refusal needs
+    confirmation_id, district_id = confirmation.id, user.district_id
     try:
         await review(
             session,
             user,
-            confirmation.id,
+            confirmation_id,
             accept=False,
             comment=message.text or "",
             version=int(data.get("version", 0)),
@@ -269,7 +293,10 @@ async def review_return_comment(
         await session.rollback()
         if exc.code == "already_reviewed":
             await state.clear()
-            await message.answer(error_text(exc))
+            text, markup = await _changed_meanwhile(
+                session, district_id, confirmation_id, settings
+            )
+            await message.answer(text, reply_markup=markup)
         else:
             await message.answer(
                 error_text(exc) + "\n" + t.TRY_AGAIN, reply_markup=cancel_keyboard()

@@ -135,7 +135,10 @@ async def test_two_reviewers_at_once_one_wins_and_the_school_hears_once(
     row = await session.scalar(select(Confirmation).execution_options(populate_existing=True))
     assert row is not None
     assert (row.status, row.version) == (ConfirmationStatus.ACCEPTED, 2)
-    assert client.alerts() == [ev.ERRORS["already_reviewed"]]  # the other one is told
+    assert client.alerts() == [ev.ERRORS["already_reviewed"]]  # the other one is told …
+    now = ev.REVIEW_CHANGED.format(status=ev.CONFIRMATION_NOW["accepted"])
+    shown = [client.last_text(COORDINATOR), client.last_text(second)]
+    assert sum(text.startswith(now) for text in shown) == 1  # … and shown the current state
     await client.drain()
     outcomes = [text for text in client.texts(LIBRARIAN) if "принял отметку" in text]
     assert len(outcomes) == 1
@@ -173,6 +176,9 @@ async def test_two_reviewers_accept_and_return_at_once_never_mix(
         (ConfirmationStatus.ACCEPTED, ""),
         (ConfirmationStatus.RETURNED, "Добавьте фото"),
     }
+    now = ev.REVIEW_CHANGED.format(status=ev.CONFIRMATION_NOW[row.status])
+    loser = second if row.status is ConfirmationStatus.ACCEPTED else COORDINATOR
+    assert client.last_text(loser).startswith(now)
     await client.drain()
     outcomes = [
         text

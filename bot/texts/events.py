@@ -340,6 +340,14 @@ REVIEW_CARD = (
     "Подтверждения: {evidence}"
 )
 REVIEW_LATE = " ⚠️ после срока"
+REVIEW_CHANGED = "Пока вы смотрели, отметку изменили: сейчас она {status}."
+CONFIRMATION_NOW = {
+    "submitted": "снова ждёт проверки — школа отправила новую версию",
+    "accepted": "принята",
+    "returned": "возвращена на доработку",
+    "withdrawn": "отозвана школой",
+}
+REVIEW_COMMENT_LINE = "💬 Комментарий: {comment}"
 BTN_ACCEPT = "✅ Принять"
 BTN_RETURN = "↩️ Вернуть"
 BTN_TO_REVIEW = "« К списку"
