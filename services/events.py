@@ -482,11 +482,6 @@ async def audience_librarians(session: AsyncSession, event: Event) -> list[User]
     return list((await session.scalars(stmt)).all())
 
 
-async def delete_district_events(session: AsyncSession, district_id: int) -> None:
-    await session.execute(delete(Event).where(Event.district_id == district_id))
-    await session.flush()
-
-
 _PERIOD_RE = re.compile(
     r"^\s*(\d{1,2})\.(\d{1,2})\.(\d{4})\s*[-–—]\s*(\d{1,2})\.(\d{1,2})\.(\d{4})\s*$"
 )

@@ -22,7 +22,6 @@ from models import (
     Audience,
     Confirmation,
     ConfirmationStatus,
-    District,
     Event,
     EventKind,
     EventSchool,
@@ -527,8 +526,3 @@ async def pending_by_district(session: AsyncSession) -> dict[int, int]:
         .group_by(Event.district_id)
     )
     return {int(d): int(n) for d, n in rows}
-
-
-async def district_names(session: AsyncSession) -> dict[int, str]:
-    rows = await session.execute(select(District.id, District.name))
-    return {int(i): str(n) for i, n in rows}

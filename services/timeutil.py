@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import UTC, date, datetime, time
+from datetime import UTC, date, datetime
 from zoneinfo import ZoneInfo
 
 
@@ -13,16 +13,8 @@ def to_utc(local: datetime, tz: ZoneInfo) -> datetime:
     return local.replace(tzinfo=tz).astimezone(UTC)
 
 
-def to_local(moment: datetime, tz: ZoneInfo) -> datetime:
-    return moment.astimezone(tz)
-
-
 def local_today(now: datetime, tz: ZoneInfo) -> date:
     return now.astimezone(tz).date()
-
-
-def end_of_day(day: date) -> datetime:
-    return datetime.combine(day, time(23, 59))
 
 
 def fmt_date(day: date) -> str:

@@ -84,11 +84,3 @@ async def leave_school(session: AsyncSession, user: User, clock: Clock) -> None:
     user.district_id = None
     user.updated_at = clock()
     await session.flush()
-
-
-async def mark_inactive(session: AsyncSession, telegram_id: int, clock: Clock) -> None:
-    user = await get_user(session, telegram_id)
-    if user is not None and user.is_active:
-        user.is_active = False
-        user.updated_at = clock()
-        await session.flush()

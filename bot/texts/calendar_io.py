@@ -111,31 +111,11 @@ EXPECTED_DEADLINE = "местными датой и временем, напри
 EXPECTED_NUMBER = "целым числом"
 EXPECTED_BOOL = "true или false"
 
-# --- Column names (used in messages and in the sample file) ---
+# --- Column names (used in messages) ---
 
-COLUMN_CODE = "код"
-COLUMN_ACTIVITY = "№ мероприятия дорожной карты"
-COLUMN_TITLE = "название"
-COLUMN_KIND = "вид"
 COLUMN_STARTS_ON = "начало"
 COLUMN_ENDS_ON = "окончание"
 COLUMN_DEADLINE = "срок сдачи"
-COLUMN_PLACE = "место"
-COLUMN_LINK = "ссылка"
-COLUMN_DESCRIPTION = "описание"
-COLUMN_YEARLY = "ежегодно"
-
-# --- How to fill the table (shown with the sample file) ---
-
-UPLOAD_HELP = (
-    "Календарь района загружается таблицей .xlsx или .csv, одно событие в строке. "
-    "Столбцы по порядку: код (можно не заполнять), № мероприятия дорожной карты "
-    "(можно не заполнять), название, вид (мероприятие, семинар, конкурс или мониторинг), "
-    "начало и окончание (ДД.ММ.ГГГГ; пустое окончание — однодневное событие), "
-    "срок сдачи (ДД.ММ.ГГГГ ЧЧ:ММ по местному времени; пусто — окончание до 23:59), "
-    "место, ссылка, описание, ежегодно (да или нет). Первую строку с заголовками "
-    "можно оставить. Не больше {limit} событий."
-)
 
 # --- Sample file the bot sends as an example ---
 

@@ -43,8 +43,6 @@ CONFIRM_REVOKE = (
     "пока вы не выдадите новую."
 )
 BTN_CONFIRM_YES = "Да"
-LINK_REISSUED = "Новая ссылка выдана."
-LINK_REVOKED = "Ссылка отозвана."
 
 ASK_FULL_NAME = (
     "Напишите полное наименование школы, например:\n"
