@@ -58,6 +58,7 @@ from services.schools import (
     list_schools,
     school_librarians,
     short_names,
+    taken_name,
 )
 from services.validation import SCHOOL_FULL_NAME_MAX, check_name
 
@@ -295,12 +296,19 @@ async def add_school_button(query: CallbackQuery, state: FSMContext) -> None:
     await show(query, s.ASK_FULL_NAME, cancel_keyboard())
 
 
-async def school_full_name(message: Message, state: FSMContext) -> None:
+async def school_full_name(
+    message: Message, session: AsyncSession, state: FSMContext, district_id: int
+) -> None:
     assert message.text is not None
     try:
         full = check_name(message.text, max_len=SCHOOL_FULL_NAME_MAX, min_len=3)
     except ValidationError as exc:
         await message.answer(error_text(exc) + "\n" + t.TRY_AGAIN, reply_markup=cancel_keyboard())
+        return
+    if await taken_name(session, district_id, full) is not None:
+        await message.answer(
+            s.FULL_NAME_EXISTS.format(name=h(full)), reply_markup=cancel_keyboard()
+        )
         return
     await state.update_data(full_name=full)
     await state.set_state(SchoolForm.short_name)
@@ -326,9 +334,16 @@ async def school_short_name(
         await session.rollback()
         await message.answer(error_text(exc) + "\n" + t.TRY_AGAIN, reply_markup=cancel_keyboard())
         return
-    except DuplicateError:
+    except DuplicateError as exc:
         await session.rollback()
-        await message.answer(s.SCHOOL_EXISTS, reply_markup=cancel_keyboard())
+        if str(exc) == "full":  # taken meanwhile: the full name is asked again
+            await state.set_state(SchoolForm.full_name)
+            name = h(str(data.get("full_name", "")))
+            await message.answer(
+                s.FULL_NAME_EXISTS.format(name=name), reply_markup=cancel_keyboard()
+            )
+        else:
+            await message.answer(s.SCHOOL_EXISTS, reply_markup=cancel_keyboard())
         return
     await state.clear()
     invitation = await active_school_invite(session, school.id)
@@ -469,7 +484,11 @@ def get_router() -> Router:
     router.callback_query.register(add_school_button, cb(F.action == SchoolAction.ADD), district)
     router.callback_query.register(import_button, cb(F.action == SchoolAction.IMPORT), district)
     router.message.register(
-        school_full_name, StateFilter(SchoolForm.full_name), F.text, not_command
+        school_full_name,
+        StateFilter(SchoolForm.full_name),
+        F.text,
+        not_command,
+        InDistrict(in_form=True),
     )
     router.message.register(
         school_short_name,

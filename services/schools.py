@@ -28,15 +28,21 @@ class NewSchool:
     short_name: str
 
 
-async def _duplicate(
-    session: AsyncSession, district_id: int, full_name: str, short_name: str
-) -> bool:
-    """One indexed query on the stored comparison keys."""
-    stmt = select(School.id).where(
+async def taken_name(
+    session: AsyncSession, district_id: int, full_name: str, short_name: str = ""
+) -> str | None:
+    """Which name a school of the district already has: "full", "short" or None.
+
+    One indexed query on the stored comparison keys."""
+    full_key, short_key = name_key(full_name), name_key(short_name) if short_name else None
+    stmt = select(School.full_key, School.short_key).where(
         School.district_id == district_id,
-        (School.full_key == name_key(full_name)) | (School.short_key == name_key(short_name)),
+        (School.full_key == full_key) | (School.short_key == short_key),
     )
-    return (await session.scalar(stmt.limit(1))) is not None
+    row = (await session.execute(stmt.limit(1))).first()
+    if row is None:
+        return None
+    return "full" if row.full_key == full_key else "short"
 
 
 async def add_school(
@@ -49,8 +55,9 @@ async def add_school(
 ) -> School:
     full = check_name(full_name, max_len=SCHOOL_FULL_NAME_MAX, min_len=3)
     short = check_name(short_name, max_len=SCHOOL_SHORT_NAME_MAX, min_len=2)
-    if await _duplicate(session, district_id, full, short):
-        raise DuplicateError(short)
+    taken = await taken_name(session, district_id, full, short)
+    if taken is not None:
+        raise DuplicateError(taken)
     school = School(district_id=district_id, full_name=full, short_name=short, created_at=clock())
     session.add(school)
     try:

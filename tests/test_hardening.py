@@ -30,7 +30,15 @@ from services.invitations import accept_invitation, create_coordinator_invite
 from services.reminders import ReminderConfig
 from services.school_import import SchoolProblem, parse_schools_file
 from services.users import TelegramProfile, get_or_create_user, get_user
-from tests.conftest import ADMIN, COORDINATOR, LIBRARIAN, DistrictSetup, FixedClock, join_school
+from tests.conftest import (
+    ADMIN,
+    COORDINATOR,
+    LIBRARIAN,
+    OTHER,
+    DistrictSetup,
+    FixedClock,
+    join_school,
+)
 from tests.harness import Client, Person
 from tests.test_confirmations import choose_activity, fill_form, make_event
 
@@ -304,3 +312,67 @@ def test_a_school_list_with_invisible_or_reordering_names_is_refused() -> None:
         (2, SchoolProblem.SHORT_NAME_MISSING),
         (3, SchoolProblem.CONTROL_CHARACTER),
     ]
+
+
+async def test_reopening_tells_the_schools_still_owing_and_cancelling_tells_everyone(
+    client: Client,
+    session_pool: async_sessionmaker[AsyncSession],
+    clock: FixedClock,
+    two_schools: tuple[int, int],
+    session: AsyncSession,
+) -> None:
+    first, _ = two_schools
+    event_id = await make_event(
+        session_pool, clock, 1, status=EventStatus.DRAFT, title="Неделя детской книги"
+    )
+    await client.press_data(
+        COORDINATOR, EventCb(action=EventAction.OPEN, event_id=event_id).pack()
+    )
+    await client.press(COORDINATOR, ev.BTN_OPEN)
+    await client.press(COORDINATOR, ev.BTN_YES)
+    await client.drain()
+    async with session_pool.begin() as s:  # the first school has confirmed
+        s.add(
+            Confirmation(
+                event_id=event_id,
+                school_id=first,
+                status=ConfirmationStatus.SUBMITTED,
+                held_on=date(2026, 11, 20),
+                participants=10,
+                submitted_at=clock(),
+            )
+        )
+    await client.press(COORDINATOR, ev.BTN_CLOSE)
+    await client.press(COORDINATOR, ev.BTN_YES)
+    client.clear()
+    await client.press(COORDINATOR, ev.BTN_REOPEN)
+    assert "(1)" in client.last_text(COORDINATOR)  # one librarian still owes
+    await client.press(COORDINATOR, ev.BTN_YES)
+    assert client.last_text(COORDINATOR).startswith(ev.REOPENED)
+    assert await client.drain() == 1
+    assert not client.texts(LIBRARIAN)  # her school has confirmed
+    assert "Снова можно отметить" in client.last_text(OTHER)
+    client.clear()
+    await client.press(COORDINATOR, ev.BTN_CANCEL_EVENT)
+    assert "сообщение об отмене" in client.last_text(COORDINATOR)
+    await client.press(COORDINATOR, ev.BTN_YES)
+    assert await client.drain() == 2  # everyone invited hears it
+    for person in (LIBRARIAN, OTHER):
+        assert "отменено" in client.last_text(person)
+    status = await session.scalar(select(Event.status).execution_options(populate_existing=True))
+    assert status is EventStatus.CANCELLED
+
+
+@pytest.mark.usefixtures("district_setup")
+async def test_a_taken_full_name_is_said_at_once_and_asked_again(
+    client: Client, session: AsyncSession
+) -> None:
+    taken = "Муниципальное бюджетное общеобразовательное учреждение СОШ № 1 с. Иглино"
+    await client.send(COORDINATOR, "/addschool")
+    await client.send(COORDINATOR, taken)
+    assert client.last_text(COORDINATOR).startswith("Школа с полным наименованием")
+    await client.send(COORDINATOR, "Средняя школа села Кальтовка")  # still the full name step
+    await client.send(COORDINATOR, "СОШ с. Кальтовка")
+    names = (await session.scalars(select(School.short_name))).all()
+    assert "СОШ с. Кальтовка" in names
+    assert await session.scalar(select(func.count()).select_from(School)) == 2

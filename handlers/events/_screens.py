@@ -16,7 +16,7 @@ from bot.toolkit.keyboards import PAGE_SIZE, button, clamp_page, column, pager_r
 from bot.toolkit.notify import deliver
 from bot.toolkit.reminder_texts import RussianRenderer, markup_of
 from bot.toolkit.screens import clip, h, show
-from models import Audience, Event, EventKind, EventStatus, School
+from models import Audience, Event, EventKind, EventStatus, School, User
 from services.clock import Clock
 from services.districts import get_district
 from services.events import (
@@ -230,6 +230,9 @@ async def open_question(
     session: AsyncSession, event: Event, settings: Settings, clock: Clock
 ) -> str:
     """«Открыть …?» with who will be invited, and a warning inside quiet hours."""
+    if event.status is EventStatus.CLOSED:  # opened before: only the schools still owing
+        count = len(await librarians_still_owing(session, event))
+        return ev.CONFIRM_REOPEN.format(title=h(event.title), count=count)
     count = len(await audience_librarians(session, event))
     if event.kind is EventKind.SEMINAR:
         template = ev.CONFIRM_OPEN_SEMINAR
@@ -242,3 +245,53 @@ async def open_question(
     if held is not None:  # warned before «Да»: the messages wait for the quiet hours' end
         text += ev.CONFIRM_QUIET.format(window=held[0], when=held[1])
     return text
+
+
+async def librarians_still_owing(session: AsyncSession, event: Event) -> list[User]:
+    """Librarians of the audience whose school has not confirmed (or had it returned)."""
+    _, missing = await unconfirmed_schools(session, event)
+    owing = {school.id for school in missing}
+    return [u for u in await audience_librarians(session, event) if u.school_id in owing]
+
+
+async def tell_reopened(
+    session: AsyncSession, clock: Clock, event: Event, settings: Settings
+) -> int:
+    """Reopened: the schools still owing hear that they can confirm again."""
+    librarians = await librarians_still_owing(session, event)
+    text = ev.PROMPT_REOPENED.format(
+        title=h(event.title), deadline=fmt_local(event.deadline_at, settings.tz)
+    )
+    markup = column(
+        [button(ev.BTN_CONFIRM_TASK, TaskCb(action=TaskAction.CONFIRM, event_id=event.id))]
+    )
+    return await deliver(
+        session,
+        clock,
+        f"reopen:{event.id}:{clock():%Y%m%d%H%M%S}",
+        [(u.telegram_id, u.id) for u in librarians],
+        text,
+        markup,
+        purpose="prompt",
+        event_id=event.id,
+    )
+
+
+async def tell_cancelled(session: AsyncSession, clock: Clock, event: Event) -> int:
+    """Cancelled after it was opened: everyone invited hears it. Not tied to the event (the
+    sender drops what belongs to a cancelled event), so it is the last message about it."""
+    librarians = await audience_librarians(session, event)
+    if event.kind is EventKind.SEMINAR:
+        text = ev.SEMINAR_CANCELLED_NOTICE.format(
+            title=h(event.title), date=fmt_date(event.starts_on)
+        )
+    else:
+        text = ev.EVENT_CANCELLED_NOTICE.format(title=h(event.title))
+    return await deliver(
+        session,
+        clock,
+        f"cancel:{event.id}",
+        [(u.telegram_id, u.id) for u in librarians],
+        text,
+        purpose="cancel",
+    )

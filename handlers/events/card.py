@@ -21,6 +21,8 @@ from handlers.events._screens import (
     held_until,
     open_question,
     send_event_prompts,
+    tell_cancelled,
+    tell_reopened,
 )
 from models import Audience, ConfirmationStatus, Event, EventKind, EventStatus
 from services.clock import Clock
@@ -82,6 +84,8 @@ async def status_ask(
         text = await open_question(session, event, settings, clock)
     elif target is EventStatus.CLOSED:
         text = ev.CONFIRM_CLOSE.format(title=hq(event.title))
+    elif event.opened_at is not None:
+        text = ev.CONFIRM_CANCEL_OPENED.format(title=hq(event.title))
     else:
         text = ev.CONFIRM_CANCEL.format(title=hq(event.title))
     markup = column(
@@ -133,6 +137,12 @@ async def status_change(
             notice = ev.OPENED_QUIET.format(window=held[0], when=held[1])
         else:
             notice = ev.OPENED_SEMINAR if event.kind is EventKind.SEMINAR else ev.OPENED
+    elif target is EventStatus.OPEN and was is EventStatus.CLOSED:
+        await tell_reopened(session, clock, event, settings)
+        notice = ev.REOPENED
+    elif target is EventStatus.CANCELLED and event.opened_at is not None:
+        await tell_cancelled(session, clock, event)
+        notice = ev.CANCELLED_TOLD
     # the outcome heads the card: the newest message keeps its buttons
     await event_card(query, session, event, settings, callback_data.page, notice=notice)
 
