@@ -72,7 +72,6 @@ def build_dispatcher(
         events_isolation=SimpleEventIsolation(),  # one person's updates are handled in turn
         settings=settings,
         clock=clock,
-        session_pool=session_pool,
     )
     dp.update.outer_middleware(DbSessionMiddleware(session_pool))
     dp.update.outer_middleware(UserMiddleware(settings.admin_ids, clock))

@@ -23,7 +23,8 @@ from handlers import (
 def get_routers() -> list[Router]:
     """One root holding the features in order (the fallback must be last).
 
-    The root answers the refusals of the ownership filters (bot/filters.py) for all of them.
+    The root answers the refusals of the ownership filters (bot/toolkit/filters.py) for all
+    of them.
     """
     root = Router(name="features")
     answer_refusals(root)

@@ -61,8 +61,6 @@ _MIN_FIELDS = _COL_DEADLINE  # a data row has at least the columns up to "око
 
 _HEADER_STEMS = ("код", "назван", "начал", "окончан", "срок", "code", "title", "start")
 
-_YEAR_MIN = YEAR_MIN
-_YEAR_MAX = YEAR_MAX
 _DATE_RU = re.compile(r"(\d{1,2})\.(\d{1,2})\.(\d{4})")
 _DATE_ISO = re.compile(r"(\d{4})-(\d{1,2})-(\d{1,2})")
 _DATE_TIME = re.compile(
@@ -196,7 +194,7 @@ def _make_date(year: str, month: str, day: str) -> date | None:
         value = date(int(year), int(month), int(day))
     except ValueError:  # 31.02.2027
         return None
-    return value if _YEAR_MIN <= value.year <= _YEAR_MAX else None
+    return value if YEAR_MIN <= value.year <= YEAR_MAX else None
 
 
 def _parse_date(value: str) -> date | None:

@@ -27,7 +27,6 @@ from models import (
     EvidenceKind,
     Role,
     School,
-    SeminarReply,
     User,
     limits,
 )
@@ -438,15 +437,3 @@ async def event_progress(session: AsyncSession, event: Event) -> dict[int, Confi
         await session.scalars(select(Confirmation).where(Confirmation.event_id == event.id))
     ).all()
     return {c.school_id: c for c in rows}
-
-
-async def seminar_replies(session: AsyncSession, event_id: int) -> tuple[int, int]:
-    """(will come, cannot come) answers to a seminar invitation."""
-
-    rows = (
-        await session.scalars(
-            select(SeminarReply.attending).where(SeminarReply.event_id == event_id)
-        )
-    ).all()
-    yes = sum(1 for attending in rows if attending)
-    return yes, len(rows) - yes

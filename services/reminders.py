@@ -16,6 +16,7 @@ from typing import Protocol
 from zoneinfo import ZoneInfo
 
 from sqlalchemy import func, select
+from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from models import (
@@ -237,6 +238,8 @@ async def plan_reminders(
             messages, event_runs = await _plan_event(
                 session, event, now, cfg, render, done_runs, recipients
             )
+        except SQLAlchemyError:
+            raise  # the transaction is broken: the planner's part fails as a whole
         except Exception:  # one event that cannot be planned must not stop the others
             logger.exception("reminders of event %s could not be planned, skipped", event.id)
             continue

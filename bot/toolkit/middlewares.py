@@ -75,7 +75,7 @@ class UserMiddleware(BaseMiddleware):
 class CommandEndsFormMiddleware(BaseMiddleware):
     """A new command leaves a half-filled form, so later text cannot land in the old one.
 
-    /cancel and /start with an invitation handle the form themselves.
+    /cancel handles the form itself.
     """
 
     async def __call__(self, handler: Handler, event: TelegramObject, data: dict[str, Any]) -> Any:

@@ -11,6 +11,7 @@ from collections.abc import Iterable, Mapping, Sequence
 
 from bot.texts import calendar_io as ct
 from bot.texts import school_import as st
+from bot.texts.plural import plural
 from services.calendar_default import CalendarFileError, CalendarFileProblem, EventProblem
 from services.calendar_ics import IcsLabels
 from services.calendar_rules import CalendarProblem, Expected
@@ -19,9 +20,6 @@ from services.tabular import FileProblem, RowError, write_csv
 
 ERRORS_LIMIT = 30
 ERRORS_MAX_CHARS = 3500  # a Telegram message holds 4096; the intro text takes the rest
-
-_PLURAL_TEENS = range(11, 15)
-_PLURAL_FEW = range(2, 5)
 
 SCHOOLS_TEMPLATE_CSV: bytes = write_csv(st.TEMPLATE_HEADER, st.TEMPLATE_EXAMPLES)
 CALENDAR_TEMPLATE_CSV: bytes = write_csv(ct.TEMPLATE_HEADER, ct.TEMPLATE_EXAMPLES)
@@ -195,15 +193,6 @@ def join_errors(messages: Iterable[str], limit: int = ERRORS_LIMIT) -> str:
         used += len(message) + 1
     rest = len(messages) - len(lines)
     if rest:
-        lines.append(st.ERRORS_MORE.format(count=rest, noun=_errors_noun(rest)))
+        noun = plural(rest, st.ERRORS_NOUN_ONE, st.ERRORS_NOUN_FEW, st.ERRORS_NOUN_MANY)
+        lines.append(st.ERRORS_MORE.format(count=rest, noun=noun))
     return "\n".join(lines)
-
-
-def _errors_noun(count: int) -> str:
-    if count % 100 in _PLURAL_TEENS:
-        return st.ERRORS_NOUN_MANY
-    if count % 10 == 1:
-        return st.ERRORS_NOUN_ONE
-    if count % 10 in _PLURAL_FEW:
-        return st.ERRORS_NOUN_FEW
-    return st.ERRORS_NOUN_MANY

@@ -1,6 +1,6 @@
 """coordinators choose how they hear of new confirmations: at once or in the morning digest
 
-Revision ID: 0005_coord
+Revision ID: 0006
 Revises: 0005_ux
 Create Date: 2026-12-02 08:30:00
 """
@@ -10,7 +10,7 @@ from collections.abc import Sequence
 import sqlalchemy as sa
 from alembic import op
 
-revision: str = "0005_coord"
+revision: str = "0006"
 down_revision: str | None = "0005_ux"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
