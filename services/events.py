@@ -488,6 +488,12 @@ _PERIOD_RE = re.compile(
 _DEADLINE_RE = re.compile(r"^\s*(\d{1,2})\.(\d{1,2})\.(\d{4})(?:\s+(\d{1,2})[:.](\d{2}))?\s*$")
 
 
+def check_not_past(deadline_local: datetime, now_local: datetime) -> None:
+    """A deadline (local wall time) given in a form must still be ahead."""
+    if deadline_local <= now_local:
+        raise ValidationError("deadline_past")
+
+
 def parse_period(text: str) -> tuple[date, date]:
     match = _PERIOD_RE.match(text)
     if not match:

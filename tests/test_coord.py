@@ -34,6 +34,7 @@ from models import (
     ConfirmationStatus,
     Event,
     EventStatus,
+    Evidence,
     Invitation,
     Notification,
     NotificationStatus,
@@ -561,3 +562,54 @@ async def test_two_schools_sending_at_once_are_both_counted(
     (row,) = await notices(session)
     assert row.payload["count"] == 2
     assert row.payload["text"] == ev.review_notice(2)
+
+
+async def test_fixing_the_evidence_keeps_what_was_attached_unless_asked(
+    client: Client,
+    session_pool: async_sessionmaker[AsyncSession],
+    clock: FixedClock,
+    two_schools: tuple[int, int],
+    session: AsyncSession,
+) -> None:
+    await make_event(session_pool, clock, 1)
+    await client.send(LIBRARIAN, "/tasks")
+    await client.press(LIBRARIAN, "⬜ Неделя детской книги")
+    await fill_form(client, LIBRARIAN)
+    await client.send_photo(LIBRARIAN, file_id="photo-A")
+    await client.send(LIBRARIAN, "https://school1.example.ru/news/42")
+    await client.press(LIBRARIAN, ev.BTN_DONE)
+    await client.press(LIBRARIAN, ev.BTN_SEND)
+    await client.send(COORDINATOR, "/review")
+    await client.press(COORDINATOR, "МБОУ СОШ № 1 с. Иглино · Неделя детской книги")
+    await client.press(COORDINATOR, ev.BTN_RETURN)
+    await client.send(COORDINATOR, "Добавьте ещё одно фото")
+    await client.drain()
+    await client.press(LIBRARIAN, ev.BTN_OPEN_CONFIRMATION)
+    await client.press(LIBRARIAN, ev.BTN_FIX_EVIDENCE)
+    assert client.last_text(LIBRARIAN).startswith(ev.EVIDENCE_KEPT.format(count=2))
+    await client.send_photo(LIBRARIAN, file_id="photo-B")
+    await client.press(LIBRARIAN, ev.BTN_DONE)
+    await client.press(LIBRARIAN, ev.BTN_SEND)
+    files = (await session.scalars(select(Evidence.file_id).order_by(Evidence.position))).all()
+    assert list(files) == ["photo-A", "", "photo-B"]  # the link keeps its place, no file id
+    # asked to start over, the earlier ones go
+    await client.send(COORDINATOR, "/review")
+    await client.press(COORDINATOR, "МБОУ СОШ № 1 с. Иглино · Неделя детской книги")
+    await client.press(COORDINATOR, ev.BTN_RETURN)
+    await client.send(COORDINATOR, "Только одно фото, пожалуйста")
+    await client.drain()
+    await client.press(LIBRARIAN, ev.BTN_OPEN_CONFIRMATION)
+    await client.press(LIBRARIAN, ev.BTN_FIX_EVIDENCE)
+    await client.press(LIBRARIAN, ev.BTN_CLEAR_EVIDENCE)
+    assert client.last_text(LIBRARIAN) == ev.EVIDENCE_CLEARED
+    await client.send_photo(LIBRARIAN, file_id="photo-C")
+    await client.press(LIBRARIAN, ev.BTN_DONE)
+    await client.press(LIBRARIAN, ev.BTN_SEND)
+    files = (
+        await session.scalars(
+            select(Evidence.file_id)
+            .order_by(Evidence.position)
+            .execution_options(populate_existing=True)
+        )
+    ).all()
+    assert list(files) == ["photo-C"]

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
-from datetime import date, datetime
+from datetime import UTC, date, datetime
 from zoneinfo import ZoneInfo
 
 import pytest
@@ -376,3 +376,43 @@ async def test_a_taken_full_name_is_said_at_once_and_asked_again(
     names = (await session.scalars(select(School.short_name))).all()
     assert "СОШ с. Кальтовка" in names
     assert await session.scalar(select(func.count()).select_from(School)) == 2
+
+
+@pytest.mark.usefixtures("district_setup", "catalogue")
+async def test_a_deadline_already_past_is_refused_and_opening_a_late_event_warns(
+    client: Client,
+    session_pool: async_sessionmaker[AsyncSession],
+    clock: FixedClock,
+    session: AsyncSession,
+) -> None:
+    past = ev.ERRORS["deadline_past"]
+    await client.send(COORDINATOR, "/newevent")
+    await choose_activity(client, COORDINATOR, 14)
+    await client.press(COORDINATOR, ev.OCCASIONS["none"])
+    await client.press(COORDINATOR, ev.KIND_NAMES["activity"])
+    await client.send(COORDINATOR, "Неделя детской книги")
+    await client.send(COORDINATOR, "01.11.2026 - 20.11.2026")
+    await client.send(COORDINATOR, "24.11.2026 18:00")  # the clock says 25.11.2026
+    assert client.last_text(COORDINATOR).startswith(past)
+    await client.send(COORDINATOR, "05.12.2026 18:00")
+    await client.press(COORDINATOR, ev.BTN_SAVE)
+    await client.press(COORDINATOR, ev.BTN_EDIT)
+    await client.press(COORDINATOR, ev.FIELD_NAMES["deadline"])
+    await client.send(COORDINATOR, "02.11.2026 10:00")
+    assert client.last_text(COORDINATOR).startswith(past)
+    deadline = await session.scalar(
+        select(Event.deadline_at).execution_options(populate_existing=True)
+    )
+    assert deadline == datetime(2026, 12, 5, 13, 0, tzinfo=UTC)
+    # a calendar event whose deadline has passed: opening it says so before «Да»
+    late = await make_event(
+        session_pool,
+        clock,
+        1,
+        status=EventStatus.DRAFT,
+        title="Отчёт о месячнике",
+        deadline=datetime(2026, 11, 6, 18, 0),  # noqa: DTZ001 - local wall time
+    )
+    await client.press_data(COORDINATOR, EventCb(action=EventAction.OPEN, event_id=late).pack())
+    await client.press(COORDINATOR, ev.BTN_OPEN)
+    assert "Срок сдачи (06.11.2026 18:00) уже прошёл" in client.last_text(COORDINATOR)

@@ -214,6 +214,7 @@ class ConfirmAction(StrEnum):
     CHANGE_PARTICIPANTS = "ch_part"
     CHANGE_DESCRIPTION = "ch_desc"
     CHANGE_EVIDENCE = "ch_evid"
+    CLEAR_EVIDENCE = "clr_evid"
 
 
 CHANGE_ACTIONS = frozenset(

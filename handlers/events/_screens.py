@@ -241,6 +241,10 @@ async def open_question(
     else:
         template = ev.CONFIRM_OPEN_CHOSEN
     text = template.format(title=h(event.title), count=count)
+    if event.deadline_at <= clock():
+        text += ev.CONFIRM_PAST_DEADLINE.format(deadline=fmt_local(event.deadline_at, settings.tz))
+    if event.is_placeholder:
+        text += ev.CONFIRM_PLACEHOLDER
     held = held_until(settings, clock)
     if held is not None:  # warned before «Да»: the messages wait for the quiet hours' end
         text += ev.CONFIRM_QUIET.format(window=held[0], when=held[1])

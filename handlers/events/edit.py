@@ -34,6 +34,7 @@ from services.errors import ValidationError
 from services.events import (
     EventInput,
     audience_school_ids,
+    check_not_past,
     event_input_of,
     parse_deadline,
     parse_offsets,
@@ -157,9 +158,11 @@ async def edit_value(
         if data["field"] == "offsets":
             await set_offsets(session, event, parse_offsets(message.text or ""), clock)
         else:
-            changed = _edited(
-                event_input_of(event, settings.tz), str(data["field"]), message.text or ""
-            )
+            current = event_input_of(event, settings.tz)
+            changed = _edited(current, str(data["field"]), message.text or "")
+            if changed.deadline_local != current.deadline_local:
+                now = clock().astimezone(settings.tz).replace(tzinfo=None)
+                check_not_past(changed.deadline_local, now)
             await update_event_fields(session, event, changed, settings.tz, clock)
     except ValidationError as exc:
         await session.rollback()

@@ -35,6 +35,7 @@ from services.errors import ValidationError
 from services.events import (
     EventInput,
     check_event_input,
+    check_not_past,
     create_event,
     get_event_for,
     parse_deadline,
@@ -199,7 +200,9 @@ async def new_event_dates(message: Message, state: FSMContext) -> None:
     await message.answer(ev.ASK_EVENT_DEADLINE, reply_markup=cancel_keyboard())
 
 
-async def new_event_place(message: Message, state: FSMContext) -> None:
+async def new_event_place(
+    message: Message, state: FSMContext, settings: Settings, clock: Clock
+) -> None:
     data = await state.get_data()
     if "ends" not in data:
         await message.answer(t.STALE_BUTTON)
@@ -209,6 +212,7 @@ async def new_event_place(message: Message, state: FSMContext) -> None:
     ends = date.fromisoformat(data["ends"])
     try:
         _check(data, place=place, deadline=seminar_deadline(ends))
+        check_not_past(seminar_deadline(ends), _local_now(settings, clock))
     except ValidationError as exc:
         await message.answer(error_text(exc) + "\n" + t.TRY_AGAIN, reply_markup=cancel_keyboard())
         return
@@ -223,6 +227,10 @@ async def new_event_place(message: Message, state: FSMContext) -> None:
         place=h(place) if place else ev.NO_PLACE,
     )
     await message.answer(text, reply_markup=_save_keyboard())
+
+
+def _local_now(settings: Settings, clock: Clock) -> datetime:
+    return clock().astimezone(settings.tz).replace(tzinfo=None)
 
 
 def _check(data: dict[str, object], **extra: object) -> EventInput:
@@ -254,7 +262,9 @@ def _save_keyboard() -> InlineKeyboardMarkup:
     )
 
 
-async def new_event_deadline(message: Message, state: FSMContext) -> None:
+async def new_event_deadline(
+    message: Message, state: FSMContext, settings: Settings, clock: Clock
+) -> None:
     data = await state.get_data()
     if "starts" not in data:
         await message.answer(t.STALE_BUTTON)
@@ -263,6 +273,7 @@ async def new_event_deadline(message: Message, state: FSMContext) -> None:
         deadline = parse_deadline(message.text or "")
         if deadline.date() < date.fromisoformat(data["starts"]):
             raise ValidationError("event_deadline_before_start")
+        check_not_past(deadline, _local_now(settings, clock))
     except ValidationError as exc:
         await message.answer(error_text(exc) + "\n" + t.TRY_AGAIN, reply_markup=cancel_keyboard())
         return

@@ -525,10 +525,25 @@ async def _change_field(
             ]
         )
         await show(query, ev.ASK_DESCRIPTION + note, markup)
-    else:
-        await state.update_data(evidence=[], editing=False)
+    else:  # what was attached stays; the librarian adds to it or starts over
+        kept = len((await state.get_data()).get("evidence", []))
+        await state.update_data(editing=False)
         await state.set_state(ConfirmForm.evidence)
-        await show(query, ev.ASK_EVIDENCE + note, _evidence_markup(event.id))
+        if not kept:
+            await show(query, ev.ASK_EVIDENCE + note, _evidence_markup(event.id))
+            return
+        markup = _evidence_markup(event.id)
+        clear = button(
+            ev.BTN_CLEAR_EVIDENCE,
+            ConfirmStep(action=ConfirmAction.CLEAR_EVIDENCE, event_id=event.id),
+        )
+        markup.inline_keyboard.insert(1, [clear])
+        await show(query, ev.EVIDENCE_KEPT.format(count=kept) + note, markup)
+
+
+async def evidence_clear(query: CallbackQuery, event: Event, state: FSMContext) -> None:
+    await state.update_data(evidence=[])
+    await show(query, ev.EVIDENCE_CLEARED, _evidence_markup(event.id))
 
 
 async def use_buttons(message: Message) -> None:
@@ -575,6 +590,12 @@ def get_router() -> Router:
         evidence_done,
         StateFilter(ConfirmForm.evidence),
         step(F.action == ConfirmAction.DONE),
+        event,
+    )
+    router.callback_query.register(
+        evidence_clear,
+        StateFilter(ConfirmForm.evidence),
+        step(F.action == ConfirmAction.CLEAR_EVIDENCE),
         event,
     )
     router.callback_query.register(
