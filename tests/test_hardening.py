@@ -416,3 +416,47 @@ async def test_a_deadline_already_past_is_refused_and_opening_a_late_event_warns
     await client.press_data(COORDINATOR, EventCb(action=EventAction.OPEN, event_id=late).pack())
     await client.press(COORDINATOR, ev.BTN_OPEN)
     assert "Срок сдачи (06.11.2026 18:00) уже прошёл" in client.last_text(COORDINATOR)
+
+
+async def test_a_photo_at_a_text_step_is_told_where_photos_go(
+    client: Client,
+    session_pool: async_sessionmaker[AsyncSession],
+    clock: FixedClock,
+    district_setup: DistrictSetup,
+) -> None:
+    await join_school(client, LIBRARIAN, session_pool, district_setup.school_id)
+    await make_event(session_pool, clock, district_setup.district_id)
+    await client.send(LIBRARIAN, "/tasks")
+    await client.press(LIBRARIAN, "⬜ Неделя детской книги")
+    await client.press(LIBRARIAN, ev.BTN_CONFIRM_TASK)
+    await client.press(LIBRARIAN, ev.BTN_TODAY.format(day="25.11.2026"))
+    await client.send_photo(LIBRARIAN, file_id="too-early")  # the number of participants is asked
+    assert client.last_text(LIBRARIAN) == t.USE_TEXT
+    await client.send(LIBRARIAN, "25")  # the form goes on where it was
+    assert client.last_text(LIBRARIAN).startswith(ev.ASK_DESCRIPTION)
+
+
+@pytest.mark.usefixtures("district_setup", "catalogue")
+async def test_an_ordinary_event_is_not_offered_the_seminar_again_and_keeps_its_title(
+    client: Client,
+    session_pool: async_sessionmaker[AsyncSession],
+    clock: FixedClock,
+    session: AsyncSession,
+) -> None:
+    await client.send(COORDINATOR, "/newevent")
+    await choose_activity(client, COORDINATOR, 14)
+    await client.press(COORDINATOR, ev.OCCASIONS["none"])
+    assert ev.KIND_NAMES["seminar"] not in client.buttons(COORDINATOR)
+    assert ev.KIND_NAMES["activity"] in client.buttons(COORDINATOR)
+    event_id = await make_event(session_pool, clock, 1, status=EventStatus.DRAFT)
+    await client.press_data(
+        COORDINATOR, EventCb(action=EventAction.OPEN, event_id=event_id).pack()
+    )
+    await client.press(COORDINATOR, ev.BTN_EDIT)
+    await client.press(COORDINATOR, ev.FIELD_NAMES["title"])
+    await client.send(COORDINATOR, "-")
+    assert client.last_text(COORDINATOR).startswith(ev.ERRORS["event_title_empty"])
+    title = await session.scalar(
+        select(Event.title).where(Event.id == event_id).execution_options(populate_existing=True)
+    )
+    assert title == "Неделя детской книги"

@@ -16,7 +16,7 @@ BTN_INVITE_COORDINATOR = "✉️ Пригласить координатора"
 BTN_USE_DISTRICT = "🏫 Работать со школами района"
 BTN_TO_DISTRICTS = "« К списку районов"
 COORDINATOR_INVITE = (
-    "Приглашение координатора района {district}.\n\n"
+    "Приглашение координатора: {district}.\n\n"
     "Перешлите эту ссылку сотруднику отдела образования (действует один раз):\n{link}"
 )
 BTN_REVOKE_INVITE = "⛔ Отозвать приглашение"
@@ -25,4 +25,6 @@ INVITE_ALREADY_USED = (
     "Приглашение уже использовано: координатор подключился. Снять его с роли может он сам "
     "в /profile."
 )
-ACTING_DISTRICT = "Теперь вы работаете с районом {district}: /schools, /addschool, /import."
+ACTING_DISTRICT = (
+    "Теперь вы работаете с районом: {district}. Команды: /schools, /addschool, /import."
+)

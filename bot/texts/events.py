@@ -51,9 +51,9 @@ TASK_STATUS_ICONS = {
 }
 
 # ---- coordinator: events --------------------------------------------------------------------
-EVENTS_HEADER = "<b>События района {district}</b> (всего: {total})\n\nВыберите событие:"
+EVENTS_HEADER = "<b>События</b> · {district} (всего: {total})\n\nВыберите событие:"
 EVENTS_EMPTY = (
-    "В календаре района {district} пока нет событий. Загрузите календарь 2026/27 по "
+    "{district}: в календаре пока нет событий. Загрузите календарь 2026/27 по "
     "умолчанию, файл CSV/XLSX или добавьте событие вручную."
 )
 EVENT_BUTTON = "{icon} {deadline} · {title}"
@@ -389,7 +389,7 @@ BTN_OPEN_CONFIRMATION = "Открыть отметку"
 EVIDENCE_LINK_LINE = "🔗 {url}"
 
 # ---- calendar and progress -------------------------------------------------------------------
-CALENDAR_HEADER = "<b>Ближайшие события района {district}</b>\n\n{lines}"
+CALENDAR_HEADER = "<b>Ближайшие события</b> · {district}\n\n{lines}"
 CALENDAR_LINE = "• {starts} — {ends} · {title} (срок: {deadline})"
 CALENDAR_EMPTY = "Ближайших событий нет."
 BTN_ICS = "📲 Скачать в календарь телефона (.ics)"

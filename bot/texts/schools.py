@@ -3,10 +3,9 @@
 from __future__ import annotations
 
 NO_DISTRICT = "Сначала выберите район: /districts"
-SCHOOLS_HEADER = "<b>Школы района {district}</b> (всего: {total})\n\nВыберите школу:"
+SCHOOLS_HEADER = "<b>Школы</b> · {district} (всего: {total})\n\nВыберите школу:"
 SCHOOLS_EMPTY = (
-    "В районе {district} пока нет школ. Добавьте школу (/addschool) "
-    "или загрузите список файлом (/import)."
+    "{district}: пока нет школ. Добавьте школу (/addschool) или загрузите список файлом (/import)."
 )
 BTN_ADD_SCHOOL = "➕ Добавить школу"
 BTN_IMPORT = "📥 Загрузить список"
@@ -16,11 +15,11 @@ LINKS_XLSX_NAME = "ssylki_shkol.xlsx"
 LINKS_PDF_NAME = "qr_kody_shkol.pdf"
 LINKS_HEADER = ("Школа", "Краткое название", "Ссылка-приглашение для библиотекарей")
 LINKS_NONE = "нет ссылки: выдайте её в карточке школы"
-LINKS_XLSX_CAPTION = "Ссылки-приглашения всех школ района {district}."
+LINKS_XLSX_CAPTION = "Ссылки-приглашения всех школ · {district}."
 LINKS_PDF_TITLE = "Ссылки-приглашения школ: {district}"
 LINKS_PDF_HINT = "Наведите камеру телефона на код, чтобы подключиться к боту"
 LINKS_PDF_CAPTION = (
-    "QR-коды школ района {district} для печати: по {per_page} на лист, разрежьте по пунктиру."
+    "QR-коды школ для печати · {district}: по {per_page} на лист, разрежьте по пунктиру."
 )
 LINKS_PDF_SKIPPED = "\nБез ссылки (их нет в файле): {schools}."
 LINKS_PDF_EMPTY = "Ни у одной школы нет ссылки-приглашения. Выдайте ссылки в карточках школ."

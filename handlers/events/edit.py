@@ -121,6 +121,8 @@ async def edit_field(
 def _edited(current: EventInput, field: str, text: str) -> EventInput:
     value = text.strip()
     if field == "title":
+        if value in ("-", "—"):  # «-» clears the other fields; a title cannot be cleared
+            raise ValidationError("event_title_empty")
         return replace(current, title=value)
     if field == "dates" and current.kind is EventKind.SEMINAR:
         # a seminar's date: its invitations stay useful until the end of its last day

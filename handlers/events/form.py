@@ -136,10 +136,11 @@ async def new_event_occasion(
     if occasion not in ev.OCCASIONS:
         await query.answer(t.FORBIDDEN_BUTTON, show_alert=True)
         return
-    if occasion == "none":
+    if occasion == "none":  # a seminar is its own occasion above
         kinds = [
             button(name, NewEventCb(step=NewEventStep.KIND, value=kind))
             for kind, name in ev.KIND_NAMES.items()
+            if kind != EventKind.SEMINAR
         ]
         markup = column([*kinds, button(t.BTN_CANCEL, EventCb(action=EventAction.LIST))])
         await state.update_data(code=None)

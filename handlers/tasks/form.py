@@ -550,6 +550,10 @@ async def use_buttons(message: Message) -> None:
     await message.answer(t.USE_BUTTONS)
 
 
+async def use_text(message: Message) -> None:
+    await message.answer(t.USE_TEXT)
+
+
 def get_router() -> Router:
     router = Router(name="tasks.form")
     not_command = ~F.text.startswith("/")
@@ -623,13 +627,9 @@ def get_router() -> Router:
         event,
     )
     router.message.register(
-        use_buttons,
-        StateFilter(
-            ConfirmForm.held_on,
-            ConfirmForm.participants,
-            ConfirmForm.description,
-            ConfirmForm.summary,
-        ),
+        use_text,
+        StateFilter(ConfirmForm.held_on, ConfirmForm.participants, ConfirmForm.description),
         not_command,
     )
+    router.message.register(use_buttons, StateFilter(ConfirmForm.summary), not_command)
     return router
