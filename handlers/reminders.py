@@ -8,7 +8,6 @@ from datetime import timedelta
 from aiogram import F, Router
 from aiogram.filters import Command
 from aiogram.types import CallbackQuery, Message
-from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.config import Settings
@@ -26,12 +25,11 @@ from models import (
     EventStatus,
     Role,
     School,
-    SeminarReply,
     User,
 )
 from services.clock import Clock
 from services.confirmations import find_confirmation
-from services.reminders import ReminderConfig, plan_nudge, snooze
+from services.reminders import ReminderConfig, plan_nudge, record_seminar_reply, snooze
 from services.review_notices import drop_pending_notices
 from services.timeutil import fmt_local
 
@@ -96,29 +94,7 @@ async def rsvp_button(
         await query.answer(r.EVENT_NOT_OPEN, show_alert=True)
         return
     attending = callback_data.action is ReminderAction.YES
-    insert = sqlite_insert if session.get_bind().dialect.name == "sqlite" else None
-    if insert is not None:
-        stmt = insert(SeminarReply).values(
-            event_id=event.id, user_id=user.id, attending=attending, answered_at=clock()
-        )
-        await session.execute(
-            stmt.on_conflict_do_update(
-                index_elements=["event_id", "user_id"],
-                set_={"attending": attending, "answered_at": clock()},
-            )
-        )
-    else:
-        reply = await session.get(SeminarReply, (event.id, user.id))
-        if reply is None:
-            session.add(
-                SeminarReply(
-                    event_id=event.id, user_id=user.id, attending=attending, answered_at=clock()
-                )
-            )
-        else:
-            reply.attending = attending
-            reply.answered_at = clock()
-    await session.flush()
+    await record_seminar_reply(session, event.id, user.id, attending, clock())
     # the invitation keeps its details and shows the answer; the same buttons change it
     today = clock().astimezone(settings.tz).date()
     text, buttons = RussianRenderer(settings.tz).invitation(

@@ -33,6 +33,7 @@ from models import (
     SeminarReply,
     User,
 )
+from models.dialects import insert_for
 from services.outbox import Button, Outgoing, QuietHours, next_allowed, plan
 
 logger = logging.getLogger(__name__)
@@ -529,3 +530,18 @@ async def pending_by_district(session: AsyncSession) -> dict[int, int]:
         .group_by(Event.district_id)
     )
     return {int(d): int(n) for d, n in rows}
+
+
+async def record_seminar_reply(
+    session: AsyncSession, event_id: int, user_id: int, attending: bool, now: datetime
+) -> None:
+    """A librarian's answer to a seminar invitation; a later answer replaces the earlier."""
+    stmt = insert_for(session)(SeminarReply).values(
+        event_id=event_id, user_id=user_id, attending=attending, answered_at=now
+    )
+    await session.execute(
+        stmt.on_conflict_do_update(
+            index_elements=["event_id", "user_id"],
+            set_={"attending": attending, "answered_at": now},
+        )
+    )

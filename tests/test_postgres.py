@@ -10,7 +10,8 @@ import asyncio
 import os
 import secrets
 from collections.abc import AsyncIterator
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
+from zoneinfo import ZoneInfo
 
 import pytest
 from aiogram.fsm.storage.base import StorageKey
@@ -19,13 +20,24 @@ from sqlalchemy.engine import make_url
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker, create_async_engine
 
 from bot.toolkit.fsm_storage import SqlStorage, forms_in
-from models import Base, FsmRecord, Notification, NotificationStatus, School
+from models import (
+    Base,
+    EventKind,
+    FsmRecord,
+    Notification,
+    NotificationStatus,
+    School,
+    SeminarReply,
+)
 from models.db import create_engine, create_session_pool
 from models.migrate import upgrade
 from services.districts import create_district
 from services.errors import DuplicateError
+from services.events import EventInput, create_event
 from services.outbox import Outgoing, claim, plan
+from services.reminders import record_seminar_reply
 from services.schools import NewSchool, add_school, import_schools
+from services.users import TelegramProfile, get_or_create_user
 from tests.stairway import table_names, walk_stairway
 
 SERVER = os.environ.get(
@@ -144,3 +156,32 @@ async def test_form_state_commits_with_the_update_on_postgres(
     assert await storage.get_state(key) is None
     async with pg_pool.begin() as session:
         assert await session.scalar(select(func.count()).select_from(FsmRecord)) == 0
+
+
+async def test_a_changed_seminar_answer_replaces_the_first_on_postgres(
+    pg_pool: async_sessionmaker[AsyncSession],
+) -> None:
+    async with pg_pool.begin() as session:
+        district = await create_district(session, "Иглинский район", clock)
+        event = await create_event(
+            session,
+            district.id,
+            EventInput(
+                title="Семинар",
+                kind=EventKind.SEMINAR,
+                starts_on=date(2026, 12, 10),
+                ends_on=date(2026, 12, 10),
+                deadline_local=datetime(2026, 12, 10, 23, 59),  # noqa: DTZ001 - local
+            ),
+            ZoneInfo("Asia/Yekaterinburg"),
+            clock,
+        )
+        user = await get_or_create_user(session, TelegramProfile(501, None), clock)
+        ids = (event.id, user.id)
+    async with pg_pool.begin() as session:
+        await record_seminar_reply(session, *ids, True, NOW)
+    async with pg_pool.begin() as session:
+        await record_seminar_reply(session, *ids, False, NOW + timedelta(hours=1))
+    async with pg_pool() as session:
+        rows = (await session.execute(select(SeminarReply.attending))).all()
+    assert [tuple(r) for r in rows] == [(False,)]
