@@ -19,7 +19,6 @@ from collections import Counter
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from datetime import timedelta
-from typing import Any
 from zoneinfo import ZoneInfo
 
 from aiogram import Bot
@@ -31,14 +30,16 @@ from aiogram.exceptions import (
     TelegramRetryAfter,
     TelegramServerError,
 )
-from aiogram.types import InlineKeyboardButton, InlineKeyboardMarkup, Message
+from aiogram.types import Message
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
+from bot.toolkit.keyboards import markup_of
 from models import Notification, NotificationStatus
 from services.clock import Clock
 from services.outbox import (
     LEASE_EXPIRED,
     MAX_ATTEMPTS,
+    Button,
     QuietHours,
     Verdict,
     backoff,
@@ -107,18 +108,6 @@ class SenderConfig:
     idle_sleep: float = 0.5
 
 
-def markup_of(payload: dict[str, Any]) -> InlineKeyboardMarkup | None:
-    rows = payload.get("buttons") or []
-    if not rows:
-        return None
-    return InlineKeyboardMarkup(
-        inline_keyboard=[
-            [InlineKeyboardButton(text=b["text"], callback_data=b["data"]) for b in row]
-            for row in rows
-        ]
-    )
-
-
 class OutboxSender:
     def __init__(
         self,
@@ -139,7 +128,12 @@ class OutboxSender:
 
     async def _deliver(self, note: Notification) -> Message:
         payload = note.payload
-        markup = markup_of(payload)
+        markup = markup_of(
+            tuple(
+                tuple(Button(b["text"], b["data"]) for b in row)
+                for row in payload.get("buttons") or []
+            )
+        )
         if payload.get("photo"):
             return await self.bot.send_photo(
                 note.chat_id, payload["photo"], caption=payload.get("text"), reply_markup=markup

@@ -15,8 +15,8 @@ from bot.texts import common as t
 from bot.texts import reminders as r
 from bot.toolkit.callbacks import ReminderAction, ReminderCb, SettingsAction, SettingsCb
 from bot.toolkit.filters import DistrictEvent, HasRole, SchoolEvent
-from bot.toolkit.keyboards import button, column
-from bot.toolkit.reminder_texts import RussianRenderer, markup_of
+from bot.toolkit.keyboards import button, column, markup_of
+from bot.toolkit.reminder_texts import RussianRenderer
 from bot.toolkit.screens import show
 from models import (
     ConfirmationStatus,

@@ -11,6 +11,10 @@ from aiogram.utils.keyboard import InlineKeyboardBuilder
 
 from bot.texts import common as t
 from bot.toolkit.callbacks import FormAction, FormCb
+from services.outbox import Button
+
+# an outbox row's buttons: rows of (text, callback data)
+Buttons = tuple[tuple[Button, ...], ...]
 
 PAGE_SIZE = 8
 
@@ -64,3 +68,24 @@ def column(buttons: list[InlineKeyboardButton]) -> InlineKeyboardMarkup:
 
 def shorten(text: str, limit: int = 40) -> str:
     return text if len(text) <= limit else text[: limit - 1].rstrip() + "…"
+
+
+def markup_of(buttons: Buttons) -> InlineKeyboardMarkup | None:
+    """Planned buttons (an outbox row's) as a keyboard."""
+    if not buttons:
+        return None
+    return InlineKeyboardMarkup(
+        inline_keyboard=[
+            [InlineKeyboardButton(text=b.text, callback_data=b.data) for b in row]
+            for row in buttons
+        ]
+    )
+
+
+def buttons_of(markup: InlineKeyboardMarkup | None) -> Buttons:
+    """A keyboard as the plain rows an outbox row stores."""
+    if markup is None:
+        return ()
+    return tuple(
+        tuple(Button(b.text, b.callback_data or "") for b in row) for row in markup.inline_keyboard
+    )

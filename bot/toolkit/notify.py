@@ -11,16 +11,9 @@ from collections.abc import Sequence
 from aiogram.types import InlineKeyboardMarkup
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from bot.toolkit.keyboards import buttons_of
 from services.clock import Clock
-from services.outbox import Button, Outgoing, plan
-
-
-def _buttons(markup: InlineKeyboardMarkup | None) -> tuple[tuple[Button, ...], ...]:
-    if markup is None:
-        return ()
-    return tuple(
-        tuple(Button(b.text, b.callback_data or "") for b in row) for row in markup.inline_keyboard
-    )
+from services.outbox import Outgoing, plan
 
 
 async def deliver(
@@ -39,7 +32,7 @@ async def deliver(
     Returns the number of messages newly planned.
     """
     now = clock()
-    buttons = _buttons(markup)
+    buttons = buttons_of(markup)
     return await plan(
         session,
         [

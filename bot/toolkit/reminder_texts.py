@@ -6,35 +6,20 @@ from collections.abc import Sequence
 from html import escape
 from zoneinfo import ZoneInfo
 
-from aiogram.types import InlineKeyboardButton, InlineKeyboardMarkup
-
 from bot.texts import reminders as r
 from bot.texts.events import of_schools
 from bot.toolkit.callbacks import ReminderAction, ReminderCb, TaskAction, TaskCb
+from bot.toolkit.keyboards import Buttons
 from bot.toolkit.screens import hq
 from models import Event
 from services.outbox import Button
 from services.reminders import Step
 from services.timeutil import fmt_date, fmt_local
 
-Buttons = tuple[tuple[Button, ...], ...]
-
 
 def _seminar_head(event: Event) -> str:
     named = "семинар" in event.title.casefold()
     return (r.SEMINAR_HEAD_NAMED if named else r.SEMINAR_HEAD).format(title=escape(event.title))
-
-
-def markup_of(buttons: Buttons) -> InlineKeyboardMarkup | None:
-    """Planned buttons as a keyboard, for a reply that shows the same message."""
-    if not buttons:
-        return None
-    return InlineKeyboardMarkup(
-        inline_keyboard=[
-            [InlineKeyboardButton(text=b.text, callback_data=b.data) for b in row]
-            for row in buttons
-        ]
-    )
 
 
 class RussianRenderer:

@@ -12,9 +12,17 @@ from bot.config import Settings
 from bot.texts import events as ev
 from bot.texts import reminders as r
 from bot.toolkit.callbacks import EventAction, EventCb, TaskAction, TaskCb
-from bot.toolkit.keyboards import PAGE_SIZE, button, clamp_page, column, pager_row, shorten
+from bot.toolkit.keyboards import (
+    PAGE_SIZE,
+    button,
+    clamp_page,
+    column,
+    markup_of,
+    pager_row,
+    shorten,
+)
 from bot.toolkit.notify import deliver
-from bot.toolkit.reminder_texts import RussianRenderer, markup_of
+from bot.toolkit.reminder_texts import RussianRenderer
 from bot.toolkit.screens import clip, h, show
 from models import Audience, Event, EventKind, EventStatus, School, User
 from services.clock import Clock
