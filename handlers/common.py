@@ -16,7 +16,7 @@ from bot.toolkit.keyboards import button, column
 from bot.toolkit.screens import h, hq, show, where
 from models import Role, User
 from services.clock import Clock
-from services.users import TelegramProfile, ensure_super_admin, leave_school, with_places
+from services.users import leave_school, with_places
 
 
 async def start_plain(
@@ -32,12 +32,10 @@ async def start_plain(
     assert message.from_user is not None
     tg = message.from_user
     await with_places(session, user)
-    if role is Role.SUPER_ADMIN:
-        admin = await ensure_super_admin(
-            session, TelegramProfile(tg.id, tg.username), tg.full_name, clock
-        )
+    if role is Role.SUPER_ADMIN:  # the user middleware has made the row already
         await apply_chat_commands(bot, message.chat.id, Role.SUPER_ADMIN)
-        await message.answer(t.START_ADMIN.format(name=h(admin.full_name or tg.full_name)))
+        name = (user.full_name if user is not None else None) or tg.full_name
+        await message.answer(t.START_ADMIN.format(name=h(name)))
         return
     if role is None or user is None:
         await message.answer(t.START_GUEST)
