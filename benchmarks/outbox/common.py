@@ -39,7 +39,7 @@ MEASURED_CODE = (
     "services/outbox.py",
     "bot/outbox_sender.py",
     "bot/app.py",
-    "bot/reminder_texts.py",
+    "bot/toolkit/reminder_texts.py",
 )
 
 
