@@ -135,6 +135,16 @@ async def fill_form(client: Client, person: Person) -> None:
     await client.send(person, "Читали вслух с 3 «А» классом")
 
 
+async def submit(client: Client, person: Person, title: str = "Неделя детской книги") -> None:
+    """A librarian confirms an open event from /tasks, with no evidence, and sends it."""
+    await client.send(person, "/tasks")
+    await client.press(person, f"⬜ {title}")
+    await fill_form(client, person)
+    await client.press(person, ev.BTN_DONE)
+    await client.press(person, ev.BTN_SEND)
+    assert client.last_text(person) == ev.SUBMITTED
+
+
 async def test_librarian_confirms_with_evidence(
     client: Client,
     session_pool: async_sessionmaker[AsyncSession],

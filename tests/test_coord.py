@@ -47,8 +47,8 @@ from services.review_notices import notify_reviewers
 from services.schools import add_school
 from services.tabular import UndecodableText, decode_text
 from tests.conftest import COORDINATOR, LIBRARIAN, OTHER, DistrictSetup, FixedClock
-from tests.harness import BOT_USERNAME, Client, Person
-from tests.test_confirmations import fill_form, make_event
+from tests.harness import BOT_USERNAME, Client
+from tests.test_confirmations import fill_form, make_event, submit
 
 TZ = ZoneInfo("Asia/Yekaterinburg")
 FORMULAS = [
@@ -57,15 +57,6 @@ FORMULAS = [
     "-1+1",
     "@SUM(1,2)",
 ]
-
-
-async def submit(client: Client, person: Person, title: str = "Неделя детской книги") -> None:
-    await client.send(person, "/tasks")
-    await client.press(person, f"⬜ {title}")
-    await fill_form(client, person)
-    await client.press(person, ev.BTN_DONE)
-    await client.press(person, ev.BTN_SEND)
-    assert client.last_text(person) == ev.SUBMITTED
 
 
 async def notices(session: AsyncSession) -> list[Notification]:

@@ -40,7 +40,7 @@ from tests.conftest import (
     join_school,
 )
 from tests.harness import Client, Person
-from tests.test_confirmations import choose_activity, fill_form, make_event
+from tests.test_confirmations import choose_activity, fill_form, make_event, submit
 
 TZ = ZoneInfo("Asia/Yekaterinburg")
 YEAR_ERROR = "Год должен быть от 2000 до 2100."
@@ -128,11 +128,7 @@ async def test_two_reviewers_at_once_one_wins_and_the_school_hears_once(
     await join_school(client, LIBRARIAN, session_pool, district_setup.school_id)
     second = await _second_coordinator(session_pool, clock, district_setup.district_id)
     event_id = await make_event(session_pool, clock, district_setup.district_id)
-    await client.send(LIBRARIAN, "/tasks")
-    await client.press(LIBRARIAN, "⬜ Неделя детской книги")
-    await fill_form(client, LIBRARIAN)
-    await client.press(LIBRARIAN, ev.BTN_DONE)
-    await client.press(LIBRARIAN, ev.BTN_SEND)
+    await submit(client, LIBRARIAN)
     confirmation = await session.scalar(select(Confirmation))
     assert confirmation is not None and confirmation.version == 1
     client.clear()
@@ -163,11 +159,7 @@ async def test_two_reviewers_accept_and_return_at_once_never_mix(
     await join_school(client, LIBRARIAN, session_pool, district_setup.school_id)
     second = await _second_coordinator(session_pool, clock, district_setup.district_id)
     await make_event(session_pool, clock, district_setup.district_id)
-    await client.send(LIBRARIAN, "/tasks")
-    await client.press(LIBRARIAN, "⬜ Неделя детской книги")
-    await fill_form(client, LIBRARIAN)
-    await client.press(LIBRARIAN, ev.BTN_DONE)
-    await client.press(LIBRARIAN, ev.BTN_SEND)
+    await submit(client, LIBRARIAN)
     confirmation = await session.scalar(select(Confirmation))
     assert confirmation is not None
     to_return = ReviewCb(action=ReviewAction.RETURN, confirmation_id=confirmation.id, version=1)

@@ -307,3 +307,20 @@ async def tell_cancelled(session: AsyncSession, clock: Clock, event: Event) -> i
         text,
         purpose="cancel",
     )
+
+
+def confirm_status_markup(
+    event_id: int, target: EventStatus, back: str, page: int = 0
+) -> InlineKeyboardMarkup:
+    """«Да» for a status change of the event, and the way back to its card."""
+    return column(
+        [
+            button(
+                ev.BTN_YES,
+                EventCb(
+                    action=EventAction.STATUS_OK, event_id=event_id, page=page, arg=target.value
+                ),
+            ),
+            button(back, EventCb(action=EventAction.OPEN, event_id=event_id, page=page)),
+        ]
+    )

@@ -16,6 +16,7 @@ from bot.toolkit.filters import DistrictEvent, InDistrict
 from bot.toolkit.keyboards import button, column
 from bot.toolkit.screens import bounded, clip, h, hq, show
 from handlers.events._screens import (
+    confirm_status_markup,
     event_card,
     events_screen,
     held_until,
@@ -88,23 +89,7 @@ async def status_ask(
         text = ev.CONFIRM_CANCEL_OPENED.format(title=hq(event.title))
     else:
         text = ev.CONFIRM_CANCEL.format(title=hq(event.title))
-    markup = column(
-        [
-            button(
-                ev.BTN_YES,
-                EventCb(
-                    action=EventAction.STATUS_OK,
-                    event_id=event.id,
-                    page=callback_data.page,
-                    arg=target.value,
-                ),
-            ),
-            button(
-                t.BTN_BACK,
-                EventCb(action=EventAction.OPEN, event_id=event.id, page=callback_data.page),
-            ),
-        ]
-    )
+    markup = confirm_status_markup(event.id, target, t.BTN_BACK, callback_data.page)
     await show(query, text, markup)
 
 

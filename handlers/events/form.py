@@ -27,7 +27,7 @@ from bot.toolkit.keyboards import (
     shorten,
 )
 from bot.toolkit.screens import error_text, h, show
-from handlers.events._screens import event_card, open_question
+from handlers.events._screens import confirm_status_markup, event_card, open_question
 from models import EventKind, EventStatus
 from services.catalogue import active_activities, get_activity
 from services.clock import Clock
@@ -319,19 +319,7 @@ async def new_event_save(
     if callback_data.step is NewEventStep.SAVE_OPEN:
         # one step less, but opening stays deliberate: the same question as «Открыть для школ»
         text = await open_question(session, fresh, settings, clock)
-        markup = column(
-            [
-                button(
-                    ev.BTN_YES,
-                    EventCb(
-                        action=EventAction.STATUS_OK,
-                        event_id=fresh.id,
-                        arg=EventStatus.OPEN.value,
-                    ),
-                ),
-                button(ev.BTN_NOT_NOW, EventCb(action=EventAction.OPEN, event_id=fresh.id)),
-            ]
-        )
+        markup = confirm_status_markup(fresh.id, EventStatus.OPEN, ev.BTN_NOT_NOW)
         await show(query, ev.EVENT_CREATED + "\n\n" + text, markup)
         return
     if query.message is not None:
