@@ -1,6 +1,22 @@
 """SQLAlchemy models, engine and sessions."""
 
 from models.base import Base
+from models.contests import (
+    ACTIVE_ENTRY,
+    Contest,
+    ContestCriterion,
+    ContestEntry,
+    ContestEntryKey,
+    ContestJuror,
+    ContestNomination,
+    ContestParticipant,
+    ContestScore,
+    ContestStatus,
+    ContestWork,
+    EntryStatus,
+    PlacesRule,
+    WorkKind,
+)
 from models.entities import (
     Activity,
     Audience,
@@ -27,6 +43,20 @@ from models.entities import (
 )
 
 __all__ = [
+    "ACTIVE_ENTRY",
+    "Contest",
+    "ContestCriterion",
+    "ContestEntry",
+    "ContestEntryKey",
+    "ContestJuror",
+    "ContestNomination",
+    "ContestParticipant",
+    "ContestScore",
+    "ContestStatus",
+    "ContestWork",
+    "EntryStatus",
+    "PlacesRule",
+    "WorkKind",
     "Activity",
     "Audience",
     "Confirmation",

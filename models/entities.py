@@ -31,6 +31,7 @@ class Role(enum.StrEnum):
     SUPER_ADMIN = "super_admin"
     COORDINATOR = "coordinator"
     LIBRARIAN = "librarian"
+    JUROR = "juror"  # only a seat on a contest's jury (contest_jurors)
 
 
 class InvitationKind(enum.StrEnum):
@@ -38,7 +39,7 @@ class InvitationKind(enum.StrEnum):
     LIBRARIAN = "librarian"
 
 
-def _enum(cls: type[enum.Enum], name: str) -> Enum:
+def str_enum(cls: type[enum.Enum], name: str) -> Enum:
     return Enum(
         cls,
         name=name,
@@ -98,7 +99,7 @@ class User(Base):
     telegram_id: Mapped[int] = mapped_column(BigInteger, unique=True)
     full_name: Mapped[str | None] = mapped_column(String(limits.PERSON_NAME_MAX))
     username: Mapped[str | None] = mapped_column(String(64))
-    role: Mapped[Role | None] = mapped_column(_enum(Role, "role"))
+    role: Mapped[Role | None] = mapped_column(str_enum(Role, "role"))
     is_active: Mapped[bool] = mapped_column(Boolean, default=True)
     reminders_muted: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
     # a coordinator hears of new confirmations at once (grouped, at most every 10 minutes)
@@ -124,7 +125,7 @@ class Invitation(Base):
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     token: Mapped[str] = mapped_column(String(64), unique=True)
-    kind: Mapped[InvitationKind] = mapped_column(_enum(InvitationKind, "invitation_kind"))
+    kind: Mapped[InvitationKind] = mapped_column(str_enum(InvitationKind, "invitation_kind"))
     district_id: Mapped[int] = mapped_column(ForeignKey("districts.id", ondelete="CASCADE"))
     school_id: Mapped[int | None] = mapped_column(
         ForeignKey("schools.id", ondelete="CASCADE"), index=True
@@ -210,12 +211,12 @@ class Event(Base):
     )
     code: Mapped[str | None] = mapped_column(String(limits.EVENT_CODE_MAX))
     title: Mapped[str] = mapped_column(String(limits.EVENT_TITLE_MAX))
-    kind: Mapped[EventKind] = mapped_column(_enum(EventKind, "event_kind"))
+    kind: Mapped[EventKind] = mapped_column(str_enum(EventKind, "event_kind"))
     starts_on: Mapped[date] = mapped_column(Date)
     ends_on: Mapped[date] = mapped_column(Date)
     deadline_at: Mapped[datetime] = mapped_column(UTCDateTime(), index=True)
-    audience: Mapped[Audience] = mapped_column(_enum(Audience, "audience"))
-    status: Mapped[EventStatus] = mapped_column(_enum(EventStatus, "event_status"), index=True)
+    audience: Mapped[Audience] = mapped_column(str_enum(Audience, "audience"))
+    status: Mapped[EventStatus] = mapped_column(str_enum(EventStatus, "event_status"), index=True)
     place: Mapped[str] = mapped_column(String(limits.EVENT_PLACE_MAX), default="")
     link: Mapped[str] = mapped_column(String(limits.EVENT_LINK_MAX), default="")
     description: Mapped[str] = mapped_column(Text, default="")
@@ -265,7 +266,7 @@ class Confirmation(Base):
         ForeignKey("schools.id", ondelete="CASCADE"), index=True
     )
     status: Mapped[ConfirmationStatus] = mapped_column(
-        _enum(ConfirmationStatus, "confirmation_status"), index=True
+        str_enum(ConfirmationStatus, "confirmation_status"), index=True
     )
     held_on: Mapped[date] = mapped_column(Date)
     participants: Mapped[int] = mapped_column(Integer)
@@ -306,7 +307,7 @@ class Evidence(Base):
         ForeignKey("confirmations.id", ondelete="CASCADE"), index=True
     )
     position: Mapped[int] = mapped_column(Integer)
-    kind: Mapped[EvidenceKind] = mapped_column(_enum(EvidenceKind, "evidence_kind"))
+    kind: Mapped[EvidenceKind] = mapped_column(str_enum(EvidenceKind, "evidence_kind"))
     file_id: Mapped[str] = mapped_column(String(255), default="")
     file_unique_id: Mapped[str] = mapped_column(String(128), default="")
     file_name: Mapped[str] = mapped_column(String(limits.FILE_NAME_MAX), default="")
@@ -346,7 +347,7 @@ class Notification(Base):
     due_at: Mapped[datetime] = mapped_column(UTCDateTime())
     expires_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     status: Mapped[NotificationStatus] = mapped_column(
-        _enum(NotificationStatus, "notification_status")
+        str_enum(NotificationStatus, "notification_status")
     )
     attempts: Mapped[int] = mapped_column(Integer, default=0)
     next_attempt_at: Mapped[datetime] = mapped_column(UTCDateTime())

@@ -19,5 +19,10 @@ CONFIRMATION_DESCRIPTION_MAX = 1000
 REVIEW_COMMENT_MAX = 1000
 FILE_NAME_MAX = 255
 EVIDENCE_URL_MAX = 2000
+CONTEST_TITLE_MAX = 255
+CONTEST_PREFIX_MAX = 8  # «ЧР» in the entry number ЧР-2026-017
+CONTEST_KEY_MAX = 300  # a door-check key: a kind, ids and a folded participant name
+CONTEST_RULES_MAX = 3000
+CONTEST_COMMENT_MAX = 1000
 # ids that callback data or a form may carry: the columns are 32-bit integers on PostgreSQL
 DB_ID_MAX = 2**31 - 1

@@ -9,6 +9,7 @@ from __future__ import annotations
 ANYONE = ["/start", "/roadmap", "/help"]
 LIBRARIAN_HELP = [
     "/tasks",
+    "/contests",
     "/calendar",
     "/school",
     "/roadmap",
@@ -21,6 +22,7 @@ COORDINATOR_HELP = [
     "/review",
     "/events",
     "/newevent",
+    "/contests",
     "/school",
     "/calendar",
     "/schools",
@@ -37,6 +39,8 @@ SUPER_ADMIN_HELP = [
     "/newdistrict",
     *(c for c in COORDINATOR_HELP if c != "/settings"),  # a super-admin reviews no district
 ]
+
+JUROR_HELP = ["/jury", "/help", "/cancel"]
 
 
 def menu(commands: list[str]) -> list[str]:

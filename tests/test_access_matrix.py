@@ -124,6 +124,8 @@ COMMANDS_MAY: dict[str, frozenset[str]] = {
     "help": ANYONE,
     "cancel": ANYONE,
     "tasks": LIBRARIAN_ONLY,
+    "contests": REGISTERED,
+    "jury": frozenset(),  # only a juror (no actor here holds a seat)
     "settings": REGISTERED,
     "school": REGISTERED,
     "calendar": REGISTERED,

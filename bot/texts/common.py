@@ -11,6 +11,7 @@ ROLE_NAMES = {
     "super_admin": "администратор системы",
     "coordinator": "координатор отдела образования",
     "librarian": "педагог-библиотекарь",
+    "juror": "член жюри конкурса",
 }
 
 # Command descriptions for the Telegram menu (setMyCommands) and /help.
@@ -32,6 +33,8 @@ COMMANDS = {
     "events": "События района: открыть, закрыть, календарь",
     "newevent": "Добавить событие",
     "settings": "Настройки уведомлений",
+    "contests": "Конкурсы: положения, заявки, итоги",
+    "jury": "Оценка конкурсных работ (жюри)",
 }
 
 START_GUEST = (

@@ -16,6 +16,7 @@ logger = logging.getLogger(__name__)
 GUEST_COMMANDS = ("start", "roadmap", "help")
 LIBRARIAN_COMMANDS = (
     "tasks",
+    "contests",
     "calendar",
     "school",
     "roadmap",
@@ -28,6 +29,7 @@ COORDINATOR_COMMANDS = (
     "review",
     "events",
     "newevent",
+    "contests",
     "school",
     "calendar",
     "schools",
@@ -45,6 +47,7 @@ ADMIN_COMMANDS = (
     "review",
     "events",
     "newevent",
+    "contests",
     "school",
     "calendar",
     "schools",
@@ -56,6 +59,9 @@ ADMIN_COMMANDS = (
     "cancel",
 )
 
+# a person whose only part is a seat on a contest's jury
+JUROR_COMMANDS = ("jury", "help", "cancel")
+
 
 def commands_for(role: Role | None) -> tuple[str, ...]:
     if role is Role.SUPER_ADMIN:
@@ -64,10 +70,12 @@ def commands_for(role: Role | None) -> tuple[str, ...]:
         return COORDINATOR_COMMANDS
     if role is Role.LIBRARIAN:
         return LIBRARIAN_COMMANDS
+    if role is Role.JUROR:
+        return JUROR_COMMANDS
     return GUEST_COMMANDS
 
 
-ALL_COMMANDS = frozenset(ADMIN_COMMANDS + LIBRARIAN_COMMANDS + GUEST_COMMANDS)
+ALL_COMMANDS = frozenset(ADMIN_COMMANDS + LIBRARIAN_COMMANDS + GUEST_COMMANDS + JUROR_COMMANDS)
 
 
 def _menu(role: Role | None) -> list[BotCommand]:

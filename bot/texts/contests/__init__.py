@@ -1,0 +1,11 @@
+"""Russian texts of the contests: one module per part, their error texts merged here."""
+
+from bot.texts.contests import entry, jury, manage, results, rules
+
+ERRORS: dict[str, str] = {
+    **rules.ERRORS,
+    **manage.ERRORS,
+    **entry.ERRORS,
+    **jury.ERRORS,
+    **results.ERRORS,
+}

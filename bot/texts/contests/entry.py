@@ -1,0 +1,3 @@
+"""Contests: texts of the entry part."""
+
+ERRORS: dict[str, str] = {}

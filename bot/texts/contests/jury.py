@@ -1,0 +1,3 @@
+"""Contests: texts of the jury part."""
+
+ERRORS: dict[str, str] = {}

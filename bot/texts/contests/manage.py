@@ -1,0 +1,3 @@
+"""Contests: texts of the manage part."""
+
+ERRORS: dict[str, str] = {}

@@ -1,0 +1,3 @@
+"""Contests: texts of the results part."""
+
+ERRORS: dict[str, str] = {}

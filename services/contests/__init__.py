@@ -1,0 +1,1 @@
+"""Contests: templates, the call, entries with door checks, the jury, results, documents."""
