@@ -6,6 +6,7 @@ Real SQLite file, real migrations; two sessions at once for the race at a limit.
 from __future__ import annotations
 
 import asyncio
+from typing import Any
 from datetime import UTC, datetime, timedelta
 
 import pytest
@@ -15,6 +16,7 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from models import ContestEntry, ContestEntryKey, EntryStatus, School, User
 from services.contests import entries as en
 from services.contests.setup import get_contest, set_deadline
+from services.districts import create_district
 from services.errors import ValidationError
 from services.schools import add_school
 from tests.conftest import DistrictSetup, FixedClock
@@ -41,7 +43,7 @@ async def _send(
     clock: FixedClock,
     *names: str,
     telegram_id: int = 5001,
-    **kw: object,
+    **kw: Any,
 ) -> ContestEntry:
     async with pool.begin() as session:
         contest = await get_contest(session, contest_id)
@@ -56,7 +58,7 @@ async def _send(
             school,
             user,
             entry_input(contest, *names, **kw),
-            clock,  # type: ignore[arg-type]
+            clock,
         )
 
 
@@ -97,7 +99,7 @@ async def test_a_refused_entry_keeps_nothing(
     session_pool: async_sessionmaker[AsyncSession],
     district_setup: DistrictSetup,
     clock: FixedClock,
-    kw: dict[str, object],
+    kw: dict[str, Any],
     code: str,
 ) -> None:
     contest_id = await make_contest(session_pool, district_setup.district_id, clock)
@@ -230,10 +232,10 @@ async def test_withdrawal_and_rejection_give_the_places_back(
                 session,
                 contest,
                 loaded,
-                None,
+                User(id=0),
                 entry_input(contest, "Пётр Петров"),
                 2,
-                clock,  # type: ignore[arg-type]
+                clock,
             )
     second = await _send(session_pool, contest_id, school, clock, "Иван Иванов")
     async with session_pool.begin() as session:
@@ -271,9 +273,7 @@ async def test_an_entry_of_another_district_is_refused(
 ) -> None:
     contest_id = await make_contest(session_pool, district_setup.district_id, clock)
     async with session_pool.begin() as session:
-        from services.districts import create_district
-
-        other = await create_district(session, "Другой район", clock)
+                other = await create_district(session, "Другой район", clock)
         school = await add_school(session, other.id, "Чужая школа полностью", "Чужая", None, clock)
         school_id = school.id
     with pytest.raises(Exception, match="another district"):
