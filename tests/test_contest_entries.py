@@ -6,8 +6,8 @@ Real SQLite file, real migrations; two sessions at once for the race at a limit.
 from __future__ import annotations
 
 import asyncio
-from typing import Any
 from datetime import UTC, datetime, timedelta
+from typing import Any
 
 import pytest
 from sqlalchemy import func, select
@@ -273,7 +273,7 @@ async def test_an_entry_of_another_district_is_refused(
 ) -> None:
     contest_id = await make_contest(session_pool, district_setup.district_id, clock)
     async with session_pool.begin() as session:
-                other = await create_district(session, "Другой район", clock)
+        other = await create_district(session, "Другой район", clock)
         school = await add_school(session, other.id, "Чужая школа полностью", "Чужая", None, clock)
         school_id = school.id
     with pytest.raises(Exception, match="another district"):
