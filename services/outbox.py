@@ -15,8 +15,6 @@ from sqlalchemy import and_, case, func, or_, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from models import (
-    Confirmation,
-    ConfirmationStatus,
     Event,
     EventStatus,
     Notification,
@@ -24,6 +22,7 @@ from models import (
     User,
 )
 from models.dialects import insert_for
+from services.answered import school_answered
 
 MAX_ATTEMPTS = 5
 LEASE_EXPIRED = "lease expired"  # last_error of a row claimed again after a crash
@@ -228,16 +227,8 @@ async def precheck(
         if note.only_if_unconfirmed and note.event_id is not None:
             if user.school_id is None:
                 return Verdict.CANCEL, None
-            confirmed = await session.scalar(
-                select(Confirmation.id).where(
-                    Confirmation.event_id == note.event_id,
-                    Confirmation.school_id == user.school_id,
-                    Confirmation.status.in_(
-                        (ConfirmationStatus.SUBMITTED, ConfirmationStatus.ACCEPTED)
-                    ),
-                )
-            )
-            if confirmed is not None:
+            confirmed = await school_answered(session, note.event_id, user.school_id)
+            if confirmed:
                 return Verdict.CANCEL, None
     return Verdict.SEND, None
 

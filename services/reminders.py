@@ -34,11 +34,10 @@ from models import (
     User,
 )
 from models.dialects import insert_for
+from services.answered import answered_schools, contest_id_of
 from services.outbox import Button, Outgoing, QuietHours, next_allowed, plan
 
 logger = logging.getLogger(__name__)
-
-DONE = (ConfirmationStatus.SUBMITTED, ConfirmationStatus.ACCEPTED)
 
 
 @dataclass(frozen=True)
@@ -63,7 +62,7 @@ class Renderer(Protocol):
     """Texts and buttons for planned messages (the bot layer implements it)."""
 
     def reminder(
-        self, event: Event, step: Step, last: bool
+        self, event: Event, step: Step, last: bool, contest_id: int | None = None
     ) -> tuple[str, tuple[tuple[Button, ...], ...]]: ...
 
     def seminar(self, event: Event, step: Step) -> tuple[str, tuple[tuple[Button, ...], ...]]: ...
@@ -76,7 +75,9 @@ class Renderer(Protocol):
         self, event: Event, done: int, total: int, missing: Sequence[str]
     ) -> tuple[str, tuple[tuple[Button, ...], ...]]: ...
 
-    def nudge(self, event: Event, late: bool) -> tuple[str, tuple[tuple[Button, ...], ...]]: ...
+    def nudge(
+        self, event: Event, late: bool, contest_id: int | None = None
+    ) -> tuple[str, tuple[tuple[Button, ...], ...]]: ...
 
     def seminar_tomorrow(self, event: Event) -> tuple[str, tuple[tuple[Button, ...], ...]]: ...
 
@@ -190,15 +191,6 @@ async def _audience_schools(session: AsyncSession, event: Event) -> set[int] | N
     return set(rows.all())
 
 
-async def _confirmed_schools(session: AsyncSession, event_id: int) -> set[int]:
-    rows = await session.scalars(
-        select(Confirmation.school_id).where(
-            Confirmation.event_id == event_id, Confirmation.status.in_(DONE)
-        )
-    )
-    return set(rows.all())
-
-
 async def _seminar_replies(session: AsyncSession, event_id: int) -> dict[int, bool]:
     rows = await session.execute(
         select(SeminarReply.user_id, SeminarReply.attending).where(
@@ -286,11 +278,12 @@ async def _plan_event(
         ]
         unconfirmed = step.kind == "remind"
         if unconfirmed:
-            confirmed = await _confirmed_schools(session, event.id)
+            confirmed = await answered_schools(session, event.id)
             people = [p for p in people if p[2] not in confirmed]
         replies: dict[int, bool] = {}
         if step.kind == "remind":
-            text, buttons = render.reminder(event, step, last)
+            contest_id = await contest_id_of(session, event.id)
+            text, buttons = render.reminder(event, step, last, contest_id)
         elif step.kind == "seminar":
             text, buttons = render.seminar(event, step)
             replies = await _seminar_replies(session, event.id)
@@ -340,7 +333,7 @@ async def unconfirmed_schools(session: AsyncSession, event: Event) -> tuple[int,
     )
     if audience is not None:
         schools = [s for s in schools if s.id in audience]
-    confirmed = await _confirmed_schools(session, event.id)
+    confirmed = await answered_schools(session, event.id)
     return len(schools), [s for s in schools if s.id not in confirmed]
 
 
@@ -409,14 +402,15 @@ async def plan_nudge(
     exists = await session.get(ReminderRun, (event.id, step))
     if exists is not None:
         return None
-    confirmed = await _confirmed_schools(session, event.id)
+    confirmed = await answered_schools(session, event.id)
     audience = await _audience_schools(session, event)
     people = [
         p
         for p in await _Recipients().of(session, event.district_id)
         if p[2] not in confirmed and (audience is None or p[2] in audience)
     ]
-    text, buttons = render.nudge(event, now > event.deadline_at)
+    contest_id = await contest_id_of(session, event.id)
+    text, buttons = render.nudge(event, now > event.deadline_at, contest_id)
     due_at = next_allowed(now, cfg.tz, cfg.quiet)
     messages = [
         Outgoing(
@@ -456,7 +450,7 @@ async def snooze(
     if due >= last_due:  # the last reminder comes anyway; a snooze must not follow it
         return None
     step = Step(f"snooze-{tomorrow:%m%d}", due, "remind")
-    text, buttons = render.reminder(event, step, False)
+    text, buttons = render.reminder(event, step, False, await contest_id_of(session, event.id))
     await plan(
         session,
         [

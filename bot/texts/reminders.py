@@ -9,6 +9,13 @@ from bot.texts.plural import counted
 REMINDER = "⏰ Напоминание: «{title}» — отметьте выполнение до {deadline}."
 REMINDER_LAST = "❗ Последнее напоминание: «{title}» — срок {deadline}."
 BTN_CONFIRM = "✅ Отметить выполнение"
+# a contest's deadline: the school answers it with an entry, not a confirmation
+CONTEST_REMINDER = (
+    "⏰ Напоминание: «{title}» — подайте заявку до {deadline}. От вашей школы заявок пока нет."
+)
+CONTEST_REMINDER_LAST = "❗ Последнее напоминание: «{title}» — заявки принимаются до {deadline}."
+CONTEST_NUDGE = "📨 Отдел образования напоминает: «{title}» — подайте заявку до {deadline}."
+BTN_ENTER = "📝 Подать заявку"
 BTN_SNOOZE = "🔕 Напомнить завтра"
 SNOOZED = "Хорошо, напомню завтра в {time}."
 SNOOZE_TOO_LATE = "Завтра будет уже поздно: срок {deadline}. Отметьте сегодня."

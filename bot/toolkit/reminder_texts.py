@@ -9,6 +9,7 @@ from zoneinfo import ZoneInfo
 from bot.texts import reminders as r
 from bot.texts.events import of_schools
 from bot.toolkit.callbacks import ReminderAction, ReminderCb, TaskAction, TaskCb
+from bot.toolkit.contest_callbacks import EntryAction, EntryCb
 from bot.toolkit.keyboards import Buttons
 from bot.toolkit.screens import hq
 from models import Event
@@ -29,12 +30,23 @@ class RussianRenderer:
     def _deadline(self, event: Event) -> str:
         return fmt_local(event.deadline_at, self.tz)
 
-    def reminder(self, event: Event, step: Step, last: bool) -> tuple[str, Buttons]:
-        template = r.REMINDER_LAST if last else r.REMINDER
+    def _answer(self, event: Event, contest_id: int | None) -> Button:
+        """The button that answers the event: an entry for a contest, else a confirmation."""
+        if contest_id is not None:
+            return Button(
+                r.BTN_ENTER, EntryCb(action=EntryAction.CARD, contest_id=contest_id).pack()
+            )
+        return Button(r.BTN_CONFIRM, TaskCb(action=TaskAction.CONFIRM, event_id=event.id).pack())
+
+    def reminder(
+        self, event: Event, step: Step, last: bool, contest_id: int | None = None
+    ) -> tuple[str, Buttons]:
+        if contest_id is not None:
+            template = r.CONTEST_REMINDER_LAST if last else r.CONTEST_REMINDER
+        else:
+            template = r.REMINDER_LAST if last else r.REMINDER
         text = template.format(title=hq(event.title), deadline=self._deadline(event))
-        confirm = Button(
-            r.BTN_CONFIRM, TaskCb(action=TaskAction.CONFIRM, event_id=event.id).pack()
-        )
+        confirm = self._answer(event, contest_id)
         if last:
             return text, ((confirm,),)
         snooze = Button(
@@ -109,13 +121,13 @@ class RussianRenderer:
         )
         return text, ((nudge,),)
 
-    def nudge(self, event: Event, late: bool) -> tuple[str, Buttons]:
-        template = r.NUDGE_LATE if late else r.NUDGE
+    def nudge(
+        self, event: Event, late: bool, contest_id: int | None = None
+    ) -> tuple[str, Buttons]:
+        late_text = r.NUDGE_LATE if late else r.NUDGE
+        template = r.CONTEST_NUDGE if contest_id is not None else late_text
         text = template.format(title=hq(event.title), deadline=self._deadline(event))
-        confirm = Button(
-            r.BTN_CONFIRM, TaskCb(action=TaskAction.CONFIRM, event_id=event.id).pack()
-        )
-        return text, ((confirm,),)
+        return text, ((self._answer(event, contest_id),),)
 
     def seminar_tomorrow(self, event: Event) -> tuple[str, Buttons]:
         text = r.SEMINAR_TOMORROW.format(

@@ -1,0 +1,58 @@
+"""Whether a school has answered an event: the one rule reminders, summaries and the outbox share.
+
+An ordinary event is answered by a submitted or accepted confirmation. A contest's deadline
+event is answered by an active entry (submitted or admitted): a school that has entered is not
+reminded, a school that has entered nothing is.
+"""
+
+from __future__ import annotations
+
+from sqlalchemy import select
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from models import ACTIVE_ENTRY, Confirmation, ConfirmationStatus, Contest, ContestEntry
+
+DONE = (ConfirmationStatus.SUBMITTED, ConfirmationStatus.ACCEPTED)
+
+
+async def contest_id_of(session: AsyncSession, event_id: int) -> int | None:
+    """The contest whose deadline this event is, if any."""
+    return await session.scalar(select(Contest.id).where(Contest.event_id == event_id))
+
+
+async def answered_schools(session: AsyncSession, event_id: int) -> set[int]:
+    contest_id = await contest_id_of(session, event_id)
+    if contest_id is not None:
+        rows = await session.scalars(
+            select(ContestEntry.school_id).where(
+                ContestEntry.contest_id == contest_id, ContestEntry.status.in_(ACTIVE_ENTRY)
+            )
+        )
+    else:
+        rows = await session.scalars(
+            select(Confirmation.school_id).where(
+                Confirmation.event_id == event_id, Confirmation.status.in_(DONE)
+            )
+        )
+    return set(rows.all())
+
+
+async def school_answered(session: AsyncSession, event_id: int, school_id: int) -> bool:
+    contest_id = await contest_id_of(session, event_id)
+    if contest_id is not None:
+        found = await session.scalar(
+            select(ContestEntry.id).where(
+                ContestEntry.contest_id == contest_id,
+                ContestEntry.school_id == school_id,
+                ContestEntry.status.in_(ACTIVE_ENTRY),
+            )
+        )
+    else:
+        found = await session.scalar(
+            select(Confirmation.id).where(
+                Confirmation.event_id == event_id,
+                Confirmation.school_id == school_id,
+                Confirmation.status.in_(DONE),
+            )
+        )
+    return found is not None
