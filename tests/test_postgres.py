@@ -22,22 +22,28 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker, create_asyn
 from bot.toolkit.fsm_storage import SqlStorage, forms_in
 from models import (
     Base,
+    Contest,
+    ContestEntry,
     EventKind,
     FsmRecord,
     Notification,
     NotificationStatus,
     School,
     SeminarReply,
+    User,
 )
 from models.db import create_engine, create_session_pool
 from models.migrate import upgrade
+from services.contests.entries import submit_entry
+from services.contests.setup import create_contest, get_contest, open_contest
 from services.districts import create_district
-from services.errors import DuplicateError
+from services.errors import DuplicateError, ValidationError
 from services.events import EventInput, create_event
 from services.outbox import Outgoing, claim, plan
 from services.reminders import record_seminar_reply
 from services.schools import NewSchool, add_school, import_schools
 from services.users import TelegramProfile, get_or_create_user
+from tests.contest_helpers import entry_input, template
 from tests.stairway import table_names, walk_stairway
 
 SERVER = os.environ.get(
@@ -185,3 +191,53 @@ async def test_a_changed_seminar_answer_replaces_the_first_on_postgres(
     async with pg_pool() as session:
         rows = (await session.execute(select(SeminarReply.attending))).all()
     assert [tuple(r) for r in rows] == [(False,)]
+
+
+async def test_librarians_racing_past_a_contest_limit_on_postgres(
+    pg_pool: async_sessionmaker[AsyncSession],
+) -> None:
+    """READ COMMITTED would let four count-then-insert checks all pass; the key claims hold."""
+    async with pg_pool.begin() as session:
+        district = await create_district(session, "Иглинский район", clock)
+        school = await add_school(
+            session, district.id, "Школа № 1 полностью", "СОШ № 1", None, clock
+        )
+        contest = await create_contest(
+            session,
+            district.id,
+            template("talented-reader", max_per_school=2, max_per_nomination=2),
+            starts_on=date(2026, 11, 25),
+            deadline_local=datetime(2026, 12, 20, 18, 0),  # noqa: DTZ001 - local
+            tz=ZoneInfo("Asia/Yekaterinburg"),
+            user=None,
+            clock=clock,
+        )
+        await open_contest(session, contest, clock)
+        users = [
+            await get_or_create_user(session, TelegramProfile(600 + n, None), clock)
+            for n in range(4)
+        ]
+        for user in users:
+            user.school_id = school.id
+        ids = (contest.id, school.id, [u.id for u in users])
+
+    async def send(n: int) -> str:
+        async with pg_pool.begin() as session:
+            contest = await get_contest(session, ids[0])
+            school = await session.get(School, ids[1])
+            user = await session.get(User, ids[2][n])
+            assert school is not None and user is not None
+            try:
+                await submit_entry(
+                    session, contest, school, user, entry_input(contest, f"Ученик {n}"), clock
+                )
+            except ValidationError as refused:
+                return refused.code
+            return "stored"
+
+    outcomes = await asyncio.gather(*(send(n) for n in range(4)))
+    assert sorted(outcomes) == ["nomination_limit", "nomination_limit", "stored", "stored"]
+    async with pg_pool() as session:
+        assert await session.scalar(select(func.count(ContestEntry.id))) == 2
+        # the refused ones gave their numbers back: no gaps in ЧР-…-001, 002
+        assert await session.scalar(select(func.max(Contest.last_number))) == 2
