@@ -13,6 +13,7 @@ from bot.texts import common as t
 from bot.texts import events as ev
 from bot.texts.contests import manage as tm
 from bot.texts.contests import rules
+from bot.texts.schools import NO_DISTRICT
 from bot.toolkit.callbacks import EventAction, EventCb
 from bot.toolkit.contest_callbacks import (
     ContestAction,
@@ -39,7 +40,7 @@ from models import (
 from services.contests.entries import submit_entry
 from services.contests.setup import get_contest
 from services.events import EventInput, create_event
-from tests.conftest import COORDINATOR, LIBRARIAN, OTHER, DistrictSetup, FixedClock
+from tests.conftest import ADMIN, COORDINATOR, LIBRARIAN, OTHER, DistrictSetup, FixedClock
 from tests.contest_helpers import TZ, entry_input, make_contest
 from tests.harness import Client, Person
 
@@ -665,3 +666,28 @@ async def test_the_contest_event_has_no_status_buttons_in_events(
     assert contest.event.status is EventStatus.DRAFT
     assert contest.status is ContestStatus.DRAFT
     assert await outbox(session) == []
+
+
+async def test_a_super_admin_manages_the_district_they_chose(
+    client: Client,
+    session_pool: async_sessionmaker[AsyncSession],
+    clock: FixedClock,
+    district_setup: DistrictSetup,
+    session: AsyncSession,
+) -> None:
+    contest_id = await make_contest(session_pool, district_setup.district_id, clock, opened=False)
+    await client.send(ADMIN, "/contests")
+    assert client.last_text(ADMIN) == NO_DISTRICT
+    await client.press_data(
+        ADMIN, ContestCb(action=ContestAction.OPEN_OK, contest_id=contest_id).pack()
+    )
+    assert client.alerts() == [tm.UNKNOWN_CONTEST]
+    assert (await contest_row(session, contest_id)).status is ContestStatus.DRAFT
+
+    async with session_pool.begin() as writer:
+        admin = await user_of(writer, ADMIN)
+        admin.district_id = district_setup.district_id  # «Работать с районом» in /districts
+    await open_card(client, ADMIN, contest_id)
+    await client.press(ADMIN, tm.BTN_OPEN)
+    await client.press(ADMIN, tm.BTN_YES)
+    assert (await contest_row(session, contest_id)).status is ContestStatus.OPEN
