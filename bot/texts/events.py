@@ -123,6 +123,8 @@ CANCELLED_TOLD = "Событие отменено; библиотекари по
 PROMPT_REOPENED = "🔓 Снова можно отметить «<b>{title}</b>»: приём отметок открыт до {deadline}."
 EVENT_CANCELLED_NOTICE = "✖️ «<b>{title}</b>» отменено. Отмечать ничего не нужно."
 SEMINAR_CANCELLED_NOTICE = "✖️ Семинар «<b>{title}</b>» ({date}) отменён."
+# an event that is a contest's deadline: its card has no status buttons
+MANAGED_BY_CONTEST = "\n\nЭтим сроком управляет конкурс: /contests"
 BTN_YES = "Да"
 STATUS_REFUSED = "Это действие недоступно для события в статусе «{status}»."
 OPENED = (

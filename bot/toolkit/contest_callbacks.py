@@ -19,6 +19,18 @@ from bot.toolkit.callbacks import OptionalId, Page, Version
 class ContestAction(StrEnum):
     LIST = "l"
     CARD = "c"  # the contest's card: the entry point other parts link back to
+    NEW = "n"  # a new contest: choose a template
+    TEMPLATE = "t"  # arg: the template's place in the templates file (1-based)
+    SCRATCH = "s"  # a contest from scratch (a short form)
+    SAVE = "sv"  # create the draft after the summary
+    REGULATION = "rg"  # attach the regulation («положение»)
+    DEADLINE = "dl"  # change the deadline
+    OPEN = "o"
+    OPEN_OK = "ok"
+    CLOSE = "x"
+    CLOSE_OK = "xk"
+    CANCEL = "cn"
+    CANCEL_OK = "ck"
 
 
 class ContestCb(CallbackData, prefix="ct"):
@@ -33,13 +45,25 @@ class ContestCb(CallbackData, prefix="ct"):
 
 class ModerationAction(StrEnum):
     ENTRY = "e"  # an entry's card
+    LIST = "l"  # a contest's entries (of one nomination or school, when those are set)
+    BY_NOMINATION = "fn"  # choose the nomination to filter by
+    BY_SCHOOL = "fs"  # choose the school to filter by
+    WORKS = "w"  # re-send the entry's works to the coordinator
+    ACCEPT = "a"
+    REJECT = "r"  # asks for the reason
 
 
 class ModerationCb(CallbackData, prefix="cm"):
+    """`nomination_id` / `school_id` are the list's filter (0: none), kept on an entry's buttons
+    so that «« К заявкам» returns to the same page."""
+
     action: ModerationAction
     entry_id: OptionalId = 0
     version: Version = 0
     page: Page = 0
+    contest_id: OptionalId = 0
+    nomination_id: OptionalId = 0
+    school_id: OptionalId = 0
 
 
 # ---- entries (librarian): handlers/contests/entry.py -----------------------------------------

@@ -26,6 +26,7 @@ from bot.toolkit.reminder_texts import RussianRenderer
 from bot.toolkit.screens import clip, h, show
 from models import Audience, Event, EventKind, EventStatus, School, User
 from services.clock import Clock
+from services.contests.setup import contest_of_event
 from services.districts import get_district
 from services.events import (
     audience_librarians,
@@ -141,7 +142,11 @@ async def event_card(
         )
     rows: list[InlineKeyboardButton] = []
     status = event.status
-    if status is EventStatus.DRAFT:
+    # a contest's deadline opens, closes and is cancelled with its contest, not here
+    contest = await contest_of_event(session, event.id)
+    if contest is not None:
+        text += ev.MANAGED_BY_CONTEST
+    elif status is EventStatus.DRAFT:
         rows.append(_status_button(ev.BTN_OPEN, event, EventStatus.OPEN, page))
     elif status is EventStatus.OPEN:
         rows.append(_status_button(ev.BTN_CLOSE, event, EventStatus.CLOSED, page))
@@ -149,7 +154,8 @@ async def event_card(
         rows.append(_status_button(ev.BTN_REOPEN, event, EventStatus.OPEN, page))
     if status is not EventStatus.CANCELLED:
         rows.append(button(ev.BTN_EDIT, EventCb(action=EventAction.EDIT, event_id=event.id)))
-        rows.append(_status_button(ev.BTN_CANCEL_EVENT, event, EventStatus.CANCELLED, page))
+        if contest is None:
+            rows.append(_status_button(ev.BTN_CANCEL_EVENT, event, EventStatus.CANCELLED, page))
     if not seminar:  # a seminar's replies are on the card itself
         rows.append(
             button(ev.BTN_PROGRESS, EventCb(action=EventAction.PROGRESS, event_id=event.id))

@@ -28,6 +28,7 @@ from handlers.events._screens import (
 from models import Audience, ConfirmationStatus, Event, EventKind, EventStatus
 from services.clock import Clock
 from services.confirmations import event_progress
+from services.contests.setup import contest_of_event
 from services.events import SchoolTaskStatus, set_status
 from services.schools import list_schools
 
@@ -81,6 +82,9 @@ async def status_ask(
     if target is None:
         await query.answer(t.FORBIDDEN_BUTTON, show_alert=True)
         return
+    if await contest_of_event(session, event.id) is not None:
+        await query.answer(ev.MANAGED_BY_CONTEST.strip(), show_alert=True)
+        return
     if target is EventStatus.OPEN:
         text = await open_question(session, event, settings, clock)
     elif target is EventStatus.CLOSED:
@@ -104,6 +108,9 @@ async def status_change(
     target = _target_status(callback_data)
     if target is None:
         await query.answer(t.FORBIDDEN_BUTTON, show_alert=True)
+        return
+    if await contest_of_event(session, event.id) is not None:
+        await query.answer(ev.MANAGED_BY_CONTEST.strip(), show_alert=True)
         return
     was = event.status
     if not await set_status(session, event, target, clock):
