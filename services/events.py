@@ -19,6 +19,7 @@ from models import (
     Audience,
     Confirmation,
     ConfirmationStatus,
+    Contest,
     Event,
     EventKind,
     EventSchool,
@@ -169,6 +170,14 @@ async def replace_calendar(
                 select(Confirmation.event_id).where(
                     Confirmation.event_id.in_([e.id for e in current])
                 )
+            )
+        ).all()
+    )
+    # a contest's deadline is moved by its contest, never by a file
+    confirmed |= set(
+        (
+            await session.scalars(
+                select(Contest.event_id).where(Contest.event_id.in_([e.id for e in current]))
             )
         ).all()
     )

@@ -152,10 +152,9 @@ async def event_card(
         rows.append(_status_button(ev.BTN_CLOSE, event, EventStatus.CLOSED, page))
     elif status is EventStatus.CLOSED:
         rows.append(_status_button(ev.BTN_REOPEN, event, EventStatus.OPEN, page))
-    if status is not EventStatus.CANCELLED:
+    if status is not EventStatus.CANCELLED and contest is None:
         rows.append(button(ev.BTN_EDIT, EventCb(action=EventAction.EDIT, event_id=event.id)))
-        if contest is None:
-            rows.append(_status_button(ev.BTN_CANCEL_EVENT, event, EventStatus.CANCELLED, page))
+        rows.append(_status_button(ev.BTN_CANCEL_EVENT, event, EventStatus.CANCELLED, page))
     if not seminar:  # a seminar's replies are on the card itself
         rows.append(
             button(ev.BTN_PROGRESS, EventCb(action=EventAction.PROGRESS, event_id=event.id))

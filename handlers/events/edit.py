@@ -5,17 +5,23 @@ from __future__ import annotations
 from dataclasses import replace
 
 from aiogram import F, Router
-from aiogram.filters import StateFilter
+from aiogram.filters import Filter, StateFilter
 from aiogram.fsm.context import FSMContext
 from aiogram.fsm.state import State, StatesGroup
-from aiogram.types import CallbackQuery, InlineKeyboardButton, InlineKeyboardMarkup, Message
+from aiogram.types import (
+    CallbackQuery,
+    InlineKeyboardButton,
+    InlineKeyboardMarkup,
+    Message,
+    TelegramObject,
+)
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.config import Settings
 from bot.texts import common as t
 from bot.texts import events as ev
 from bot.toolkit.callbacks import EventAction, EventCb
-from bot.toolkit.filters import DistrictEvent, DistrictSchool
+from bot.toolkit.filters import DistrictEvent, DistrictSchool, Refused
 from bot.toolkit.keyboards import (
     PAGE_SIZE,
     button,
@@ -30,6 +36,7 @@ from handlers.events._screens import event_card, send_event_prompts
 from models import Event, EventKind, EventStatus, School
 from services.clock import Clock
 from services.confirmations import check_url
+from services.contests.setup import contest_of_event
 from services.errors import ValidationError
 from services.events import (
     EventInput,
@@ -52,6 +59,16 @@ from services.schools import count_schools, list_schools
 
 class EditForm(StatesGroup):
     value = State()
+
+
+class NotContestDeadline(Filter):
+    """A contest's deadline event is edited with its contest (/contests), which tells the
+    schools of an extension and never moves it earlier; a forged edit button is refused."""
+
+    async def __call__(self, update: TelegramObject, session: AsyncSession, event: Event) -> bool:
+        if await contest_of_event(session, event.id) is not None:
+            raise Refused(ev.MANAGED_BY_CONTEST.strip())
+        return True
 
 
 async def edit_menu(query: CallbackQuery, event: Event) -> None:
@@ -246,9 +263,11 @@ async def audience_all(
 def get_router() -> Router:
     router = Router(name="events.edit")
     cb = EventCb.filter
-    router.callback_query.register(edit_menu, cb(F.action == EventAction.EDIT), DistrictEvent())
     router.callback_query.register(
-        edit_field, cb(F.action == EventAction.EDIT_FIELD), DistrictEvent()
+        edit_menu, cb(F.action == EventAction.EDIT), DistrictEvent(), NotContestDeadline()
+    )
+    router.callback_query.register(
+        edit_field, cb(F.action == EventAction.EDIT_FIELD), DistrictEvent(), NotContestDeadline()
     )
     router.message.register(
         edit_value,
@@ -256,21 +275,26 @@ def get_router() -> Router:
         F.text,
         ~F.text.startswith("/"),
         DistrictEvent(in_form=True),
+        NotContestDeadline(),
     )
     router.callback_query.register(
-        edit_occasion, cb(F.action == EventAction.OCCASION), DistrictEvent()
+        edit_occasion, cb(F.action == EventAction.OCCASION), DistrictEvent(), NotContestDeadline()
     )
     router.callback_query.register(
-        audience_open, cb(F.action == EventAction.AUDIENCE), DistrictEvent()
+        audience_open, cb(F.action == EventAction.AUDIENCE), DistrictEvent(), NotContestDeadline()
     )
     router.callback_query.register(
         audience_toggle,
         cb(F.action == EventAction.AUDIENCE_TOGGLE),
         DistrictEvent(),
+        NotContestDeadline(),
         # the school is named by `arg`; any failure there is a forged button
         DistrictSchool("arg", unknown=t.FORBIDDEN_BUTTON),
     )
     router.callback_query.register(
-        audience_all, cb(F.action == EventAction.AUDIENCE_ALL), DistrictEvent()
+        audience_all,
+        cb(F.action == EventAction.AUDIENCE_ALL),
+        DistrictEvent(),
+        NotContestDeadline(),
     )
     return router
