@@ -131,8 +131,6 @@ KEYPAD = (
     "Работа {code}\nКритерий «{title}»: от 0 до {max} баллов.\nСейчас: {current}.\nВыберите баллы:"
 )
 KEYPAD_NONE = "не оценено"
-SCORE_SAVED = "Сохранено: {points} из {max}"
-CRITERION_ALERT = "«{title}»: от 0 до {max} баллов. Нажмите число под названием."
 
 WORK_CAPTION = "Работа {code}"
 WORK_LINK = "🔗 Работа {code}: {url}"
@@ -146,7 +144,6 @@ ASK_COMMENT = (
 ASK_COMMENT_CURRENT = "\n\nСейчас: {comment}"
 BTN_CLEAR_COMMENT = "🗑 Удалить комментарий"
 COMMENT_SAVED = "Комментарий сохранён."
-COMMENT_CLEARED = "Комментарий удалён."
 
 UNKNOWN_SEAT = "Вы не член жюри этого конкурса (или место отозвано)."
 UNKNOWN_ENTRY = "Работа не найдена или не входит в ваш список для оценки."
