@@ -11,12 +11,15 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.texts import common as t
 from bot.texts import onboarding as o
+from bot.texts.contests import jury as tj
 from bot.toolkit.callbacks import FormAction, FormCb, JoinAction, JoinCb
 from bot.toolkit.commands import apply_chat_commands
+from bot.toolkit.contest_callbacks import JuryAction, JuryCb
 from bot.toolkit.keyboards import button, cancel_keyboard, column
 from bot.toolkit.screens import error_text, h, hq, show, where
 from models import InvitationKind, Role, User
 from services.clock import Clock
+from services.contests.jury import seat_by_token, take_seat
 from services.errors import InvitationError, ValidationError
 from services.invitations import InvitationView, accept_invitation, resolve_token
 from services.users import TelegramProfile, get_or_create_user, with_places
@@ -45,16 +48,52 @@ def _confirm_text(view: InvitationView) -> tuple[str, str, str]:
     )
 
 
+async def _take_jury_seat(
+    message: Message, token: str, session: AsyncSession, bot: Bot, clock: Clock
+) -> None:
+    """A jury seat's link: the seat is taken at once (no name asked: the coordinator named it)."""
+    assert message.from_user is not None
+    tg = message.from_user
+    user = await get_or_create_user(session, TelegramProfile(tg.id, tg.username), clock)
+    try:
+        taken = await take_seat(session, token, user, clock, name=tg.full_name)
+    except ValidationError as exc:
+        await session.rollback()
+        await message.answer(error_text(exc))
+        return
+    title = hq(taken.contest.title)
+    markup = column([button(tj.BTN_OPEN_JURY, JuryCb(action=JuryAction.LIST))])
+    if taken.already:
+        await message.answer(tj.ALREADY_JOINED.format(title=title), reply_markup=markup)
+        return
+    if taken.became_juror:
+        await apply_chat_commands(bot, message.chat.id, Role.JUROR)
+    chosen = taken.seat.nomination_ids
+    nominations = (
+        tj.ALL_NOMINATIONS
+        if chosen is None
+        else ", ".join(f"«{hq(n.title)}»" for n in taken.contest.nominations if n.id in chosen)
+    )
+    await message.answer(
+        tj.JOINED.format(title=title, nominations=nominations), reply_markup=markup
+    )
+
+
 async def start_with_token(
     message: Message,
     command: CommandObject,
     session: AsyncSession,
+    bot: Bot,
+    clock: Clock,
     state: FSMContext,
     user: User | None,
     role: Role | None,
 ) -> None:
     await state.clear()
     token = (command.args or "").strip()
+    if await seat_by_token(session, token) is not None:
+        await _take_jury_seat(message, token, session, bot, clock)
+        return
     if role is Role.SUPER_ADMIN:
         await message.answer(o.INVITE_ERRORS["already_admin"])
         return
@@ -63,7 +102,8 @@ async def start_with_token(
     except InvitationError as exc:
         await message.answer(o.INVITE_ERRORS[exc.code])
         return
-    if role is not None and user is not None:
+    # a juror's only part is a jury seat: they may still join a school or a district
+    if role not in (None, Role.JUROR) and user is not None:
         await with_places(session, user)
         await message.answer(
             o.ALREADY_REGISTERED.format(role=t.ROLE_NAMES[role], where=where(user))

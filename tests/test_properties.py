@@ -37,6 +37,7 @@ from bot.toolkit.callbacks import (
     TaskAction,
     TaskCb,
 )
+from bot.toolkit.contest_callbacks import JuryAction, JuryAdminAction, JuryAdminCb, JuryCb
 from models.db import create_engine, create_session_pool
 from services.catalogue import load_catalogue_file
 from services.confirmations import Draft, submit
@@ -53,9 +54,12 @@ from tests.conftest import (
     FixedClock,
     join_school,
 )
+from tests.contest_helpers import make_contest
 from tests.dump import dump_tables
 from tests.harness import TOKEN, Client, Person, RecordingSession, make_bot
 from tests.test_confirmations import make_event
+from tests.test_contests_jury import add_entry, invite
+from tests.test_contests_jury_bot import JUROR
 
 TZ = ZoneInfo("Asia/Yekaterinburg")
 NOW = datetime(2026, 11, 25, 7, 0, tzinfo=UTC)  # the clock of tests/conftest.py
@@ -180,6 +184,27 @@ async def _return_comment(world: World, steps: int) -> Person:
     return COORDINATOR
 
 
+async def _jury_invite(world: World, steps: int) -> Person:
+    contest_id = await make_contest(world.pool, 1, FixedClock(NOW))
+    await world.client.press_data(
+        COORDINATOR, JuryAdminCb(action=JuryAdminAction.INVITE, contest_id=contest_id).pack()
+    )
+    if steps:
+        await world.client.send(COORDINATOR, "Мария Судейская")
+    return COORDINATOR
+
+
+async def _jury_comment(world: World, steps: int) -> Person:
+    clock = FixedClock(NOW)
+    contest_id = await make_contest(world.pool, 1, clock)
+    entry_id = await add_entry(world.pool, clock, contest_id, 1, "Иван Иванов")
+    _, token = await invite(world.pool, clock, contest_id)
+    await world.client.send(JUROR, f"/start {token}")
+    data = JuryCb(action=JuryAction.COMMENT, contest_id=contest_id, entry_id=entry_id)
+    await world.client.press_data(JUROR, data.pack())
+    return JUROR
+
+
 def _steps(walk: Callable[[World, int], Awaitable[Person]], steps: int) -> Walk:
     async def walked(world: World) -> Person:
         return await walk(world, steps)
@@ -205,6 +230,9 @@ STATES: list[tuple[str, Walk, bool]] = [
     ("new school, short name", _steps(_school_form, 1), True),
     ("event edit, a value", _steps(_edit_form, 0), True),
     ("review, a return comment", _steps(_return_comment, 0), True),
+    ("jury invitation, the name", _steps(_jury_invite, 0), False),
+    ("jury invitation, the nominations", _steps(_jury_invite, 1), False),
+    ("jury, a comment", _steps(_jury_comment, 0), True),
 ]
 
 # ---- random input ------------------------------------------------------------------------
@@ -246,6 +274,8 @@ PREFIXES = [
     "sr",
     "rem",
     "set",
+    "cja",
+    "cj",
 ]
 PART = st.one_of(
     st.integers(min_value=-2, max_value=2**64).map(str),

@@ -88,6 +88,15 @@ class EntryCb(CallbackData, prefix="ce"):
 
 class JuryAdminAction(StrEnum):
     LIST = "l"  # the coordinator's jury screen of a contest
+    SEAT = "s"  # a seat's card (its link while nobody has taken it)
+    INVITE = "i"  # a new seat: ask the juror's name
+    NOMINATION = "n"  # the invitation form: toggle the nomination `arg`
+    ALL_NOMINATIONS = "na"  # the invitation form: every nomination, make the seat
+    DONE = "nd"  # the invitation form: the nominations ticked, make the seat
+    REVOKE = "r"  # ask before revoking
+    REVOKE_OK = "rk"
+    CLOSE = "x"  # ask before closing the judging
+    CLOSE_OK = "xk"
 
 
 class JuryAdminCb(CallbackData, prefix="cja"):
@@ -98,8 +107,20 @@ class JuryAdminCb(CallbackData, prefix="cja"):
     page: Page = 0
 
 
+# points a button gives: a bounded number like a page (the service checks the criterion's max)
+Points = Page
+
+
 class JuryAction(StrEnum):
     LIST = "l"  # the juror's contests
+    CONTEST = "c"  # the entries a juror scores in a contest (paginated)
+    ENTRY = "e"  # an entry's card with the point buttons
+    CRITERION = "k"  # the keypad of criterion `arg`
+    RANGE = "g"  # the keypad of criterion `arg` from `points` (a big maximum, in tens)
+    SCORE = "s"  # criterion `arg` gets `points`
+    WORKS = "w"  # re-send the entry's works
+    COMMENT = "m"  # ask for a comment (a text step)
+    CLEAR_COMMENT = "mx"
 
 
 class JuryCb(CallbackData, prefix="cj"):
@@ -107,6 +128,7 @@ class JuryCb(CallbackData, prefix="cj"):
     contest_id: OptionalId = 0
     entry_id: OptionalId = 0
     arg: OptionalId = 0
+    points: Points = 0
     page: Page = 0
 
 
