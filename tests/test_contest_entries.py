@@ -15,7 +15,7 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from models import ContestEntry, ContestEntryKey, EntryStatus, School, User
 from services.contests import entries as en
-from services.contests.setup import get_contest, set_deadline
+from services.contests.setup import close_contest, get_contest, set_deadline
 from services.districts import create_district
 from services.errors import ValidationError
 from services.schools import add_school
@@ -292,3 +292,20 @@ def test_category_words(text: str, expected: str) -> None:
 def test_category_refused(text: str) -> None:
     with pytest.raises(ValidationError, match="bad_category"):
         en.parse_category(text)
+
+
+async def test_no_extension_once_the_judging_is_closed(
+    session_pool: async_sessionmaker[AsyncSession],
+    district_setup: DistrictSetup,
+    clock: FixedClock,
+) -> None:
+    contest_id = await make_contest(session_pool, district_setup.district_id, clock, days=2)
+    async with session_pool.begin() as session:
+        contest = await get_contest(session, contest_id)
+        await close_contest(session, contest, clock)
+        contest.judging_closed_at = clock()
+    async with session_pool() as session:
+        contest = await get_contest(session, contest_id)
+        later = (clock() + timedelta(days=5)).astimezone(TZ).replace(tzinfo=None)
+        with pytest.raises(ValidationError, match="judging_closed_no_entries"):
+            await set_deadline(session, contest, later, TZ, clock)

@@ -268,6 +268,8 @@ async def set_deadline(
         raise ValidationError("deadline_past")
     if contest.status in (ContestStatus.PUBLISHED, ContestStatus.CANCELLED):
         raise ValidationError("contest_status_conflict", status=contest.status.value)
+    if contest.judging_closed_at is not None:
+        raise ValidationError("judging_closed_no_entries")  # new entries could not be scored
     event = contest.event
     if deadline_local.date() < event.starts_on:
         raise ValidationError("event_deadline_before_start")
