@@ -63,12 +63,13 @@ def entry_input(
     age: int | None = 11,
     consent: bool = True,
     link: str = "https://disk.example.ru/work",
+    supervisor: str = "Анна Петрова",
 ) -> EntryInput:
     """An entry of the contest's `nomination`-th nomination with participants `names`."""
     return EntryInput(
         nomination_id=contest.nominations[nomination].id,
         participants=tuple(ParticipantInput(n, category, age) for n in names),
-        supervisor_name="Анна Петрова",
+        supervisor_name=supervisor,
         work_title="Чтение стихов",
         works=(WorkInput(kind=WorkKind.LINK, url=link),),
         consent=consent,

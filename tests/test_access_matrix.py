@@ -27,11 +27,17 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from bot.texts import common as t
 from bot.texts import events as ev
 from bot.texts import onboarding as o
+from bot.texts.contests import jury as tj
+from bot.texts.contests import manage as tm
 from bot.toolkit import callbacks as cb
+from bot.toolkit import contest_callbacks as ccb
 from bot.toolkit.commands import ALL_COMMANDS
-from models import Invitation
+from models import Invitation, School
 from models.limits import DB_ID_MAX
 from services.confirmations import Draft, submit
+from services.contests.entries import submit_entry
+from services.contests.jury import invite_juror
+from services.contests.setup import get_contest
 from services.districts import create_district
 from services.invitations import accept_invitation, create_coordinator_invite
 from services.schools import add_school
@@ -45,6 +51,7 @@ from tests.conftest import (
     FixedClock,
     join_school,
 )
+from tests.contest_helpers import entry_input, make_contest
 from tests.dump import dump_tables
 from tests.harness import Client, Person
 from tests.test_confirmations import make_event
@@ -55,8 +62,14 @@ LIBRARIAN_B = Person(id=3099, first_name="Богдана", last_name="Секре
 
 # names only district A or only district B has; an answer must not show the other's
 # (the roadmap names «Иглинский район» as an example, so A's district name is not one)
-NAMES_A = ("СОШ № 1 с. Иглино", "Событие района А", "Анна Петрова")
-NAMES_B = ("Тайнинский район", "Лицей Тайна", "Событие района Бэ", "Богдана Секретова")
+NAMES_A = ("СОШ № 1 с. Иглино", "Событие района А", "Анна Петрова", "Альфа Первушина")
+NAMES_B = (
+    "Тайнинский район",
+    "Лицей Тайна",
+    "Событие района Бэ",
+    "Богдана Секретова",
+    "Бета Вторушина",
+)
 
 # sentinel ids the buttons are built with, then replaced by the ids a case asks for
 SENTINEL = {
@@ -65,6 +78,9 @@ SENTINEL = {
     "event": 7100003,
     "confirmation": 7100004,
     "invitation": 7100005,
+    "contest": 7100006,
+    "entry": 7100007,
+    "juror": 7100008,
 }
 
 ANYONE = frozenset({"stranger", "librarian", "coordinator"})
@@ -97,6 +113,15 @@ MAY: dict[str, frozenset[str] | dict[str, frozenset[str]]] = {
         "nudge": COORDINATOR_ONLY,
     },
     "set": REGISTERED,
+    # contests: management, moderation, the jury's admin and results are the coordinator's;
+    # entries and the results' diplomas the librarian's; a juror's buttons need a seat
+    "ct": COORDINATOR_ONLY,
+    "cm": COORDINATOR_ONLY,
+    "ce": LIBRARIAN_ONLY,
+    "cja": COORDINATOR_ONLY,
+    "cj": frozenset(),
+    "cr": {action.value: COORDINATOR_ONLY for action in ccb.ResultsAction}
+    | {ccb.ResultsAction.DIPLOMAS.value: LIBRARIAN_ONLY},
 }
 
 # buttons that carry an id field but act on the actor's own district whatever it says
@@ -114,6 +139,11 @@ IGNORES_IDS = frozenset(
         ("e", "t"),
         ("e", "r"),
         ("e", "rk"),
+        # a new contest: the form's buttons act on the coordinator's own district
+        ("ct", "n"),
+        ("ct", "t"),
+        ("ct", "s"),
+        ("ct", "sv"),
     }
 )
 
@@ -149,13 +179,18 @@ REFUSALS = {
     t.FORBIDDEN_COMMAND,
     t.GUEST_COMMAND,
     o.PROFILE_GUEST,
+    tm.UNKNOWN_CONTEST,
+    tm.UNKNOWN_ENTRY,
+    tj.UNKNOWN_SEAT,
+    tj.UNKNOWN_ENTRY,
 }
 
 
 def _callback_classes() -> list[type[CallbackData]]:
     return [
         value
-        for value in vars(cb).values()
+        for module in (cb, ccb)
+        for value in vars(module).values()
         if isinstance(value, type)
         and issubclass(value, CallbackData)
         and value is not CallbackData
@@ -163,7 +198,7 @@ def _callback_classes() -> list[type[CallbackData]]:
 
 
 def _field_value(name: str, annotation: Any) -> Any:
-    if name in ("district_id", "school_id", "event_id", "confirmation_id", "invitation_id"):
+    if name.removesuffix("_id") in SENTINEL:
         return SENTINEL[name.removesuffix("_id")]
     if name == "replaces":
         return SENTINEL["invitation"]
@@ -232,6 +267,9 @@ class Records:
     event: int
     confirmation: int
     invitation: int
+    contest: int
+    entry: int
+    juror: int
 
     def ids(self) -> dict[str, str]:
         return {key: str(getattr(self, key)) for key in SENTINEL}
@@ -257,7 +295,9 @@ async def _district_b(
         district_id, school_id = district.id, school.id
     await join_school(client, LIBRARIAN_B, session_pool, school_id)
     event_id = await make_event(session_pool, clock, district_id, title=NAMES_B[2])
-    return await _submitted(session_pool, clock, LIBRARIAN_B, district_id, school_id, event_id)
+    return await _submitted(
+        session_pool, clock, LIBRARIAN_B, district_id, school_id, event_id, NAMES_B[4]
+    )
 
 
 async def _submitted(
@@ -267,20 +307,44 @@ async def _submitted(
     district_id: int,
     school_id: int,
     event_id: int,
+    participant: str,
 ) -> Records:
+    """A confirmation of the event, and an open contest with the school's entry and a seat."""
+    contest_id = await make_contest(session_pool, district_id, clock)
     async with session_pool.begin() as s:
         user = await get_user(s, person.id)
         assert user is not None
         confirmation = await submit(
             s, user, event_id, Draft(date(2026, 11, 20), 10, "Провели"), TZ, clock
         )
+        contest = await get_contest(s, contest_id)
+        school = await s.get(School, school_id)
+        assert school is not None
+        entry = await submit_entry(
+            s,
+            contest,
+            school,
+            user,
+            entry_input(contest, participant, supervisor=user.full_name or "—"),
+            clock,
+        )
+        seat = await invite_juror(s, contest, "Эксперт Жюри", None, None, clock)
         invitation = await s.scalar(
             select(Invitation.id).where(
                 Invitation.school_id == school_id, Invitation.revoked_at.is_(None)
             )
         )
         assert invitation is not None
-        return Records(district_id, school_id, event_id, confirmation.id, invitation)
+        return Records(
+            district_id,
+            school_id,
+            event_id,
+            confirmation.id,
+            invitation,
+            contest_id,
+            entry.id,
+            seat.id,
+        )
 
 
 ACTORS = {
@@ -314,6 +378,7 @@ async def test_access_matrix(
         district_setup.district_id,
         district_setup.school_id,
         event_a,
+        NAMES_A[3],
     )
     b = await _district_b(client, session_pool, clock)
     person = ACTORS[actor]
