@@ -199,6 +199,21 @@ class RecordingSession(BaseSession):
                     {"file_id": f"ph-{message_id}", "file_unique_id": "x", "width": 1, "height": 1}
                 ],
             )
+        elif name == "SendVideo":
+            chat_id = int(method.chat_id)  # type: ignore[attr-defined]
+            message_id = next(self._ids)
+            self._remember(chat_id, message_id, "", None)
+            result = self._message(
+                chat_id,
+                message_id,
+                video={
+                    "file_id": f"vid-{message_id}",
+                    "file_unique_id": f"v{message_id}",
+                    "width": 1,
+                    "height": 1,
+                    "duration": 1,
+                },
+            )
         elif name == "SendDocument":
             chat_id = int(method.chat_id)  # type: ignore[attr-defined]
             message_id = next(self._ids)
