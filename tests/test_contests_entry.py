@@ -4,6 +4,7 @@ form step by step, the school's entries, editing, withdrawing, the works re-sent
 from __future__ import annotations
 
 import asyncio
+from typing import Any
 
 from sqlalchemy import select, update
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
@@ -48,7 +49,7 @@ async def _submit(
     clock: FixedClock,
     *names: str,
     telegram_id: int = LIBRARIAN.id,
-    **kw: object,
+    **kw: Any,
 ) -> ContestEntry:
     """An entry sent through the service (a colleague's, another school's)."""
     async with pool.begin() as session:

@@ -23,12 +23,14 @@ from zoneinfo import ZoneInfo
 
 from hypothesis import given
 from hypothesis import strategies as st
+from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from bot.app import build_dispatcher
 from bot.config import Settings
 from bot.texts import common as t
 from bot.texts import events as ev
+from bot.texts.contests import entry as entry_texts
 from bot.toolkit.callbacks import (
     EventAction,
     EventCb,
@@ -37,6 +39,8 @@ from bot.toolkit.callbacks import (
     TaskAction,
     TaskCb,
 )
+from bot.toolkit.contest_callbacks import EntryAction, EntryCb
+from models import District
 from models.db import create_engine, create_session_pool
 from services.catalogue import load_catalogue_file
 from services.confirmations import Draft, submit
@@ -53,6 +57,7 @@ from tests.conftest import (
     FixedClock,
     join_school,
 )
+from tests.contest_helpers import make_contest
 from tests.dump import dump_tables
 from tests.harness import TOKEN, Client, Person, RecordingSession, make_bot
 from tests.test_confirmations import make_event
@@ -180,6 +185,40 @@ async def _return_comment(world: World, steps: int) -> Person:
     return COORDINATOR
 
 
+async def _entry_form(world: World, steps: int, key: str = "talented-reader") -> Person:
+    """A librarian's contest entry form, walked `steps` steps in (the last: «Изменить»)."""
+    client = world.client
+    async with world.pool() as s:
+        district_id = await s.scalar(select(District.id))
+    assert district_id is not None
+    contest_id = await make_contest(world.pool, district_id, FixedClock(NOW), key)
+    await client.press_data(
+        LIBRARIAN, EntryCb(action=EntryAction.NEW, contest_id=contest_id).pack()
+    )
+    library = key == "best-library"
+    answers: list[tuple[str, str]] = [
+        ("press", "Лучшая школьная библиотека" if library else "Буктрейлер"),
+        ("send", "ИБЦ школы" if library else "Иванов Иван"),
+        ("press", "Библиотека" if library else "5"),
+        *([] if library else [("press", "11 лет")]),
+        ("press", entry_texts.BTN_NEXT),
+        ("press", entry_texts.BTN_ME.format(name="Анна Петрова")),
+        ("send", "Стихи о зиме"),
+        ("send", "https://disk.example.ru/work"),
+        ("press", entry_texts.BTN_DONE),
+        *([("press", "10")] * 5 if library else []),
+        ("press", entry_texts.BTN_CONSENT_OFF),
+        ("press", entry_texts.BTN_NEXT),
+        ("press", entry_texts.BTN_CHANGE),
+    ]
+    for how, value in answers[:steps]:
+        if how == "press":
+            await client.press(LIBRARIAN, value)
+        else:
+            await client.send(LIBRARIAN, value)
+    return LIBRARIAN
+
+
 def _steps(walk: Callable[[World, int], Awaitable[Person]], steps: int) -> Walk:
     async def walked(world: World) -> Person:
         return await walk(world, steps)
@@ -205,6 +244,14 @@ STATES: list[tuple[str, Walk, bool]] = [
     ("new school, short name", _steps(_school_form, 1), True),
     ("event edit, a value", _steps(_edit_form, 0), True),
     ("review, a return comment", _steps(_return_comment, 0), True),
+    # nomination, name, category, age, participants, supervisor, title, works (empty, then
+    # one kept), consent (off, then on), summary, the «Изменить» menu
+    *[(f"contest entry form, step {n}", _steps(_entry_form, n), False) for n in range(13)],
+    (
+        "contest entry form, self-assessment",
+        _steps(lambda world, n: _entry_form(world, n, "best-library"), 9),
+        False,
+    ),
 ]
 
 # ---- random input ------------------------------------------------------------------------
@@ -246,6 +293,8 @@ PREFIXES = [
     "sr",
     "rem",
     "set",
+    "ce",
+    "cef",
 ]
 PART = st.one_of(
     st.integers(min_value=-2, max_value=2**64).map(str),
@@ -270,6 +319,13 @@ PART = st.one_of(
             "2026-11-25",
             "yes",
             "nudge",
+            "n",
+            "e",
+            "wk",
+            "nm",
+            "ct",
+            "sd",
+            "bk",
         ]
     ),
     st.text(max_size=6),
