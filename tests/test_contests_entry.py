@@ -4,6 +4,7 @@ form step by step, the school's entries, editing, withdrawing, the works re-sent
 from __future__ import annotations
 
 import asyncio
+from dataclasses import replace
 from typing import Any
 
 from sqlalchemy import select, update
@@ -24,6 +25,7 @@ from models import (
     WorkKind,
 )
 from services.contests import entries as en
+from services.contests.entries import WorkInput
 from services.contests.setup import attach_regulation, close_contest, get_contest
 from tests.conftest import LIBRARIAN, OTHER, DistrictSetup, FixedClock, join_school
 from tests.contest_entry_steps import (
@@ -631,3 +633,79 @@ async def test_a_contest_event_is_no_task_and_tasks_point_to_contests(
         await close_contest(session, contest, clock)
     await client.send(LIBRARIAN, "/tasks")
     assert tx.TASKS_HINT not in client.last_text(LIBRARIAN)
+
+
+async def test_the_longest_values_fit_one_message(
+    client: Client,
+    session_pool: async_sessionmaker[AsyncSession],
+    clock: FixedClock,
+    district_setup: DistrictSetup,
+    two_schools: tuple[int, int],
+) -> None:
+    """Names, titles and a reason at their limits, all «<» (five times longer escaped): the
+    card, the entries, the entry and the summary still fit one message and parse as HTML (the
+    recording session fails the test otherwise)."""
+    own, _ = two_schools
+    contest_id = await make_contest(
+        session_pool,
+        district_setup.district_id,
+        clock,
+        "reading-families",
+        rules="<" * 3000,
+        title="Ж" + "<" * 254,
+    )
+    names = [f"{n}Ж" + "<" * 198 for n in "АБВГ"]
+    async with session_pool.begin() as session:
+        contest = await get_contest(session, contest_id)
+        user = await session.scalar(select(User).where(User.telegram_id == LIBRARIAN.id))
+        school = await session.get(School, own)
+        assert user is not None and school is not None
+        data = replace(
+            entry_input(contest, *names, age=None),
+            supervisor_name="Ж" + "<" * 199,
+            work_title="Ж" + "<" * 254,
+            works=tuple(
+                WorkInput(kind=WorkKind.LINK, url="https://example.ru/" + "<" * 1900 + str(n))
+                for n in range(10)
+            ),
+        )
+        entry = await en.submit_entry(session, contest, school, user, data, clock)
+        coordinator = await session.scalar(select(User).where(User.telegram_id == 2001))
+        assert coordinator is not None
+        await en.reject_entry(session, entry, coordinator, "<" * 1000, entry.version, clock)
+        entry_id = entry.id
+    await open_card(client, LIBRARIAN, contest_id)
+    await client.press(LIBRARIAN, tx.BTN_SCHOOL_ENTRIES)
+    await client.press_data(
+        LIBRARIAN, entry_cb(EntryAction.ENTRY, contest_id=contest_id, entry_id=entry_id)
+    )
+    assert "&lt;" * 100 in client.last_text(LIBRARIAN)
+    await client.press(LIBRARIAN, tx.BTN_RESUBMIT)
+    assert client.last_text(LIBRARIAN).startswith("<b>Проверьте заявку</b>")
+    await client.send(LIBRARIAN, "/contests")
+    assert all(len(text) <= 4096 for text in client.texts(LIBRARIAN))
+
+
+async def test_a_nomination_that_takes_fewer_participants_keeps_the_ones_it_can(
+    client: Client,
+    session_pool: async_sessionmaker[AsyncSession],
+    clock: FixedClock,
+    district_setup: DistrictSetup,
+    two_schools: tuple[int, int],
+) -> None:
+    contest_id = await make_contest(session_pool, district_setup.district_id, clock)
+    await open_card(client, LIBRARIAN, contest_id)
+    await client.press(LIBRARIAN, tx.BTN_ENTER)
+    await client.press(LIBRARIAN, "Буктрейлер")  # up to 3
+    for name, grade, age in (("Иванов Иван", "5", "11 лет"), ("Петров Пётр", "6", "12 лет")):
+        await client.send(LIBRARIAN, name)
+        await client.press(LIBRARIAN, grade)
+        await client.press(LIBRARIAN, age)
+        if name.startswith("Иванов"):
+            await client.press(LIBRARIAN, tx.BTN_MORE)
+    await client.press(LIBRARIAN, t.BTN_BACK)  # from the participants to the nomination
+    await client.press(LIBRARIAN, "Выразительное чтение")  # one participant
+    text = client.last_text(LIBRARIAN)
+    assert "(1 из 1)" in text and "1. Иванов Иван" in text and "Петров" not in text
+    assert "⚠️ В номинации «Выразительное чтение»" in text
+    assert tx.BTN_MORE not in client.buttons(LIBRARIAN)

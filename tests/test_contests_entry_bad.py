@@ -90,7 +90,7 @@ async def test_grade_12_a_word_and_a_grade_outside_the_nomination(
         client.clear()
         await client.send(LIBRARIAN, text)
         assert client.texts(LIBRARIAN) == [answer], text
-        assert await form_state(client, LIBRARIAN) == "EntryForm:category"
+        assert await form_state(client, LIBRARIAN) == "ContestEntryForm:category"
     # forged buttons: a grade the nomination does not take, a category that is none
     data = await form_data(client, LIBRARIAN)
     for arg, answer in (
@@ -107,7 +107,7 @@ async def test_grade_12_a_word_and_a_grade_outside_the_nomination(
     assert "participants" in data and data["participants"] == []
     assert await form_data(client, LIBRARIAN) == data
     await client.send(LIBRARIAN, "5")  # a right answer still goes on
-    assert await form_state(client, LIBRARIAN) == "EntryForm:age"
+    assert await form_state(client, LIBRARIAN) == "ContestEntryForm:age"
 
 
 async def test_ages_out_of_range(
@@ -124,7 +124,7 @@ async def test_ages_out_of_range(
         client.clear()
         await client.send(LIBRARIAN, text)
         assert client.texts(LIBRARIAN) == [_retry("bad_age", min=5, max=100)], text
-    assert await form_state(client, LIBRARIAN) == "EntryForm:age"
+    assert await form_state(client, LIBRARIAN) == "ContestEntryForm:age"
     assert (await form_data(client, LIBRARIAN))["participants"] == []
 
 
@@ -153,7 +153,7 @@ async def test_an_empty_participant_list_does_not_go_on(
     await client.press(LIBRARIAN, tx.BTN_NEXT)
     assert client.alerts() == [rules.ERRORS["no_participants"]]
     assert not client.calls("EditMessageText") and not client.calls("SendMessage")
-    assert await form_state(client, LIBRARIAN) == "EntryForm:participants"
+    assert await form_state(client, LIBRARIAN) == "ContestEntryForm:participants"
     assert await dump_tables(session_pool) == before
 
 
@@ -175,7 +175,7 @@ async def test_a_300_character_name_and_one_named_twice(
     client.clear()
     await client.send(LIBRARIAN, "12345")
     assert client.texts(LIBRARIAN) == [_retry("no_letters")]
-    assert await form_state(client, LIBRARIAN) == "EntryForm:name"
+    assert await form_state(client, LIBRARIAN) == "ContestEntryForm:name"
     assert "current" not in await form_data(client, LIBRARIAN)
     await client.send(LIBRARIAN, "Иванов Иван")
     await client.press(LIBRARIAN, "5")
@@ -203,7 +203,7 @@ async def test_zero_width_characters_dropped_control_characters_refused(
     await client.send(LIBRARIAN, "Иванов\x07 Иван")
     await client.send(LIBRARIAN, "Иванов\u202e Иван")
     assert client.texts(LIBRARIAN) == [t.CONTROL_CHARS, t.CONTROL_CHARS]
-    assert await form_state(client, LIBRARIAN) == "EntryForm:name"
+    assert await form_state(client, LIBRARIAN) == "ContestEntryForm:name"
     assert await form_data(client, LIBRARIAN) == data
     await client.send(LIBRARIAN, "Ива\u200bнов\u200d Иван\ufeff")
     assert client.last_text(LIBRARIAN).startswith("Участник: <b>Иванов Иван</b>.")
@@ -272,7 +272,7 @@ async def test_unsupported_works_are_refused(
     ]
     assert not client.calls("GetFile")
     assert (await form_data(client, LIBRARIAN))["works"] == []
-    assert await form_state(client, LIBRARIAN) == "EntryForm:works"
+    assert await form_state(client, LIBRARIAN) == "ContestEntryForm:works"
     # «Готово» with nothing attached (a forged press: the button is not shown)
     data = await form_data(client, LIBRARIAN)
     client.clear()
@@ -314,7 +314,7 @@ async def test_no_consent_no_entry(
     client.clear()
     await client.press(LIBRARIAN, tx.BTN_NEXT)
     assert client.alerts() == [rules.ERRORS["consent_required"]]
-    assert await form_state(client, LIBRARIAN) == "EntryForm:consent"
+    assert await form_state(client, LIBRARIAN) == "ContestEntryForm:consent"
     # given, then taken back from the summary
     await client.press(LIBRARIAN, tx.BTN_CONSENT_OFF)
     await client.press(LIBRARIAN, tx.BTN_NEXT)
@@ -329,12 +329,12 @@ async def test_no_consent_no_entry(
     assert data["consent"] is False
     send = EntryFormCb(step=EntryStep.SEND, contest_id=contest_id, form=data["form"])
     await client.press(LIBRARIAN, t.BTN_BACK)  # to the summary
-    assert await form_state(client, LIBRARIAN) == "EntryForm:summary"
+    assert await form_state(client, LIBRARIAN) == "ContestEntryForm:summary"
     assert tx.CONSENT_NO in client.last_text(LIBRARIAN)
     client.clear()
     await client.press_data(LIBRARIAN, send.pack())
     assert client.alerts() == [rules.ERRORS["consent_required"]]
-    assert await form_state(client, LIBRARIAN) == "EntryForm:summary"  # the form stays
+    assert await form_state(client, LIBRARIAN) == "ContestEntryForm:summary"  # the form stays
     assert await dump_tables(session_pool) == before
 
 
@@ -377,13 +377,13 @@ async def test_a_button_of_an_older_form_is_stale(
     await client.press_data(LIBRARIAN, old)
     assert client.alerts() == [t.STALE_BUTTON]
     assert await form_data(client, LIBRARIAN) == data
-    assert await form_state(client, LIBRARIAN) == "EntryForm:nomination"
+    assert await form_state(client, LIBRARIAN) == "ContestEntryForm:nomination"
     # a button of another step of the same form: stale too, the form goes on
     client.clear()
     done = EntryFormCb(step=EntryStep.DONE, contest_id=contest_id, form=data["form"])
     await client.press_data(LIBRARIAN, done.pack())
     assert client.alerts() == [t.STALE_BUTTON]
-    assert await form_state(client, LIBRARIAN) == "EntryForm:nomination"
+    assert await form_state(client, LIBRARIAN) == "ContestEntryForm:nomination"
 
 
 async def test_forged_ids_of_another_school_or_district(
@@ -552,7 +552,7 @@ async def test_over_the_schools_limit(
     assert not client.calls("EditMessageText")
     # nothing kept, not even the number; the form stays to be changed or cancelled
     assert await dump_tables(session_pool) == before
-    assert await form_state(client, LIBRARIAN) == "EntryForm:summary"
+    assert await form_state(client, LIBRARIAN) == "ContestEntryForm:summary"
     assert await form_data(client, LIBRARIAN) == data
     # the same participant in the same nomination twice: the door check names them
     contest_two = await make_contest(session_pool, district_setup.district_id, clock)

@@ -9,6 +9,7 @@ another district or school gets the same answer as one that does not exist.
 from __future__ import annotations
 
 import logging
+from collections.abc import Callable
 from datetime import datetime
 from typing import Any, NoReturn
 
@@ -177,3 +178,24 @@ def participants_inline(entry: ContestEntry, limit: int = 300) -> str:
 
 def deadline_of(contest: Contest, settings: Settings) -> str:
     return fmt_local(contest.event.deadline_at, settings.tz)
+
+
+# a message's text may be 4096 characters; escaping («<» → «&lt;») can make a value five times
+# longer, so a screen is built at full length first and again with shorter cuts if it is over
+TEXT_MAX = 4000
+SCALES = (1.0, 0.5, 0.25, 0.1)
+
+
+def cut(value: str, limit: int, scale: float) -> str:
+    """The value cut to `limit` × `scale` characters (at least 10), escaped for HTML."""
+    return h(clip(value, max(10, int(limit * scale))))
+
+
+def fitted(build: Callable[[float], str]) -> str:
+    """The text `build(scale)` makes, at the largest scale that fits one message."""
+    text = ""
+    for scale in SCALES:
+        text = build(scale)
+        if len(text) <= TEXT_MAX:
+            break
+    return text

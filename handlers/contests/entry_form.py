@@ -30,11 +30,13 @@ from bot.texts.contests import entry as tx
 from bot.toolkit.callbacks import FormAction, FormCb, parse_id
 from bot.toolkit.contest_callbacks import EntryAction, EntryCb, EntryFormCb, EntryStep
 from bot.toolkit.keyboards import button, column, shorten
-from bot.toolkit.screens import bounded, clip, error_text, h, show
+from bot.toolkit.screens import bounded, error_text, h, show
 from handlers.contests.entry_common import (
     LibrarianContest,
     SchoolEntryOwned,
     category_name,
+    cut,
+    fitted,
     not_taking,
     refusal,
 )
@@ -73,7 +75,7 @@ from services.errors import AccessDeniedError, NotFoundError, ValidationError
 from services.validation import check_person_name, fit_file_name, name_key
 
 
-class EntryForm(StatesGroup):
+class ContestEntryForm(StatesGroup):
     nomination = State()
     name = State()
     category = State()
@@ -230,7 +232,7 @@ async def _retry(message: Message, exc: ValidationError, settings: Settings) -> 
 
 
 async def _ask_nomination(target: Target, contest: Contest, state: FSMContext) -> None:
-    await state.set_state(EntryForm.nomination)
+    await state.set_state(ContestEntryForm.nomination)
     data = await state.get_data()
     rows = [
         [_btn(data, shorten(n.title, 60), EntryStep.NOMINATION, n.id)] for n in contest.nominations
@@ -240,7 +242,7 @@ async def _ask_nomination(target: Target, contest: Contest, state: FSMContext) -
 
 
 async def _ask_name(target: Target, contest: Contest, state: FSMContext) -> None:
-    await state.set_state(EntryForm.name)
+    await state.set_state(ContestEntryForm.name)
     data = await state.get_data()
     nomination = _nomination(contest, data)
     title = h(nomination.title) if nomination else tx.EMPTY_VALUE
@@ -252,7 +254,7 @@ async def _ask_name(target: Target, contest: Contest, state: FSMContext) -> None
 
 
 async def _ask_category(target: Target, contest: Contest, state: FSMContext) -> None:
-    await state.set_state(EntryForm.category)
+    await state.set_state(ContestEntryForm.category)
     data = await state.get_data()
     nomination = _nomination(contest, data)
     categories = list(nomination.categories) if nomination else []
@@ -276,7 +278,7 @@ async def _ask_category(target: Target, contest: Contest, state: FSMContext) -> 
 
 
 async def _ask_age(target: Target, contest: Contest, state: FSMContext) -> None:
-    await state.set_state(EntryForm.age)
+    await state.set_state(ContestEntryForm.age)
     data = await state.get_data()
     current = dict(data.get("current", {}))
     category = str(current.get("category", ""))
@@ -295,23 +297,23 @@ async def _ask_age(target: Target, contest: Contest, state: FSMContext) -> None:
     await _say(target, text, _markup(rows, data))
 
 
-def _participant_lines(data: dict[str, Any]) -> str:
+def _participant_lines(data: dict[str, Any], scale: float = 1.0) -> str:
     lines = [
         tx.PARTICIPANT_LINE.format(
             number=i,
-            name=h(p["full_name"]),
+            name=cut(str(p["full_name"]), 200, scale),
             category=category_name(str(p["category"])),
             age=tx.age_suffix(_age(p.get("age"))),
         )
         for i, p in enumerate(_participants(data), 1)
     ]
-    return bounded(lines, budget=1500) if lines else ""
+    return bounded(lines, budget=int(1500 * scale)) if lines else ""
 
 
 async def _show_participants(
     target: Target, contest: Contest, state: FSMContext, note: str = ""
 ) -> None:
-    await state.set_state(EntryForm.participants)
+    await state.set_state(ContestEntryForm.participants)
     data = await state.get_data()
     people = _participants(data)
     limit = _limit(_nomination(contest, data))
@@ -340,7 +342,7 @@ async def _show_participants(
 
 
 async def _ask_supervisor(target: Target, state: FSMContext, user: User | None) -> None:
-    await state.set_state(EntryForm.supervisor)
+    await state.set_state(ContestEntryForm.supervisor)
     data = await state.get_data()
     rows = []
     if user is not None and user.full_name:
@@ -349,7 +351,7 @@ async def _ask_supervisor(target: Target, state: FSMContext, user: User | None) 
 
 
 async def _ask_title(target: Target, state: FSMContext) -> None:
-    await state.set_state(EntryForm.title)
+    await state.set_state(ContestEntryForm.title)
     await _say(target, tx.ASK_WORK_TITLE, _markup([], await state.get_data()))
 
 
@@ -363,7 +365,7 @@ def _works_markup(data: dict[str, Any], offer_clear: bool = False) -> InlineKeyb
 
 
 async def _ask_works(target: Target, state: FSMContext) -> None:
-    await state.set_state(EntryForm.works)
+    await state.set_state(ContestEntryForm.works)
     data = await state.get_data()
     kept = len(data.get("works", []))
     text = tx.WORKS_KEPT.format(count=kept) if kept else tx.ASK_WORKS.format(max=WORKS_MAX)
@@ -377,7 +379,7 @@ def _score_values(max_score: int) -> list[int]:
 
 
 async def _ask_score(target: Target, contest: Contest, state: FSMContext, index: int) -> None:
-    await state.set_state(EntryForm.score)
+    await state.set_state(ContestEntryForm.score)
     await state.update_data(score_index=index)
     data = await state.get_data()
     criterion = contest.criteria[index]
@@ -397,7 +399,7 @@ async def _ask_score(target: Target, contest: Contest, state: FSMContext, index:
 
 
 async def _ask_consent(target: Target, state: FSMContext) -> None:
-    await state.set_state(EntryForm.consent)
+    await state.set_state(ContestEntryForm.consent)
     data = await state.get_data()
     label = tx.BTN_CONSENT_ON if data.get("consent") else tx.BTN_CONSENT_OFF
     rows = [
@@ -407,49 +409,53 @@ async def _ask_consent(target: Target, state: FSMContext) -> None:
     await _say(target, tx.ASK_CONSENT.format(consent=tx.CONSENT_TEXT), _markup(rows, data))
 
 
-def _work_line(work: WorkInput) -> str:
+def _work_line(work: WorkInput, scale: float) -> str:
     icon = "video" if work.mime_type.startswith("video/") else work.kind.value
     name = work.url if work.kind is WorkKind.LINK else work.file_name
-    return tx.WORK_LINE.format(icon=tx.WORK_ICONS[icon], name=h(clip(name or "—", 80)))
+    return tx.WORK_LINE.format(icon=tx.WORK_ICONS[icon], name=cut(name or "—", 80, scale))
 
 
 def _summary_text(contest: Contest, data: dict[str, Any]) -> str:
     nomination = _nomination(contest, data)
-    works = [_work_line(w) for w in _works(data)]
-    scores = ""
-    if contest.self_assessment:
-        given = _scores(data)
-        scores = tx.SCORES_LINES.format(
-            lines="\n".join(
-                tx.SCORE_LINE.format(
-                    title=h(clip(c.title, 80)),
-                    points=given.get(str(c.id), tx.EMPTY_VALUE),
-                    max=c.max_score,
-                )
-                for c in contest.criteria
-            ),
-            total=sum(given.get(str(c.id), 0) for c in contest.criteria),
-            max=contest.max_total,
-        )
     comment = str(data.get("comment", ""))
-    text = tx.SUMMARY.format(
-        contest=h(clip(contest.title, 150)),
-        nomination=h(clip(nomination.title, 150)) if nomination else tx.EMPTY_VALUE,
-        participants=_participant_lines(data) or tx.EMPTY_VALUE,
-        supervisor=h(data.get("supervisor_name", "")) or tx.EMPTY_VALUE,
-        work_title=h(data.get("work_title", "")) or tx.EMPTY_VALUE,
-        works=bounded(works, budget=900) or tx.EMPTY_VALUE,
-        scores=scores,
-        consent=tx.CONSENT_YES if data.get("consent") else tx.CONSENT_NO,
-        comment=tx.SUMMARY_COMMENT.format(comment=h(clip(comment, 400))) if comment else "",
-    )
-    if data.get("code"):
-        text += tx.SUMMARY_EDITING.format(code=h(data["code"]))
-    return text
+    given = _scores(data)
+
+    def build(scale: float) -> str:
+        scores = ""
+        if contest.self_assessment:
+            scores = tx.SCORES_LINES.format(
+                lines="\n".join(
+                    tx.SCORE_LINE.format(
+                        title=cut(c.title, 80, scale),
+                        points=given.get(str(c.id), tx.EMPTY_VALUE),
+                        max=c.max_score,
+                    )
+                    for c in contest.criteria
+                ),
+                total=sum(given.get(str(c.id), 0) for c in contest.criteria),
+                max=contest.max_total,
+            )
+        works = [_work_line(w, scale) for w in _works(data)]
+        text = tx.SUMMARY.format(
+            contest=cut(contest.title, 150, scale),
+            nomination=cut(nomination.title, 150, scale) if nomination else tx.EMPTY_VALUE,
+            participants=_participant_lines(data, scale) or tx.EMPTY_VALUE,
+            supervisor=cut(str(data.get("supervisor_name", "")), 200, scale) or tx.EMPTY_VALUE,
+            work_title=cut(str(data.get("work_title", "")), 255, scale) or tx.EMPTY_VALUE,
+            works=bounded(works, budget=int(900 * scale)) or tx.EMPTY_VALUE,
+            scores=scores,
+            consent=tx.CONSENT_YES if data.get("consent") else tx.CONSENT_NO,
+            comment=tx.SUMMARY_COMMENT.format(comment=cut(comment, 400, scale)) if comment else "",
+        )
+        if data.get("code"):
+            text += tx.SUMMARY_EDITING.format(code=h(data["code"]))
+        return text
+
+    return fitted(build)
 
 
 async def _show_summary(target: Target, contest: Contest, state: FSMContext) -> None:
-    await state.set_state(EntryForm.summary)
+    await state.set_state(ContestEntryForm.summary)
     await state.update_data(editing=False)
     data = await state.get_data()
     rows = [
@@ -1020,7 +1026,7 @@ async def consent_next(
 
 
 async def summary_change(query: CallbackQuery, contest: Contest, state: FSMContext) -> None:
-    await state.set_state(EntryForm.change)
+    await state.set_state(ContestEntryForm.change)
     data = await state.get_data()
     parts = [p for p in Part if p is not Part.SCORES or contest.self_assessment]
     rows = [[_btn(data, tx.PARTS[PART_KEYS[p]], EntryStep.GOTO, p.value)] for p in parts]
@@ -1057,36 +1063,36 @@ async def back(
     data = await state.get_data()
     editing = bool(data.get("editing"))
     people = _participants(data)
-    if current == EntryForm.nomination.state:
+    if current == ContestEntryForm.nomination.state:
         if editing or data.get("entry_id"):
             await _show_summary(query, contest, state)
             return
         await state.clear()  # out of the form, to the contest's card
         entries = await school_entries(session, contest.id, school.id)
         await show(query, card_text(contest, entries, settings), card_markup(contest, clock))
-    elif current == EntryForm.name.state:
+    elif current == ContestEntryForm.name.state:
         if people:
             await _show_participants(query, contest, state)
         else:
             await _ask_nomination(query, contest, state)
-    elif current == EntryForm.category.state:
+    elif current == ContestEntryForm.category.state:
         await _ask_name(query, contest, state)
-    elif current == EntryForm.age.state:
+    elif current == ContestEntryForm.age.state:
         await _ask_category(query, contest, state)
-    elif current == EntryForm.score.state and int(data.get("score_index", 0)) > 0:
+    elif current == ContestEntryForm.score.state and int(data.get("score_index", 0)) > 0:
         await _ask_score(query, contest, state, int(data.get("score_index", 0)) - 1)
-    elif current in (EntryForm.summary.state,):
+    elif current in (ContestEntryForm.summary.state,):
         await _ask_consent(query, state)
-    elif current == EntryForm.change.state or editing:
+    elif current == ContestEntryForm.change.state or editing:
         await _show_summary(query, contest, state)
     else:
         previous = {
-            EntryForm.participants.state: Part.NOMINATION,
-            EntryForm.supervisor.state: Part.PARTICIPANTS,
-            EntryForm.title.state: Part.SUPERVISOR,
-            EntryForm.works.state: Part.TITLE,
-            EntryForm.score.state: Part.WORKS,
-            EntryForm.consent.state: Part.SCORES if contest.self_assessment else Part.WORKS,
+            ContestEntryForm.participants.state: Part.NOMINATION,
+            ContestEntryForm.supervisor.state: Part.PARTICIPANTS,
+            ContestEntryForm.title.state: Part.SUPERVISOR,
+            ContestEntryForm.works.state: Part.TITLE,
+            ContestEntryForm.score.state: Part.WORKS,
+            ContestEntryForm.consent.state: Part.SCORES if contest.self_assessment else Part.WORKS,
         }
         part = previous.get(current or "")
         if part is Part.SCORES:  # back to the last criterion
@@ -1175,26 +1181,29 @@ def get_router() -> Router:
     cq.register(start_edit, EntryCb.filter(F.action == EntryAction.EDIT), SchoolEntryOwned())
     cq.register(
         nomination_chosen,
-        StateFilter(EntryForm.nomination),
+        StateFilter(ContestEntryForm.nomination),
         step(F.step == EntryStep.NOMINATION),
         form,
     )
-    msg.register(name_text, StateFilter(EntryForm.name), F.text, not_command, form)
+    msg.register(name_text, StateFilter(ContestEntryForm.name), F.text, not_command, form)
     cq.register(
-        category_button, StateFilter(EntryForm.category), step(F.step == EntryStep.CATEGORY), form
+        category_button,
+        StateFilter(ContestEntryForm.category),
+        step(F.step == EntryStep.CATEGORY),
+        form,
     )
-    msg.register(category_text, StateFilter(EntryForm.category), F.text, not_command, form)
-    cq.register(age_button, StateFilter(EntryForm.age), step(F.step == EntryStep.AGE), form)
-    msg.register(age_text, StateFilter(EntryForm.age), F.text, not_command, form)
-    hub = StateFilter(EntryForm.participants)
+    msg.register(category_text, StateFilter(ContestEntryForm.category), F.text, not_command, form)
+    cq.register(age_button, StateFilter(ContestEntryForm.age), step(F.step == EntryStep.AGE), form)
+    msg.register(age_text, StateFilter(ContestEntryForm.age), F.text, not_command, form)
+    hub = StateFilter(ContestEntryForm.participants)
     cq.register(participant_more, hub, step(F.step == EntryStep.MORE), form)
     cq.register(participant_remove, hub, step(F.step == EntryStep.REMOVE), form)
     cq.register(participants_next, hub, step(F.step == EntryStep.NEXT), form)
-    supervisor = StateFilter(EntryForm.supervisor)
+    supervisor = StateFilter(ContestEntryForm.supervisor)
     cq.register(supervisor_me, supervisor, step(F.step == EntryStep.ME), form)
     msg.register(supervisor_text, supervisor, F.text, not_command, form)
-    msg.register(title_text, StateFilter(EntryForm.title), F.text, not_command, form)
-    works = StateFilter(EntryForm.works)
+    msg.register(title_text, StateFilter(ContestEntryForm.title), F.text, not_command, form)
+    works = StateFilter(ContestEntryForm.works)
     msg.register(work_photo, works, F.photo, form)
     msg.register(work_video, works, F.video, form)
     msg.register(work_document, works, F.document, form)
@@ -1202,17 +1211,19 @@ def get_router() -> Router:
     msg.register(work_other, works, not_command)
     cq.register(works_done, works, step(F.step == EntryStep.DONE), form)
     cq.register(works_clear, works, step(F.step == EntryStep.CLEAR), form)
-    score = StateFilter(EntryForm.score)
+    score = StateFilter(ContestEntryForm.score)
     cq.register(score_button, score, step(F.step == EntryStep.SCORE), form)
     msg.register(score_text, score, F.text, not_command, form)
-    consent = StateFilter(EntryForm.consent)
+    consent = StateFilter(ContestEntryForm.consent)
     cq.register(consent_toggle, consent, step(F.step == EntryStep.CONSENT), form)
     cq.register(consent_next, consent, step(F.step == EntryStep.NEXT), form)
-    summary = StateFilter(EntryForm.summary)
+    summary = StateFilter(ContestEntryForm.summary)
     cq.register(summary_send, summary, step(F.step == EntryStep.SEND), form)
     cq.register(summary_change, summary, step(F.step == EntryStep.CHANGE), form)
-    cq.register(change_part, StateFilter(EntryForm.change), step(F.step == EntryStep.GOTO), form)
-    cq.register(back, StateFilter(EntryForm), step(F.step == EntryStep.BACK), form)
+    cq.register(
+        change_part, StateFilter(ContestEntryForm.change), step(F.step == EntryStep.GOTO), form
+    )
+    cq.register(back, StateFilter(ContestEntryForm), step(F.step == EntryStep.BACK), form)
     cq.register(form_gone, StateFilter(None), step())
     cq.register(stale_step, step())
     return router

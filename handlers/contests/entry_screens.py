@@ -24,7 +24,9 @@ from handlers.contests.entry_common import (
     SchoolEntryOwned,
     categories_text,
     category_name,
+    cut,
     deadline_of,
+    fitted,
     not_taking,
     participants_inline,
     refusal,
@@ -173,36 +175,41 @@ def _limits(contest: Contest) -> str:
 
 
 def card_text(contest: Contest, entries: list[ContestEntry], settings: Settings) -> str:
-    nominations = bounded(
-        [
-            tx.NOMINATION_LINE.format(
-                title=h(clip(n.title, 100)),
-                categories=categories_text(n.categories),
-                participants=tx.participants_max(n.max_participants),
-            )
-            for n in contest.nominations
-        ],
-        budget=1200,
-    )
-    lines = bounded(
-        [
-            tx.CARD_ENTRY_LINE.format(
-                code=h(e.code), nomination=h(clip(e.nomination.title, 60)), status=status_name(e)
-            )
-            for e in entries
-        ],
-        budget=700,
-    )
-    rules_text = clip(contest.rules.strip(), 1200)
-    return tx.CARD.format(
-        title=h(contest.title),
-        status=rules.STATUS_NAMES[contest.status.value],
-        rules=tx.CARD_RULES.format(rules=h(rules_text)) if rules_text else "",
-        nominations=nominations,
-        limits=_limits(contest),
-        deadline=deadline_of(contest, settings),
-        entries=lines or tx.CARD_NO_ENTRIES,
-    )
+    def build(scale: float) -> str:
+        nominations = bounded(
+            [
+                tx.NOMINATION_LINE.format(
+                    title=cut(n.title, 100, scale),
+                    categories=categories_text(n.categories),
+                    participants=tx.participants_max(n.max_participants),
+                )
+                for n in contest.nominations
+            ],
+            budget=int(1200 * scale),
+        )
+        lines = bounded(
+            [
+                tx.CARD_ENTRY_LINE.format(
+                    code=h(e.code),
+                    nomination=cut(e.nomination.title, 60, scale),
+                    status=status_name(e),
+                )
+                for e in entries
+            ],
+            budget=int(700 * scale),
+        )
+        rules_text = contest.rules.strip()
+        return tx.CARD.format(
+            title=cut(contest.title, 255, scale),
+            status=rules.STATUS_NAMES[contest.status.value],
+            rules=tx.CARD_RULES.format(rules=cut(rules_text, 1200, scale)) if rules_text else "",
+            nominations=nominations,
+            limits=_limits(contest),
+            deadline=deadline_of(contest, settings),
+            entries=lines or tx.CARD_NO_ENTRIES,
+        )
+
+    return fitted(build)
 
 
 async def contest_card(
@@ -247,10 +254,10 @@ async def regulation(query: CallbackQuery, bot: Bot, contest: Contest) -> None:
 # ---- the school's entries ----------------------------------------------------------------------
 
 
-def _extra(entry: ContestEntry, contest: Contest) -> str:
+def _extra(entry: ContestEntry, contest: Contest, scale: float = 0.5) -> str:
     """The rejection reason of a rejected entry, the result of a published contest."""
     if entry.status is EntryStatus.REJECTED and entry.review_comment:
-        return tx.ENTRY_REASON.format(reason=h(clip(entry.review_comment, 500)))
+        return tx.ENTRY_REASON.format(reason=cut(entry.review_comment, 1000, scale))
     if contest.status is ContestStatus.PUBLISHED and entry.status is EntryStatus.ACCEPTED:
         return tx.ENTRY_PLACE.format(place=tx.place_name(entry.place))
     return ""
@@ -304,41 +311,49 @@ async def entries_screen(
 
 
 def entry_text(entry: ContestEntry, contest: Contest, settings: Settings) -> str:
-    participants = "\n".join(
-        tx.PARTICIPANT_LINE.format(
-            number=p.position,
-            name=h(p.full_name),
-            category=category_name(p.category),
-            age=tx.age_suffix(p.age),
-        )
-        for p in entry.participants
-    )
-    scores = ""
-    if contest.self_assessment and entry.self_scores:
-        scores = tx.SCORES_LINES.format(
-            lines="\n".join(
-                tx.SCORE_LINE.format(
-                    title=h(c.title), points=entry.self_scores.get(str(c.id), 0), max=c.max_score
+    def build(scale: float) -> str:
+        participants = bounded(
+            [
+                tx.PARTICIPANT_LINE.format(
+                    number=p.position,
+                    name=cut(p.full_name, 200, scale),
+                    category=category_name(p.category),
+                    age=tx.age_suffix(p.age),
                 )
-                for c in contest.criteria
-            ),
-            total=sum(entry.self_scores.get(str(c.id), 0) for c in contest.criteria),
-            max=contest.max_total,
+                for p in entry.participants
+            ],
+            budget=int(1500 * scale),
         )
-    return tx.ENTRY_CARD.format(
-        code=h(entry.code),
-        contest=h(contest.title),
-        nomination=h(entry.nomination.title),
-        participants=participants,
-        supervisor=h(entry.supervisor_name) or tx.EMPTY_VALUE,
-        work_title=h(entry.work_title),
-        works=len(entry.works),
-        scores=scores,
-        submitted=fmt_local(entry.submitted_at, settings.tz),
-        late=tx.ENTRY_LATE if entry.is_late else "",
-        status=status_name(entry),
-        extra=_extra(entry, contest),
-    )
+        scores = ""
+        if contest.self_assessment and entry.self_scores:
+            scores = tx.SCORES_LINES.format(
+                lines="\n".join(
+                    tx.SCORE_LINE.format(
+                        title=cut(c.title, 80, scale),
+                        points=entry.self_scores.get(str(c.id), 0),
+                        max=c.max_score,
+                    )
+                    for c in contest.criteria
+                ),
+                total=sum(entry.self_scores.get(str(c.id), 0) for c in contest.criteria),
+                max=contest.max_total,
+            )
+        return tx.ENTRY_CARD.format(
+            code=h(entry.code),
+            contest=cut(contest.title, 255, scale),
+            nomination=cut(entry.nomination.title, 255, scale),
+            participants=participants,
+            supervisor=cut(entry.supervisor_name, 200, scale) or tx.EMPTY_VALUE,
+            work_title=cut(entry.work_title, 255, scale),
+            works=len(entry.works),
+            scores=scores,
+            submitted=fmt_local(entry.submitted_at, settings.tz),
+            late=tx.ENTRY_LATE if entry.is_late else "",
+            status=status_name(entry),
+            extra=_extra(entry, contest, scale),
+        )
+
+    return fitted(build)
 
 
 def entry_buttons(
