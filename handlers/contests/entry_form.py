@@ -228,6 +228,14 @@ async def _retry(message: Message, exc: ValidationError, settings: Settings) -> 
     await message.answer(refusal(exc, settings) + "\n" + t.TRY_AGAIN)
 
 
+async def _refuse(target: Target, exc: ValidationError, settings: Settings) -> None:
+    """A refused answer: an alert on a button, a message (and «try again») on text."""
+    if isinstance(target, CallbackQuery):
+        await target.answer(refusal(exc, settings), show_alert=True)
+    else:
+        await _retry(target, exc, settings)
+
+
 # ---- the steps ---------------------------------------------------------------------------------
 
 
@@ -641,10 +649,7 @@ async def _take_category(
             raise ValidationError("no_such_nomination")
         person = check_participant(nomination, ParticipantInput(name, category))
     except ValidationError as exc:
-        if isinstance(target, CallbackQuery):
-            await target.answer(refusal(exc, settings), show_alert=True)
-        else:
-            await _retry(target, exc, settings)
+        await _refuse(target, exc, settings)
         return
     if contest.ask_age:
         await state.update_data(current={"full_name": person.full_name, "category": category})
@@ -685,10 +690,7 @@ async def _take_age(
     try:
         age = parse_age(text)
     except ValidationError as exc:
-        if isinstance(target, CallbackQuery):
-            await target.answer(refusal(exc, settings), show_alert=True)
-        else:
-            await _retry(target, exc, settings)
+        await _refuse(target, exc, settings)
         return
     person = ParticipantInput(
         str(current.get("full_name", "")), str(current.get("category", "")), age
@@ -731,10 +733,7 @@ async def _add_participant(
         if any(name_key(p["full_name"]) == name_key(person.full_name) for p in people):
             raise ValidationError("participant_twice")
     except ValidationError as exc:
-        if isinstance(target, CallbackQuery):
-            await target.answer(refusal(exc, settings), show_alert=True)
-        else:
-            await _retry(target, exc, settings)
+        await _refuse(target, exc, settings)
         return
     people.append({"full_name": person.full_name, "category": person.category, "age": person.age})
     await state.update_data(participants=people, current={})
@@ -967,10 +966,7 @@ async def _take_score(
     value = text.strip()
     if not (value.isascii() and value.isdigit() and int(value) <= criterion.max_score):
         exc = ValidationError("score_out_of_range", max=criterion.max_score)
-        if isinstance(target, CallbackQuery):
-            await target.answer(refusal(exc, settings), show_alert=True)
-        else:
-            await _retry(target, exc, settings)
+        await _refuse(target, exc, settings)
         return
     scores = _scores(data)
     scores[str(criterion.id)] = int(value)
