@@ -1,5 +1,6 @@
 """Contests, the librarian's side: /contests, a contest's card, the entry form, the school's
-entries (`entry_screens`: lists and cards; `entry_form`: the form; `entry_common`: filters)."""
+entries (`entry_screens`: lists and cards; `entry_form`: the form's answers; `entry_steps`:
+its questions; `entry_common`: filters and words)."""
 
 from __future__ import annotations
 

@@ -8,35 +8,31 @@ part and returns to the summary. The same form, prefilled, changes a sent or rej
 
 Every answer is checked as it is typed (services.contests.entries) and the whole entry again
 when it is sent; only «Отправить» writes rows. A button carries the form's random number, so a
-button of an older form is refused and the open form goes on.
+button of an older form is refused and the open form goes on. This module takes the answers;
+entry_steps asks the questions.
 """
 
 from __future__ import annotations
 
-import secrets
-from enum import IntEnum
 from typing import Any
 
 from aiogram import F, Router
 from aiogram.filters import StateFilter
 from aiogram.fsm.context import FSMContext
-from aiogram.fsm.state import State, StatesGroup
-from aiogram.types import CallbackQuery, InlineKeyboardButton, InlineKeyboardMarkup, Message
+from aiogram.types import CallbackQuery, Message
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.config import Settings
 from bot.texts import common as t
 from bot.texts.contests import entry as tx
-from bot.toolkit.callbacks import FormAction, FormCb, parse_id
+from bot.toolkit.callbacks import parse_id
 from bot.toolkit.contest_callbacks import EntryAction, EntryCb, EntryFormCb, EntryStep
-from bot.toolkit.keyboards import button, column, shorten
-from bot.toolkit.screens import bounded, error_text, h, show
+from bot.toolkit.keyboards import button, column
+from bot.toolkit.screens import error_text, h, show
+from handlers.contests import entry_steps as st
 from handlers.contests.entry_common import (
     LibrarianContest,
     SchoolEntryOwned,
-    category_name,
-    cut,
-    fitted,
     not_taking,
     refusal,
 )
@@ -44,7 +40,6 @@ from handlers.contests.entry_screens import card_markup, card_text
 from models import (
     Contest,
     ContestEntry,
-    ContestNomination,
     EntryStatus,
     School,
     User,
@@ -52,9 +47,7 @@ from models import (
 )
 from services.clock import Clock
 from services.contests.entries import (
-    PARTICIPANTS_MAX,
     WORKS_MAX,
-    EntryInput,
     ParticipantInput,
     WorkInput,
     add_work,
@@ -70,452 +63,12 @@ from services.contests.entries import (
     submit_entry,
     update_entry,
 )
-from services.contests.templates import CATEGORIES, GRADES
+from services.contests.templates import CATEGORIES
 from services.errors import AccessDeniedError, NotFoundError, ValidationError
 from services.validation import check_person_name, fit_file_name, name_key
 
-
-class ContestEntryForm(StatesGroup):
-    nomination = State()
-    name = State()
-    category = State()
-    age = State()
-    participants = State()
-    supervisor = State()
-    title = State()
-    works = State()
-    score = State()
-    consent = State()
-    summary = State()
-    change = State()
-
-
-class Part(IntEnum):
-    """The parts of an entry, in the order the form asks them (the «Изменить» menu's items)."""
-
-    NOMINATION = 1
-    PARTICIPANTS = 2
-    SUPERVISOR = 3
-    TITLE = 4
-    WORKS = 5
-    SCORES = 6
-    CONSENT = 7
-
-
-PART_KEYS = {
-    Part.NOMINATION: "nomination",
-    Part.PARTICIPANTS: "participants",
-    Part.SUPERVISOR: "supervisor",
-    Part.TITLE: "title",
-    Part.WORKS: "works",
-    Part.SCORES: "scores",
-    Part.CONSENT: "consent",
-}
-GRADE_ROW = 6  # grade buttons in a row of the keypad
-SCORE_BUTTONS_MAX = 30  # above this, the keypad offers every fifth point and takes typed ones
-# answers that the form cannot fix: the form ends
+# refusals of «Отправить» that the form cannot fix: the form ends
 FATAL = frozenset({"contest_not_taking", "entry_withdrawn", "entry_not_editable", "entry_changed"})
-
-Target = Message | CallbackQuery
-
-
-# ---- the form's data ---------------------------------------------------------------------------
-
-
-def _nonce() -> int:
-    return secrets.randbelow(999_999) + 1
-
-
-def _work_dict(work: WorkInput) -> dict[str, Any]:
-    return {
-        "kind": work.kind.value,
-        "file_id": work.file_id,
-        "file_unique_id": work.file_unique_id,
-        "file_name": work.file_name,
-        "mime_type": work.mime_type,
-        "file_size": work.file_size,
-        "url": work.url,
-    }
-
-
-def _work_of(item: dict[str, Any]) -> WorkInput:
-    return WorkInput(
-        kind=WorkKind(item["kind"]),
-        file_id=str(item.get("file_id", "")),
-        file_unique_id=str(item.get("file_unique_id", "")),
-        file_name=str(item.get("file_name", "")),
-        mime_type=str(item.get("mime_type", "")),
-        file_size=int(item.get("file_size", 0)),
-        url=str(item.get("url", "")),
-    )
-
-
-def _works(data: dict[str, Any]) -> tuple[WorkInput, ...]:
-    return tuple(_work_of(w) for w in data.get("works", []))
-
-
-def _participants(data: dict[str, Any]) -> list[dict[str, Any]]:
-    return [dict(p) for p in data.get("participants", [])]
-
-
-def _age(value: object) -> int | None:
-    return value if isinstance(value, int) and not isinstance(value, bool) else None
-
-
-def _scores(data: dict[str, Any]) -> dict[str, int]:
-    return {str(k): int(v) for k, v in dict(data.get("scores", {})).items()}
-
-
-def _entry_input(data: dict[str, Any]) -> EntryInput:
-    """What the form holds, as the services take it (checked again there)."""
-    return EntryInput(
-        nomination_id=parse_id(data.get("nomination_id")),
-        participants=tuple(
-            ParticipantInput(str(p["full_name"]), str(p["category"]), _age(p.get("age")))
-            for p in _participants(data)
-        ),
-        supervisor_name=str(data.get("supervisor_name", "")),
-        work_title=str(data.get("work_title", "")),
-        works=_works(data),
-        consent=bool(data.get("consent")),
-        self_scores={int(k): v for k, v in _scores(data).items()},
-    )
-
-
-def _nomination(contest: Contest, data: dict[str, Any]) -> ContestNomination | None:
-    nomination_id = parse_id(data.get("nomination_id"))
-    return next((n for n in contest.nominations if n.id == nomination_id), None)
-
-
-def _limit(nomination: ContestNomination | None) -> int:
-    return min(nomination.max_participants, PARTICIPANTS_MAX) if nomination else 1
-
-
-# ---- keyboards ---------------------------------------------------------------------------------
-
-
-def _btn(data: dict[str, Any], text: str, step: EntryStep, arg: int = 0) -> InlineKeyboardButton:
-    return button(
-        text,
-        EntryFormCb(
-            step=step,
-            contest_id=parse_id(data.get("contest_id")),
-            form=int(data.get("form", 0)),
-            arg=arg,
-        ),
-    )
-
-
-def _nav(data: dict[str, Any]) -> list[InlineKeyboardButton]:
-    return [
-        _btn(data, t.BTN_BACK, EntryStep.BACK),
-        button(t.BTN_CANCEL, FormCb(action=FormAction.CANCEL)),
-    ]
-
-
-def _markup(rows: list[list[InlineKeyboardButton]], data: dict[str, Any]) -> InlineKeyboardMarkup:
-    return InlineKeyboardMarkup(inline_keyboard=[*rows, _nav(data)])
-
-
-async def _say(target: Target, text: str, markup: InlineKeyboardMarkup | None) -> None:
-    if isinstance(target, CallbackQuery):
-        await show(target, text, markup)
-    else:
-        await target.answer(text, reply_markup=markup)
-
-
-async def _retry(message: Message, exc: ValidationError, settings: Settings) -> None:
-    await message.answer(refusal(exc, settings) + "\n" + t.TRY_AGAIN)
-
-
-async def _refuse(target: Target, exc: ValidationError, settings: Settings) -> None:
-    """A refused answer: an alert on a button, a message (and «try again») on text."""
-    if isinstance(target, CallbackQuery):
-        await target.answer(refusal(exc, settings), show_alert=True)
-    else:
-        await _retry(target, exc, settings)
-
-
-# ---- the steps ---------------------------------------------------------------------------------
-
-
-async def _ask_nomination(target: Target, contest: Contest, state: FSMContext) -> None:
-    await state.set_state(ContestEntryForm.nomination)
-    data = await state.get_data()
-    rows = [
-        [_btn(data, shorten(n.title, 60), EntryStep.NOMINATION, n.id)] for n in contest.nominations
-    ]
-    text = tx.ASK_NOMINATION.format(title=h(contest.title))
-    await _say(target, text, _markup(rows, data))
-
-
-async def _ask_name(target: Target, contest: Contest, state: FSMContext) -> None:
-    await state.set_state(ContestEntryForm.name)
-    data = await state.get_data()
-    nomination = _nomination(contest, data)
-    title = h(nomination.title) if nomination else tx.EMPTY_VALUE
-    library_only = nomination is not None and list(nomination.categories) == ["library"]
-    text = (tx.ASK_NAME_LIBRARY if library_only else tx.ASK_NAME).format(
-        nomination=title, number=len(_participants(data)) + 1
-    )
-    await _say(target, text, _markup([], data))
-
-
-async def _ask_category(target: Target, contest: Contest, state: FSMContext) -> None:
-    await state.set_state(ContestEntryForm.category)
-    data = await state.get_data()
-    nomination = _nomination(contest, data)
-    categories = list(nomination.categories) if nomination else []
-    grades = [c for c in categories if c in GRADES]
-    rows = [
-        [
-            _btn(data, grade, EntryStep.CATEGORY, CATEGORIES.index(grade))
-            for grade in grades[i : i + GRADE_ROW]
-        ]
-        for i in range(0, len(grades), GRADE_ROW)
-    ]
-    others = [
-        _btn(data, tx.CATEGORY_BUTTONS[c], EntryStep.CATEGORY, CATEGORIES.index(c))
-        for c in categories
-        if c in tx.CATEGORY_BUTTONS
-    ]
-    if others:
-        rows.append(others)
-    name = str(dict(data.get("current", {})).get("full_name", ""))
-    await _say(target, tx.ASK_CATEGORY.format(name=h(name)), _markup(rows, data))
-
-
-async def _ask_age(target: Target, contest: Contest, state: FSMContext) -> None:
-    await state.set_state(ContestEntryForm.age)
-    data = await state.get_data()
-    current = dict(data.get("current", {}))
-    category = str(current.get("category", ""))
-    rows = []
-    if category in GRADES:  # the ages usual for the grade, one press away
-        grade = int(category)
-        rows.append(
-            [
-                _btn(data, tx.age_button(age), EntryStep.AGE, age)
-                for age in (grade + 5, grade + 6, grade + 7)
-            ]
-        )
-    text = tx.ASK_AGE.format(
-        name=h(str(current.get("full_name", ""))), category=category_name(category)
-    )
-    await _say(target, text, _markup(rows, data))
-
-
-def _participant_lines(data: dict[str, Any], scale: float = 1.0) -> str:
-    lines = [
-        tx.PARTICIPANT_LINE.format(
-            number=i,
-            name=cut(str(p["full_name"]), 200, scale),
-            category=category_name(str(p["category"])),
-            age=tx.age_suffix(_age(p.get("age"))),
-        )
-        for i, p in enumerate(_participants(data), 1)
-    ]
-    return bounded(lines, budget=int(1500 * scale)) if lines else ""
-
-
-async def _show_participants(
-    target: Target, contest: Contest, state: FSMContext, note: str = ""
-) -> None:
-    await state.set_state(ContestEntryForm.participants)
-    data = await state.get_data()
-    people = _participants(data)
-    limit = _limit(_nomination(contest, data))
-    rows = []
-    if len(people) < limit:
-        rows.append([_btn(data, tx.BTN_MORE if people else tx.BTN_FIRST, EntryStep.MORE)])
-    rows += [
-        [
-            _btn(
-                data,
-                tx.BTN_REMOVE.format(name=shorten(str(p["full_name"]), 30)),
-                EntryStep.REMOVE,
-                i,
-            )
-        ]
-        for i, p in enumerate(people)
-    ]
-    rows.append([_btn(data, tx.BTN_NEXT, EntryStep.NEXT)])
-    text = tx.PARTICIPANTS.format(
-        count=len(people),
-        max=limit,
-        lines=_participant_lines(data) or tx.PARTICIPANTS_NONE,
-        note=note,
-    )
-    await _say(target, text, _markup(rows, data))
-
-
-async def _ask_supervisor(target: Target, state: FSMContext, user: User | None) -> None:
-    await state.set_state(ContestEntryForm.supervisor)
-    data = await state.get_data()
-    rows = []
-    if user is not None and user.full_name:
-        rows.append([_btn(data, tx.BTN_ME.format(name=shorten(user.full_name, 40)), EntryStep.ME)])
-    await _say(target, tx.ASK_SUPERVISOR, _markup(rows, data))
-
-
-async def _ask_title(target: Target, state: FSMContext) -> None:
-    await state.set_state(ContestEntryForm.title)
-    await _say(target, tx.ASK_WORK_TITLE, _markup([], await state.get_data()))
-
-
-def _works_markup(data: dict[str, Any], offer_clear: bool = False) -> InlineKeyboardMarkup:
-    rows = []
-    if data.get("works"):
-        rows.append([_btn(data, tx.BTN_DONE, EntryStep.DONE)])
-        if offer_clear:
-            rows.append([_btn(data, tx.BTN_CLEAR_WORKS, EntryStep.CLEAR)])
-    return _markup(rows, data)
-
-
-async def _ask_works(target: Target, state: FSMContext) -> None:
-    await state.set_state(ContestEntryForm.works)
-    data = await state.get_data()
-    kept = len(data.get("works", []))
-    text = tx.WORKS_KEPT.format(count=kept) if kept else tx.ASK_WORKS.format(max=WORKS_MAX)
-    await _say(target, text, _works_markup(data, offer_clear=True))
-
-
-def _score_values(max_score: int) -> list[int]:
-    if max_score <= SCORE_BUTTONS_MAX:
-        return list(range(max_score + 1))
-    return list(range(0, max_score + 1, 5))
-
-
-async def _ask_score(target: Target, contest: Contest, state: FSMContext, index: int) -> None:
-    await state.set_state(ContestEntryForm.score)
-    await state.update_data(score_index=index)
-    data = await state.get_data()
-    criterion = contest.criteria[index]
-    values = _score_values(criterion.max_score)
-    rows = [
-        [_btn(data, str(v), EntryStep.SCORE, v) for v in values[i : i + GRADE_ROW]]
-        for i in range(0, len(values), GRADE_ROW)
-    ]
-    text = tx.ASK_SCORE.format(
-        number=index + 1,
-        total=len(contest.criteria),
-        title=h(criterion.title),
-        max=criterion.max_score,
-        typed=tx.SCORE_TYPED if criterion.max_score > SCORE_BUTTONS_MAX else "",
-    )
-    await _say(target, text, _markup(rows, data))
-
-
-async def _ask_consent(target: Target, state: FSMContext) -> None:
-    await state.set_state(ContestEntryForm.consent)
-    data = await state.get_data()
-    label = tx.BTN_CONSENT_ON if data.get("consent") else tx.BTN_CONSENT_OFF
-    rows = [
-        [_btn(data, label, EntryStep.CONSENT)],
-        [_btn(data, tx.BTN_NEXT, EntryStep.NEXT)],
-    ]
-    await _say(target, tx.ASK_CONSENT.format(consent=tx.CONSENT_TEXT), _markup(rows, data))
-
-
-def _work_line(work: WorkInput, scale: float) -> str:
-    icon = "video" if work.mime_type.startswith("video/") else work.kind.value
-    name = work.url if work.kind is WorkKind.LINK else work.file_name
-    return tx.WORK_LINE.format(icon=tx.WORK_ICONS[icon], name=cut(name or "—", 80, scale))
-
-
-def _summary_text(contest: Contest, data: dict[str, Any]) -> str:
-    nomination = _nomination(contest, data)
-    comment = str(data.get("comment", ""))
-    given = _scores(data)
-
-    def build(scale: float) -> str:
-        scores = ""
-        if contest.self_assessment:
-            scores = tx.SCORES_LINES.format(
-                lines="\n".join(
-                    tx.SCORE_LINE.format(
-                        title=cut(c.title, 80, scale),
-                        points=given.get(str(c.id), tx.EMPTY_VALUE),
-                        max=c.max_score,
-                    )
-                    for c in contest.criteria
-                ),
-                total=sum(given.get(str(c.id), 0) for c in contest.criteria),
-                max=contest.max_total,
-            )
-        works = [_work_line(w, scale) for w in _works(data)]
-        text = tx.SUMMARY.format(
-            contest=cut(contest.title, 150, scale),
-            nomination=cut(nomination.title, 150, scale) if nomination else tx.EMPTY_VALUE,
-            participants=_participant_lines(data, scale) or tx.EMPTY_VALUE,
-            supervisor=cut(str(data.get("supervisor_name", "")), 200, scale) or tx.EMPTY_VALUE,
-            work_title=cut(str(data.get("work_title", "")), 255, scale) or tx.EMPTY_VALUE,
-            works=bounded(works, budget=int(900 * scale)) or tx.EMPTY_VALUE,
-            scores=scores,
-            consent=tx.CONSENT_YES if data.get("consent") else tx.CONSENT_NO,
-            comment=tx.SUMMARY_COMMENT.format(comment=cut(comment, 400, scale)) if comment else "",
-        )
-        if data.get("code"):
-            text += tx.SUMMARY_EDITING.format(code=h(data["code"]))
-        return text
-
-    return fitted(build)
-
-
-async def _show_summary(target: Target, contest: Contest, state: FSMContext) -> None:
-    await state.set_state(ContestEntryForm.summary)
-    await state.update_data(editing=False)
-    data = await state.get_data()
-    rows = [
-        [_btn(data, tx.BTN_SEND, EntryStep.SEND)],
-        [_btn(data, tx.BTN_CHANGE, EntryStep.CHANGE)],
-    ]
-    await _say(target, _summary_text(contest, data), _markup(rows, data))
-
-
-async def _open(
-    part: Part | None, target: Target, contest: Contest, state: FSMContext, user: User | None
-) -> None:
-    """The first screen of a part (None: the summary)."""
-    if part is Part.NOMINATION:
-        await _ask_nomination(target, contest, state)
-    elif part is Part.PARTICIPANTS:
-        if _participants(await state.get_data()):
-            await _show_participants(target, contest, state)
-        else:
-            await _ask_name(target, contest, state)
-    elif part is Part.SUPERVISOR:
-        await _ask_supervisor(target, state, user)
-    elif part is Part.TITLE:
-        await _ask_title(target, state)
-    elif part is Part.WORKS:
-        await _ask_works(target, state)
-    elif part is Part.SCORES and contest.self_assessment and contest.criteria:
-        await _ask_score(target, contest, state, 0)
-    elif part in (Part.SCORES, Part.CONSENT):
-        await _ask_consent(target, state)
-    else:
-        await _show_summary(target, contest, state)
-
-
-async def _after(
-    part: Part, target: Target, contest: Contest, state: FSMContext, user: User | None
-) -> None:
-    """A part is done: the next one, or the summary when the librarian came to change it."""
-    if (await state.get_data()).get("editing"):
-        await _show_summary(target, contest, state)
-        return
-    following = {
-        Part.NOMINATION: Part.PARTICIPANTS,
-        Part.PARTICIPANTS: Part.SUPERVISOR,
-        Part.SUPERVISOR: Part.TITLE,
-        Part.TITLE: Part.WORKS,
-        Part.WORKS: Part.SCORES,
-        Part.SCORES: Part.CONSENT,
-        Part.CONSENT: None,
-    }
-    await _open(following[part], target, contest, state, user)
-
 
 # ---- starting the form -------------------------------------------------------------------------
 
@@ -524,7 +77,7 @@ async def start_new(query: CallbackQuery, contest: Contest, state: FSMContext) -
     await state.clear()
     await state.set_data(
         {
-            "form": _nonce(),
+            "form": st.new_nonce(),
             "contest_id": contest.id,
             "entry_id": 0,
             "version": 0,
@@ -534,7 +87,7 @@ async def start_new(query: CallbackQuery, contest: Contest, state: FSMContext) -
             "consent": False,
         }
     )
-    await _ask_nomination(query, contest, state)
+    await st.ask_nomination(query, contest, state)
 
 
 async def start_edit(
@@ -558,7 +111,7 @@ async def start_edit(
     await state.clear()
     await state.set_data(
         {
-            "form": _nonce(),
+            "form": st.new_nonce(),
             "contest_id": contest.id,
             "entry_id": entry.id,
             "version": entry.version,
@@ -572,7 +125,7 @@ async def start_edit(
             "supervisor_name": entry.supervisor_name,
             "work_title": entry.work_title,
             "works": [
-                _work_dict(
+                st.work_dict(
                     WorkInput(
                         kind=w.kind,
                         file_id=w.file_id,
@@ -593,7 +146,7 @@ async def start_edit(
             "consent": entry.consent,
         }
     )
-    await _show_summary(query, contest, state)
+    await st.show_summary(query, contest, state)
 
 
 # ---- nomination and participants ---------------------------------------------------------------
@@ -611,16 +164,18 @@ async def nomination_chosen(
         await query.answer(error_text(ValidationError("no_such_nomination")), show_alert=True)
         return
     data = await state.get_data()
-    people = _participants(data)
-    kept = [p for p in people if p.get("category") in nomination.categories][: _limit(nomination)]
+    people = st.participants_of(data)
+    kept = [p for p in people if p.get("category") in nomination.categories][
+        : st.participants_limit(nomination)
+    ]
     await state.update_data(nomination_id=nomination.id, participants=kept)
     if len(kept) != len(people):
         note = tx.PARTICIPANTS_DROPPED.format(nomination=h(nomination.title))
-        await _show_participants(query, contest, state, note)
+        await st.show_participants(query, contest, state, note)
     elif kept:
-        await _after(Part.NOMINATION, query, contest, state, user)
+        await st.after_part(st.Part.NOMINATION, query, contest, state, user)
     else:
-        await _ask_name(query, contest, state)
+        await st.ask_name(query, contest, state)
 
 
 async def name_text(
@@ -629,31 +184,31 @@ async def name_text(
     data = await state.get_data()
     try:
         name = check_person_name(message.text or "")
-        if any(name_key(p["full_name"]) == name_key(name) for p in _participants(data)):
+        if any(name_key(p["full_name"]) == name_key(name) for p in st.participants_of(data)):
             raise ValidationError("participant_twice")
     except ValidationError as exc:
-        await _retry(message, exc, settings)
+        await st.retry(message, exc, settings)
         return
     await state.update_data(current={"full_name": name})
-    await _ask_category(message, contest, state)
+    await st.ask_category(message, contest, state)
 
 
 async def _take_category(
-    target: Target, contest: Contest, settings: Settings, state: FSMContext, category: str
+    target: st.Target, contest: Contest, settings: Settings, state: FSMContext, category: str
 ) -> None:
     data = await state.get_data()
-    nomination = _nomination(contest, data)
+    nomination = st.nomination_of(contest, data)
     name = str(dict(data.get("current", {})).get("full_name", ""))
     try:
         if nomination is None:
             raise ValidationError("no_such_nomination")
         person = check_participant(nomination, ParticipantInput(name, category))
     except ValidationError as exc:
-        await _refuse(target, exc, settings)
+        await st.refuse(target, exc, settings)
         return
     if contest.ask_age:
         await state.update_data(current={"full_name": person.full_name, "category": category})
-        await _ask_age(target, contest, state)
+        await st.ask_age(target, contest, state)
         return
     await _add_participant(target, contest, settings, state, person)
 
@@ -677,20 +232,20 @@ async def category_text(
     try:
         category = parse_category(message.text or "")
     except ValidationError as exc:
-        await _retry(message, exc, settings)
+        await st.retry(message, exc, settings)
         return
     await _take_category(message, contest, settings, state, category)
 
 
 async def _take_age(
-    target: Target, contest: Contest, settings: Settings, state: FSMContext, text: str
+    target: st.Target, contest: Contest, settings: Settings, state: FSMContext, text: str
 ) -> None:
     data = await state.get_data()
     current = dict(data.get("current", {}))
     try:
         age = parse_age(text)
     except ValidationError as exc:
-        await _refuse(target, exc, settings)
+        await st.refuse(target, exc, settings)
         return
     person = ParticipantInput(
         str(current.get("full_name", "")), str(current.get("category", "")), age
@@ -715,51 +270,51 @@ async def age_text(
 
 
 async def _add_participant(
-    target: Target,
+    target: st.Target,
     contest: Contest,
     settings: Settings,
     state: FSMContext,
     person: ParticipantInput,
 ) -> None:
     data = await state.get_data()
-    nomination = _nomination(contest, data)
-    people = _participants(data)
+    nomination = st.nomination_of(contest, data)
+    people = st.participants_of(data)
     try:
         if nomination is None:
             raise ValidationError("no_such_nomination")
         person = check_participant(nomination, person)
-        if len(people) >= _limit(nomination):
-            raise ValidationError("too_many_participants", max=_limit(nomination))
+        if len(people) >= st.participants_limit(nomination):
+            raise ValidationError("too_many_participants", max=st.participants_limit(nomination))
         if any(name_key(p["full_name"]) == name_key(person.full_name) for p in people):
             raise ValidationError("participant_twice")
     except ValidationError as exc:
-        await _refuse(target, exc, settings)
+        await st.refuse(target, exc, settings)
         return
     people.append({"full_name": person.full_name, "category": person.category, "age": person.age})
     await state.update_data(participants=people, current={})
-    await _show_participants(target, contest, state)
+    await st.show_participants(target, contest, state)
 
 
 async def participant_more(
     query: CallbackQuery, contest: Contest, settings: Settings, state: FSMContext
 ) -> None:
     data = await state.get_data()
-    limit = _limit(_nomination(contest, data))
-    if len(_participants(data)) >= limit:
+    limit = st.participants_limit(st.nomination_of(contest, data))
+    if len(st.participants_of(data)) >= limit:
         exc = ValidationError("too_many_participants", max=limit)
         await query.answer(refusal(exc, settings), show_alert=True)
         return
-    await _ask_name(query, contest, state)
+    await st.ask_name(query, contest, state)
 
 
 async def participant_remove(
     query: CallbackQuery, callback_data: EntryFormCb, contest: Contest, state: FSMContext
 ) -> None:
-    people = _participants(await state.get_data())
+    people = st.participants_of(await state.get_data())
     if callback_data.arg < len(people):
         del people[callback_data.arg]
         await state.update_data(participants=people)
-    await _show_participants(query, contest, state)
+    await st.show_participants(query, contest, state)
 
 
 async def participants_next(
@@ -769,10 +324,10 @@ async def participants_next(
     state: FSMContext,
     user: User | None,
 ) -> None:
-    if not _participants(await state.get_data()):
+    if not st.participants_of(await state.get_data()):
         await query.answer(refusal(ValidationError("no_participants"), settings), show_alert=True)
         return
-    await _after(Part.PARTICIPANTS, query, contest, state, user)
+    await st.after_part(st.Part.PARTICIPANTS, query, contest, state, user)
 
 
 # ---- supervisor, title ------------------------------------------------------------------------
@@ -791,7 +346,7 @@ async def supervisor_me(
         await query.answer(refusal(exc, settings), show_alert=True)
         return
     await state.update_data(supervisor_name=name)
-    await _after(Part.SUPERVISOR, query, contest, state, user)
+    await st.after_part(st.Part.SUPERVISOR, query, contest, state, user)
 
 
 async def supervisor_text(
@@ -804,10 +359,10 @@ async def supervisor_text(
     try:
         name = check_person_name(message.text or "")
     except ValidationError as exc:
-        await _retry(message, exc, settings)
+        await st.retry(message, exc, settings)
         return
     await state.update_data(supervisor_name=name)
-    await _after(Part.SUPERVISOR, message, contest, state, user)
+    await st.after_part(st.Part.SUPERVISOR, message, contest, state, user)
 
 
 async def title_text(
@@ -820,17 +375,17 @@ async def title_text(
     try:
         title = check_work_title(message.text or "")
     except ValidationError as exc:
-        await _retry(message, exc, settings)
+        await st.retry(message, exc, settings)
         return
     await state.update_data(work_title=title)
-    await _after(Part.TITLE, message, contest, state, user)
+    await st.after_part(st.Part.TITLE, message, contest, state, user)
 
 
 # ---- works -------------------------------------------------------------------------------------
 
 
 def _count(data: dict[str, Any], *kinds: WorkKind) -> int:
-    return sum(1 for w in _works(data) if w.kind in kinds)
+    return sum(1 for w in st.works_of(data) if w.kind in kinds)
 
 
 async def _keep_work(
@@ -843,14 +398,14 @@ async def _keep_work(
     """
     data = await state.get_data()
     try:
-        works = add_work(_works(data), work)
+        works = add_work(st.works_of(data), work)
     except ValidationError as exc:
-        await message.answer(refusal(exc, settings), reply_markup=_works_markup(data))
+        await message.answer(refusal(exc, settings), reply_markup=st.works_markup(data))
         return
-    await state.update_data(works=[_work_dict(w) for w in works])
+    await state.update_data(works=[st.work_dict(w) for w in works])
     data = await state.get_data()
     await message.answer(
-        tx.WORK_ADDED.format(count=len(works), max=WORKS_MAX), reply_markup=_works_markup(data)
+        tx.WORK_ADDED.format(count=len(works), max=WORKS_MAX), reply_markup=st.works_markup(data)
     )
 
 
@@ -899,7 +454,7 @@ async def work_document(message: Message, settings: Settings, state: FSMContext)
         else:
             name = check_work_file(name)
     except ValidationError as exc:
-        markup = _works_markup(await state.get_data())
+        markup = st.works_markup(await state.get_data())
         await message.answer(refusal(exc, settings), reply_markup=markup)
         return
     work = WorkInput(
@@ -917,7 +472,7 @@ async def work_link(message: Message, settings: Settings, state: FSMContext) -> 
     try:
         url = check_work_url(message.text or "")
     except ValidationError as exc:
-        markup = _works_markup(await state.get_data())
+        markup = st.works_markup(await state.get_data())
         await message.answer(refusal(exc, settings), reply_markup=markup)
         return
     await _keep_work(message, settings, state, WorkInput(kind=WorkKind.LINK, url=url))
@@ -925,7 +480,7 @@ async def work_link(message: Message, settings: Settings, state: FSMContext) -> 
 
 async def work_other(message: Message, state: FSMContext) -> None:
     """A sticker, a voice note, a location, a contact…: not a work."""
-    await message.answer(tx.WORK_REFUSED, reply_markup=_works_markup(await state.get_data()))
+    await message.answer(tx.WORK_REFUSED, reply_markup=st.works_markup(await state.get_data()))
 
 
 async def works_done(
@@ -938,20 +493,20 @@ async def works_done(
     if not (await state.get_data()).get("works"):
         await query.answer(refusal(ValidationError("no_works"), settings), show_alert=True)
         return
-    await _after(Part.WORKS, query, contest, state, user)
+    await st.after_part(st.Part.WORKS, query, contest, state, user)
 
 
 async def works_clear(query: CallbackQuery, state: FSMContext) -> None:
     await state.update_data(works=[])
     data = await state.get_data()
-    await show(query, tx.WORKS_CLEARED, _works_markup(data))
+    await show(query, tx.WORKS_CLEARED, st.works_markup(data))
 
 
 # ---- self-assessment and consent ---------------------------------------------------------------
 
 
 async def _take_score(
-    target: Target,
+    target: st.Target,
     contest: Contest,
     settings: Settings,
     state: FSMContext,
@@ -966,15 +521,15 @@ async def _take_score(
     value = text.strip()
     if not (value.isascii() and value.isdigit() and int(value) <= criterion.max_score):
         exc = ValidationError("score_out_of_range", max=criterion.max_score)
-        await _refuse(target, exc, settings)
+        await st.refuse(target, exc, settings)
         return
-    scores = _scores(data)
+    scores = st.scores_of(data)
     scores[str(criterion.id)] = int(value)
     await state.update_data(scores=scores)
     if index + 1 < len(contest.criteria):
-        await _ask_score(target, contest, state, index + 1)
+        await st.ask_score(target, contest, state, index + 1)
     else:
-        await _after(Part.SCORES, target, contest, state, user)
+        await st.after_part(st.Part.SCORES, target, contest, state, user)
 
 
 async def score_button(
@@ -1001,7 +556,7 @@ async def score_text(
 async def consent_toggle(query: CallbackQuery, state: FSMContext) -> None:
     data = await state.get_data()
     await state.update_data(consent=not data.get("consent"))
-    await _ask_consent(query, state)
+    await st.ask_consent(query, state)
 
 
 async def consent_next(
@@ -1015,18 +570,20 @@ async def consent_next(
         exc = ValidationError("consent_required")
         await query.answer(refusal(exc, settings), show_alert=True)
         return
-    await _after(Part.CONSENT, query, contest, state, user)
+    await st.after_part(st.Part.CONSENT, query, contest, state, user)
 
 
 # ---- summary, changes, back --------------------------------------------------------------------
 
 
 async def summary_change(query: CallbackQuery, contest: Contest, state: FSMContext) -> None:
-    await state.set_state(ContestEntryForm.change)
+    await state.set_state(st.ContestEntryForm.change)
     data = await state.get_data()
-    parts = [p for p in Part if p is not Part.SCORES or contest.self_assessment]
-    rows = [[_btn(data, tx.PARTS[PART_KEYS[p]], EntryStep.GOTO, p.value)] for p in parts]
-    await show(query, tx.CHANGE_MENU, _markup(rows, data))
+    parts = [p for p in st.Part if p is not st.Part.SCORES or contest.self_assessment]
+    rows = [
+        [st.step_button(data, tx.PARTS[st.PART_KEYS[p]], EntryStep.GOTO, p.value)] for p in parts
+    ]
+    await show(query, tx.CHANGE_MENU, st.step_markup(rows, data))
 
 
 async def change_part(
@@ -1037,12 +594,12 @@ async def change_part(
     user: User | None,
 ) -> None:
     try:
-        part = Part(callback_data.arg)
+        part = st.Part(callback_data.arg)
     except ValueError:
         await query.answer(t.STALE_BUTTON, show_alert=True)
         return
     await state.update_data(editing=True)
-    await _open(part, query, contest, state, user)
+    await st.open_part(part, query, contest, state, user)
 
 
 async def back(
@@ -1058,43 +615,45 @@ async def back(
     current = await state.get_state()
     data = await state.get_data()
     editing = bool(data.get("editing"))
-    people = _participants(data)
-    if current == ContestEntryForm.nomination.state:
+    people = st.participants_of(data)
+    if current == st.ContestEntryForm.nomination.state:
         if editing or data.get("entry_id"):
-            await _show_summary(query, contest, state)
+            await st.show_summary(query, contest, state)
             return
         await state.clear()  # out of the form, to the contest's card
         entries = await school_entries(session, contest.id, school.id)
         await show(query, card_text(contest, entries, settings), card_markup(contest, clock))
-    elif current == ContestEntryForm.name.state:
+    elif current == st.ContestEntryForm.name.state:
         if people:
-            await _show_participants(query, contest, state)
+            await st.show_participants(query, contest, state)
         else:
-            await _ask_nomination(query, contest, state)
-    elif current == ContestEntryForm.category.state:
-        await _ask_name(query, contest, state)
-    elif current == ContestEntryForm.age.state:
-        await _ask_category(query, contest, state)
-    elif current == ContestEntryForm.score.state and int(data.get("score_index", 0)) > 0:
-        await _ask_score(query, contest, state, int(data.get("score_index", 0)) - 1)
-    elif current in (ContestEntryForm.summary.state,):
-        await _ask_consent(query, state)
-    elif current == ContestEntryForm.change.state or editing:
-        await _show_summary(query, contest, state)
+            await st.ask_nomination(query, contest, state)
+    elif current == st.ContestEntryForm.category.state:
+        await st.ask_name(query, contest, state)
+    elif current == st.ContestEntryForm.age.state:
+        await st.ask_category(query, contest, state)
+    elif current == st.ContestEntryForm.score.state and int(data.get("score_index", 0)) > 0:
+        await st.ask_score(query, contest, state, int(data.get("score_index", 0)) - 1)
+    elif current in (st.ContestEntryForm.summary.state,):
+        await st.ask_consent(query, state)
+    elif current == st.ContestEntryForm.change.state or editing:
+        await st.show_summary(query, contest, state)
     else:
         previous = {
-            ContestEntryForm.participants.state: Part.NOMINATION,
-            ContestEntryForm.supervisor.state: Part.PARTICIPANTS,
-            ContestEntryForm.title.state: Part.SUPERVISOR,
-            ContestEntryForm.works.state: Part.TITLE,
-            ContestEntryForm.score.state: Part.WORKS,
-            ContestEntryForm.consent.state: Part.SCORES if contest.self_assessment else Part.WORKS,
+            st.ContestEntryForm.participants.state: st.Part.NOMINATION,
+            st.ContestEntryForm.supervisor.state: st.Part.PARTICIPANTS,
+            st.ContestEntryForm.title.state: st.Part.SUPERVISOR,
+            st.ContestEntryForm.works.state: st.Part.TITLE,
+            st.ContestEntryForm.score.state: st.Part.WORKS,
+            st.ContestEntryForm.consent.state: st.Part.SCORES
+            if contest.self_assessment
+            else st.Part.WORKS,
         }
         part = previous.get(current or "")
-        if part is Part.SCORES:  # back to the last criterion
-            await _ask_score(query, contest, state, len(contest.criteria) - 1)
+        if part is st.Part.SCORES:  # back to the last criterion
+            await st.ask_score(query, contest, state, len(contest.criteria) - 1)
         else:
-            await _open(part, query, contest, state, user)
+            await st.open_part(part, query, contest, state, user)
 
 
 async def summary_send(
@@ -1112,7 +671,7 @@ async def summary_send(
     data = await state.get_data()
     contest_id = contest.id  # a rollback expires every loaded row
     try:
-        entry_input = _entry_input(data)
+        entry_input = st.entry_input_of(data)
     except (KeyError, TypeError, ValueError):
         await state.clear()
         await show(query, tx.FORM_BROKEN)
@@ -1177,29 +736,33 @@ def get_router() -> Router:
     cq.register(start_edit, EntryCb.filter(F.action == EntryAction.EDIT), SchoolEntryOwned())
     cq.register(
         nomination_chosen,
-        StateFilter(ContestEntryForm.nomination),
+        StateFilter(st.ContestEntryForm.nomination),
         step(F.step == EntryStep.NOMINATION),
         form,
     )
-    msg.register(name_text, StateFilter(ContestEntryForm.name), F.text, not_command, form)
+    msg.register(name_text, StateFilter(st.ContestEntryForm.name), F.text, not_command, form)
     cq.register(
         category_button,
-        StateFilter(ContestEntryForm.category),
+        StateFilter(st.ContestEntryForm.category),
         step(F.step == EntryStep.CATEGORY),
         form,
     )
-    msg.register(category_text, StateFilter(ContestEntryForm.category), F.text, not_command, form)
-    cq.register(age_button, StateFilter(ContestEntryForm.age), step(F.step == EntryStep.AGE), form)
-    msg.register(age_text, StateFilter(ContestEntryForm.age), F.text, not_command, form)
-    hub = StateFilter(ContestEntryForm.participants)
+    msg.register(
+        category_text, StateFilter(st.ContestEntryForm.category), F.text, not_command, form
+    )
+    cq.register(
+        age_button, StateFilter(st.ContestEntryForm.age), step(F.step == EntryStep.AGE), form
+    )
+    msg.register(age_text, StateFilter(st.ContestEntryForm.age), F.text, not_command, form)
+    hub = StateFilter(st.ContestEntryForm.participants)
     cq.register(participant_more, hub, step(F.step == EntryStep.MORE), form)
     cq.register(participant_remove, hub, step(F.step == EntryStep.REMOVE), form)
     cq.register(participants_next, hub, step(F.step == EntryStep.NEXT), form)
-    supervisor = StateFilter(ContestEntryForm.supervisor)
+    supervisor = StateFilter(st.ContestEntryForm.supervisor)
     cq.register(supervisor_me, supervisor, step(F.step == EntryStep.ME), form)
     msg.register(supervisor_text, supervisor, F.text, not_command, form)
-    msg.register(title_text, StateFilter(ContestEntryForm.title), F.text, not_command, form)
-    works = StateFilter(ContestEntryForm.works)
+    msg.register(title_text, StateFilter(st.ContestEntryForm.title), F.text, not_command, form)
+    works = StateFilter(st.ContestEntryForm.works)
     msg.register(work_photo, works, F.photo, form)
     msg.register(work_video, works, F.video, form)
     msg.register(work_document, works, F.document, form)
@@ -1207,19 +770,19 @@ def get_router() -> Router:
     msg.register(work_other, works, not_command)
     cq.register(works_done, works, step(F.step == EntryStep.DONE), form)
     cq.register(works_clear, works, step(F.step == EntryStep.CLEAR), form)
-    score = StateFilter(ContestEntryForm.score)
+    score = StateFilter(st.ContestEntryForm.score)
     cq.register(score_button, score, step(F.step == EntryStep.SCORE), form)
     msg.register(score_text, score, F.text, not_command, form)
-    consent = StateFilter(ContestEntryForm.consent)
+    consent = StateFilter(st.ContestEntryForm.consent)
     cq.register(consent_toggle, consent, step(F.step == EntryStep.CONSENT), form)
     cq.register(consent_next, consent, step(F.step == EntryStep.NEXT), form)
-    summary = StateFilter(ContestEntryForm.summary)
+    summary = StateFilter(st.ContestEntryForm.summary)
     cq.register(summary_send, summary, step(F.step == EntryStep.SEND), form)
     cq.register(summary_change, summary, step(F.step == EntryStep.CHANGE), form)
     cq.register(
-        change_part, StateFilter(ContestEntryForm.change), step(F.step == EntryStep.GOTO), form
+        change_part, StateFilter(st.ContestEntryForm.change), step(F.step == EntryStep.GOTO), form
     )
-    cq.register(back, StateFilter(ContestEntryForm), step(F.step == EntryStep.BACK), form)
+    cq.register(back, StateFilter(st.ContestEntryForm), step(F.step == EntryStep.BACK), form)
     cq.register(form_gone, StateFilter(None), step())
     cq.register(stale_step, step())
     return router
