@@ -443,7 +443,10 @@ async def school_tasks(
     now: datetime,
     statuses: Sequence[EventStatus] = (EventStatus.OPEN,),
 ) -> list[SchoolTask]:
-    """Events of the school's district addressed to it, nearest deadline first."""
+    """Events of the school's district addressed to it, nearest deadline first.
+
+    A contest's deadline event is not a task: a contest is entered in /contests, not confirmed.
+    """
     events = (
         await session.scalars(
             select(Event)
@@ -451,6 +454,7 @@ async def school_tasks(
                 Event.district_id == school.district_id,
                 Event.status.in_(statuses),
                 _audience_clause(school.id),  # type: ignore[arg-type]
+                ~exists().where(Contest.event_id == Event.id),
             )
             .order_by(Event.deadline_at, Event.id)
         )

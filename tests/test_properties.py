@@ -23,12 +23,14 @@ from zoneinfo import ZoneInfo
 
 from hypothesis import given
 from hypothesis import strategies as st
+from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from bot.app import build_dispatcher
 from bot.config import Settings
 from bot.texts import common as t
 from bot.texts import events as ev
+from bot.texts.contests import entry as entry_texts
 from bot.toolkit.callbacks import (
     EventAction,
     EventCb,
@@ -37,7 +39,15 @@ from bot.toolkit.callbacks import (
     TaskAction,
     TaskCb,
 )
-from bot.toolkit.contest_callbacks import JuryAction, JuryAdminAction, JuryAdminCb, JuryCb
+from bot.toolkit.contest_callbacks import (
+    EntryAction,
+    EntryCb,
+    JuryAction,
+    JuryAdminAction,
+    JuryAdminCb,
+    JuryCb,
+)
+from models import District
 from models.db import create_engine, create_session_pool
 from services.catalogue import load_catalogue_file
 from services.confirmations import Draft, submit
@@ -205,6 +215,40 @@ async def _jury_comment(world: World, steps: int) -> Person:
     return JUROR
 
 
+async def _entry_form(world: World, steps: int, key: str = "talented-reader") -> Person:
+    """A librarian's contest entry form, walked `steps` steps in (the last: «Изменить»)."""
+    client = world.client
+    async with world.pool() as s:
+        district_id = await s.scalar(select(District.id))
+    assert district_id is not None
+    contest_id = await make_contest(world.pool, district_id, FixedClock(NOW), key)
+    await client.press_data(
+        LIBRARIAN, EntryCb(action=EntryAction.NEW, contest_id=contest_id).pack()
+    )
+    library = key == "best-library"
+    answers: list[tuple[str, str]] = [
+        ("press", "Лучшая школьная библиотека" if library else "Буктрейлер"),
+        ("send", "ИБЦ школы" if library else "Иванов Иван"),
+        ("press", "Библиотека" if library else "5"),
+        *([] if library else [("press", "11 лет")]),
+        ("press", entry_texts.BTN_NEXT),
+        ("press", entry_texts.BTN_ME.format(name="Анна Петрова")),
+        ("send", "Стихи о зиме"),
+        ("send", "https://disk.example.ru/work"),
+        ("press", entry_texts.BTN_DONE),
+        *([("press", "10")] * 5 if library else []),
+        ("press", entry_texts.BTN_CONSENT_OFF),
+        ("press", entry_texts.BTN_NEXT),
+        ("press", entry_texts.BTN_CHANGE),
+    ]
+    for how, value in answers[:steps]:
+        if how == "press":
+            await client.press(LIBRARIAN, value)
+        else:
+            await client.send(LIBRARIAN, value)
+    return LIBRARIAN
+
+
 def _steps(walk: Callable[[World, int], Awaitable[Person]], steps: int) -> Walk:
     async def walked(world: World) -> Person:
         return await walk(world, steps)
@@ -233,6 +277,14 @@ STATES: list[tuple[str, Walk, bool]] = [
     ("jury invitation, the name", _steps(_jury_invite, 0), False),
     ("jury invitation, the nominations", _steps(_jury_invite, 1), False),
     ("jury, a comment", _steps(_jury_comment, 0), True),
+    # nomination, name, category, age, participants, supervisor, title, works (empty, then
+    # one kept), consent (off, then on), summary, the «Изменить» menu
+    *[(f"contest entry form, step {n}", _steps(_entry_form, n), False) for n in range(13)],
+    (
+        "contest entry form, self-assessment",
+        _steps(lambda world, n: _entry_form(world, n, "best-library"), 9),
+        False,
+    ),
 ]
 
 # ---- random input ------------------------------------------------------------------------
@@ -276,6 +328,8 @@ PREFIXES = [
     "set",
     "cja",
     "cj",
+    "ce",
+    "cef",
 ]
 PART = st.one_of(
     st.integers(min_value=-2, max_value=2**64).map(str),
@@ -300,6 +354,13 @@ PART = st.one_of(
             "2026-11-25",
             "yes",
             "nudge",
+            "n",
+            "e",
+            "wk",
+            "nm",
+            "ct",
+            "sd",
+            "bk",
         ]
     ),
     st.text(max_size=6),

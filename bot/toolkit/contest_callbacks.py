@@ -8,8 +8,10 @@ against the pressing user (a forged id of another school, district or jury is re
 from __future__ import annotations
 
 from enum import StrEnum
+from typing import Annotated
 
 from aiogram.filters.callback_data import CallbackData
+from pydantic import Field
 
 from bot.toolkit.callbacks import OptionalId, Page, Version
 
@@ -72,6 +74,14 @@ class ModerationCb(CallbackData, prefix="cm"):
 class EntryAction(StrEnum):
     LIST = "l"  # open contests
     CARD = "c"  # a contest's card for the school
+    REGULATION = "r"  # the regulation file of the contest, re-sent
+    NEW = "n"  # «Подать заявку»: the entry form
+    ENTRIES = "es"  # the school's entries of a contest
+    ENTRY = "e"  # an entry's card (entry_id)
+    WORKS = "w"  # the entry's works, re-sent by file id
+    EDIT = "ed"  # the form again, prefilled (also «Исправить и отправить заново»)
+    WITHDRAW = "wd"  # «Отозвать?»
+    WITHDRAW_OK = "wk"  # «Да» (version: the entry as the card showed it)
 
 
 class EntryCb(CallbackData, prefix="ce"):
@@ -81,6 +91,39 @@ class EntryCb(CallbackData, prefix="ce"):
     arg: OptionalId = 0
     version: Version = 0
     page: Page = 0
+
+
+class EntryStep(StrEnum):
+    """A step of the entry form (handlers/contests/entry_form.py)."""
+
+    NOMINATION = "nm"  # arg: the nomination's id
+    CATEGORY = "ct"  # arg: the index of the category in CATEGORIES
+    AGE = "ag"  # arg: the age
+    MORE = "mo"  # one more participant
+    REMOVE = "rm"  # arg: the index of the participant to take out
+    NEXT = "nx"  # on from the participants or from the consent
+    ME = "me"  # the supervisor is me
+    DONE = "dn"  # the works are all attached
+    CLEAR = "cl"  # take the attached works out and start over
+    SCORE = "sc"  # arg: the points of the current criterion
+    CONSENT = "cs"  # the consent's toggle
+    SEND = "sd"
+    CHANGE = "ch"  # the «Изменить» menu
+    GOTO = "go"  # arg: the step to change (entry_form.Part)
+    BACK = "bk"
+
+
+FormNonce = Annotated[int, Field(ge=0, le=999_999)]
+
+
+class EntryFormCb(CallbackData, prefix="cef"):
+    """A button of one entry form: `form` is the form's random number, so a button of an
+    older form (or of another contest's) is refused as stale and the open form goes on."""
+
+    step: EntryStep
+    contest_id: OptionalId = 0
+    form: FormNonce = 0
+    arg: OptionalId = 0
 
 
 # ---- jury: handlers/contests/jury.py -----------------------------------------------------------

@@ -10,13 +10,15 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from bot.config import Settings
 from bot.texts import common as t
 from bot.texts import events as ev
+from bot.texts.contests.entry import TASKS_HINT
 from bot.toolkit.callbacks import TaskAction, TaskCb
 from bot.toolkit.filters import SchoolEvent
 from bot.toolkit.keyboards import button, column, shorten
 from bot.toolkit.screens import bounded, clip, error_text, h, hq, show
-from models import ConfirmationStatus, Event, EventStatus, School, User
+from models import ConfirmationStatus, ContestStatus, Event, EventStatus, School, User
 from services.clock import Clock
 from services.confirmations import editable, find_confirmation, withdraw
+from services.contests.setup import list_contests, taking_entries
 from services.errors import NotFoundError, ValidationError
 from services.events import SchoolTaskStatus, school_tasks, task_status
 from services.timeutil import fmt_date, fmt_local
@@ -40,8 +42,11 @@ async def tasks_screen(
         await show(update, ev.NO_SCHOOL)
         return
     tasks = await school_tasks(session, school, clock())
+    # a contest is entered in /contests, not confirmed here: point there while one is open
+    contests = await list_contests(session, school.district_id, (ContestStatus.OPEN,))
+    hint = TASKS_HINT if any(taking_entries(c, clock()) for c in contests) else ""
     if not tasks:
-        await show(update, ev.TASKS_EMPTY)
+        await show(update, ev.TASKS_EMPTY + hint)
         return
     lines = bounded(
         [
@@ -65,7 +70,8 @@ async def tasks_screen(
             for task in tasks[:30]
         ]
     )
-    await show(update, ev.TASKS_HEADER.format(school=h(school.short_name), lines=lines), markup)
+    text = ev.TASKS_HEADER.format(school=h(school.short_name), lines=lines) + hint
+    await show(update, text, markup)
 
 
 async def task_open(

@@ -1,4 +1,5 @@
-"""Sending methods: sendMessage, sendDocument, sendPhoto, sendMediaGroup, copy and forward."""
+"""Sending methods: sendMessage, sendDocument, sendPhoto, sendVideo, sendMediaGroup, copy and
+forward."""
 
 from __future__ import annotations
 
@@ -18,6 +19,7 @@ SENDING_METHODS: frozenset[str] = frozenset(
         "sendMessage",
         "sendDocument",
         "sendPhoto",
+        "sendVideo",
         "sendMediaGroup",
         "copyMessage",
         "forwardMessage",
@@ -53,6 +55,7 @@ class SendingMethods:
             "sendMessage": self.send_message,
             "sendDocument": self.send_document,
             "sendPhoto": self.send_photo,
+            "sendVideo": self.send_video,
             "sendMediaGroup": self.send_media_group,
             "copyMessage": self.copy_message,
             "forwardMessage": self.forward_message,
@@ -91,6 +94,9 @@ class SendingMethods:
 
     def send_photo(self, rec: RecordedRequest) -> JsonDict:
         return self._send_file(rec, "photo")
+
+    def send_video(self, rec: RecordedRequest) -> JsonDict:
+        return self._send_file(rec, "video")
 
     def send_media_group(self, rec: RecordedRequest) -> list[JsonDict]:
         chat_id = self._begin_send(rec)
