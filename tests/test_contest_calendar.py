@@ -7,11 +7,11 @@ from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from bot.texts import events as ev
-from bot.toolkit.callbacks import EventAction, EventCb
+from bot.toolkit.callbacks import EventAction, EventCb, TaskAction, TaskCb
 from models import Contest, Event
 from services.calendar_default import read_default_calendar
 from services.events import input_from_row, replace_calendar
-from tests.conftest import COORDINATOR, ROOT, DistrictSetup, FixedClock
+from tests.conftest import COORDINATOR, LIBRARIAN, ROOT, DistrictSetup, FixedClock, join_school
 from tests.contest_helpers import TZ, make_contest
 from tests.dump import dump_tables
 from tests.harness import Client
@@ -78,4 +78,24 @@ async def test_the_events_card_cannot_edit_a_contests_deadline(
         data = EventCb(action=action, event_id=event_id, arg=arg).pack()
         await client.press_data(COORDINATOR, data)
         assert client.alerts() == [ev.MANAGED_BY_CONTEST.strip()], action
+        assert await dump_tables(session_pool) == before
+
+
+async def test_a_contests_deadline_is_not_confirmed_through_tasks(
+    client: Client,
+    session_pool: async_sessionmaker[AsyncSession],
+    district_setup: DistrictSetup,
+    clock: FixedClock,
+) -> None:
+    """A forged «Отметить выполнение» for a contest's event opens no confirmation form."""
+    await join_school(client, LIBRARIAN, session_pool, district_setup.school_id)
+    contest_id = await make_contest(session_pool, district_setup.district_id, clock)
+    async with session_pool() as s:
+        event_id = await s.scalar(select(Contest.event_id).where(Contest.id == contest_id))
+    assert event_id is not None
+    for action in (TaskAction.OPEN, TaskAction.CONFIRM):
+        before = await dump_tables(session_pool)
+        client.clear()
+        await client.press_data(LIBRARIAN, TaskCb(action=action, event_id=event_id).pack())
+        assert client.alerts() == [ev.UNKNOWN_EVENT], action
         assert await dump_tables(session_pool) == before

@@ -1,8 +1,9 @@
 """Russian texts of the contests: one module per part, their error texts merged here."""
 
+from bot.texts.common import ErrorText
 from bot.texts.contests import entry, jury, manage, results, rules
 
-ERRORS: dict[str, str] = {
+ERRORS: dict[str, ErrorText] = {
     **rules.ERRORS,
     **manage.ERRORS,
     **entry.ERRORS,

@@ -1,5 +1,8 @@
 """Contests: the words for the refusals of services.contests (setup and entries)."""
 
+from bot.texts.common import ErrorText
+from bot.texts.plural import counted
+
 CATEGORY_NAMES = {
     "parent": "родитель",
     "teacher": "педагог",
@@ -20,7 +23,13 @@ ENTRY_STATUS_NAMES = {
     "withdrawn": "отозвана",
 }
 
-ERRORS: dict[str, str] = {
+
+
+def _entries(n: int) -> str:
+    return counted(n, "заявки", "заявок", "заявок")  # «не больше 1 заявки», «… 2 заявок»
+
+
+ERRORS: dict[str, ErrorText] = {
     "bad_category": (
         "Не понял категорию. Напишите класс числом от 1 до 11 (например, 5) "
         "или слово: родитель, педагог, библиотека."
@@ -44,8 +53,12 @@ ERRORS: dict[str, str] = {
         "«{name}» уже участвует в другой заявке: по положению одна семья — одна заявка."
     ),
     "participant_taken": "«{name}» уже участвует в этой номинации — вторая заявка не нужна.",
-    "nomination_limit": "От школы в этой номинации не больше {max} заявок — лимит исчерпан.",
-    "school_limit": "От школы не больше {max} заявок на конкурс — лимит исчерпан.",
+    "nomination_limit": lambda p: (
+        f"От школы в этой номинации не больше {_entries(p['max'])} — лимит исчерпан."
+    ),
+    "school_limit": lambda p: (
+        f"От школы не больше {_entries(p['max'])} на конкурс — лимит исчерпан."
+    ),
     "entry_withdrawn": "Эта заявка отозвана — изменить её нельзя. Подайте новую.",
     "entry_changed": (
         "Заявку только что изменили (коллега или координатор). Откройте её заново и проверьте."
