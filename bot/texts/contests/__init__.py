@@ -5,6 +5,7 @@ from bot.texts.contests import entry, jury, manage, results, rules
 
 ERRORS: dict[str, ErrorText] = {
     **rules.ERRORS,
+    **rules.COUNTED_ERRORS,
     **manage.ERRORS,
     **entry.ERRORS,
     **jury.ERRORS,

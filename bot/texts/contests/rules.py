@@ -24,12 +24,21 @@ ENTRY_STATUS_NAMES = {
 }
 
 
-
 def _entries(n: int) -> str:
     return counted(n, "заявки", "заявок", "заявок")  # «не больше 1 заявки», «… 2 заявок»
 
 
-ERRORS: dict[str, ErrorText] = {
+# the refusals whose words follow a number
+COUNTED_ERRORS: dict[str, ErrorText] = {
+    "nomination_limit": lambda p: (
+        f"От школы в этой номинации не больше {_entries(p['max'])} — лимит исчерпан."
+    ),
+    "school_limit": lambda p: (
+        f"От школы не больше {_entries(p['max'])} на конкурс — лимит исчерпан."
+    ),
+}
+
+ERRORS: dict[str, str] = {
     "bad_category": (
         "Не понял категорию. Напишите класс числом от 1 до 11 (например, 5) "
         "или слово: родитель, педагог, библиотека."
@@ -53,12 +62,6 @@ ERRORS: dict[str, ErrorText] = {
         "«{name}» уже участвует в другой заявке: по положению одна семья — одна заявка."
     ),
     "participant_taken": "«{name}» уже участвует в этой номинации — вторая заявка не нужна.",
-    "nomination_limit": lambda p: (
-        f"От школы в этой номинации не больше {_entries(p['max'])} — лимит исчерпан."
-    ),
-    "school_limit": lambda p: (
-        f"От школы не больше {_entries(p['max'])} на конкурс — лимит исчерпан."
-    ),
     "entry_withdrawn": "Эта заявка отозвана — изменить её нельзя. Подайте новую.",
     "entry_changed": (
         "Заявку только что изменили (коллега или координатор). Откройте её заново и проверьте."
