@@ -264,6 +264,13 @@ def _mean_cell(mean: float | None) -> str | float:
     return "" if mean is None else round(mean, 2)
 
 
+def mean_text(mean: float | None) -> str:
+    """«28», «28,5», «28,33»: a mean as Russian documents write it (two decimals at most)."""
+    if mean is None:
+        return ""
+    return f"{mean:.2f}".rstrip("0").rstrip(".").replace(".", ",")
+
+
 def _ordered(protocol: ProtocolDoc, nomination_id: int) -> list[tuple[EntryDoc, Ranked]]:
     by_id = {e.id: e for e in protocol.entries}
     ranked = protocol.ranking.nomination(nomination_id)
@@ -462,7 +469,7 @@ def _nomination_table(
             score = scores.get((entry.id, seat.id))
             cells.append(_score_cell(score, protocol.criteria, seat.id in counted, words))
         cells += [
-            "" if item.mean_value is None else f"{item.mean_value:.2f}",
+            mean_text(item.mean_value),
             _degree(item.proposed, words) if item.mean is not None else words.no_scores,
             _degree(entry.place, words),
         ]
@@ -621,14 +628,14 @@ def diploma_pdf(diploma: Diploma, words: DiplomaWords) -> bytes:
     y -= 6 * mm
     stage = words.stage.get(diploma.stage, "")
     if stage:
-        y = _lines(canvas, stage, fonts.regular, 12, inner, center, y, _INK, 1)
+        y = _lines(canvas, stage, fonts.regular, 12, inner, center, y, _INK, 1) - 2 * mm
     y = _lines(canvas, f"«{diploma.contest}»", fonts.bold, 16, inner, center, y, _INK, 3, 11)
-    y -= 20 * mm
+    y -= 28 * mm
     y = _lines(canvas, title, fonts.bold, 34, inner, center, y, accent, 2, min_size=20)
-    y -= 10 * mm
+    y -= 14 * mm
     lead = words.given if diploma.place is None else words.awarded
     y = _lines(canvas, lead, fonts.regular, 14, inner, center, y, _INK, 1)
-    y -= 8 * mm
+    y -= 10 * mm
     y = _lines(canvas, diploma.person, fonts.bold, 26, inner, center, y, _INK, 2, min_size=14)
     if diploma.supervisor:
         y -= 2 * mm
@@ -638,9 +645,9 @@ def diploma_pdf(diploma: Diploma, words: DiplomaWords) -> bytes:
         )
         text = template.format(names=", ".join(diploma.participants))
         y = _lines(canvas, text, fonts.regular, 12, inner, center, y, _INK, 3, min_size=9)
-    y -= 8 * mm
+    y -= 14 * mm
     y = _lines(canvas, diploma.school_full, fonts.regular, 13, inner, center, y, _INK, 3, 9)
-    y -= 6 * mm
+    y -= 8 * mm
     nomination = words.nomination.format(nomination=diploma.nomination)
     _lines(canvas, nomination, fonts.regular, 13, inner, center, y, _INK, 3, min_size=9)
     canvas.setFillColor(_INK)
@@ -779,7 +786,7 @@ async def seats_of(session: AsyncSession, contest_id: int) -> list[SeatDoc]:
             (seat.label or "").strip() or (full_name or "").strip(),
             seat.revoked_at is not None,
         )
-        for seat, full_name in rows.tuples()
+        for seat, full_name in rows
     ]
 
 

@@ -296,7 +296,7 @@ async def jurors_of(session: AsyncSession, contest_id: int) -> list[Juror]:
             nomination_ids=None if seat.nomination_ids is None else frozenset(seat.nomination_ids),
             school_id=school_id,
         )
-        for seat, full_name, school_id in rows.tuples()
+        for seat, full_name, school_id in rows
     ]
 
 
@@ -309,7 +309,7 @@ async def accepted_refs(session: AsyncSession, contest_id: int) -> list[EntryRef
             ContestEntry.number,
         ).where(ContestEntry.contest_id == contest_id, ContestEntry.status == EntryStatus.ACCEPTED)
     )
-    return [EntryRef(*row) for row in rows.tuples()]
+    return [EntryRef(*row) for row in rows]
 
 
 async def scores_of(session: AsyncSession, contest_id: int) -> list[Score]:
@@ -342,7 +342,7 @@ async def stored_places(
             ContestEntry.contest_id == contest_id, ContestEntry.status == EntryStatus.ACCEPTED
         )
     )
-    return {entry_id: (mean, place) for entry_id, mean, place in rows.tuples()}
+    return {entry_id: (mean, place) for entry_id, mean, place in rows}
 
 
 # ---- the coordinator's decisions -------------------------------------------------------------

@@ -27,7 +27,7 @@ from handlers.contests.results.filters import DistrictContest, DistrictEntry
 from models import Contest, ContestEntry, ContestStatus, EntryStatus, PlacesRule, Role
 from services.clock import Clock
 from services.confirmations import school_librarian_ids
-from services.contests.documents import EntryDoc, entry_docs
+from services.contests.documents import EntryDoc, entry_docs, mean_text
 from services.contests.entries import contest_entries
 from services.contests.results import (
     Ranked,
@@ -46,13 +46,9 @@ from services.timeutil import fmt_local
 NOTICE_PURPOSE = "contest_results"
 
 
-def fmt_mean(mean: Fraction | float | None) -> str:
-    """«27», «27,33»: a mean as the screens write it."""
-    if mean is None:
-        return r.NO_SCORES
-    if isinstance(mean, Fraction) and mean.denominator == 1:
-        return str(mean.numerator)
-    return f"{float(mean):.2f}".replace(".", ",")
+def fmt_mean(mean: Fraction | None) -> str:
+    """«27», «28,5», «27,33»: a mean as the screens write it."""
+    return r.NO_SCORES if mean is None else mean_text(float(mean))
 
 
 def juror_names(ranking: Ranking) -> dict[int, str]:
