@@ -9,6 +9,9 @@ up half of every font subset reportlab embeds in a PDF. A printed diploma does n
 so they are dropped once, in memory, with fontTools (matplotlib's own dependency): every glyph
 stays (Bashkir letters too), and a diploma's PDF is about half the size and drawn about twice
 as fast (benchmarks/contests.py). Should that ever fail, the file is registered as it is.
+
+reportlab keeps one face per PostScript name: whichever font named DejaVuSans is registered
+first in a process is the one drawn, so every PDF of the bot registers through here.
 """
 
 from __future__ import annotations
