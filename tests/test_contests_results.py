@@ -164,8 +164,8 @@ def test_ranking_properties(totals: dict[int, list[tuple[int, ...]]], rules: Rul
             assert after.proposed is None
     for item in scored:
         assert item.tied == (sum(1 for o in scored if o.mean == item.mean) > 1)
-        if rules is RANK and item.mean:
-            assert item.proposed == (item.place if item.place <= 3 else None)  # type: ignore[operator]
+        if rules is RANK and item.mean and item.place is not None:
+            assert item.proposed == (item.place if item.place <= 3 else None)
 
 
 def test_unconfirmed_sees_places_never_given_and_means_that_changed() -> None:

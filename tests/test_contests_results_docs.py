@@ -5,8 +5,10 @@ from __future__ import annotations
 import io
 import os
 import zipfile
+from dataclasses import replace
 from datetime import date
 from pathlib import Path
+from typing import Any
 
 import matplotlib
 import pytest
@@ -30,27 +32,27 @@ from services.contests.documents import (
 )
 from tests.contest_results_helpers import pdf_text
 
+BASE = EntryDoc(
+    id=1,
+    number=7,
+    code="ЧР-2026-007",
+    school_id=1,
+    school="МБОУ СОШ № 1",
+    school_full="Муниципальное бюджетное общеобразовательное учреждение СОШ № 1",
+    nomination_id=1,
+    nomination="Читаем вместе",
+    status=EntryStatus.ACCEPTED,
+    is_late=True,
+    work_title="Наша книга",
+    supervisor="Анна Петрова",
+    participants=(PersonDoc("Гөлнур Ғәлиева", "3"), PersonDoc("Ринат Ғәлиев", "parent")),
+    works=(WorkDoc("видео.mp4"), WorkDoc("", "https://example.ru/a")),
+    place=2,
+)
 
-def entry(**changes: object) -> EntryDoc:
-    base: dict[str, object] = {
-        "id": 1,
-        "number": 7,
-        "code": "ЧР-2026-007",
-        "school_id": 1,
-        "school": "МБОУ СОШ № 1",
-        "school_full": "Муниципальное бюджетное общеобразовательное учреждение СОШ № 1",
-        "nomination_id": 1,
-        "nomination": "Читаем вместе",
-        "status": EntryStatus.ACCEPTED,
-        "is_late": True,
-        "work_title": "Наша книга",
-        "supervisor": "Анна Петрова",
-        "participants": (PersonDoc("Гөлнур Ғәлиева", "3"), PersonDoc("Ринат Ғәлиев", "parent")),
-        "works": (WorkDoc("видео.mp4"), WorkDoc("", "https://example.ru/a")),
-        "place": 2,
-    }
-    base.update(changes)
-    return EntryDoc(**base)  # type: ignore[arg-type]
+
+def entry(**changes: Any) -> EntryDoc:
+    return replace(BASE, **changes)
 
 
 def test_the_fonts_come_from_matplotlib_and_are_checked() -> None:

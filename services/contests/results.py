@@ -62,7 +62,8 @@ def counts(points: Mapping[str, object], criterion_ids: Iterable[int]) -> bool:
 
 def total(points: Mapping[str, object], criterion_ids: Iterable[int]) -> int:
     """The points of a counted score added up (criteria no longer in the contest left out)."""
-    return sum(int(points[str(c)]) for c in criterion_ids)  # type: ignore[call-overload]
+    values = [points.get(str(c)) for c in criterion_ids]
+    return sum(v for v in values if isinstance(v, int))
 
 
 # ---- plain data ------------------------------------------------------------------------------
