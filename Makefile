@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 STAMP_RUN := $(VENV)/.stamp-run
 STAMP_DEV := $(VENV)/.stamp-dev
 
-.PHONY: run test lint typecheck pytest migrate bench bench-outbox clean
+.PHONY: run test lint typecheck pytest migrate bench bench-outbox bench-contests clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -45,6 +45,10 @@ bench: $(STAMP_DEV)
 
 bench-outbox: $(STAMP_DEV)
 	$(BIN)/python -m benchmarks.outbox
+
+## bench-contests: a contest's results at 1,500 entries: ranking, protocol, diplomas
+bench-contests: $(STAMP_DEV)
+	$(BIN)/python -m benchmarks.contests
 
 clean:
 	rm -rf $(VENV) .mypy_cache .ruff_cache .pytest_cache

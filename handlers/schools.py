@@ -22,7 +22,6 @@ from aiogram.types import (
 )
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from bot.app_paths import data_file
 from bot.texts import common as t
 from bot.texts import schools as s
 from bot.toolkit.callbacks import SchoolAction, SchoolCb, SchoolLinkCb
@@ -64,7 +63,6 @@ from services.validation import SCHOOL_FULL_NAME_MAX, check_name
 
 logger = logging.getLogger(__name__)
 
-FONT_FILE = "data/fonts/DejaVuSans.ttf"
 MAX_FILE_MB = 2
 MAX_FILE_BYTES = MAX_FILE_MB * 1024 * 1024
 ALLOWED_SUFFIXES = (".csv", ".xlsx")
@@ -155,7 +153,6 @@ async def links_export(
             partial(
                 links_pdf,
                 links,
-                data_file(FONT_FILE),
                 title=s.LINKS_PDF_TITLE.format(district=district.name),
                 hint=s.LINKS_PDF_HINT,
             )

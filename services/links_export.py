@@ -8,19 +8,17 @@ from __future__ import annotations
 import io
 from collections.abc import Sequence
 from dataclasses import dataclass
-from pathlib import Path
 
 import segno
 from reportlab.lib.pagesizes import A4
 from reportlab.lib.units import mm
 from reportlab.lib.utils import simpleSplit
-from reportlab.pdfbase import pdfmetrics
-from reportlab.pdfbase.ttfonts import TTFont
 from reportlab.pdfgen.canvas import Canvas
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from models import Invitation, InvitationKind, School
+from services.fonts import register_fonts
 from services.invitations import deep_link
 from services.schools import natural_key
 from services.tabular import write_xlsx
@@ -31,7 +29,6 @@ ROWS = 3
 PER_PAGE = COLUMNS * ROWS
 _MARGIN = 12 * mm
 _QR_SIZE = 58 * mm
-_FONT = "DejaVuSans"
 _LINK_FONT = "Helvetica"  # a link is ASCII; a standard font keeps it searchable in the PDF
 
 
@@ -79,13 +76,13 @@ def links_xlsx(links: Sequence[SchoolLink], header: Sequence[str], no_link: str)
     return write_xlsx(header, rows, widths=(60, 30, 60))
 
 
-def links_pdf(links: Sequence[SchoolLink], font_path: Path, *, title: str, hint: str) -> bytes:
+def links_pdf(links: Sequence[SchoolLink], *, title: str, hint: str) -> bytes:
     """One card per school with a link: its short name, a QR code and the link itself.
 
-    ``title`` is the PDF's document title; ``hint`` is printed under each code.
+    ``title`` is the PDF's document title; ``hint`` is printed under each code. The names are
+    set in DejaVu Sans (services.fonts).
     """
-    if _FONT not in pdfmetrics.getRegisteredFontNames():
-        pdfmetrics.registerFont(TTFont(_FONT, str(font_path)))
+    font = register_fonts().regular
     buffer = io.BytesIO()
     canvas = Canvas(buffer, pagesize=A4)
     canvas.setTitle(title)
@@ -99,7 +96,7 @@ def links_pdf(links: Sequence[SchoolLink], font_path: Path, *, title: str, hint:
         slot = index % PER_PAGE
         left = _MARGIN + (slot % COLUMNS) * cell_w
         top = height - _MARGIN - (slot // COLUMNS) * cell_h
-        _card(canvas, item, left, top, cell_w, cell_h, hint)
+        _card(canvas, item, left, top, cell_w, cell_h, hint, font)
     canvas.showPage()
     canvas.save()
     return buffer.getvalue()
@@ -113,6 +110,7 @@ def _card(
     cell_w: float,
     cell_h: float,
     hint: str,
+    font: str,
 ) -> None:
     canvas.setDash(2, 3)
     canvas.setLineWidth(0.3)
@@ -120,8 +118,8 @@ def _card(
     canvas.setDash()
     inner = cell_w - 8 * mm
     y = top - 9 * mm
-    canvas.setFont(_FONT, 12)
-    for line in simpleSplit(item.short_name, _FONT, 12, inner)[:3]:
+    canvas.setFont(font, 12)
+    for line in simpleSplit(item.short_name, font, 12, inner)[:3]:
         canvas.drawCentredString(left + cell_w / 2, y, line)
         y -= 14
     qr_left = left + (cell_w - _QR_SIZE) / 2
@@ -129,8 +127,8 @@ def _card(
     _qr(canvas, item.link, qr_left, qr_bottom)
     canvas.linkURL(item.link, (qr_left, qr_bottom, qr_left + _QR_SIZE, qr_bottom + _QR_SIZE))
     y = qr_bottom - 5 * mm
-    canvas.setFont(_FONT, 9)
-    for line in simpleSplit(hint, _FONT, 9, inner)[:2]:
+    canvas.setFont(font, 9)
+    for line in simpleSplit(hint, font, 9, inner)[:2]:
         canvas.drawCentredString(left + cell_w / 2, y, line)
         y -= 11
     canvas.setFont(_LINK_FONT, 7)

@@ -286,6 +286,22 @@ def write_csv(header: Sequence[str], rows: Sequence[Sequence[str]]) -> bytes:
 
 
 _FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+# what a sheet's name may not hold in Excel, and its length
+_SHEET_FORBIDDEN = re.compile(r"[\[\]:*?/\\]")
+SHEET_TITLE_MAX = 31
+
+# a cell a workbook is written with: text (never a formula) or a number
+OutCell = str | int | float
+
+
+@dataclass(frozen=True)
+class Sheet:
+    """One sheet of a workbook to write: its name, header row, rows and column widths."""
+
+    title: str
+    header: Sequence[str]
+    rows: Sequence[Sequence[OutCell]]
+    widths: Sequence[int] = ()
 
 
 def write_xlsx(
@@ -299,23 +315,59 @@ def write_xlsx(
     Every cell is stored as text: a name like ``=HYPERLINK(...)``, ``+cmd|...``, ``-1+1`` or
     ``@SUM(...)`` stays the name it is and never becomes a formula in the spreadsheet.
     """
+    text_rows = [[str(value) for value in row] for row in rows]
+    return write_workbook([Sheet("", [str(value) for value in header], text_rows, widths)])
+
+
+def write_workbook(sheets: Sequence[Sheet]) -> bytes:
+    """A workbook of one or more sheets, each with its header row frozen.
+
+    Text is stored as text, whatever it begins with (as in :func:`write_xlsx`); an ``int`` or
+    ``float`` is stored as a number. A sheet's name is made one Excel accepts (see
+    :func:`sheet_title`); an empty name keeps the default one.
+    """
     workbook = Workbook()
-    sheet = workbook.active
-    assert sheet is not None
-    for values in (header, *rows):
-        sheet.append([str(value) for value in values])
-    for row in sheet.iter_rows():
-        for cell in row:
-            if isinstance(cell.value, str):
-                cell.data_type = "s"  # text, whatever it begins with
-                if cell.value.startswith(_FORMULA_STARTS):
-                    cell.quotePrefix = True  # stays text when someone edits the cell
-    for index, width in enumerate(widths, start=1):
-        sheet.column_dimensions[get_column_letter(index)].width = width
-    sheet.freeze_panes = "A2"
+    first = workbook.active
+    assert first is not None
+    taken: set[str] = set()
+    for index, spec in enumerate(sheets):
+        sheet = first if index == 0 else workbook.create_sheet()
+        if spec.title:
+            sheet.title = sheet_title(spec.title, taken)
+        taken.add(sheet.title.casefold())
+        for values in (spec.header, *spec.rows):
+            sheet.append([_out_cell(value) for value in values])
+        for row in sheet.iter_rows():
+            for cell in row:
+                if isinstance(cell.value, str):
+                    cell.data_type = "s"  # text, whatever it begins with
+                    if cell.value.startswith(_FORMULA_STARTS):
+                        cell.quotePrefix = True  # stays text when someone edits the cell
+        for column, width in enumerate(spec.widths, start=1):
+            sheet.column_dimensions[get_column_letter(column)].width = width
+        sheet.freeze_panes = "A2"
     buffer = io.BytesIO()
     workbook.save(buffer)
     return buffer.getvalue()
+
+
+def _out_cell(value: OutCell) -> OutCell:
+    if isinstance(value, bool):  # a truth value is no number to add up
+        return str(value)
+    return value if isinstance(value, int | float) else str(value)
+
+
+def sheet_title(name: str, taken: set[str]) -> str:
+    """``name`` as an Excel sheet name: no ``[]:*?/\\``, at most 31 characters, not blank,
+    not quoted, and not one of ``taken`` (folded case), by a number added at its end."""
+    base = normalize(_SHEET_FORBIDDEN.sub(" ", name)).strip("'").strip() or "Лист"
+    title = base[:SHEET_TITLE_MAX].rstrip()
+    number = 1
+    while title.casefold() in taken:
+        number += 1
+        suffix = f" ({number})"
+        title = base[: SHEET_TITLE_MAX - len(suffix)].rstrip() + suffix
+    return title
 
 
 def normalize(value: str) -> str:

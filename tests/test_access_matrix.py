@@ -118,6 +118,7 @@ MAY: dict[str, frozenset[str] | dict[str, frozenset[str]]] = {
     "ct": COORDINATOR_ONLY,
     "cm": COORDINATOR_ONLY,
     "ce": LIBRARIAN_ONLY,
+    "cef": frozenset(),  # only inside the entry form
     "cja": COORDINATOR_ONLY,
     "cj": frozenset(),
     "cr": {action.value: COORDINATOR_ONLY for action in ccb.ResultsAction}

@@ -7,7 +7,7 @@ against the pressing user (a forged id of another school, district or jury is re
 
 from __future__ import annotations
 
-from enum import StrEnum
+from enum import IntEnum, StrEnum
 from typing import Annotated
 
 from aiogram.filters.callback_data import CallbackData
@@ -181,6 +181,23 @@ class JuryCb(CallbackData, prefix="cj"):
 class ResultsAction(StrEnum):
     OPEN = "o"  # the coordinator's results screen of a contest
     DIPLOMAS = "dp"  # a librarian asks for the school's diplomas (button of the results notice)
+    NOMINATION = "n"  # a nomination's ranking: arg = the nomination's id, page
+    ENTRY = "e"  # an entry's place buttons (entry_id, page of its nomination)
+    PLACE = "p"  # set an entry's place: arg = 1..3 (degree) or 0 (participation)
+    ACCEPT = "a"  # «Принять предложенные места»: the question
+    ACCEPT_OK = "ak"  # … «Да»
+    PUBLISH = "pb"  # «Опубликовать итоги»: the question
+    PUBLISH_OK = "pk"  # … «Да»
+    DOCUMENTS = "d"  # the documents menu
+    DOCUMENT = "dx"  # one document: arg = ResultsDocument
+    ZIP = "z"  # every diploma as ZIP (the coordinator, after publication)
+
+
+class ResultsDocument(IntEnum):
+    ENTRIES = 1
+    PROTOCOL_XLSX = 2
+    PROTOCOL_PDF = 3
+    WINNERS = 4
 
 
 class ResultsCb(CallbackData, prefix="cr"):

@@ -249,6 +249,11 @@ async def close_contest(session: AsyncSession, contest: Contest, clock: Clock) -
     await _move(session, contest, ContestStatus.CLOSED, clock)
 
 
+async def publish_contest(session: AsyncSession, contest: Contest, clock: Clock) -> None:
+    """CLOSED → PUBLISHED; services.contests.results.publish checks the results first."""
+    await _move(session, contest, ContestStatus.PUBLISHED, clock)
+
+
 async def cancel_contest(session: AsyncSession, contest: Contest, clock: Clock) -> None:
     await _move(session, contest, ContestStatus.CANCELLED, clock)
 
