@@ -27,8 +27,9 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from bot.texts import common as t
 from bot.texts import events as ev
 from bot.texts import onboarding as o
+from bot.texts.contests import entry as te
 from bot.texts.contests import jury as tj
-from bot.texts.contests import manage as tm
+from bot.texts.contests import rules
 from bot.toolkit import callbacks as cb
 from bot.toolkit import contest_callbacks as ccb
 from bot.toolkit.commands import ALL_COMMANDS
@@ -180,8 +181,9 @@ REFUSALS = {
     t.FORBIDDEN_COMMAND,
     t.GUEST_COMMAND,
     o.PROFILE_GUEST,
-    tm.UNKNOWN_CONTEST,
-    tm.UNKNOWN_ENTRY,
+    rules.UNKNOWN_CONTEST,
+    rules.UNKNOWN_ENTRY,
+    te.FORM_GONE,
     tj.UNKNOWN_SEAT,
     tj.UNKNOWN_ENTRY,
 }

@@ -106,7 +106,7 @@ async def test_the_list_shows_open_contests_with_deadline_and_the_schools_count(
     # the draft's card is refused like a contest that does not exist
     client.clear()
     await open_card(client, LIBRARIAN, draft)
-    assert client.alerts() == [tx.UNKNOWN_CONTEST]
+    assert client.alerts() == [rules.UNKNOWN_CONTEST]
 
 
 async def test_no_contests(

@@ -412,7 +412,7 @@ async def test_forged_ids_of_another_school_or_district(
             client.clear()
             data = entry_cb(action, contest_id=contest_id, entry_id=entry_id, version=1)
             await client.press_data(LIBRARIAN, data)
-            assert client.alerts() == [tx.UNKNOWN_ENTRY], (action, entry_id)
+            assert client.alerts() == [rules.UNKNOWN_ENTRY], (action, entry_id)
             assert client.texts(LIBRARIAN) == []
             assert not client.calls("SendPhoto") and not client.calls("SendDocument")
     for action in (
@@ -423,7 +423,7 @@ async def test_forged_ids_of_another_school_or_district(
     ):
         client.clear()
         await client.press_data(LIBRARIAN, entry_cb(action, contest_id=far_contest))
-        assert client.alerts() == [tx.UNKNOWN_CONTEST], action
+        assert client.alerts() == [rules.UNKNOWN_CONTEST], action
         assert client.texts(LIBRARIAN) == []
     assert await form_state(client, LIBRARIAN) is None
     assert await dump_tables(session_pool) == before

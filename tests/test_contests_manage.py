@@ -681,7 +681,7 @@ async def test_a_super_admin_manages_the_district_they_chose(
     await client.press_data(
         ADMIN, ContestCb(action=ContestAction.OPEN_OK, contest_id=contest_id).pack()
     )
-    assert client.alerts() == [tm.UNKNOWN_CONTEST]
+    assert client.alerts() == [rules.UNKNOWN_CONTEST]
     assert (await contest_row(session, contest_id)).status is ContestStatus.DRAFT
 
     async with session_pool.begin() as writer:

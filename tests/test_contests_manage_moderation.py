@@ -521,15 +521,15 @@ async def test_a_coordinator_of_another_district_learns_nothing(
     ]
     for data in contest_buttons + entry_buttons:
         await client.press_data(FOREIGN, data.pack())
-    assert client.alerts() == [tm.UNKNOWN_CONTEST] * len(contest_buttons) + [
-        tm.UNKNOWN_ENTRY
+    assert client.alerts() == [rules.UNKNOWN_CONTEST] * len(contest_buttons) + [
+        rules.UNKNOWN_ENTRY
     ] * len(entry_buttons)
     # the same answers as for ids that name nothing
     await client.press_data(FOREIGN, ContestCb(action=ContestAction.CARD, contest_id=9999).pack())
     await client.press_data(
         FOREIGN, ModerationCb(action=ModerationAction.ENTRY, entry_id=9999).pack()
     )
-    assert client.alerts()[-2:] == [tm.UNKNOWN_CONTEST, tm.UNKNOWN_ENTRY]
+    assert client.alerts()[-2:] == [rules.UNKNOWN_CONTEST, rules.UNKNOWN_ENTRY]
     sent = [
         str(c.param("text"))
         for c in client.session.calls

@@ -14,6 +14,7 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from bot.texts import common as t
 from bot.texts.contests import results as r
+from bot.texts.contests import rules
 from bot.toolkit.contest_callbacks import (
     ContestAction,
     ContestCb,
@@ -421,9 +422,9 @@ async def test_a_librarian_gets_only_the_own_schools_published_diplomas(
     await client.press_data(LIBRARIAN, cb(ResultsAction.OPEN, contest_id=own))
     await client.press_data(LIBRARIAN, cb(ResultsAction.ZIP, contest_id=own))
     assert client.alerts() == [
-        r.UNKNOWN_CONTEST,
-        r.UNKNOWN_ENTRY,
-        r.UNKNOWN_CONTEST,
+        rules.UNKNOWN_CONTEST,
+        rules.UNKNOWN_ENTRY,
+        rules.UNKNOWN_CONTEST,
         r.NO_SCHOOL_ENTRIES,
         t.UNHANDLED_BUTTON,
         t.UNHANDLED_BUTTON,
@@ -461,7 +462,7 @@ async def test_a_coordinator_of_another_district_changes_nothing(
     ]
     for data in presses:
         await client.press_data(STRANGE_COORDINATOR, data)
-    assert client.alerts() == [r.UNKNOWN_CONTEST] * 6 + [r.UNKNOWN_ENTRY] * 2
+    assert client.alerts() == [rules.UNKNOWN_CONTEST] * 6 + [rules.UNKNOWN_ENTRY] * 2
     assert not client.calls("SendDocument")
     assert not client.calls("EditMessageText")
     assert await places(session_pool, own) == before
@@ -469,7 +470,7 @@ async def test_a_coordinator_of_another_district_changes_nothing(
     assert await notifications(session_pool) == 0
     # and the own district's coordinator cannot reach the other district's contest
     await client.press_data(COORDINATOR, cb(ResultsAction.ZIP, contest_id=foreign))
-    assert client.alerts()[-1] == r.UNKNOWN_CONTEST
+    assert client.alerts()[-1] == rules.UNKNOWN_CONTEST
     assert not client.calls("SendDocument")
 
 

@@ -100,12 +100,12 @@ class LibrarianContest(Filter):
         try:
             contest = await get_contest(session, contest_id)
         except NotFoundError:
-            await self.refuse(data, tx.UNKNOWN_CONTEST)
+            await self.refuse(data, rules.UNKNOWN_CONTEST)
         if contest.district_id != school.district_id or contest.status not in VISIBLE:
             logger.warning(
                 "user %s: contest %s not shown to the school", user and user.id, contest_id
             )
-            await self.refuse(data, tx.UNKNOWN_CONTEST)
+            await self.refuse(data, rules.UNKNOWN_CONTEST)
         if self.taking:
             clock: Clock = data["clock"]
             if not taking_entries(contest, clock()):
@@ -126,10 +126,10 @@ class SchoolEntryOwned(Filter):
         try:
             entry = await school_entry(session, entry_id, school.id)
         except NotFoundError:
-            raise Refused(tx.UNKNOWN_ENTRY) from None
+            raise Refused(rules.UNKNOWN_ENTRY) from None
         except AccessDeniedError:
             logger.warning("user %s: entry %s of another school", user and user.id, entry_id)
-            raise Refused(tx.UNKNOWN_ENTRY) from None
+            raise Refused(rules.UNKNOWN_ENTRY) from None
         contest = await get_contest(session, entry.contest_id)
         return {"entry": entry, "contest": contest, "school": school}
 

@@ -25,6 +25,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from bot.config import Settings
 from bot.texts import common as t
 from bot.texts.contests import entry as tx
+from bot.texts.contests import rules
 from bot.toolkit.callbacks import parse_id
 from bot.toolkit.contest_callbacks import EntryAction, EntryCb, EntryFormCb, EntryStep
 from bot.toolkit.keyboards import button, column
@@ -697,7 +698,7 @@ async def summary_send(
     except (NotFoundError, AccessDeniedError):
         await session.rollback()
         await state.clear()
-        await show(query, tx.UNKNOWN_ENTRY)
+        await show(query, rules.UNKNOWN_ENTRY)
         return
     await state.clear()
     template = tx.SUBMITTED_AGAIN if entry_id else tx.SUBMITTED

@@ -88,10 +88,10 @@ class DistrictContest(Filter):
         try:
             contest = await contest_for_district(session, contest_id, _district_of(data))
         except NotFoundError:
-            await _refuse(data, tm.UNKNOWN_CONTEST, self.in_form)
+            await _refuse(data, rules.UNKNOWN_CONTEST, self.in_form)
         except AccessDeniedError:
             logger.warning("contest %s of another district requested", contest_id)
-            await _refuse(data, tm.UNKNOWN_CONTEST, self.in_form)
+            await _refuse(data, rules.UNKNOWN_CONTEST, self.in_form)
         return {"contest": contest}
 
 
@@ -109,10 +109,10 @@ class DistrictEntry(Filter):
             entry = await get_entry(session, entry_id)
             contest = await contest_for_district(session, entry.contest_id, _district_of(data))
         except NotFoundError:
-            await _refuse(data, tm.UNKNOWN_ENTRY, self.in_form)
+            await _refuse(data, rules.UNKNOWN_ENTRY, self.in_form)
         except AccessDeniedError:
             logger.warning("entry %s of another district requested", entry_id)
-            await _refuse(data, tm.UNKNOWN_ENTRY, self.in_form)
+            await _refuse(data, rules.UNKNOWN_ENTRY, self.in_form)
         return {"entry": entry, "contest": contest}
 
 

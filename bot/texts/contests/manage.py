@@ -21,7 +21,6 @@ CONTESTS_EMPTY = (
 CONTEST_LINE = "{icon} <b>{title}</b> ({year})\n      {status} · срок: {deadline}"
 CONTEST_BUTTON = "{icon} {title}"
 BTN_NEW_CONTEST = "➕ Новый конкурс"
-UNKNOWN_CONTEST = "Конкурс не найден или недоступен."
 
 # ---- a new contest --------------------------------------------------------------------------
 
@@ -216,7 +215,6 @@ BTN_ALL_ENTRIES = "📋 Все заявки"
 PICK_NOMINATION = "Заявки какой номинации показать?"
 PICK_SCHOOL = "Заявки какой школы показать?"
 NO_SCHOOLS = "Заявок пока нет ни от одной школы."
-UNKNOWN_ENTRY = "Заявка не найдена или недоступна."
 
 ENTRY_CARD = (
     "<b>Заявка {code}</b>\n"

@@ -3,6 +3,10 @@
 from bot.texts.common import ErrorText
 from bot.texts.plural import counted
 
+# a record that does not exist or is not the user's: one answer, so a forged id tells nothing
+UNKNOWN_CONTEST = "Конкурс не найден или недоступен."
+UNKNOWN_ENTRY = "Заявка не найдена или недоступна."
+
 CATEGORY_NAMES = {
     "parent": "родитель",
     "teacher": "педагог",

@@ -15,6 +15,7 @@ from aiogram.types import TelegramObject
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.texts.contests import results as r
+from bot.texts.contests import rules
 from bot.toolkit.callbacks import parse_id
 from bot.toolkit.filters import Refused
 from models import ContestStatus, EntryStatus, School, User
@@ -42,10 +43,10 @@ class DistrictContest(Filter):
                 session, contest_id, user.district_id if user else None
             )
         except NotFoundError:
-            raise Refused(r.UNKNOWN_CONTEST) from None
+            raise Refused(rules.UNKNOWN_CONTEST) from None
         except AccessDeniedError:
             logger.warning("user %s: contest %s of another district", user and user.id, contest_id)
-            raise Refused(r.UNKNOWN_CONTEST) from None
+            raise Refused(rules.UNKNOWN_CONTEST) from None
         return {"contest": contest}
 
 
@@ -63,10 +64,10 @@ class DistrictEntry(Filter):
                 session, entry.contest_id, user.district_id if user else None
             )
         except NotFoundError:
-            raise Refused(r.UNKNOWN_ENTRY) from None
+            raise Refused(rules.UNKNOWN_ENTRY) from None
         except AccessDeniedError:
             logger.warning("user %s: entry %s of another district", user and user.id, entry_id)
-            raise Refused(r.UNKNOWN_ENTRY) from None
+            raise Refused(rules.UNKNOWN_ENTRY) from None
         return {"entry": entry, "contest": contest}
 
 
@@ -80,15 +81,15 @@ class SchoolResults(Filter):
         user: User | None = data.get("user")
         school = await session.get(School, user.school_id) if user and user.school_id else None
         if user is None or school is None:
-            raise Refused(r.UNKNOWN_CONTEST)
+            raise Refused(rules.UNKNOWN_CONTEST)
         contest_id = _named(data, "contest_id")
         try:
             contest = await get_contest(session, contest_id)
         except NotFoundError:
-            raise Refused(r.UNKNOWN_CONTEST) from None
+            raise Refused(rules.UNKNOWN_CONTEST) from None
         if contest.district_id != school.district_id or contest.status is ContestStatus.DRAFT:
             logger.warning("user %s: results of contest %s refused", user.id, contest_id)
-            raise Refused(r.UNKNOWN_CONTEST)
+            raise Refused(rules.UNKNOWN_CONTEST)
         if contest.status is not ContestStatus.PUBLISHED:
             raise Refused(r.NOT_PUBLISHED)
         entry_id = _named(data, "entry_id") or None  # 0: every entry of the school
@@ -102,6 +103,6 @@ class SchoolResults(Filter):
         if not entries:
             if entry_id is not None:
                 logger.warning("user %s: entry %s not of the school", user.id, entry_id)
-                raise Refused(r.UNKNOWN_ENTRY)
+                raise Refused(rules.UNKNOWN_ENTRY)
             raise Refused(r.NO_SCHOOL_ENTRIES)
         return {"contest": contest, "school": school, "entries": entries}
