@@ -18,8 +18,7 @@ left them. Then, each step on a fresh session, as the bot runs it:
 - protocol XLSX / PDF: ``protocol_doc`` loads every score, then the workbook (a sheet per
   nomination, a row per score) or the PDF is drawn;
 - diplomas: ``entry_docs`` and ``diplomas_for``, then one PDF per participant, as a librarian's
-  chat gets them; the same N diplomas with DejaVu as matplotlib ships it (its hinting kept),
-  to show what ``services.fonts`` saves; and all of them as the coordinator's ZIP.
+  chat gets them; and all of them as the coordinator's ZIP.
 
 Time is the median of the rounds, each without tracemalloc; the peak memory of each step is
 taken in one more run under tracemalloc (which slows Python down, so its time is not kept).
@@ -51,8 +50,6 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 from openpyxl import load_workbook
-from reportlab.pdfbase import pdfmetrics
-from reportlab.pdfbase.ttfonts import TTFont
 from sqlalchemy import insert
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
@@ -86,7 +83,7 @@ from services.contests.results import apply_proposal, rank
 from services.contests.setup import close_contest, create_contest, get_contest, open_contest
 from services.contests.templates import read_templates
 from services.districts import create_district
-from services.fonts import BOLD, REGULAR, Fonts, font_files, register_fonts
+from services.fonts import register_fonts
 from services.schools import add_school
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -99,8 +96,6 @@ TZ = ZoneInfo("Asia/Yekaterinburg")
 NOW = datetime(2026, 11, 25, 7, 0, tzinfo=UTC)
 SCHOOLS = 30
 INCOMPLETE = 0.01  # the share of scores missing a criterion
-HINTED = Fonts("BenchDejaVuSans-Hinted", "BenchDejaVuSans-Bold-Hinted")
-COMPARED = 300  # diplomas drawn with the hinted font
 
 
 class BenchmarkError(Exception):
@@ -304,28 +299,6 @@ class Report:
 Work = Callable[[AsyncSession], Awaitable[tuple[int, int]]]  # → (items, output bytes)
 
 
-def _hinted() -> Fonts:
-    """DejaVu as matplotlib ships it (hinting kept), under a PostScript name of its own:
-    reportlab gives a face name registered before (services.fonts' light copy) to every font
-    of that name, so the copy is renamed to be drawn with at all."""
-    from fontTools.ttLib import TTFont as FontFile  # noqa: PLC0415
-
-    known = set(pdfmetrics.getRegisteredFontNames())
-    files = font_files()
-    for name, source in ((HINTED.regular, files[REGULAR]), (HINTED.bold, files[BOLD])):
-        if name in known:
-            continue
-        font = FontFile(str(source))
-        for record in font["name"].names:
-            if record.nameID in (1, 4, 6):  # family, full and PostScript names
-                record.string = name
-        buffer = io.BytesIO()
-        font.save(buffer)
-        buffer.seek(0)
-        pdfmetrics.registerFont(TTFont(name, buffer))
-    return HINTED
-
-
 def steps(seeded: Seeded) -> list[tuple[Step, Work]]:
     contest_id = seeded.contest_id
     n = seeded.entries
@@ -367,13 +340,11 @@ def steps(seeded: Seeded) -> list[tuple[Step, Work]]:
         )
         return [d for d in made if not d.supervisor]  # one per participant
 
-    async def diplomas(session: AsyncSession, fonts: Fonts | None) -> tuple[int, int]:
+    async def diplomas(session: AsyncSession) -> tuple[int, int]:
         chosen = await load_diplomas(session)
-        if fonts is not None:
-            chosen = chosen[:COMPARED]  # the cost per diploma is what is compared
         words = diploma_words()
-        files = [diploma_pdf(d, words, fonts) for d in chosen]
-        check(len(files) == min(n, COMPARED) if fonts else len(files) == n, "diplomas: count")
+        files = [diploma_pdf(d, words) for d in chosen]
+        check(len(files) == n, "diplomas: count")
         check(all(f.startswith(b"%PDF-") for f in files), "diplomas: not a PDF")
         return len(files), sum(map(len, files))
 
@@ -384,7 +355,6 @@ def steps(seeded: Seeded) -> list[tuple[Step, Work]]:
         check(len(names) == n, f"ZIP: {len(names)} of {n} files")
         return len(names), sum(map(len, parts))
 
-    hinted = _hinted()
     return [
         (Step("rank", "ranking (load and rank)", unit="entries"), ranking),
         (Step("places", "places stored (apply_proposal)", unit="entries"), places),
@@ -398,11 +368,7 @@ def steps(seeded: Seeded) -> list[tuple[Step, Work]]:
         ),
         (
             Step("diplomas", "diploma PDFs, one per participant", unit="diplomas"),
-            lambda s: diplomas(s, None),
-        ),
-        (
-            Step("diplomas_hinted", "… with the font's hinting kept", unit="diplomas"),
-            lambda s: diplomas(s, hinted),
+            diplomas,
         ),
         (Step("zip", "every diploma as the ZIP", unit="diplomas"), archive),
     ]
@@ -529,16 +495,12 @@ def render(report: Report, command: str) -> str:
         f"{step.peak / 1024 / 1024:.1f} MiB | {_size(step.output)} |"
         for step in report.steps.values()
     ]
-    diplomas, hinted = report.steps["diplomas"], report.steps["diplomas_hinted"]
+    diplomas = report.steps["diplomas"]
     lines += [
         "",
         f"Cost per diploma: {diplomas.per_item_ms:.1f} ms and "
-        f"{_per_item_size(diplomas) / 1024:.0f} KiB; with the font's hinting kept "
-        f"{hinted.per_item_ms / diplomas.per_item_ms:.1f}× the time and "
-        f"{_per_item_size(hinted) / _per_item_size(diplomas):.1f}× the size. "
-        "Dropping the hinting "
-        f"(once per process, before the first PDF) took {report.fonts_seconds:.1f} s, "
-        f"{report.fonts_seconds / (diplomas.per_item_ms / 1000):.0f} diplomas' worth.",
+        f"{_per_item_size(diplomas) / 1024:.0f} KiB. Registering the fonts (once per process, "
+        f"before the first PDF) took {report.fonts_seconds:.2f} s.",
         "",
         "| machine | |",
         "|---|---|",

@@ -69,16 +69,6 @@ def test_a_missing_font_is_said_plainly(monkeypatch: pytest.MonkeyPatch, tmp_pat
         fonts.font_files()
 
 
-def test_the_font_without_hinting_keeps_every_letter() -> None:
-    from fontTools.ttLib import TTFont  # noqa: PLC0415
-
-    path = fonts.font_files()[fonts.REGULAR]
-    original = TTFont(str(path))
-    light = TTFont(fonts.without_hinting(path))
-    assert set(light.getBestCmap()) == set(original.getBestCmap())
-    assert "fpgm" not in light and "prep" not in light
-
-
 def test_a_diploma_per_participant_and_supervisor_with_bashkir_letters() -> None:
     diplomas = diplomas_for(
         [entry(), entry(id=2, status=EntryStatus.REJECTED)],
