@@ -39,6 +39,7 @@ from models import (
 )
 from models.dialects import insert_for
 from services.clock import Clock
+from services.contests.results import counts
 from services.contests.setup import get_contest
 from services.errors import NotFoundError, ValidationError
 from services.invitations import TOKEN_RE, new_token
@@ -78,8 +79,9 @@ class TakenSeat:
 
 
 def is_complete(points: Mapping[str, Any], criteria: Sequence[ContestCriterion]) -> bool:
-    """A juror's scores of an entry are complete when every criterion has points."""
-    return all(str(c.id) in points for c in criteria)
+    """A juror's scores of an entry are complete when every criterion has points (the rule
+    the results count by: services.contests.results.counts)."""
+    return counts(points, (c.id for c in criteria))
 
 
 # ---- seats ------------------------------------------------------------------------------------

@@ -56,7 +56,8 @@ MEAN_TOLERANCE = 1e-6  # a stored mean (a float) is the current one when this cl
 
 
 def counts(points: Mapping[str, object], criterion_ids: Iterable[int]) -> bool:
-    """A score counts when it has points for every criterion (jury.is_complete's rule)."""
+    """A juror's score of an entry counts when it has points for every criterion: the one rule
+    of the results and of the jury's progress (services.contests.jury.is_complete)."""
     return all(isinstance(points.get(str(c)), int) for c in criterion_ids)
 
 
