@@ -511,7 +511,7 @@ async def test_entry_card_works_resent_and_withdrawal(
     assert [c.param("video") for c in client.calls("SendVideo")] == ["video-x"]
     assert [c.param("document") for c in client.calls("SendDocument")] == ["doc-x"]
     texts = client.texts(LIBRARIAN)
-    assert texts[0] == "Ссылки заявки ТЧ-2026-001:\n🔗 https://disk.example.ru/x"
+    assert texts[0] == "🔗 Ссылки заявки ТЧ-2026-001:\nhttps://disk.example.ru/x"
     assert texts[1].startswith("<b>Заявка ТЧ-2026-001</b>")  # the card again, below
     await client.press(LIBRARIAN, tx.BTN_WITHDRAW)
     assert client.buttons(LIBRARIAN) == [tx.BTN_YES, tx.BTN_NO]

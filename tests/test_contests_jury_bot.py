@@ -539,7 +539,7 @@ async def test_the_works_are_re_sent_by_file_id(
         f"Работа {code}"
     }
     texts = client.texts(JUROR)
-    assert texts[0] == f"🔗 Работа {code}: https://disk.example.ru/a?b=1&amp;c=2"
+    assert texts[0] == f"🔗 Ссылки заявки {code}:\nhttps://disk.example.ru/a?b=1&amp;c=2"
     assert texts[-1].startswith(f"<b>Работа {code}</b>")  # the card again, below the works
     assert client.buttons(JUROR)[0] == tj.BTN_WORKS
 

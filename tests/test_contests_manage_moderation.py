@@ -241,7 +241,7 @@ async def test_the_entry_card_and_its_works_resent_by_file_id(
         ("SendPhoto", "photo-file"),
         ("SendVideo", "video-file"),  # 80 MB: re-sent by id, never downloaded
         ("SendDocument", "doc-file"),
-        ("SendMessage", "🔗 ТЧ-2026-001: https://disk.example.ru/trailer"),
+        ("SendMessage", "🔗 Ссылки заявки ТЧ-2026-001:\nhttps://disk.example.ru/trailer"),
     ]
     assert client.calls("SendPhoto")[0].param("caption") == "ТЧ-2026-001 · МБОУ СОШ № 1 с. Иглино"
     assert not client.calls("GetFile")

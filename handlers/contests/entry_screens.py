@@ -6,7 +6,6 @@ from __future__ import annotations
 import logging
 
 from aiogram import Bot, F, Router
-from aiogram.exceptions import TelegramBadRequest
 from aiogram.filters import Command
 from aiogram.fsm.context import FSMContext
 from aiogram.types import CallbackQuery, InlineKeyboardButton, InlineKeyboardMarkup, Message
@@ -33,6 +32,7 @@ from handlers.contests.entry_common import (
     school_of,
     status_name,
 )
+from handlers.contests.works import resend_works
 from models import (
     Contest,
     ContestEntry,
@@ -40,7 +40,6 @@ from models import (
     EntryStatus,
     School,
     User,
-    WorkKind,
 )
 from services.clock import Clock
 from services.contests.entries import (
@@ -411,24 +410,7 @@ async def show_works(
     one message, then the card again below them."""
     await query.answer()
     chat_id = query.from_user.id
-    links = []
-    for work in entry.works:
-        caption = tx.WORK_CAPTION.format(code=h(entry.code), name=h(clip(work.file_name, 200)))
-        try:
-            if work.kind is WorkKind.PHOTO:
-                await bot.send_photo(chat_id, work.file_id, caption=caption)
-            elif work.kind is WorkKind.VIDEO:
-                await bot.send_video(chat_id, work.file_id, caption=caption)
-            elif work.kind is WorkKind.DOCUMENT:
-                await bot.send_document(chat_id, work.file_id, caption=caption)
-            else:
-                links.append(tx.WORK_LINE.format(icon=tx.WORK_ICONS["link"], name=h(work.url)))
-        except TelegramBadRequest:
-            logger.warning("work %s of entry %s could not be re-sent", work.id, entry.id)
-    if links:
-        await bot.send_message(
-            chat_id, tx.WORK_LINKS.format(code=h(entry.code), links=bounded(links))
-        )
+    await resend_works(bot, chat_id, entry, tx.WORK_CAPTION.format(code=h(entry.code)))
     markup = entry_buttons(entry, contest, clock, callback_data.page)
     await bot.send_message(chat_id, entry_text(entry, contest, settings), reply_markup=markup)
 

@@ -14,7 +14,6 @@ import logging
 from typing import Any
 
 from aiogram import Bot, F, Router
-from aiogram.exceptions import TelegramBadRequest
 from aiogram.filters import Command, Filter, StateFilter
 from aiogram.fsm.context import FSMContext
 from aiogram.fsm.state import State, StatesGroup
@@ -31,6 +30,7 @@ from bot.toolkit.filters import Refused
 from bot.toolkit.keyboards import PAGE_SIZE, button, clamp_page, pager_row, shorten
 from bot.toolkit.screens import bounded, clip, error_text, h, hq, show
 from handlers.contests import jury_admin
+from handlers.contests.works import resend_works
 from models import (
     Contest,
     ContestCriterion,
@@ -498,22 +498,7 @@ async def works(
 ) -> None:
     await query.answer(tj.WORKS_SENT)
     chat_id = query.from_user.id
-    caption = tj.WORK_CAPTION.format(code=h(entry.code))
-    for work in entry.works:
-        try:
-            if work.kind is WorkKind.LINK:
-                await bot.send_message(
-                    chat_id, tj.WORK_LINK.format(code=h(entry.code), url=h(work.url))
-                )
-            elif work.kind is WorkKind.PHOTO:
-                await bot.send_photo(chat_id, work.file_id, caption=caption)
-            elif work.kind is WorkKind.VIDEO:
-                await bot.send_video(chat_id, work.file_id, caption=caption)
-            else:
-                await bot.send_document(chat_id, work.file_id, caption=caption)
-        except TelegramBadRequest:
-            logger.warning("work %s could not be re-sent", work.id, exc_info=True)
-            await bot.send_message(chat_id, tj.WORK_UNAVAILABLE.format(code=h(entry.code)))
+    await resend_works(bot, chat_id, entry, tj.WORK_CAPTION.format(code=h(entry.code)))
     text, markup = await _card(session, seat, contest, entry, callback_data.page)
     await bot.send_message(chat_id, text, reply_markup=markup)
 

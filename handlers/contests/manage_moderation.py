@@ -6,7 +6,6 @@ from __future__ import annotations
 import logging
 
 from aiogram import Bot, F, Router
-from aiogram.exceptions import TelegramBadRequest
 from aiogram.filters import StateFilter
 from aiogram.fsm.context import FSMContext
 from aiogram.fsm.state import State, StatesGroup
@@ -44,6 +43,7 @@ from handlers.contests.manage_common import (
     redraw,
     refusal,
 )
+from handlers.contests.works import resend_works
 from models import ACTIVE_ENTRY, Contest, ContestEntry, EntryStatus, School, User, WorkKind
 from services.clock import Clock
 from services.confirmations import school_librarian_ids
@@ -363,26 +363,7 @@ async def entry_works(
     await query.answer()
     chat_id = query.from_user.id
     caption = tm.WORK_CAPTION.format(code=h(entry.code), school=h(entry.school.short_name))
-    for work in entry.works:
-        try:
-            if work.kind is WorkKind.LINK:
-                await bot.send_message(
-                    chat_id, tm.WORK_LINK_MESSAGE.format(code=h(entry.code), url=h(work.url))
-                )
-            elif work.kind is WorkKind.PHOTO:
-                await bot.send_photo(chat_id, work.file_id, caption=caption)
-            elif work.kind is WorkKind.VIDEO:
-                await bot.send_video(chat_id, work.file_id, caption=caption)
-            else:
-                await bot.send_document(chat_id, work.file_id, caption=caption)
-        except TelegramBadRequest:
-            logger.warning("work %s of entry %s could not be re-sent", work.id, entry.id)
-            await bot.send_message(
-                chat_id,
-                tm.WORK_NOT_SENT.format(
-                    name=h(clip(work.file_name or work.kind.value, 100)), code=h(entry.code)
-                ),
-            )
+    await resend_works(bot, chat_id, entry, caption)
     text, markup = _screen(entry, contest, settings, _filters(callback_data))
     await bot.send_message(
         chat_id, tm.WORKS_ABOVE.format(code=h(entry.code)) + text, reply_markup=markup

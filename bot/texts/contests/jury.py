@@ -133,8 +133,6 @@ KEYPAD = (
 KEYPAD_NONE = "не оценено"
 
 WORK_CAPTION = "Работа {code}"
-WORK_LINK = "🔗 Работа {code}: {url}"
-WORK_UNAVAILABLE = "Файл работы {code} не удалось отправить: он недоступен в Telegram."
 WORKS_SENT = "Работы отправлены ниже."
 
 ASK_COMMENT = (

@@ -7,6 +7,13 @@ from bot.texts.plural import counted
 UNKNOWN_CONTEST = "Конкурс не найден или недоступен."
 UNKNOWN_ENTRY = "Заявка не найдена или недоступна."
 
+# an entry's works, re-sent (handlers/contests/works.py)
+WORK_LINKS = "🔗 Ссылки заявки {code}:\n{links}"
+WORK_NOT_SENT = (
+    "⚠️ Файл «{name}» заявки {code} не удалось переслать: Telegram его больше не отдаёт."
+)
+WORK_KIND_NAMES = {"photo": "фото", "video": "видео", "document": "документ", "link": "ссылка"}
+
 CATEGORY_NAMES = {
     "parent": "родитель",
     "teacher": "педагог",
