@@ -11,7 +11,7 @@ from benchmarks import contests
 from benchmarks.contests import BenchmarkError, render, run_benchmark, write_results
 from services.contests.documents import Diploma, DiplomaWords, diplomas_zip
 
-STEPS = ["rank", "places", "protocol_xlsx", "protocol_pdf", "diplomas", "diplomas_hinted", "zip"]
+STEPS = ["rank", "places", "protocol_xlsx", "protocol_pdf", "diplomas", "zip"]
 
 
 async def test_every_step_runs_is_checked_and_reported(tmp_path: Path) -> None:
