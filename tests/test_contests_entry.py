@@ -654,7 +654,7 @@ async def test_the_longest_values_fit_one_message(
         rules="<" * 3000,
         title="Ж" + "<" * 254,
     )
-    names = [f"{n}Ж" + "<" * 198 for n in "АБВГ"]
+    names = [f"{n}Ж " + "<" * 197 for n in "АБВГ"]  # two words, 200 characters
     async with session_pool.begin() as session:
         contest = await get_contest(session, contest_id)
         user = await session.scalar(select(User).where(User.telegram_id == LIBRARIAN.id))

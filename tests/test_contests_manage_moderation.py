@@ -405,8 +405,10 @@ async def test_reject_with_a_reason_tells_the_school_it_can_send_again(
         "💬 Причина: Нет согласия &lt;родителей&gt; &amp; подписи\n\n"
         "Исправьте заявку и отправьте её снова до 25.12.2026 18:00."
     )
-    _, data = client.find_button(LIBRARIAN, tm.BTN_OPEN_CONTEST)
-    assert data == EntryCb(action=EntryAction.CARD, contest_id=contest_id).pack()
+    _, data = client.find_button(LIBRARIAN, tm.BTN_FIX_ENTRY.format(code="ТЧ-2026-001"))
+    assert (
+        data == EntryCb(action=EntryAction.ENTRY, contest_id=contest_id, entry_id=entry_id).pack()
+    )
     assert not client.texts(OTHER)
     # the form is over: more text is no second rejection
     await client.send(COORDINATOR, "Ещё одна причина")
@@ -433,7 +435,7 @@ async def test_a_rejection_after_the_window_offers_no_correction(
     assert notice.endswith("💬 Причина: Работа не по теме")
     assert "Исправьте" not in notice
     with pytest.raises(AssertionError):
-        client.find_button(LIBRARIAN, tm.BTN_OPEN_CONTEST)
+        client.find_button(LIBRARIAN, tm.BTN_FIX_ENTRY.format(code="ТЧ-2026-001"))
 
 
 async def test_cancel_ends_the_rejection_and_a_stale_reject_is_refused(

@@ -185,6 +185,10 @@ async def name_text(
     data = await state.get_data()
     try:
         name = check_person_name(message.text or "")
+        nomination = st.nomination_of(contest, data)
+        people = nomination is None or nomination.categories != ["library"]
+        if people and len(name.split()) < 2:
+            raise ValidationError("full_name_needed")  # the name goes onto the diploma
         if any(name_key(p["full_name"]) == name_key(name) for p in st.participants_of(data)):
             raise ValidationError("participant_twice")
     except ValidationError as exc:

@@ -106,8 +106,10 @@ async def _list(
     lines = []
     for contest in shown:
         entries = await school_entries(session, contest.id, school.id)
+        shown_as = _shown_as(contest, clock)
+        template = tx.LIST_LINE_PUBLISHED if shown_as == "published" else tx.LIST_LINE
         lines.append(
-            tx.LIST_LINE.format(
+            template.format(
                 icon=tx.LIST_ICONS[_shown_as(contest, clock)],
                 title=h(clip(contest.title, 120)),
                 deadline=deadline_of(contest, settings),

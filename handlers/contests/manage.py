@@ -161,14 +161,9 @@ async def contest_open_card(
 
 
 def _yes_no(contest: Contest, action: ContestAction, page: int) -> InlineKeyboardMarkup:
-    return column(
-        [
-            button(tm.BTN_YES, ContestCb(action=action, contest_id=contest.id, page=page)),
-            button(
-                tm.BTN_NO, ContestCb(action=ContestAction.CARD, contest_id=contest.id, page=page)
-            ),
-        ]
-    )
+    yes = ContestCb(action=action, contest_id=contest.id, page=page)
+    no = ContestCb(action=ContestAction.CARD, contest_id=contest.id, page=page)
+    return InlineKeyboardMarkup(inline_keyboard=[[button(tm.BTN_YES, yes), button(tm.BTN_NO, no)]])
 
 
 async def _refused(

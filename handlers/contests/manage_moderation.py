@@ -451,9 +451,8 @@ async def _tell_rejected(
     markup = None
     if taking_entries(contest, clock()):
         text += tm.REJECT_NOTICE_FIX.format(deadline=deadline_text(contest, settings))
-        markup = column(
-            [button(tm.BTN_OPEN_CONTEST, EntryCb(action=EntryAction.CARD, contest_id=contest.id))]
-        )
+        fix = EntryCb(action=EntryAction.ENTRY, contest_id=contest.id, entry_id=entry.id)
+        markup = column([button(tm.BTN_FIX_ENTRY.format(code=entry.code), fix)])
     await deliver(
         session,
         clock,

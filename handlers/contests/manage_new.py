@@ -4,7 +4,7 @@ nominations, criteria), then the entry window; made as a draft."""
 from __future__ import annotations
 
 import logging
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 
 from aiogram import F, Router
 from aiogram.filters import StateFilter
@@ -39,6 +39,8 @@ from services.contests.templates import ContestTemplate, TemplateFileError, read
 from services.errors import ValidationError
 from services.events import check_not_past, parse_deadline
 from services.timeutil import fmt_date
+
+START_MAY_BE_PAST = timedelta(days=31)
 
 logger = logging.getLogger(__name__)
 
@@ -152,7 +154,9 @@ async def new_criteria(message: Message, state: FSMContext) -> None:
     )
 
 
-async def new_starts(message: Message, state: FSMContext) -> None:
+async def new_starts(
+    message: Message, state: FSMContext, settings: Settings, clock: Clock
+) -> None:
     try:
         try:
             starts = parse_deadline(message.text or "").date()
@@ -160,6 +164,10 @@ async def new_starts(message: Message, state: FSMContext) -> None:
             if exc.code == "bad_deadline":
                 raise ValidationError("bad_start_date") from exc
             raise
+        # a window may have begun a little before the contest is entered here, not a year
+        earliest = local_now(settings, clock).date() - START_MAY_BE_PAST
+        if starts < earliest:
+            raise ValidationError("start_too_early", earliest=earliest)
     except ValidationError as exc:
         await _again(message, exc)
         return

@@ -133,6 +133,8 @@ def parse_age(text: str) -> int:
 def check_participant(nomination: ContestNomination, person: ParticipantInput) -> ParticipantInput:
     name = check_person_name(person.full_name)
     category = check_category(person.category, nomination)
+    if category != "library" and len(name.split()) < 2:
+        raise ValidationError("full_name_needed")  # the name goes onto the diploma
     if person.age is not None and not AGE_MIN <= person.age <= AGE_MAX:
         raise ValidationError("bad_age", min=AGE_MIN, max=AGE_MAX)
     return ParticipantInput(name, category, person.age)

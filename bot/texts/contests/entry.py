@@ -11,6 +11,8 @@ NO_SCHOOL = "Вы не привязаны к школе. Откройте ссы
 LIST_HEADER = "<b>Конкурсы</b>\n\n{lines}\n\nВыберите конкурс:"
 LIST_EMPTY = "Сейчас в районе нет конкурсов с открытым приёмом заявок."
 LIST_LINE = "{icon} <b>{title}</b>\n     приём заявок до {deadline}{mark} · у школы {entries}"
+# a published contest: its deadline no longer matters
+LIST_LINE_PUBLISHED = "{icon} <b>{title}</b>\n     итоги опубликованы · у школы {entries}"
 LIST_MARKS = {
     "open": "",
     "closed": " (приём закрыт)",

@@ -354,10 +354,10 @@ async def place_set(
 
 
 def _yes_no(contest: Contest, yes: ResultsAction) -> InlineKeyboardMarkup:
-    return column(
-        [
-            button(r.BTN_YES, ResultsCb(action=yes, contest_id=contest.id)),
-            button(r.BTN_NO, ResultsCb(action=ResultsAction.OPEN, contest_id=contest.id)),
+    no = ResultsCb(action=ResultsAction.OPEN, contest_id=contest.id)
+    return InlineKeyboardMarkup(
+        inline_keyboard=[
+            [button(r.BTN_YES, ResultsCb(action=yes, contest_id=contest.id)), button(r.BTN_NO, no)]
         ]
     )
 
