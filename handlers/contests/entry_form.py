@@ -59,6 +59,7 @@ from services.contests.entries import (
     editable,
     parse_age,
     parse_category,
+    room_of,
     school_entries,
     school_entry,
     submit_entry,
@@ -74,7 +75,20 @@ FATAL = frozenset({"contest_not_taking", "entry_withdrawn", "entry_not_editable"
 # ---- starting the form -------------------------------------------------------------------------
 
 
-async def start_new(query: CallbackQuery, contest: Contest, state: FSMContext) -> None:
+async def start_new(
+    query: CallbackQuery,
+    session: AsyncSession,
+    contest: Contest,
+    school: School,
+    settings: Settings,
+    state: FSMContext,
+) -> None:
+    room = room_of(contest, await school_entries(session, contest.id, school.id))
+    if room.full:  # said before the form, not after it (the keys still decide at «Отправить»)
+        await st.refuse(
+            query, ValidationError("school_limit", max=contest.max_per_school), settings
+        )
+        return
     await state.clear()
     await state.set_data(
         {
@@ -86,6 +100,7 @@ async def start_new(query: CallbackQuery, contest: Contest, state: FSMContext) -
             "works": [],
             "scores": {},
             "consent": False,
+            "full_nominations": sorted(room.full_nominations),
         }
     )
     await st.ask_nomination(query, contest, state)
@@ -165,6 +180,10 @@ async def nomination_chosen(
         await query.answer(error_text(ValidationError("no_such_nomination")), show_alert=True)
         return
     data = await state.get_data()
+    if nomination.id in st.full_nominations(data):
+        limit = ValidationError("nomination_limit", max=contest.max_per_nomination or 0)
+        await query.answer(error_text(limit), show_alert=True)
+        return
     people = st.participants_of(data)
     kept = [p for p in people if p.get("category") in nomination.categories][
         : st.participants_limit(nomination)
@@ -627,7 +646,8 @@ async def back(
             return
         await state.clear()  # out of the form, to the contest's card
         entries = await school_entries(session, contest.id, school.id)
-        await show(query, card_text(contest, entries, settings), card_markup(contest, clock))
+        markup = card_markup(contest, clock, room=room_of(contest, entries))
+        await show(query, card_text(contest, entries, settings), markup)
     elif current == st.ContestEntryForm.name.state:
         if people:
             await st.show_participants(query, contest, state)

@@ -43,7 +43,9 @@ from models import (
 )
 from services.clock import Clock
 from services.contests.entries import (
+    Room,
     editable,
+    room_of,
     school_entries,
     withdraw_entry,
     withdrawable,
@@ -176,6 +178,11 @@ def _limits(contest: Contest) -> str:
 
 
 def card_text(contest: Contest, entries: list[ContestEntry], settings: Settings) -> str:
+    full = room_of(contest, entries).full
+    return _card_text(contest, entries, settings) + (tx.CARD_LIMIT_REACHED if full else "")
+
+
+def _card_text(contest: Contest, entries: list[ContestEntry], settings: Settings) -> str:
     def build(scale: float) -> str:
         nominations = bounded(
             [
@@ -225,18 +232,23 @@ async def contest_card(
 ) -> None:
     await state.clear()
     entries = await school_entries(session, contest.id, school.id)
-    markup = card_markup(contest, clock, callback_data.page)
+    markup = card_markup(contest, clock, callback_data.page, room_of(contest, entries))
     await show(query, card_text(contest, entries, settings), markup)
 
 
-def card_markup(contest: Contest, clock: Clock, page: int = 0) -> InlineKeyboardMarkup:
+def card_markup(
+    contest: Contest, clock: Clock, page: int = 0, room: Room | None = None
+) -> InlineKeyboardMarkup:
+    """The card's buttons; «Подать заявку» only while entries are taken and the school has
+    room for one more."""
+
     def cb(action: EntryAction) -> EntryCb:
         return EntryCb(action=action, contest_id=contest.id)
 
     buttons: list[InlineKeyboardButton] = []
     if contest.regulation_file_id:
         buttons.append(button(tx.BTN_REGULATION, cb(EntryAction.REGULATION)))
-    if taking_entries(contest, clock()):
+    if taking_entries(contest, clock()) and not (room is not None and room.full):
         buttons.append(button(tx.BTN_ENTER, cb(EntryAction.NEW)))
     buttons.append(button(tx.BTN_SCHOOL_ENTRIES, cb(EntryAction.ENTRIES)))
     buttons.append(button(t.BTN_BACK, EntryCb(action=EntryAction.LIST, page=page)))

@@ -210,11 +210,26 @@ async def refuse(target: Target, exc: ValidationError, settings: Settings) -> No
 # ---- the steps ---------------------------------------------------------------------------------
 
 
+def full_nominations(data: dict[str, Any]) -> set[int]:
+    """The nominations whose limit the school had used up when the form began."""
+    return {parse_id(n) for n in data.get("full_nominations") or []} - {0}
+
+
 async def ask_nomination(target: Target, contest: Contest, state: FSMContext) -> None:
     await state.set_state(ContestEntryForm.nomination)
     data = await state.get_data()
+    full = full_nominations(data)
     rows = [
-        [step_button(data, shorten(n.title, 60), EntryStep.NOMINATION, n.id)]
+        [
+            step_button(
+                data,
+                tx.NOMINATION_FULL.format(title=shorten(n.title, 40))
+                if n.id in full
+                else shorten(n.title, 60),
+                EntryStep.NOMINATION,
+                n.id,
+            )
+        ]
         for n in contest.nominations
     ]
     text = tx.ASK_NOMINATION.format(title=h(contest.title))

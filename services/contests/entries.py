@@ -388,6 +388,35 @@ def _fill(entry: ContestEntry, data: EntryInput) -> None:
     ]
 
 
+@dataclass(frozen=True)
+class Room:
+    """What the school may still send: `total` entries (None: no limit) and the nominations
+    whose limit it has used up. Screens use it to say so before the form; the key claims of
+    `submit_entry` still decide, so a colleague's entry sent meanwhile is refused there."""
+
+    total: int | None
+    full_nominations: frozenset[int]
+
+    @property
+    def full(self) -> bool:
+        return self.total == 0
+
+
+def room_of(contest: Contest, entries: Sequence[ContestEntry]) -> Room:
+    """The room left by the school's `entries` in this contest (the active ones count)."""
+    active = [e for e in entries if e.status in ACTIVE_ENTRY]
+    total = None
+    if contest.max_per_school:
+        total = max(contest.max_per_school - len(active), 0)
+    full: set[int] = set()
+    if contest.max_per_nomination:
+        for nomination in contest.nominations:
+            used = sum(1 for e in active if e.nomination_id == nomination.id)
+            if used >= contest.max_per_nomination:
+                full.add(nomination.id)
+    return Room(total, frozenset(full))
+
+
 def check_window(contest: Contest, now: datetime) -> None:
     """Entries only while the contest is open and before its deadline."""
     if contest.status is not ContestStatus.OPEN or now > contest.event.deadline_at:

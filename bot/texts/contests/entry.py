@@ -59,6 +59,10 @@ LIMIT_NONE = "• число заявок от школы не ограниче�
 GRADE_RANGE = "{first}–{last} классы"
 CARD_ENTRY_LINE = "• {code} · {nomination} · {status}"
 CARD_NO_ENTRIES = "пока нет"
+CARD_LIMIT_REACHED = (
+    "\n\n⚠️ Лимит школы исчерпан. Чтобы подать другую заявку, отзовите одну из заявок школы."
+)
+NOMINATION_FULL = "{title} — лимит исчерпан"
 
 BTN_REGULATION = "📄 Положение"
 BTN_ENTER = "📝 Подать заявку"
