@@ -4,14 +4,17 @@ at its button (the key claims at «Отправить» still decide)."""
 
 from __future__ import annotations
 
+from datetime import timedelta
+
 from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from bot.texts.contests import entry as tx
+from bot.texts.contests import rules
 from bot.toolkit.contest_callbacks import EntryAction
 from models import ContestEntry, School, User
 from services.contests import entries as en
-from services.contests.setup import get_contest
+from services.contests.setup import close_contest, get_contest
 from tests.conftest import LIBRARIAN, DistrictSetup, FixedClock
 from tests.contest_entry_steps import entry_cb, open_card
 from tests.contest_helpers import entry_input, make_contest
@@ -90,3 +93,27 @@ async def test_a_full_nomination_is_marked_and_refused_at_its_button(
     # another nomination goes on to the participant
     await client.press(LIBRARIAN, "Читательский отзыв")
     assert "Читательский отзыв" in client.last_text(LIBRARIAN)
+
+
+async def test_the_card_tells_a_passed_deadline_and_a_finished_judging(
+    client: Client,
+    session_pool: async_sessionmaker[AsyncSession],
+    clock: FixedClock,
+    district_setup: DistrictSetup,
+    two_schools: tuple[int, int],
+) -> None:
+    contest_id = await make_contest(session_pool, district_setup.district_id, clock, days=1)
+    await open_card(client, LIBRARIAN, contest_id)
+    assert rules.STATUS_NAMES["open"] in client.last_text(LIBRARIAN)
+    clock.now += timedelta(days=2)  # the deadline has passed; nobody closed the contest yet
+    await open_card(client, LIBRARIAN, contest_id)
+    text = client.last_text(LIBRARIAN)
+    assert rules.STATUS_NAMES["open"] not in text
+    assert "приём закрыт: срок истёк 26.11.2026 18:00" in text
+    assert tx.BTN_ENTER not in client.buttons(LIBRARIAN)
+    async with session_pool.begin() as session:
+        contest = await get_contest(session, contest_id)
+        await close_contest(session, contest, clock)
+        contest.judging_closed_at = clock()
+    await open_card(client, LIBRARIAN, contest_id)
+    assert rules.STATUS_JUDGED in client.last_text(LIBRARIAN)

@@ -647,7 +647,7 @@ async def back(
         await state.clear()  # out of the form, to the contest's card
         entries = await school_entries(session, contest.id, school.id)
         markup = card_markup(contest, clock, room=room_of(contest, entries))
-        await show(query, card_text(contest, entries, settings), markup)
+        await show(query, card_text(contest, entries, settings, clock()), markup)
     elif current == st.ContestEntryForm.name.state:
         if people:
             await st.show_participants(query, contest, state)

@@ -4,6 +4,7 @@ with its works re-sent, and withdrawing an entry."""
 from __future__ import annotations
 
 import logging
+from datetime import datetime
 
 from aiogram import Bot, F, Router
 from aiogram.filters import Command
@@ -14,7 +15,6 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from bot.config import Settings
 from bot.texts import common as t
 from bot.texts.contests import entry as tx
-from bot.texts.contests import rules
 from bot.toolkit.contest_callbacks import EntryAction, EntryCb
 from bot.toolkit.keyboards import PAGE_SIZE, button, clamp_page, column, pager_row, shorten
 from bot.toolkit.screens import bounded, clip, error_text, h, show
@@ -32,6 +32,7 @@ from handlers.contests.entry_common import (
     school_of,
     status_name,
 )
+from handlers.contests.status import contest_status
 from handlers.contests.works import resend_works
 from models import (
     Contest,
@@ -177,12 +178,16 @@ def _limits(contest: Contest) -> str:
     return "\n".join(lines)
 
 
-def card_text(contest: Contest, entries: list[ContestEntry], settings: Settings) -> str:
+def card_text(
+    contest: Contest, entries: list[ContestEntry], settings: Settings, now: datetime
+) -> str:
     full = room_of(contest, entries).full
-    return _card_text(contest, entries, settings) + (tx.CARD_LIMIT_REACHED if full else "")
+    return _card_text(contest, entries, settings, now) + (tx.CARD_LIMIT_REACHED if full else "")
 
 
-def _card_text(contest: Contest, entries: list[ContestEntry], settings: Settings) -> str:
+def _card_text(
+    contest: Contest, entries: list[ContestEntry], settings: Settings, now: datetime
+) -> str:
     def build(scale: float) -> str:
         nominations = bounded(
             [
@@ -209,7 +214,7 @@ def _card_text(contest: Contest, entries: list[ContestEntry], settings: Settings
         rules_text = contest.rules.strip()
         return tx.CARD.format(
             title=cut(contest.title, 255, scale),
-            status=rules.STATUS_NAMES[contest.status.value],
+            status=contest_status(contest, settings.tz, now),
             rules=tx.CARD_RULES.format(rules=cut(rules_text, 1200, scale)) if rules_text else "",
             nominations=nominations,
             limits=_limits(contest),
@@ -233,7 +238,7 @@ async def contest_card(
     await state.clear()
     entries = await school_entries(session, contest.id, school.id)
     markup = card_markup(contest, clock, callback_data.page, room_of(contest, entries))
-    await show(query, card_text(contest, entries, settings), markup)
+    await show(query, card_text(contest, entries, settings, clock()), markup)
 
 
 def card_markup(

@@ -16,7 +16,6 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from bot.config import Settings
 from bot.texts import common as t
 from bot.texts.contests import manage as tm
-from bot.texts.contests import rules
 from bot.toolkit.contest_callbacks import ContestAction, ContestCb, EntryAction, EntryCb
 from bot.toolkit.filters import HasRole, InDistrict
 from bot.toolkit.keyboards import (
@@ -40,6 +39,7 @@ from handlers.contests.manage_common import (
     redraw,
     refusal,
 )
+from handlers.contests.status import contest_status
 from models import Contest, ContestStatus, Role
 from services.clock import Clock
 from services.contests.manage import (
@@ -109,7 +109,7 @@ async def contests_screen(
                 icon=tm.STATUS_ICONS[c.status.value],
                 title=h(clip(c.title, 120)),
                 year=c.year,
-                status=rules.STATUS_NAMES[c.status.value],
+                status=contest_status(c, settings.tz),
                 deadline=deadline_text(c, settings),
             )
             for c in shown

@@ -37,6 +37,7 @@ from bot.toolkit.contest_callbacks import (
 from bot.toolkit.filters import Refused
 from bot.toolkit.keyboards import button, column
 from bot.toolkit.screens import bounded, clip, error_text, h, show
+from handlers.contests.status import contest_status
 from models import Contest, ContestStatus, EntryStatus, User
 from services.clock import Clock
 from services.contests.entries import count_entries, get_entry
@@ -178,7 +179,7 @@ async def card_screen(
     ]
     text = tm.CARD.format(
         title=h(contest.title),
-        status=rules.STATUS_NAMES[contest.status.value],
+        status=contest_status(contest, settings.tz),
         stage=tm.STAGE_NAMES.get(contest.stage, h(contest.stage)),
         starts=fmt_date(event.starts_on),
         deadline=deadline_text(contest, settings),

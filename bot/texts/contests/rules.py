@@ -27,6 +27,8 @@ STATUS_NAMES = {
     "published": "итоги опубликованы",
     "cancelled": "отменён",
 }
+STATUS_PAST_DEADLINE = "приём закрыт: срок истёк {deadline}"
+STATUS_JUDGED = "оценка завершена, итоги не опубликованы"
 ENTRY_STATUS_NAMES = {
     "submitted": "на проверке",
     "accepted": "допущена",

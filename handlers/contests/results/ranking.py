@@ -12,7 +12,6 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from bot.config import Settings
 from bot.texts import common as t
 from bot.texts.contests import results as r
-from bot.texts.contests import rules
 from bot.toolkit.contest_callbacks import (
     ContestAction,
     ContestCb,
@@ -24,6 +23,7 @@ from bot.toolkit.keyboards import PAGE_SIZE, button, clamp_page, column, pager_r
 from bot.toolkit.notify import deliver
 from bot.toolkit.screens import bounded, error_text, h, hq, show
 from handlers.contests.results.filters import DistrictContest, DistrictEntry
+from handlers.contests.status import contest_status
 from models import Contest, ContestEntry, ContestStatus, EntryStatus, PlacesRule, Role
 from services.clock import Clock
 from services.confirmations import school_librarian_ids
@@ -85,7 +85,7 @@ async def results_screen(
     notice: str = "",
 ) -> None:
     ranking = await rank(session, contest)
-    lines = [r.RESULTS_HEADER.format(title=hq(contest.title), status=_status(contest))]
+    lines = [r.RESULTS_HEADER.format(title=hq(contest.title), status=_status(contest, settings))]
     if contest.status in (ContestStatus.CLOSED, ContestStatus.PUBLISHED):
         if contest.judging_closed_at is None:
             lines.append(r.JUDGING_OPEN)
@@ -153,8 +153,8 @@ async def results_screen(
     await show(query, text, InlineKeyboardMarkup(inline_keyboard=rows))
 
 
-def _status(contest: Contest) -> str:
-    return rules.STATUS_NAMES.get(contest.status.value, contest.status.value)
+def _status(contest: Contest, settings: Settings) -> str:
+    return contest_status(contest, settings.tz)
 
 
 async def results_open(
