@@ -509,8 +509,15 @@ async def test_closing_and_cancelling_tell_only_schools_with_entries(
     assert "<b>Заявки</b>: на проверке — 1" in client.last_text(COORDINATOR)
     await client.press(COORDINATOR, tm.BTN_CLOSE)
     assert "Закрыть приём заявок" in client.last_text(COORDINATOR)
+    assert "он ещё не наступил" in client.last_text(COORDINATOR)  # closing before the date
     await client.press(COORDINATOR, tm.BTN_YES)
-    assert client.last_text(COORDINATOR).startswith(tm.CLOSED)
+    assert client.last_text(COORDINATOR).startswith(tm.CLOSED_EARLY.format(count=2))
+    await client.drain()  # every librarian of the district hears the date no longer holds
+    for person in (LIBRARIAN, OTHER):
+        assert client.texts(person) == [
+            tm.CLOSE_NOTICE.format(title=READER, deadline="25.12.2026 18:00")
+        ]
+    client.clear()
     contest = await contest_row(session, contest_id)
     assert contest.status is ContestStatus.CLOSED
     assert contest.event.status is EventStatus.CLOSED
@@ -631,7 +638,7 @@ async def test_extending_a_closed_contest_reopens_it(
     assert contest.status is ContestStatus.OPEN
     assert contest.event.status is EventStatus.OPEN
     assert "Статус: идёт приём заявок" in client.last_text(COORDINATOR)
-    assert await client.drain() == 2
+    assert await client.drain() == 4  # closed early (2 librarians), then extended (2)
 
 
 # ---- the contest's calendar event in /events ------------------------------------------------

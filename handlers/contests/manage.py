@@ -257,11 +257,14 @@ async def close_ask(
     session: AsyncSession,
     contest: Contest,
     settings: Settings,
+    clock: Clock,
 ) -> None:
     if contest.status is not ContestStatus.OPEN:
         await _stale(query, session, contest, settings, callback_data.page)
         return
     text = tm.CONFIRM_CLOSE.format(title=hq(contest.title))
+    if clock() < contest.event.deadline_at:
+        text += tm.CONFIRM_CLOSE_EARLY.format(deadline=deadline_text(contest, settings))
     await show(query, text, _yes_no(contest, ContestAction.CLOSE_OK, callback_data.page))
 
 
@@ -274,12 +277,28 @@ async def close_ok(
     clock: Clock,
 ) -> None:
     contest_id = contest.id
+    early = clock() < contest.event.deadline_at
     try:
         await close_contest(session, contest, clock)
     except ValidationError as exc:
         await _refused(query, session, contest_id, settings, exc, callback_data.page)
         return
-    await contest_card(query, session, contest, settings, callback_data.page, notice=tm.CLOSED)
+    notice = tm.CLOSED
+    if early:  # the schools were told a later date: they hear that it no longer holds
+        recipients = await district_librarian_ids(session, contest.district_id)
+        text = tm.CLOSE_NOTICE.format(
+            title=hq(contest.title), deadline=deadline_text(contest, settings)
+        )
+        await deliver(
+            session,
+            clock,
+            f"contest-closed-early:{contest.id}:{contest.updated_at:%Y%m%d%H%M%S}",
+            recipients,
+            text,
+            _contest_button(contest),
+        )  # not bound to the event: it is closed now, and this says so
+        notice = tm.CLOSED_EARLY.format(count=len(recipients))
+    await contest_card(query, session, contest, settings, callback_data.page, notice=notice)
 
 
 async def cancel_ask(
