@@ -191,12 +191,12 @@ async def test_the_coordinator_invites_a_juror_by_a_one_time_link(
     # the coordinator sees who took it and the progress; the seat's card
     await client.press_data(COORDINATOR, admin(JuryAdminAction.LIST, world.contest_id))
     assert (
-        "1. Мария Судейская, библиотекарь ЦБС — вошёл(ла) как Мария Судейская · оценено 0 из 2"
+        "1. Мария Судейская, библиотекарь ЦБС — в жюри (Мария Судейская) · оценено 0 из 2"
         in client.last_text(COORDINATOR)
     )
     await client.press(COORDINATOR, "👤 Мария Судейская, библиотекарь ЦБС")
     card = client.last_text(COORDINATOR)
-    assert "Вошёл(ла): Мария Судейская" in card and seat.token not in card
+    assert "Место занято: Мария Судейская" in card and seat.token not in card
 
 
 async def test_one_nomination_needs_no_nomination_step(
@@ -449,7 +449,7 @@ async def test_the_juror_scores_entry_after_entry(
     assert tj.BTN_NEXT_ENTRY not in client.buttons(JUROR)
     # the coordinator sees the progress
     await client.press_data(COORDINATOR, admin(JuryAdminAction.LIST, world.contest_id))
-    assert "1. Мария Судейская — вошёл(ла) · оценено 1 из 3" in client.last_text(COORDINATOR)
+    assert "1. Мария Судейская — в жюри · оценено 1 из 3" in client.last_text(COORDINATOR)
 
 
 async def test_a_big_maximum_gets_a_keypad_and_the_self_assessment_is_shown(

@@ -11,10 +11,10 @@ JUDGING_OPEN = "Оценка идёт: члены жюри ставят и ме�
 JUDGING_CLOSED = "🔒 Оценка завершена {when}: баллы больше не меняются."
 NO_JURORS = "Членов жюри пока нет. Пригласите их кнопкой ниже — каждому своя ссылка."
 SEAT_LINE = "{n}. {label} — {state}"
-SEAT_WAITING = "ещё не вошёл(ла) по ссылке"
-SEAT_TAKEN = "вошёл(ла){holder} · оценено {scored} из {total}"
-SEAT_TAKEN_DONE = "вошёл(ла){holder} · ✅ оценено {scored} из {total}"
-SEAT_HOLDER = " как {name}"
+SEAT_WAITING = "ссылка ещё не использована"
+SEAT_TAKEN = "в жюри{holder} · оценено {scored} из {total}"
+SEAT_TAKEN_DONE = "в жюри{holder} · ✅ оценено {scored} из {total}"
+SEAT_HOLDER = " ({name})"
 BTN_SEAT = "👤 {label}"
 BTN_INVITE = "➕ Пригласить члена жюри"
 BTN_CLOSE_JUDGING = "🔒 Завершить оценку"
@@ -25,9 +25,9 @@ BTN_NO = "Нет"
 SEAT_CARD = "<b>Член жюри: {label}</b>\nКонкурс: «{title}»\nНоминации: {nominations}\n{state}"
 ALL_NOMINATIONS = "все"
 SEAT_CARD_WAITING = (
-    "Ещё не вошёл(ла). Ссылка действует один раз — перешлите её члену жюри:\n{link}"
+    "Ссылка ещё не использована. Она действует один раз — перешлите её члену жюри:\n{link}"
 )
-SEAT_CARD_TAKEN = "Вошёл(ла): {holder}, {when}.\nОценено {scored} из {total}."
+SEAT_CARD_TAKEN = "Место занято: {holder}, {when}.\nОценено {scored} из {total}."
 BTN_REVOKE = "⛔ Отозвать"
 ASK_REVOKE = (
     "Отозвать место «{label}»? Ссылка перестанет действовать, а баллы этого члена жюри "
@@ -54,7 +54,7 @@ ASK_LABEL = (
     "так место будет подписано в списке жюри."
 )
 ASK_NOMINATIONS = (
-    "Член жюри: {label}.\nКакие номинации он(а) оценивает? Отметьте нужные и нажмите "
+    "Член жюри: {label}.\nКакие номинации оценивает этот член жюри? Отметьте нужные и нажмите "
     "«Готово», или выберите «Все номинации»."
 )
 BTN_ALL_NOMINATIONS = "Все номинации"
@@ -63,7 +63,7 @@ NOMINATION_ON = "☑️ {title}"
 NOMINATION_OFF = "⬜ {title}"
 INVITED = (
     "Член жюри «{label}» приглашён. Номинации: {nominations}.\n\n"
-    "Перешлите ему(ей) эту ссылку — она действует один раз:\n{link}"
+    "Перешлите члену жюри эту ссылку — она действует один раз:\n{link}"
 )
 
 # ---- the juror: /start with a seat's link ----------------------------------------------------
