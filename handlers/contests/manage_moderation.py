@@ -103,8 +103,7 @@ async def entries_list(
                 tm.ENTRY_BUTTON.format(
                     icon=tm.ENTRY_ICONS[e.status.value],
                     code=e.code,
-                    school=shorten(e.school.short_name, 18),
-                    nomination=shorten(e.nomination.title, 18),
+                    school=shorten(e.school.short_name, 22),
                 ),
                 ModerationCb(
                     action=ModerationAction.ENTRY,
@@ -155,7 +154,22 @@ async def entries_list(
         [button(tm.BTN_TO_CONTEST, ContestCb(action=ContestAction.CARD, contest_id=contest.id))]
     )
     template = tm.ENTRIES_HEADER if total else tm.ENTRIES_EMPTY
-    text = template.format(title=h(clip(contest.title, 200)), filter=heading, total=total)
+    lines = [
+        tm.ENTRY_LINE.format(
+            icon=tm.ENTRY_ICONS[e.status.value],
+            code=h(e.code),
+            school=h(clip(e.school.short_name, 64)),
+            nomination=h(clip(e.nomination.title, 80)),
+        )
+        for e in entries
+    ]
+    text = template.format(
+        title=h(clip(contest.title, 200)),
+        filter=heading,
+        total=total,
+        lines="\n".join(lines),
+        legend=tm.ENTRY_LEGEND,
+    )
     await show(query, text, InlineKeyboardMarkup(inline_keyboard=rows))
 
 

@@ -214,11 +214,16 @@ CANCEL_NOTICE = (
 # ---- moderation -----------------------------------------------------------------------------
 
 ENTRY_ICONS = {"submitted": "🕓", "accepted": "✅", "rejected": "❌", "withdrawn": "↩️"}
-ENTRIES_HEADER = "<b>Заявки</b> · {title}\n{filter}Всего: {total}\n\nВыберите заявку:"
+ENTRIES_HEADER = (
+    "<b>Заявки</b> · {title}\n{filter}Всего: {total}\n\n{lines}\n\n{legend}\nВыберите заявку:"
+)
+# one line per entry on the page: the buttons stay short enough for a phone
+ENTRY_LINE = "{icon} {code} · {school} · {nomination}"
+ENTRY_LEGEND = "🕓 на проверке · ✅ допущена · ❌ отклонена · ↩️ отозвана"
 ENTRIES_EMPTY = "<b>Заявки</b> · {title}\n{filter}Заявок нет."
 FILTER_NOMINATION = "Номинация: {name}\n"
 FILTER_SCHOOL = "Школа: {name}\n"
-ENTRY_BUTTON = "{icon} {code} · {school} · {nomination}"
+ENTRY_BUTTON = "{icon} {code} · {school}"
 BTN_BY_NOMINATION = "🏷 По номинации"
 BTN_BY_SCHOOL = "🏫 По школе"
 BTN_ALL_ENTRIES = "📋 Все заявки"
