@@ -117,3 +117,25 @@ async def test_the_card_tells_a_passed_deadline_and_a_finished_judging(
         contest.judging_closed_at = clock()
     await open_card(client, LIBRARIAN, contest_id)
     assert rules.STATUS_JUDGED in client.last_text(LIBRARIAN)
+
+
+async def test_the_category_question_names_the_nominations_categories(
+    client: Client,
+    session_pool: async_sessionmaker[AsyncSession],
+    clock: FixedClock,
+    district_setup: DistrictSetup,
+    two_schools: tuple[int, int],
+) -> None:
+    contest_id = await make_contest(session_pool, district_setup.district_id, clock)
+    await open_card(client, LIBRARIAN, contest_id)
+    await client.press(LIBRARIAN, tx.BTN_ENTER)
+    await client.press(LIBRARIAN, "Буктрейлер")  # grades 5-11 only
+    await client.send(LIBRARIAN, "Иванова Елена")
+    assert "участвуют: 5–11 классы." in client.last_text(LIBRARIAN)
+    assert "родитель" not in client.last_text(LIBRARIAN)
+    # a one-word name is asked again in full: it goes onto the diploma
+    await client.press(LIBRARIAN, "5")
+    await client.press(LIBRARIAN, "11 лет")
+    await client.press(LIBRARIAN, tx.BTN_MORE)
+    await client.send(LIBRARIAN, "Петров")
+    assert client.last_text(LIBRARIAN).startswith("Напишите фамилию и имя полностью")

@@ -22,6 +22,7 @@ from bot.toolkit.contest_callbacks import EntryFormCb, EntryStep
 from bot.toolkit.keyboards import button, shorten
 from bot.toolkit.screens import bounded, h, show
 from handlers.contests.entry_common import (
+    categories_text,
     category_name,
     cut,
     fitted,
@@ -269,7 +270,8 @@ async def ask_category(target: Target, contest: Contest, state: FSMContext) -> N
     if others:
         rows.append(others)
     name = str(dict(data.get("current", {})).get("full_name", ""))
-    await _say(target, tx.ASK_CATEGORY.format(name=h(name)), step_markup(rows, data))
+    text = tx.ASK_CATEGORY.format(name=h(name), categories=categories_text(categories))
+    await _say(target, text, step_markup(rows, data))
 
 
 async def ask_age(target: Target, contest: Contest, state: FSMContext) -> None:
