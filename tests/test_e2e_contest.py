@@ -59,7 +59,6 @@ JUROR2_LABEL = SCHOOLS[LIB3][2]
 # the participant of each entry: name, grade, age button, work title, link
 IVANOV = ("Иванов Иван", "5", "11 лет", "Стихи о зиме", "https://disk.example.ru/ivanov")
 PETROV = ("Петров Пётр", "7", "13 лет", "Бородино", "https://disk.example.ru/petrov")
-SIDOROV = ("Сидоров Семён", "6", "12 лет", "Кот в сапогах", "https://disk.example.ru/sidorov")
 KUZNETSOVA = ("Кузнецова Ольга", "5", "10 лет", "Мцыри", "https://disk.example.ru/kuznetsova")
 SMIRNOV = ("Смирнов Олег", "8", "14 лет", "Муму", "https://disk.example.ru/smirnov")
 VIDEO = b"\x00\x00\x00\x18ftypmp42 e2e video"
@@ -327,8 +326,9 @@ async def _scenario(fake: FakeBotAPI, database: Path) -> None:
     await enter(fake, LIB1, IVANOV)
     await enter(fake, LIB1, PETROV)
     await open_card(fake, LIB1)
-    await fill_entry(fake, LIB1, SIDOROV)
-    refusal = await alert(fake, LIB1, tx.BTN_SEND)
+    await press(fake, LIB1, tx.BTN_ENTER)
+    # the full nomination is marked and refused at its button, before the form goes on
+    refusal = await alert(fake, LIB1, tx.NOMINATION_FULL.format(title=READING))
     assert refusal == error_text(ValidationError("nomination_limit", max=2))
     assert refusal == "От школы в этой номинации не больше 2 заявок — лимит исчерпан."
     entries = await entries_by_participant(database)
@@ -475,7 +475,9 @@ async def _scenario(fake: FakeBotAPI, database: Path) -> None:
 
     await coordinator_card(fake, "open")
     await press(fake, COORD, tm.BTN_CLOSE)
-    assert (await press(fake, COORD, tm.BTN_YES)).startswith(tm.CLOSED)
+    # the extended deadline is still ahead: closing early says so and tells every school
+    closed = await press(fake, COORD, tm.BTN_YES)
+    assert closed.startswith(tm.CLOSED_EARLY.format(count=3))
     assert await settled(
         database, "select status from contests", until=lambda rows: rows == [("closed",)]
     ) == [("closed",)]
@@ -630,6 +632,7 @@ async def _scenario(fake: FakeBotAPI, database: Path) -> None:
         "contest-open": [LIB1, LIB2, LIB3],
         "contest-extend": [LIB3],
         "contest-reject": [LIB2],
+        "contest-closed-early": [LIB1, LIB2, LIB3],
         "jury-closed": [LIB3, JUROR],
         "contest-results": [LIB1, LIB2, LIB3],
     }
