@@ -11,11 +11,11 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from bot.texts.contests import entry as tx
 from bot.texts.contests import rules
-from bot.toolkit.contest_callbacks import EntryAction
+from bot.toolkit.contest_callbacks import ContestAction, ContestCb, EntryAction
 from models import ContestEntry, School, User
 from services.contests import entries as en
 from services.contests.setup import close_contest, get_contest
-from tests.conftest import LIBRARIAN, DistrictSetup, FixedClock
+from tests.conftest import COORDINATOR, LIBRARIAN, DistrictSetup, FixedClock
 from tests.contest_entry_steps import entry_cb, open_card
 from tests.contest_helpers import entry_input, make_contest
 from tests.harness import Client
@@ -139,3 +139,18 @@ async def test_the_category_question_names_the_nominations_categories(
     await client.press(LIBRARIAN, tx.BTN_MORE)
     await client.send(LIBRARIAN, "Петров")
     assert client.last_text(LIBRARIAN).startswith("Напишите фамилию и имя полностью")
+
+
+async def test_the_coordinators_card_tells_a_passed_deadline(
+    client: Client,
+    session_pool: async_sessionmaker[AsyncSession],
+    clock: FixedClock,
+    district_setup: DistrictSetup,
+) -> None:
+    contest_id = await make_contest(session_pool, district_setup.district_id, clock, days=1)
+    card = ContestCb(action=ContestAction.CARD, contest_id=contest_id).pack()
+    await client.press_data(COORDINATOR, card)
+    assert f"Статус: {rules.STATUS_NAMES['open']}" in client.last_text(COORDINATOR)
+    clock.now += timedelta(days=2)
+    await client.press_data(COORDINATOR, card)
+    assert "Статус: приём закрыт: срок истёк 26.11.2026 18:00" in client.last_text(COORDINATOR)

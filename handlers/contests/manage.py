@@ -152,9 +152,10 @@ async def contest_open_card(
     contest: Contest,
     settings: Settings,
     state: FSMContext,
+    clock: Clock,
 ) -> None:
     await state.clear()
-    await contest_card(query, session, contest, settings, callback_data.page)
+    await contest_card(query, session, contest, settings, callback_data.page, now=clock())
 
 
 # ---- open, close, cancel --------------------------------------------------------------------
@@ -248,7 +249,9 @@ async def open_ok(
         event_id=contest.event_id,
     )
     notice = tm.OPENED.format(count=len(recipients))
-    await contest_card(query, session, contest, settings, callback_data.page, notice=notice)
+    await contest_card(
+        query, session, contest, settings, callback_data.page, notice=notice, now=clock()
+    )
 
 
 async def close_ask(
@@ -298,7 +301,9 @@ async def close_ok(
             _contest_button(contest),
         )  # not bound to the event: it is closed now, and this says so
         notice = tm.CLOSED_EARLY.format(count=len(recipients))
-    await contest_card(query, session, contest, settings, callback_data.page, notice=notice)
+    await contest_card(
+        query, session, contest, settings, callback_data.page, notice=notice, now=clock()
+    )
 
 
 async def cancel_ask(
@@ -341,7 +346,9 @@ async def cancel_ok(
         purpose="cancel",
     )
     notice = tm.CANCELLED.format(count=len(recipients))
-    await contest_card(query, session, contest, settings, callback_data.page, notice=notice)
+    await contest_card(
+        query, session, contest, settings, callback_data.page, notice=notice, now=clock()
+    )
 
 
 # ---- the regulation -------------------------------------------------------------------------
@@ -394,7 +401,9 @@ async def regulation_document(
     data = await state.get_data()
     await state.clear()
     notice = tm.REGULATION_SAVED.format(name=h(name))
-    await contest_card(message, session, contest, settings, int(data.get("page", 0)), notice)
+    await contest_card(
+        message, session, contest, settings, int(data.get("page", 0)), notice, now=clock()
+    )
 
 
 async def regulation_not_document(message: Message) -> None:
@@ -462,7 +471,9 @@ async def deadline_text_step(
         notice = tm.DEADLINE_EXTENDED.format(deadline=new_deadline, count=len(recipients))
     else:
         notice = tm.DEADLINE_SET.format(deadline=new_deadline)
-    await contest_card(message, session, contest, settings, int(data.get("page", 0)), notice)
+    await contest_card(
+        message, session, contest, settings, int(data.get("page", 0)), notice, now=clock()
+    )
 
 
 def get_router() -> Router:

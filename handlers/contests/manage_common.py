@@ -157,7 +157,11 @@ def _limits(contest: Contest) -> str:
 
 
 async def card_screen(
-    session: AsyncSession, contest: Contest, settings: Settings, page: int = 0
+    session: AsyncSession,
+    contest: Contest,
+    settings: Settings,
+    page: int = 0,
+    now: datetime | None = None,
 ) -> tuple[str, InlineKeyboardMarkup]:
     counts = await count_entries(session, contest.id)
     entries = " · ".join(
@@ -179,7 +183,7 @@ async def card_screen(
     ]
     text = tm.CARD.format(
         title=h(contest.title),
-        status=contest_status(contest, settings.tz),
+        status=contest_status(contest, settings.tz, now),
         stage=tm.STAGE_NAMES.get(contest.stage, h(contest.stage)),
         starts=fmt_date(event.starts_on),
         deadline=deadline_text(contest, settings),
@@ -232,10 +236,11 @@ async def contest_card(
     settings: Settings,
     page: int = 0,
     notice: str = "",
+    now: datetime | None = None,
 ) -> None:
     """The card; `notice` (what the last action did) heads it, so the newest message in the
-    chat is the card with its buttons."""
-    text, markup = await card_screen(session, contest, settings, page)
+    chat is the card with its buttons. With `now`, a passed deadline is said in the status."""
+    text, markup = await card_screen(session, contest, settings, page, now)
     await show(target, f"{notice}\n\n{text}" if notice else text, markup)
 
 
