@@ -4,6 +4,7 @@ moderation of the entries in `manage_moderation`, the shared pieces in `manage_c
 
 from __future__ import annotations
 
+from datetime import datetime
 from pathlib import PurePath
 
 from aiogram import F, Router
@@ -83,6 +84,7 @@ async def contests_screen(
     district_id: int,
     page: int,
     settings: Settings,
+    now: datetime,
 ) -> None:
     district = await get_district(session, district_id)
     contests = await list_contests(session, district_id)
@@ -109,7 +111,7 @@ async def contests_screen(
                 icon=tm.STATUS_ICONS[c.status.value],
                 title=h(clip(c.title, 120)),
                 year=c.year,
-                status=contest_status(c, settings.tz),
+                status=contest_status(c, settings.tz, now),
                 deadline=deadline_text(c, settings),
             )
             for c in shown
@@ -128,9 +130,10 @@ async def contests_command(
     district_id: int,
     settings: Settings,
     state: FSMContext,
+    clock: Clock,
 ) -> None:
     await state.clear()
-    await contests_screen(message, session, district_id, 0, settings)
+    await contests_screen(message, session, district_id, 0, settings, clock())
 
 
 async def contests_page(
@@ -140,9 +143,10 @@ async def contests_page(
     district_id: int,
     settings: Settings,
     state: FSMContext,
+    clock: Clock,
 ) -> None:
     await state.clear()
-    await contests_screen(query, session, district_id, callback_data.page, settings)
+    await contests_screen(query, session, district_id, callback_data.page, settings, clock())
 
 
 async def contest_open_card(
