@@ -270,7 +270,8 @@ STATES: list[tuple[str, Walk, bool]] = [
     ("coordinator, no form", _coordinator, False),
     *[(f"confirmation form, step {n}", _steps(_confirm_form, n), False) for n in range(5)],
     *[(f"new event form, step {n}", _steps(_new_event_form, n), False) for n in range(7)],
-    ("new school, full name", _steps(_school_form, 0), False),
+    # a second text in a row is the short name, which adds the school: writes by design
+    ("new school, full name", _steps(_school_form, 0), True),
     ("new school, short name", _steps(_school_form, 1), True),
     ("event edit, a value", _steps(_edit_form, 0), True),
     ("review, a return comment", _steps(_return_comment, 0), True),
