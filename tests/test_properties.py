@@ -227,7 +227,7 @@ async def _entry_form(world: World, steps: int, key: str = "talented-reader") ->
     )
     library = key == "best-library"
     answers: list[tuple[str, str]] = [
-        ("press", "Лучшая школьная библиотека" if library else "Буктрейлер"),
+        *([] if library else [("press", "Буктрейлер")]),  # one nomination: not asked
         ("send", "ИБЦ школы" if library else "Иванов Иван"),
         ("press", "Библиотека" if library else "5"),
         *([] if library else [("press", "11 лет")]),
@@ -283,7 +283,7 @@ STATES: list[tuple[str, Walk, bool]] = [
     *[(f"contest entry form, step {n}", _steps(_entry_form, n), False) for n in range(13)],
     (
         "contest entry form, self-assessment",
-        _steps(lambda world, n: _entry_form(world, n, "best-library"), 9),
+        _steps(lambda world, n: _entry_form(world, n, "best-library"), 8),
         False,
     ),
 ]

@@ -103,6 +103,10 @@ async def start_new(
             "full_nominations": sorted(room.full_nominations),
         }
     )
+    if len(contest.nominations) == 1:  # one nomination: nothing to choose (its name is shown)
+        await state.update_data(nomination_id=contest.nominations[0].id)
+        await st.ask_name(query, contest, state)
+        return
     await st.ask_nomination(query, contest, state)
 
 
