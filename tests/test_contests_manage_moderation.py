@@ -337,7 +337,10 @@ async def test_accept_and_accept_pressed_again(
         version,
         reviewed_at,
     )
-    assert await outbox(session) == []
+    # the school heard of it once, the second press told nobody
+    (notice,) = await outbox(session)
+    assert notice.chat_id == LIBRARIAN.id
+    assert notice.payload["text"] == tm.ACCEPT_NOTICE.format(code="ТЧ-2026-001", title=READER)
 
 
 async def test_a_withdrawn_entry_cannot_be_accepted(

@@ -429,6 +429,14 @@ async def entry_accept(
     except ValidationError as exc:
         await _refuse_press(query, session, entry_id, settings, filters, exc)
         return
+    await deliver(  # the school hears its entry is in, as it hears of a rejection
+        session,
+        clock,
+        f"contest-accept:{entry.id}:{entry.version}",
+        await school_librarian_ids(session, entry.school_id),
+        tm.ACCEPT_NOTICE.format(code=h(entry.code), title=hq(contest.title)),
+        purpose="review",
+    )
     text, markup = _screen(entry, contest, settings, filters)
     await show(query, tm.ACCEPTED.format(code=h(entry.code)) + text, markup)
 

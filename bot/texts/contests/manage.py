@@ -268,6 +268,7 @@ ASK_REJECT_REASON = (
 )
 REJECTED = "❌ Заявка {code} отклонена. Библиотекари школы получат сообщение с причиной."
 REJECT_NOTICE = "❌ Заявка {code} на конкурс «{title}» отклонена.\n💬 Причина: {reason}"
+ACCEPT_NOTICE = "✅ Заявка {code} на конкурс «{title}» допущена к оценке жюри."
 REJECT_NOTICE_FIX = "\n\nИсправьте заявку и отправьте её снова до {deadline}."
 
 ERRORS: dict[str, str] = {
