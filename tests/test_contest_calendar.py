@@ -3,6 +3,7 @@ file neither moves nor deletes it, and the /events card offers no way to edit or
 
 from __future__ import annotations
 
+from icalendar import Calendar
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
@@ -99,3 +100,21 @@ async def test_a_contests_deadline_is_not_confirmed_through_tasks(
         await client.press_data(LIBRARIAN, TaskCb(action=action, event_id=event_id).pack())
         assert client.alerts() == [ev.UNKNOWN_EVENT], action
         assert await dump_tables(session_pool) == before
+
+
+async def test_the_contests_deadline_is_in_calendar_and_its_ics_file(
+    client: Client,
+    session_pool: async_sessionmaker[AsyncSession],
+    district_setup: DistrictSetup,
+    clock: FixedClock,
+) -> None:
+    await join_school(client, LIBRARIAN, session_pool, district_setup.school_id)
+    await make_contest(session_pool, district_setup.district_id, clock)
+    await client.send(LIBRARIAN, "/calendar")
+    listed = client.last_text(LIBRARIAN)
+    assert "Конкурс «Самый талантливый читатель»: приём заявок" in listed
+    assert "25.12.2026 18:00" in listed
+    await client.press(LIBRARIAN, ev.BTN_ICS)
+    document = client.calls("SendDocument")[-1].param("document")
+    titles = {str(e["SUMMARY"]) for e in Calendar.from_ical(document.data).walk("VEVENT")}
+    assert any("Самый талантливый читатель" in title for title in titles), titles
