@@ -539,7 +539,7 @@ async def replace_ok(
     chats = await session.execute(
         select(User.telegram_id, User.id).where(User.id.in_(user_ids), User.is_active)
     )
-    recipients = [(chat_id, user_id) for chat_id, user_id in chats.tuples()]
+    recipients = [(chat_id, user_id) for chat_id, user_id in chats]
     link = DocCb(action=DocAction.CARD, document_id=document.id, category=document.category.value)
     await deliver(
         session,
@@ -547,7 +547,7 @@ async def replace_ok(
         f"doc-replaced:{document.id}:{document.version}",
         recipients,
         dt.REPLACED_NOTICE.format(title=h(document.title), version=document.version),
-        InlineKeyboardMarkup(inline_keyboard=[[button(dt.BTN_GET, link)]]),
+        InlineKeyboardMarkup(inline_keyboard=[[button(dt.BTN_OPEN, link)]]),
     )
     notice = dt.REPLACED.format(version=document.version, told=len(recipients))
     await show(

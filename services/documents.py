@@ -130,7 +130,7 @@ async def category_counts(
         .group_by(LibraryDocument.category)
     )
     counts = dict.fromkeys(DocumentCategory, 0)
-    for category, count in rows.tuples():
+    for category, count in rows:
         counts[category] = count
     return counts
 

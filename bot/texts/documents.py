@@ -30,6 +30,7 @@ CARD_WITHDRAWN = "\n\n🚫 Снят с публикации: библиотек�
 NO_ITEM = "—"
 
 BTN_GET = "📥 Получить"
+BTN_OPEN = "📄 Открыть документ"
 BTN_SEARCH = "🔎 Поиск"
 BTN_ADD = "➕ Добавить документ"
 BTN_REPLACE = "🔁 Заменить файл"
