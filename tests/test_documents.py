@@ -32,7 +32,7 @@ async def downloads(pool: async_sessionmaker[AsyncSession]) -> list[tuple[int, i
         rows = await s.execute(
             select(LibraryDownload.document_id, LibraryDownload.user_id, LibraryDownload.version)
         )
-        return [tuple(r) for r in rows]
+        return [(r[0], r[1], r[2]) for r in rows]
 
 
 async def send_sticker(client: Client, person: Person) -> None:
