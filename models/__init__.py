@@ -17,6 +17,12 @@ from models.contests import (
     PlacesRule,
     WorkKind,
 )
+from models.documents import (
+    DocumentCategory,
+    DocumentStatus,
+    LibraryDocument,
+    LibraryDownload,
+)
 from models.entities import (
     Activity,
     Audience,
@@ -57,6 +63,10 @@ __all__ = [
     "EntryStatus",
     "PlacesRule",
     "WorkKind",
+    "DocumentCategory",
+    "DocumentStatus",
+    "LibraryDocument",
+    "LibraryDownload",
     "Activity",
     "Audience",
     "Confirmation",

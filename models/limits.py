@@ -20,6 +20,7 @@ REVIEW_COMMENT_MAX = 1000
 FILE_NAME_MAX = 255
 EVIDENCE_URL_MAX = 2000
 CONTEST_TITLE_MAX = 255
+DOCUMENT_TITLE_MAX = 255
 CONTEST_PREFIX_MAX = 8  # «ЧР» in the entry number ЧР-2026-017
 CONTEST_KEY_MAX = 300  # a door-check key: a kind, ids and a folded participant name
 CONTEST_RULES_MAX = 3000

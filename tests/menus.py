@@ -10,6 +10,7 @@ ANYONE = ["/start", "/roadmap", "/help"]
 LIBRARIAN_HELP = [
     "/tasks",
     "/contests",
+    "/documents",
     "/calendar",
     "/school",
     "/roadmap",
@@ -23,6 +24,7 @@ COORDINATOR_HELP = [
     "/events",
     "/newevent",
     "/contests",
+    "/documents",
     "/school",
     "/calendar",
     "/schools",

@@ -25,6 +25,7 @@ from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from bot.texts import common as t
+from bot.texts import documents as dt
 from bot.texts import events as ev
 from bot.texts import onboarding as o
 from bot.texts.contests import entry as te
@@ -33,13 +34,15 @@ from bot.texts.contests import rules
 from bot.toolkit import callbacks as cb
 from bot.toolkit import contest_callbacks as ccb
 from bot.toolkit.commands import ALL_COMMANDS
-from models import Invitation, School
+from models import DocumentCategory, Invitation, School
 from models.limits import DB_ID_MAX
 from services.confirmations import Draft, submit
 from services.contests.entries import submit_entry
 from services.contests.jury import invite_juror
 from services.contests.setup import get_contest
 from services.districts import create_district
+from services.documents import DocumentFile
+from services.documents import publish as publish_document
 from services.invitations import accept_invitation, create_coordinator_invite
 from services.schools import add_school
 from services.users import TelegramProfile, get_or_create_user, get_user
@@ -82,6 +85,7 @@ SENTINEL = {
     "contest": 7100006,
     "entry": 7100007,
     "juror": 7100008,
+    "document": 7100009,
 }
 
 ANYONE = frozenset({"stranger", "librarian", "coordinator"})
@@ -124,6 +128,28 @@ MAY: dict[str, frozenset[str] | dict[str, frozenset[str]]] = {
     "cj": frozenset(),
     "cr": {action.value: COORDINATOR_ONLY for action in ccb.ResultsAction}
     | {ccb.ResultsAction.DIPLOMAS.value: LIBRARIAN_ONLY},
+    # the documents library: librarians and coordinators read, only coordinators change; the
+    # form's steps work only inside the form
+    "doc": {
+        action.value: REGISTERED
+        for action in (
+            cb.DocAction.HOME,
+            cb.DocAction.LIST,
+            cb.DocAction.CARD,
+            cb.DocAction.GET,
+            cb.DocAction.SEARCH,
+        )
+    }
+    | {
+        action.value: COORDINATOR_ONLY
+        for action in (
+            cb.DocAction.ADD,
+            cb.DocAction.REPLACE,
+            cb.DocAction.REPLACE_OK,
+            cb.DocAction.WITHDRAW,
+            cb.DocAction.WITHDRAW_OK,
+        )
+    },
 }
 
 # buttons that carry an id field but act on the actor's own district whatever it says
@@ -146,6 +172,10 @@ IGNORES_IDS = frozenset(
         ("ct", "t"),
         ("ct", "s"),
         ("ct", "sv"),
+        # the library's start, its search and a new document act on the actor's own district
+        ("doc", "h"),
+        ("doc", "s"),
+        ("doc", "a"),
     }
 )
 
@@ -157,6 +187,7 @@ COMMANDS_MAY: dict[str, frozenset[str]] = {
     "cancel": ANYONE,
     "tasks": LIBRARIAN_ONLY,
     "contests": REGISTERED,
+    "documents": REGISTERED,
     "jury": frozenset(),  # only a juror (no actor here holds a seat)
     "settings": REGISTERED,
     "school": REGISTERED,
@@ -186,6 +217,8 @@ REFUSALS = {
     te.FORM_GONE,
     tj.UNKNOWN_SEAT,
     tj.UNKNOWN_ENTRY,
+    dt.UNKNOWN_DOCUMENT,
+    dt.FORM_GONE,
 }
 
 
@@ -273,6 +306,7 @@ class Records:
     contest: int
     entry: int
     juror: int
+    document: int
 
     def ids(self) -> dict[str, str]:
         return {key: str(getattr(self, key)) for key in SENTINEL}
@@ -338,6 +372,16 @@ async def _submitted(
             )
         )
         assert invitation is not None
+        document = await publish_document(
+            s,
+            district_id,
+            DocumentFile(f"file-{district_id}", f"u-file-{district_id}", "rules.pdf"),
+            "Образец отчёта",
+            DocumentCategory.SAMPLES,
+            None,
+            user.id,
+            clock,
+        )
         return Records(
             district_id,
             school_id,
@@ -347,6 +391,7 @@ async def _submitted(
             contest_id,
             entry.id,
             seat.id,
+            document.id,
         )
 
 

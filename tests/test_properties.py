@@ -29,9 +29,12 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from bot.app import build_dispatcher
 from bot.config import Settings
 from bot.texts import common as t
+from bot.texts import documents as doc_texts
 from bot.texts import events as ev
 from bot.texts.contests import entry as entry_texts
 from bot.toolkit.callbacks import (
+    DocAction,
+    DocCb,
     EventAction,
     EventCb,
     ReviewAction,
@@ -47,11 +50,13 @@ from bot.toolkit.contest_callbacks import (
     JuryAdminCb,
     JuryCb,
 )
-from models import District
+from models import District, DocumentCategory
 from models.db import create_engine, create_session_pool
 from services.catalogue import load_catalogue_file
 from services.confirmations import Draft, submit
 from services.districts import create_district
+from services.documents import DocumentFile
+from services.documents import publish as publish_document
 from services.invitations import accept_invitation, create_coordinator_invite
 from services.schools import add_school
 from services.users import TelegramProfile, ensure_super_admin, get_or_create_user, get_user
@@ -249,6 +254,50 @@ async def _entry_form(world: World, steps: int, key: str = "talented-reader") ->
     return LIBRARIAN
 
 
+async def _doc_form(world: World, steps: int) -> Person:
+    """The coordinator's new-document form, walked `steps` steps in (the last: the summary)."""
+    client = world.client
+    await client.send(COORDINATOR, "/documents")
+    await client.press(COORDINATOR, doc_texts.BTN_ADD)
+    if steps > 0:
+        await client.send_document(COORDINATOR, "plan.pdf", b"%PDF", mime="application/pdf")
+    if steps > 1:
+        await client.send(COORDINATOR, "План работы библиотеки")
+    if steps > 2:
+        await client.press(COORDINATOR, doc_texts.CATEGORIES["methodical"])
+    if steps > 3:
+        await client.press(COORDINATOR, "7")
+    return COORDINATOR
+
+
+async def _doc_search(world: World, steps: int) -> Person:
+    await world.client.send(COORDINATOR, "/documents")
+    await world.client.press(COORDINATOR, doc_texts.BTN_SEARCH)
+    return COORDINATOR
+
+
+async def _doc_replace(world: World, steps: int) -> Person:
+    async with world.pool.begin() as s:
+        district_id = await s.scalar(select(District.id))
+        assert district_id is not None
+        document = await publish_document(
+            s,
+            district_id,
+            DocumentFile("file-1", "u-file-1", "old.pdf"),
+            "Образец отчёта",
+            DocumentCategory.SAMPLES,
+            None,
+            None,
+            FixedClock(NOW),
+        )
+        document_id = document.id
+    data = DocCb(action=DocAction.REPLACE, document_id=document_id)
+    await world.client.press_data(COORDINATOR, data.pack())
+    if steps:
+        await world.client.send_document(COORDINATOR, "new.pdf", b"%PDF", mime="application/pdf")
+    return COORDINATOR
+
+
 def _steps(walk: Callable[[World, int], Awaitable[Person]], steps: int) -> Walk:
     async def walked(world: World) -> Person:
         return await walk(world, steps)
@@ -281,6 +330,9 @@ STATES: list[tuple[str, Walk, bool]] = [
     # nomination, name, category, age, participants, supervisor, title, works (empty, then
     # one kept), consent (off, then on), summary, the «Изменить» menu
     *[(f"contest entry form, step {n}", _steps(_entry_form, n), False) for n in range(13)],
+    *[(f"new document form, step {n}", _steps(_doc_form, n), False) for n in range(5)],
+    ("documents search", _steps(_doc_search, 0), False),
+    *[(f"document replace form, step {n}", _steps(_doc_replace, n), False) for n in range(2)],
     (
         "contest entry form, self-assessment",
         _steps(lambda world, n: _entry_form(world, n, "best-library"), 8),

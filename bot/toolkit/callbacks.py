@@ -283,3 +283,40 @@ class SettingsAction(StrEnum):
 
 class SettingsCb(CallbackData, prefix="set"):
     action: SettingsAction
+
+
+class DocAction(StrEnum):
+    HOME = "h"  # the categories with their counts
+    LIST = "l"  # a category's page (`category`, `page`)
+    CARD = "o"
+    GET = "g"
+    SEARCH = "s"
+    # the coordinator's
+    ADD = "a"
+    REPLACE = "r"
+    REPLACE_OK = "rk"
+    WITHDRAW = "w"
+    WITHDRAW_OK = "wk"
+    # the steps of the new-document form (`value`: a category or a roadmap item, 0: none)
+    FORM_KEEP_NAME = "fn"
+    FORM_CATEGORY = "fc"
+    FORM_ITEM = "fi"
+    FORM_PUBLISH = "fp"
+
+
+DOC_FORM_ACTIONS = frozenset(
+    {
+        DocAction.FORM_KEEP_NAME,
+        DocAction.FORM_CATEGORY,
+        DocAction.FORM_ITEM,
+        DocAction.FORM_PUBLISH,
+    }
+)
+
+
+class DocCb(CallbackData, prefix="doc"):
+    action: DocAction
+    document_id: OptionalId = 0
+    category: Annotated[str, Field(max_length=16)] = ""
+    page: Page = 0
+    value: Annotated[int, Field(ge=0, le=100)] = 0

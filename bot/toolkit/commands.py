@@ -17,6 +17,7 @@ GUEST_COMMANDS = ("start", "roadmap", "help")
 LIBRARIAN_COMMANDS = (
     "tasks",
     "contests",
+    "documents",
     "calendar",
     "school",
     "roadmap",
@@ -30,6 +31,7 @@ COORDINATOR_COMMANDS = (
     "events",
     "newevent",
     "contests",
+    "documents",
     "school",
     "calendar",
     "schools",
@@ -48,6 +50,7 @@ ADMIN_COMMANDS = (
     "events",
     "newevent",
     "contests",
+    "documents",
     "school",
     "calendar",
     "schools",

@@ -12,6 +12,7 @@ from aiogram.types import CallbackQuery, InaccessibleMessage, InlineKeyboardMark
 
 from bot.texts import common as t
 from bot.texts import contests as ct
+from bot.texts import documents as dt
 from bot.texts import events as ev
 from models import User
 from services.errors import ValidationError
@@ -93,7 +94,12 @@ def error_text(error: ValidationError) -> str:
         k: fmt_date(v) if isinstance(v, date) else h(v) if isinstance(v, str) else v
         for k, v in error.params.items()
     }
-    text = ev.ERRORS.get(error.code) or ct.ERRORS.get(error.code) or t.VALIDATION.get(error.code)
+    text = (
+        ev.ERRORS.get(error.code)
+        or ct.ERRORS.get(error.code)
+        or dt.ERRORS.get(error.code)
+        or t.VALIDATION.get(error.code)
+    )
     if text is None:
         logger.error("no text for the validation error %r", error.code)
         return t.INTERNAL_ERROR

@@ -1,0 +1,78 @@
+"""Texts of /documents, the district's documents library."""
+
+from __future__ import annotations
+
+CATEGORIES = {
+    "normative": "Нормативные документы",
+    "methodical": "Методические материалы",
+    "samples": "Образцы и шаблоны",
+    "contest_rules": "Положения о конкурсах",
+}
+
+HOME = "📚 <b>Библиотека документов</b>\n\nВыберите раздел."
+HOME_EMPTY = "📚 <b>Библиотека документов</b>\n\nПока здесь нет документов."
+CATEGORY_BUTTON = "{name} ({count})"
+LIST_HEADER = "📂 <b>{name}</b> — документов: {total}"
+LIST_EMPTY = "📂 <b>{name}</b>\n\nВ этом разделе пока нет документов."
+DOC_BUTTON = "{icon}{title}"
+WITHDRAWN_ICON = "🚫 "
+
+CARD = (
+    "📄 <b>{title}</b>\n\n"
+    "Раздел: {category}\n"
+    "Пункт дорожной карты: {item}\n"
+    "Версия: {version}\n"
+    "Опубликован: {date}\n"
+    "Файл: {file}"
+)
+CARD_UPDATED = "\nОбновлён: {date}"
+CARD_WITHDRAWN = "\n\n🚫 Снят с публикации: библиотекари его не видят."
+NO_ITEM = "—"
+
+BTN_GET = "📥 Получить"
+BTN_OPEN = "📄 Открыть документ"
+BTN_SEARCH = "🔎 Поиск"
+BTN_ADD = "➕ Добавить документ"
+BTN_REPLACE = "🔁 Заменить файл"
+BTN_WITHDRAW = "🗑 Снять с публикации"
+BTN_YES = "Да"
+BTN_NO = "Нет"
+BTN_KEEP_NAME = "Оставить: {name}"
+BTN_NO_ITEM = "Без пункта"
+BTN_PUBLISH = "Опубликовать"
+
+UNKNOWN_DOCUMENT = "Документ не найден или снят с публикации."
+FORM_GONE = "Эта форма уже закрыта. Начните заново: /documents"
+
+SEARCH_ASK = "🔎 Напишите слово из названия документа."
+SEARCH_FOUND = "🔎 По запросу «{query}» найдено: {total}"
+SEARCH_NONE = "🔎 По запросу «{query}» ничего не найдено. Напишите другое слово или вернитесь."
+SEARCH_TEXT_ONLY = "Напишите слово из названия текстом."
+
+ADD_ASK_FILE = "➕ Пришлите документ файлом (📎 → Файл)."
+NOT_DOCUMENT = (
+    "Это не документ. Пришлите файл как документ (📎 → Файл), не фото, стикер или голосовое."
+)
+NO_FILE_NAME = "У файла нет имени. Переименуйте его и пришлите ещё раз."
+ADD_ASK_TITLE = "Напишите название документа (до {max} символов) или оставьте имя файла."
+ADD_ASK_CATEGORY = "Выберите раздел."
+ADD_ASK_ITEM = "К какому пункту дорожной карты относится документ?"
+SUMMARY = (
+    "Проверьте:\n\n<b>{title}</b>\nРаздел: {category}\nПункт дорожной карты: {item}\nФайл: {file}"
+)
+PUBLISHED = "✅ Документ опубликован."
+
+REPLACE_ASK = "🔁 Пришлите новый файл для «{title}» (📎 → Файл)."
+REPLACE_CONFIRM = "Заменить файл «{title}» на «{file}»? Версия станет {version}."
+REPLACED = "✅ Файл заменён, версия {version}. Сообщение получат: {told}."
+REPLACED_NOTICE = (
+    "🔁 Обновлён документ «{title}»: версия {version}. Вы получали прежнюю — возьмите новую."
+)
+WITHDRAW_CONFIRM = "Снять с публикации «{title}»? Библиотекари перестанут его видеть."
+WITHDRAWN = "🗑 Документ снят с публикации."
+
+ERRORS = {
+    "document_without_name": NO_FILE_NAME,
+    "document_withdrawn": UNKNOWN_DOCUMENT,
+    "bad_activity_number": "Такого пункта дорожной карты нет: выберите кнопкой.",
+}

@@ -1,0 +1,218 @@
+"""The documents library: publish, replace, withdraw, list, search, and who took which version.
+
+Only `flush()`: the update's middleware commits.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from sqlalchemy import ColumnElement, func, select
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from models import DocumentCategory, DocumentStatus, LibraryDocument, LibraryDownload
+from models.dialects import insert_for
+from models.entities import name_key
+from models.limits import DOCUMENT_TITLE_MAX
+from services.clock import Clock
+from services.errors import NotFoundError, ValidationError
+from services.validation import check_name, fit_file_name
+
+ROADMAP_ITEMS = range(1, 20)  # the roadmap's items 1..19
+
+
+@dataclass(frozen=True)
+class DocumentFile:
+    """A file as Telegram describes it; the bot keeps the ids, never the bytes."""
+
+    file_id: str
+    file_unique_id: str
+    file_name: str
+    mime_type: str = ""
+    file_size: int | None = None
+
+
+def check_title(value: str) -> str:
+    return check_name(value, max_len=DOCUMENT_TITLE_MAX)
+
+
+def check_activity(number: int | None) -> int | None:
+    if number is not None and number not in ROADMAP_ITEMS:
+        raise ValidationError("bad_activity_number")
+    return number
+
+
+def _set_file(document: LibraryDocument, file: DocumentFile) -> None:
+    if not file.file_name:
+        raise ValidationError("document_without_name")
+    document.file_id = file.file_id
+    document.file_unique_id = file.file_unique_id
+    document.file_name = fit_file_name(file.file_name)
+    document.mime_type = (file.mime_type or "")[:255]
+    document.file_size = file.file_size
+
+
+async def publish(
+    session: AsyncSession,
+    district_id: int,
+    file: DocumentFile,
+    title: str,
+    category: DocumentCategory,
+    activity_number: int | None,
+    published_by_id: int | None,
+    clock: Clock,
+) -> LibraryDocument:
+    now = clock()
+    document = LibraryDocument(
+        district_id=district_id,
+        title=check_title(title),
+        category=category,
+        activity_number=check_activity(activity_number),
+        version=1,
+        status=DocumentStatus.PUBLISHED,
+        published_by_id=published_by_id,
+        published_at=now,
+        updated_at=now,
+    )
+    _set_file(document, file)
+    session.add(document)
+    await session.flush()
+    return document
+
+
+async def replace(
+    session: AsyncSession, document: LibraryDocument, file: DocumentFile, clock: Clock
+) -> list[int]:
+    """A new file for the document, its version up by one.
+
+    Returns the ids of the users who took an older version (to be told of the new one).
+    """
+    if document.status is not DocumentStatus.PUBLISHED:
+        raise ValidationError("document_withdrawn")
+    _set_file(document, file)
+    document.version += 1
+    document.updated_at = clock()
+    await session.flush()
+    users = await session.scalars(
+        select(LibraryDownload.user_id)
+        .where(
+            LibraryDownload.document_id == document.id,
+            LibraryDownload.version < document.version,
+        )
+        .order_by(LibraryDownload.user_id)
+    )
+    return list(users)
+
+
+async def withdraw(session: AsyncSession, document: LibraryDocument, clock: Clock) -> bool:
+    """Take the document off the library; False if it already was."""
+    if document.status is DocumentStatus.WITHDRAWN:
+        return False
+    document.status = DocumentStatus.WITHDRAWN
+    document.updated_at = clock()
+    await session.flush()
+    return True
+
+
+def _visible(district_id: int, with_withdrawn: bool) -> list[ColumnElement[bool]]:
+    where: list[ColumnElement[bool]] = [LibraryDocument.district_id == district_id]
+    if not with_withdrawn:
+        where.append(LibraryDocument.status == DocumentStatus.PUBLISHED)
+    return where
+
+
+async def category_counts(
+    session: AsyncSession, district_id: int, *, with_withdrawn: bool = False
+) -> dict[DocumentCategory, int]:
+    rows = await session.execute(
+        select(LibraryDocument.category, func.count())
+        .where(*_visible(district_id, with_withdrawn))
+        .group_by(LibraryDocument.category)
+    )
+    counts = dict.fromkeys(DocumentCategory, 0)
+    for category, count in rows:
+        counts[category] = count
+    return counts
+
+
+async def list_documents(
+    session: AsyncSession,
+    district_id: int,
+    category: DocumentCategory,
+    page: int,
+    page_size: int,
+    *,
+    with_withdrawn: bool = False,
+) -> tuple[list[LibraryDocument], int]:
+    """One page of a category, newest first, and the category's total."""
+    where = [*_visible(district_id, with_withdrawn), LibraryDocument.category == category]
+    total = await session.scalar(select(func.count()).select_from(LibraryDocument).where(*where))
+    rows = await session.scalars(
+        select(LibraryDocument)
+        .where(*where)
+        .order_by(LibraryDocument.published_at.desc(), LibraryDocument.id.desc())
+        .offset(page * page_size)
+        .limit(page_size)
+    )
+    return list(rows), int(total or 0)
+
+
+async def search_documents(
+    session: AsyncSession,
+    district_id: int,
+    text: str,
+    *,
+    with_withdrawn: bool = False,
+    limit: int = 20,
+) -> list[LibraryDocument]:
+    """Documents whose title holds `text`, whatever the case and ё/е (on the folded key)."""
+    key = name_key(text)
+    if not key:
+        return []
+    escaped = key.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+    rows = await session.scalars(
+        select(LibraryDocument)
+        .where(
+            *_visible(district_id, with_withdrawn),
+            LibraryDocument.title_key.like(f"%{escaped}%", escape="\\"),
+        )
+        .order_by(LibraryDocument.title_key, LibraryDocument.id)
+        .limit(limit)
+    )
+    return list(rows)
+
+
+async def get_document_for(
+    session: AsyncSession, document_id: int, district_id: int | None, *, with_withdrawn: bool
+) -> LibraryDocument:
+    """The document if it is the district's (and published, unless `with_withdrawn`)."""
+    document = await session.get(LibraryDocument, document_id) if document_id else None
+    if (
+        document is None
+        or district_id is None
+        or document.district_id != district_id
+        or (not with_withdrawn and document.status is not DocumentStatus.PUBLISHED)
+    ):
+        raise NotFoundError("document")
+    return document
+
+
+async def record_download(
+    session: AsyncSession, document: LibraryDocument, user_id: int, clock: Clock
+) -> None:
+    """Remember that the user took this version (one row per document and user)."""
+    now = clock()
+    values = {
+        "document_id": document.id,
+        "user_id": user_id,
+        "version": document.version,
+        "downloaded_at": now,
+    }
+    statement = insert_for(session)(LibraryDownload).values(**values)
+    await session.execute(
+        statement.on_conflict_do_update(
+            index_elements=["document_id", "user_id"],
+            set_={"version": document.version, "downloaded_at": now},
+        )
+    )
+    await session.flush()

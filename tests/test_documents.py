@@ -1,0 +1,288 @@
+"""/documents: the district's documents library, through the dispatcher."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+
+from sqlalchemy import select
+from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
+
+from bot.texts import common as t
+from bot.texts import documents as dt
+from bot.toolkit.callbacks import DocAction, DocCb
+from bot.toolkit.screens import error_text
+from models import DocumentCategory, DocumentStatus, LibraryDocument, LibraryDownload
+from services.documents import DocumentFile, publish
+from services.errors import ValidationError
+from services.users import get_user
+from tests.conftest import COORDINATOR, LIBRARIAN, DistrictSetup, FixedClock, join_school
+from tests.harness import Client, Person
+from tests.test_access_matrix import COORDINATOR_B, _district_b
+
+TITLE = "Положение о школьной библиотеке"
+
+
+async def documents(pool: async_sessionmaker[AsyncSession]) -> list[LibraryDocument]:
+    async with pool() as s:
+        return list(await s.scalars(select(LibraryDocument).order_by(LibraryDocument.id)))
+
+
+async def downloads(pool: async_sessionmaker[AsyncSession]) -> list[tuple[int, int, int]]:
+    async with pool() as s:
+        rows = await s.execute(
+            select(LibraryDownload.document_id, LibraryDownload.user_id, LibraryDownload.version)
+        )
+        return [(r[0], r[1], r[2]) for r in rows]
+
+
+async def send_sticker(client: Client, person: Person) -> None:
+    await client.feed(
+        {
+            "update_id": 900000 + len(client.session.calls),
+            "message": {
+                "message_id": 880000 + len(client.session.calls),
+                "date": int(datetime.now(UTC).timestamp()),
+                "chat": {"id": person.id, "type": "private", "first_name": person.first_name},
+                "from": person.tg(),
+                "sticker": {
+                    "file_id": "stk",
+                    "file_unique_id": "u-stk",
+                    "type": "regular",
+                    "width": 512,
+                    "height": 512,
+                    "is_animated": False,
+                    "is_video": False,
+                },
+            },
+        }
+    )
+
+
+async def add_document(
+    client: Client, title: str | None = TITLE, file_name: str = "polozhenie.pdf"
+) -> None:
+    """The coordinator's form from /documents to the summary (not yet published)."""
+    await client.send(COORDINATOR, "/documents")
+    await client.press(COORDINATOR, dt.BTN_ADD)
+    await client.send_document(COORDINATOR, file_name, b"%PDF-1.4", mime="application/pdf")
+    if title is None:
+        await client.press(COORDINATOR, dt.BTN_KEEP_NAME.format(name=file_name))
+    else:
+        await client.send(COORDINATOR, title)
+    await client.press(COORDINATOR, dt.CATEGORIES["normative"])
+    await client.press(COORDINATOR, "3")
+    assert "Пункт дорожной карты: 3" in client.last_text(COORDINATOR)
+
+
+async def test_publish_browse_and_get(
+    client: Client,
+    session_pool: async_sessionmaker[AsyncSession],
+    district_setup: DistrictSetup,
+) -> None:
+    await join_school(client, LIBRARIAN, session_pool, district_setup.school_id)
+    await add_document(client)
+    await client.press(COORDINATOR, dt.BTN_PUBLISH)
+    assert dt.PUBLISHED in client.last_text(COORDINATOR)
+    [doc] = await documents(session_pool)
+    assert (doc.title, doc.category, doc.activity_number, doc.version, doc.file_name) == (
+        TITLE,
+        DocumentCategory.NORMATIVE,
+        3,
+        1,
+        "polozhenie.pdf",
+    )
+    assert doc.district_id == district_setup.district_id
+    # «Опубликовать» pressed again on the same message: the form is gone, still one document
+    client.clear()
+    await client.press_data(COORDINATOR, DocCb(action=DocAction.FORM_PUBLISH).pack())
+    assert client.alerts() == [dt.FORM_GONE]
+    assert len(await documents(session_pool)) == 1
+
+    # the librarian: categories with counts, the list, the card, the file
+    client.clear()
+    await client.send(LIBRARIAN, "/documents")
+    normative = dt.CATEGORY_BUTTON.format(name=dt.CATEGORIES["normative"], count=1)
+    assert normative in client.buttons(LIBRARIAN)
+    assert dt.BTN_ADD not in client.buttons(LIBRARIAN)
+    await client.press(LIBRARIAN, normative)
+    await client.press(LIBRARIAN, TITLE)
+    card = client.last_text(LIBRARIAN)
+    assert TITLE in card and "Версия: 1" in card and "Пункт дорожной карты: 3" in card
+    assert dt.BTN_REPLACE not in client.buttons(LIBRARIAN)
+    assert t.BTN_BACK in client.buttons(LIBRARIAN)
+    await client.press(LIBRARIAN, dt.BTN_GET)
+    [sent] = client.calls("SendDocument")
+    assert sent.param("document") == doc.file_id
+    assert int(sent.param("chat_id")) == LIBRARIAN.id
+    async with session_pool() as s:
+        librarian = await get_user(s, LIBRARIAN.id)
+        assert librarian is not None
+        librarian_id = librarian.id
+    assert await downloads(session_pool) == [(doc.id, librarian_id, 1)]
+    # taking it again keeps one row
+    await client.press(LIBRARIAN, dt.BTN_GET)
+    assert len(await downloads(session_pool)) == 1
+
+
+async def _publish(
+    pool: async_sessionmaker[AsyncSession],
+    clock: FixedClock,
+    district_id: int,
+    title: str,
+    file_id: str = "file-1",
+) -> int:
+    async with pool.begin() as s:
+        doc = await publish(
+            s,
+            district_id,
+            DocumentFile(file_id, f"u-{file_id}", f"{file_id}.pdf"),
+            title,
+            DocumentCategory.METHODICAL,
+            None,
+            None,
+            clock,
+        )
+        return doc.id
+
+
+async def test_search_folds_case_and_yo(
+    client: Client,
+    session_pool: async_sessionmaker[AsyncSession],
+    clock: FixedClock,
+    district_setup: DistrictSetup,
+) -> None:
+    await join_school(client, LIBRARIAN, session_pool, district_setup.school_id)
+    await _publish(session_pool, clock, district_setup.district_id, "Ёлочные ИГРУШКИ: сценарий")
+    await _publish(session_pool, clock, district_setup.district_id, "Отчёт за год", "file-2")
+    await client.send(LIBRARIAN, "/documents")
+    await client.press(LIBRARIAN, dt.BTN_SEARCH)
+    await client.send(LIBRARIAN, "елочные игрушки")
+    assert dt.SEARCH_FOUND.format(query="елочные игрушки", total=1) == client.last_text(LIBRARIAN)
+    assert "Ёлочные ИГРУШКИ: сценарий" in client.buttons(LIBRARIAN)
+    await client.send(LIBRARIAN, "ОТЧЕТ")
+    assert "Отчёт за год" in client.buttons(LIBRARIAN)
+    assert "Ёлочные ИГРУШКИ: сценарий" not in client.buttons(LIBRARIAN)
+    await client.send(LIBRARIAN, "100%")
+    assert client.last_text(LIBRARIAN) == dt.SEARCH_NONE.format(query="100%")
+
+
+async def test_replace_tells_who_took_the_old_version(
+    client: Client,
+    session_pool: async_sessionmaker[AsyncSession],
+    clock: FixedClock,
+    district_setup: DistrictSetup,
+) -> None:
+    await join_school(client, LIBRARIAN, session_pool, district_setup.school_id)
+    doc_id = await _publish(session_pool, clock, district_setup.district_id, TITLE)
+    card = DocCb(action=DocAction.CARD, document_id=doc_id).pack()
+    await client.send(LIBRARIAN, "/documents")
+    await client.press_data(LIBRARIAN, card)
+    await client.press(LIBRARIAN, dt.BTN_GET)
+    await client.send(COORDINATOR, "/documents")
+    await client.press_data(COORDINATOR, card)
+    await client.press(COORDINATOR, dt.BTN_REPLACE)
+    await send_sticker(client, COORDINATOR)
+    assert client.last_text(COORDINATOR) == dt.NOT_DOCUMENT
+    await client.send_document(COORDINATOR, "new.pdf", b"%PDF-2", mime="application/pdf")
+    await client.press(COORDINATOR, dt.BTN_YES)
+    assert dt.REPLACED.format(version=2, told=1) in client.last_text(COORDINATOR)
+    [doc] = await documents(session_pool)
+    assert (doc.version, doc.file_name) == (2, "new.pdf")
+    client.clear()
+    assert await client.drain() >= 1
+    notice = dt.REPLACED_NOTICE.format(title=TITLE, version=2)
+    assert notice in client.texts(LIBRARIAN)
+    assert notice not in client.texts(COORDINATOR)
+    # the notice's button opens the card; «Получить» sends the new file
+    await client.press(LIBRARIAN, dt.BTN_OPEN)
+    assert "Версия: 2" in client.last_text(LIBRARIAN)
+    await client.press(LIBRARIAN, dt.BTN_GET)
+    assert client.calls("SendDocument")[-1].param("document") == doc.file_id
+
+
+async def test_withdraw_hides_it_from_librarians(
+    client: Client,
+    session_pool: async_sessionmaker[AsyncSession],
+    clock: FixedClock,
+    district_setup: DistrictSetup,
+) -> None:
+    await join_school(client, LIBRARIAN, session_pool, district_setup.school_id)
+    doc_id = await _publish(session_pool, clock, district_setup.district_id, TITLE)
+    card = DocCb(action=DocAction.CARD, document_id=doc_id).pack()
+    await client.send(COORDINATOR, "/documents")
+    await client.press_data(COORDINATOR, card)
+    await client.press(COORDINATOR, dt.BTN_WITHDRAW)
+    await client.press(COORDINATOR, dt.BTN_NO)
+    assert (await documents(session_pool))[0].status is DocumentStatus.PUBLISHED
+    await client.press(COORDINATOR, dt.BTN_WITHDRAW)
+    await client.press(COORDINATOR, dt.BTN_YES)
+    assert (await documents(session_pool))[0].status is DocumentStatus.WITHDRAWN
+    client.clear()
+    await client.send(LIBRARIAN, "/documents")
+    assert client.last_text(LIBRARIAN) == dt.HOME_EMPTY
+    await client.press_data(LIBRARIAN, card)
+    assert client.alerts() == [dt.UNKNOWN_DOCUMENT]
+    await client.press_data(LIBRARIAN, DocCb(action=DocAction.GET, document_id=doc_id).pack())
+    assert not client.calls("SendDocument")
+    assert await downloads(session_pool) == []
+
+
+async def test_bad_inputs_change_nothing(
+    client: Client,
+    session_pool: async_sessionmaker[AsyncSession],
+    district_setup: DistrictSetup,
+) -> None:
+    await client.send(COORDINATOR, "/documents")
+    await client.press(COORDINATOR, dt.BTN_ADD)
+    await client.send_photo(COORDINATOR)
+    assert client.last_text(COORDINATOR) == dt.NOT_DOCUMENT
+    await send_sticker(client, COORDINATOR)
+    assert client.last_text(COORDINATOR) == dt.NOT_DOCUMENT
+    await client.send_document(COORDINATOR, "", b"x")
+    assert client.last_text(COORDINATOR) == dt.NO_FILE_NAME
+    await client.send_document(COORDINATOR, "plan.docx", b"x")
+    await client.send(COORDINATOR, "Я")
+    assert client.last_text(COORDINATOR).startswith(
+        error_text(ValidationError("too_short", min=2))
+    )
+    await client.send(COORDINATOR, "Д" * 256)
+    assert "255" in client.last_text(COORDINATOR)
+    assert await documents(session_pool) == []
+    # the file name is the default title
+    await client.press(COORDINATOR, dt.BTN_KEEP_NAME.format(name="plan.docx"))
+    await client.press(COORDINATOR, dt.CATEGORIES["samples"])
+    await client.press(COORDINATOR, dt.BTN_NO_ITEM)
+    await client.press(COORDINATOR, dt.BTN_PUBLISH)
+    [doc] = await documents(session_pool)
+    assert (doc.title, doc.category, doc.activity_number) == (
+        "plan.docx",
+        DocumentCategory.SAMPLES,
+        None,
+    )
+
+
+async def test_forged_buttons_are_refused(
+    client: Client,
+    session_pool: async_sessionmaker[AsyncSession],
+    clock: FixedClock,
+    district_setup: DistrictSetup,
+) -> None:
+    await join_school(client, LIBRARIAN, session_pool, district_setup.school_id)
+    doc_id = await _publish(session_pool, clock, district_setup.district_id, TITLE)
+    await _district_b(client, session_pool, clock)
+    for action in (DocAction.WITHDRAW_OK, DocAction.REPLACE, DocAction.WITHDRAW):
+        data = DocCb(action=action, document_id=doc_id).pack()
+        client.clear()
+        await client.press_data(LIBRARIAN, data)
+        assert client.alerts() == [t.UNHANDLED_BUTTON], action
+        client.clear()
+        await client.press_data(COORDINATOR_B, data)
+        assert client.alerts() == [dt.UNKNOWN_DOCUMENT], action
+        assert TITLE not in " ".join(client.texts(COORDINATOR_B))
+    client.clear()
+    await client.press_data(COORDINATOR_B, DocCb(action=DocAction.GET, document_id=doc_id).pack())
+    assert client.alerts() == [dt.UNKNOWN_DOCUMENT]
+    assert not client.calls("SendDocument")
+    [doc] = [d for d in await documents(session_pool) if d.id == doc_id]
+    assert (doc.status, doc.version) == (DocumentStatus.PUBLISHED, 1)
+    assert await downloads(session_pool) == []
