@@ -30,7 +30,7 @@ from bot.texts import common as t
 from bot.texts import documents as dt
 from bot.toolkit.callbacks import DOC_FORM_ACTIONS, DocAction, DocCb, FormAction, FormCb, parse_id
 from bot.toolkit.filters import STAFF, HasRole, InDistrict, Refused
-from bot.toolkit.keyboards import PAGE_SIZE, button, clamp_page, pager_row, shorten
+from bot.toolkit.keyboards import PAGE_SIZE, button, clamp_page, pager_row, shorten, yes_no
 from bot.toolkit.notify import deliver
 from bot.toolkit.screens import error_text, h, show
 from models import DocumentCategory, DocumentStatus, LibraryDocument, Role, User
@@ -508,9 +508,7 @@ async def replace_file(message: Message, document: LibraryDocument, state: FSMCo
         dt.REPLACE_CONFIRM.format(
             title=h(document.title), file=h(file.file_name), version=document.version + 1
         ),
-        reply_markup=InlineKeyboardMarkup(
-            inline_keyboard=[[button(dt.BTN_YES, yes), button(dt.BTN_NO, no)]]
-        ),
+        reply_markup=yes_no(yes, no),
     )
 
 
@@ -571,14 +569,7 @@ async def withdraw_ask(
     await show(
         query,
         dt.WITHDRAW_CONFIRM.format(title=h(document.title)),
-        InlineKeyboardMarkup(
-            inline_keyboard=[
-                [
-                    button(dt.BTN_YES, data(DocAction.WITHDRAW_OK)),
-                    button(dt.BTN_NO, data(DocAction.CARD)),
-                ]
-            ]
-        ),
+        yes_no(data(DocAction.WITHDRAW_OK), data(DocAction.CARD)),
     )
 
 

@@ -57,6 +57,9 @@ WHERE_DISTRICT = ", {district}"
 HELP_HEADER = "Доступные вам команды:"
 HELP_LINE = "/{command} — {description}"
 
+BTN_YES = "Да"
+BTN_NO = "Нет"
+
 CANCELLED = "Действие отменено."
 NOTHING_TO_CANCEL = "Нечего отменять. Список команд: /help"
 UNKNOWN_COMMAND = "Неизвестная команда. Список доступных команд: /help"

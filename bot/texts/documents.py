@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from bot.texts import common
+
 CATEGORIES = {
     "normative": "Нормативные документы",
     "methodical": "Методические материалы",
@@ -35,8 +37,8 @@ BTN_SEARCH = "🔎 Поиск"
 BTN_ADD = "➕ Добавить документ"
 BTN_REPLACE = "🔁 Заменить файл"
 BTN_WITHDRAW = "🗑 Снять с публикации"
-BTN_YES = "Да"
-BTN_NO = "Нет"
+BTN_YES = common.BTN_YES
+BTN_NO = common.BTN_NO
 BTN_KEEP_NAME = "Оставить: {name}"
 BTN_NO_ITEM = "Без пункта"
 BTN_PUBLISH = "Опубликовать"

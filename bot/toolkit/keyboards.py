@@ -59,6 +59,11 @@ def cancel_keyboard() -> InlineKeyboardMarkup:
     )
 
 
+def yes_no(yes: CallbackData, no: CallbackData) -> InlineKeyboardMarkup:
+    """«Да | Нет» side by side, under a question that says what «Да» does."""
+    return InlineKeyboardMarkup(inline_keyboard=[[button(t.BTN_YES, yes), button(t.BTN_NO, no)]])
+
+
 def column(buttons: list[InlineKeyboardButton]) -> InlineKeyboardMarkup:
     builder = InlineKeyboardBuilder()
     for item in buttons:

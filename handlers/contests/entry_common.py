@@ -26,6 +26,7 @@ from bot.toolkit.callbacks import parse_id
 from bot.toolkit.contest_callbacks import EntryFormCb
 from bot.toolkit.filters import Refused
 from bot.toolkit.screens import clip, error_text, h
+from handlers.contests import status
 from models import Contest, ContestEntry, ContestStatus, School, User
 from services.clock import Clock
 from services.contests.entries import school_entry
@@ -177,7 +178,7 @@ def participants_inline(entry: ContestEntry, limit: int = 300) -> str:
 
 
 def deadline_of(contest: Contest, settings: Settings) -> str:
-    return fmt_local(contest.event.deadline_at, settings.tz)
+    return status.deadline_text(contest, settings.tz)
 
 
 # a message's text may be 4096 characters; escaping («<» → «&lt;») can make a value five times

@@ -33,6 +33,7 @@ from bot.toolkit.keyboards import (
     column,
     pager_row,
     shorten,
+    yes_no,
 )
 from bot.toolkit.notify import deliver
 from bot.toolkit.screens import bounded, error_text, h, hq, show
@@ -438,9 +439,7 @@ async def revoke_ask(
         juror_id=seat.id,
         page=callback_data.page,
     )
-    markup = InlineKeyboardMarkup(
-        inline_keyboard=[[button(tj.BTN_YES, yes), button(tj.BTN_NO, no)]]
-    )
+    markup = yes_no(yes, no)
     await show(query, tj.ASK_REVOKE.format(label=h(seat.label)), markup)
 
 
@@ -504,9 +503,7 @@ async def close_ask(query: CallbackQuery, session: AsyncSession, contest: Contes
         )
     yes = JuryAdminCb(action=JuryAdminAction.CLOSE_OK, contest_id=contest.id)
     no = JuryAdminCb(action=JuryAdminAction.LIST, contest_id=contest.id)
-    markup = InlineKeyboardMarkup(
-        inline_keyboard=[[button(tj.BTN_YES, yes), button(tj.BTN_NO, no)]]
-    )
+    markup = yes_no(yes, no)
     await show(query, text, markup)
 
 

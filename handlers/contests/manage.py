@@ -27,6 +27,7 @@ from bot.toolkit.keyboards import (
     column,
     pager_row,
     shorten,
+    yes_no,
 )
 from bot.toolkit.notify import deliver
 from bot.toolkit.screens import bounded, clip, h, hq, show
@@ -168,7 +169,7 @@ async def contest_open_card(
 def _yes_no(contest: Contest, action: ContestAction, page: int) -> InlineKeyboardMarkup:
     yes = ContestCb(action=action, contest_id=contest.id, page=page)
     no = ContestCb(action=ContestAction.CARD, contest_id=contest.id, page=page)
-    return InlineKeyboardMarkup(inline_keyboard=[[button(tm.BTN_YES, yes), button(tm.BTN_NO, no)]])
+    return yes_no(yes, no)
 
 
 async def _refused(

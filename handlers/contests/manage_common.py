@@ -37,6 +37,7 @@ from bot.toolkit.contest_callbacks import (
 from bot.toolkit.filters import Refused
 from bot.toolkit.keyboards import button, column
 from bot.toolkit.screens import bounded, clip, error_text, h, show
+from handlers.contests import status
 from handlers.contests.status import contest_status
 from models import Contest, ContestStatus, EntryStatus, User
 from services.clock import Clock
@@ -133,7 +134,7 @@ def local_now(settings: Settings, clock: Clock) -> datetime:
 
 
 def deadline_text(contest: Contest, settings: Settings) -> str:
-    return fmt_local(contest.event.deadline_at, settings.tz)
+    return status.deadline_text(contest, settings.tz)
 
 
 # ---- the card -------------------------------------------------------------------------------

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from bot.texts import common
 from bot.texts.plural import counted, plural
 
 # ---- the list and the card ---------------------------------------------------------------------
@@ -102,8 +103,8 @@ BTN_SHOW_WORKS = "📎 Показать работы"
 BTN_EDIT = "✏️ Изменить"
 BTN_RESUBMIT = "🔁 Исправить и отправить заново"
 BTN_WITHDRAW = "↩️ Отозвать"
-BTN_YES = "Да"
-BTN_NO = "Нет"
+BTN_YES = common.BTN_YES
+BTN_NO = common.BTN_NO
 CONFIRM_WITHDRAW = (
     "Отозвать заявку <b>{code}</b>? Она останется в списке как отозванная, "
     "а место в лимите школы освободится."

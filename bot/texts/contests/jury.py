@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from bot.texts import common
 from bot.texts.plural import counted
 
 # ---- the coordinator's jury screen -----------------------------------------------------------
@@ -19,8 +20,8 @@ BTN_SEAT = "👤 {label}"
 BTN_INVITE = "➕ Пригласить члена жюри"
 BTN_CLOSE_JUDGING = "🔒 Завершить оценку"
 BTN_TO_JURY = "« К жюри"
-BTN_YES = "Да"
-BTN_NO = "Нет"
+BTN_YES = common.BTN_YES
+BTN_NO = common.BTN_NO
 
 SEAT_CARD = "<b>Член жюри: {label}</b>\nКонкурс: «{title}»\nНоминации: {nominations}\n{state}"
 ALL_NOMINATIONS = "все"

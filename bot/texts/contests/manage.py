@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from bot.texts import common
 from bot.texts.plural import counted, plural
 
 # ---- the list -------------------------------------------------------------------------------
@@ -115,8 +116,8 @@ BTN_JURY = "⚖️ Жюри"
 BTN_RESULTS = "🏆 Итоги и документы"
 BTN_TO_LIST = "« К списку"
 BTN_TO_CONTEST = "« К конкурсу"
-BTN_YES = "Да"
-BTN_NO = "Нет"
+BTN_YES = common.BTN_YES
+BTN_NO = common.BTN_NO
 
 
 def of_entries(n: int) -> str:

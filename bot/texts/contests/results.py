@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from bot.texts import common
 from bot.texts.plural import counted
 
 ROMAN = {1: "I", 2: "II", 3: "III"}
@@ -59,8 +60,8 @@ BTN_ACCEPT = "✅ Принять предложенные места"
 BTN_PUBLISH = "📢 Опубликовать итоги"
 BTN_DOCUMENTS = "📄 Документы"
 BTN_ZIP = "📦 Все дипломы (ZIP)"
-BTN_YES = "Да"
-BTN_NO = "Нет"
+BTN_YES = common.BTN_YES
+BTN_NO = common.BTN_NO
 
 # ---- a nomination -------------------------------------------------------------------------------
 NOMINATION_HEADER = (

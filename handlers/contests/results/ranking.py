@@ -19,7 +19,7 @@ from bot.toolkit.contest_callbacks import (
     ResultsCb,
 )
 from bot.toolkit.filters import HasRole
-from bot.toolkit.keyboards import PAGE_SIZE, button, clamp_page, column, pager_row, shorten
+from bot.toolkit.keyboards import PAGE_SIZE, button, clamp_page, column, pager_row, shorten, yes_no
 from bot.toolkit.notify import deliver
 from bot.toolkit.screens import bounded, error_text, h, hq, show
 from handlers.contests.results.filters import DistrictContest, DistrictEntry
@@ -354,11 +354,9 @@ async def place_set(
 
 
 def _yes_no(contest: Contest, yes: ResultsAction) -> InlineKeyboardMarkup:
-    no = ResultsCb(action=ResultsAction.OPEN, contest_id=contest.id)
-    return InlineKeyboardMarkup(
-        inline_keyboard=[
-            [button(r.BTN_YES, ResultsCb(action=yes, contest_id=contest.id)), button(r.BTN_NO, no)]
-        ]
+    return yes_no(
+        ResultsCb(action=yes, contest_id=contest.id),
+        ResultsCb(action=ResultsAction.OPEN, contest_id=contest.id),
     )
 
 
