@@ -38,7 +38,7 @@ typecheck: $(STAMP_DEV)
 	$(BIN)/mypy .
 
 pytest: $(STAMP_DEV)
-	$(BIN)/pytest -q
+	$(BIN)/pytest -q -n auto
 
 bench: $(STAMP_DEV)
 	$(BIN)/python -m benchmarks.dispatcher

@@ -8,11 +8,9 @@ import sys
 
 from pydantic import ValidationError
 
-from bot.app import run_polling
 from bot.config import Settings
 from bot.logs import configure_logging
 from bot.texts.config import SETTING_GENERIC, SETTING_HINTS
-from models.migrate import upgrade
 
 EXIT_CONFIG = 2
 USAGE = "usage: python -m bot [run|migrate]"
@@ -42,6 +40,11 @@ def main(argv: list[str] | None = None) -> int:
     configure_logging(
         settings.log_level, [settings.bot_token.get_secret_value()], log_sql=settings.log_sql
     )
+    # imported after the settings are checked: a wrong setting is told in a second, not after
+    # the seconds aiogram's types take to import
+    from bot.app import run_polling  # noqa: PLC0415
+    from models.migrate import upgrade  # noqa: PLC0415
+
     upgrade(settings.database_url)
     if command == "migrate":
         logging.getLogger(__name__).info("database is up to date")
