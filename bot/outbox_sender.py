@@ -19,6 +19,7 @@ from collections import Counter
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from datetime import timedelta
+from typing import Any
 from zoneinfo import ZoneInfo
 
 from aiogram import Bot
@@ -30,7 +31,13 @@ from aiogram.exceptions import (
     TelegramRetryAfter,
     TelegramServerError,
 )
-from aiogram.types import Message
+from aiogram.types import (
+    InlineKeyboardMarkup,
+    InputMediaDocument,
+    InputMediaPhoto,
+    Message,
+    MessageEntity,
+)
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from bot.toolkit.keyboards import markup_of
@@ -134,6 +141,10 @@ class OutboxSender:
                 for row in payload.get("buttons") or []
             )
         )
+        if payload.get("edit"):
+            return await self._edit(note.chat_id, payload["edit"], markup)
+        if payload.get("steps"):
+            return await self._steps(note.chat_id, payload, markup)
         if payload.get("photo"):
             return await self.bot.send_photo(
                 note.chat_id, payload["photo"], caption=payload.get("text"), reply_markup=markup
@@ -146,6 +157,122 @@ class OutboxSender:
                 reply_markup=markup,
             )
         return await self.bot.send_message(note.chat_id, payload["text"], reply_markup=markup)
+
+    async def _steps(
+        self, chat_id: int, payload: dict[str, Any], markup: InlineKeyboardMarkup | None
+    ) -> Message:
+        """A copy made of several messages (an album, a long text in parts): the buttons go
+        on the last one that can carry them; the message returned is the one whose text can
+        be edited later, or the last one."""
+        steps: list[dict[str, Any]] = payload["steps"]
+        main: Message | None = None
+        last: Message | None = None
+        for index, step in enumerate(steps):
+            buttons = markup if index == len(steps) - 1 and step["kind"] != "album" else None
+            sent = await self._step(chat_id, step, buttons)
+            last = sent
+            if step.get("main"):
+                main = sent
+        if steps[-1]["kind"] == "album" and markup is not None:
+            last = await self.bot.send_message(
+                chat_id, payload.get("buttons_text") or "…", reply_markup=markup
+            )
+        assert last is not None
+        return main or last
+
+    async def _step(
+        self, chat_id: int, step: dict[str, Any], markup: InlineKeyboardMarkup | None
+    ) -> Message:
+        text = step.get("text") or None
+        entities = [MessageEntity(**e) for e in step.get("entities") or []] or None
+        kind = step["kind"]
+        # a text kept with its entities is sent as typed, never parsed as HTML
+        if kind == "text":
+            return await self.bot.send_message(
+                chat_id, step["text"], entities=entities, parse_mode=None, reply_markup=markup
+            )
+        if kind == "photo":
+            return await self.bot.send_photo(
+                chat_id,
+                step["file_id"],
+                caption=text,
+                caption_entities=entities,
+                parse_mode=None,
+                reply_markup=markup,
+            )
+        if kind == "document":
+            return await self.bot.send_document(
+                chat_id,
+                step["file_id"],
+                caption=text,
+                caption_entities=entities,
+                parse_mode=None,
+                reply_markup=markup,
+            )
+        group: list[Any] = []  # photos or documents, never both (checked when composed)
+        for index, item in enumerate(step["media"]):
+            first = index == 0
+            caption = text if first else None
+            caption_entities = entities if first else None
+            if item["type"] == "photo":
+                group.append(
+                    InputMediaPhoto(
+                        media=item["file_id"],
+                        caption=caption,
+                        caption_entities=caption_entities,
+                        parse_mode=None,
+                    )
+                )
+            else:
+                group.append(
+                    InputMediaDocument(
+                        media=item["file_id"],
+                        caption=caption,
+                        caption_entities=caption_entities,
+                        parse_mode=None,
+                    )
+                )
+        messages = await self.bot.send_media_group(chat_id, group)
+        return messages[0]
+
+    async def _edit(
+        self, chat_id: int, edit: dict[str, Any], markup: InlineKeyboardMarkup | None
+    ) -> Message:
+        """Correct a delivered copy in place (an edit makes no sound)."""
+        entities = [MessageEntity(**e) for e in edit.get("entities") or []] or None
+        try:
+            if edit.get("caption"):
+                result = await self.bot.edit_message_caption(
+                    chat_id=chat_id,
+                    message_id=edit["message_id"],
+                    caption=edit["text"],
+                    caption_entities=entities,
+                    parse_mode=None,
+                    reply_markup=markup,
+                )
+            else:
+                result = await self.bot.edit_message_text(
+                    chat_id=chat_id,
+                    message_id=edit["message_id"],
+                    text=edit["text"],
+                    entities=entities,
+                    parse_mode=None,
+                    reply_markup=markup,
+                )
+        except TelegramBadRequest as exc:
+            if "message is not modified" not in str(exc):
+                raise
+            result = True
+        if isinstance(result, Message):
+            return result
+        # Telegram answers True for some edits: the copy keeps its id
+        return Message.model_validate(
+            {
+                "message_id": edit["message_id"],
+                "date": 0,
+                "chat": {"id": chat_id, "type": "private"},
+            }
+        )
 
     async def process(self, note: Notification) -> str:
         """Send one claimed row and record the outcome in one commit; returns the outcome."""

@@ -7,6 +7,7 @@ from aiogram import Router
 from bot.toolkit.filters import answer_refusals
 from handlers import (
     admin,
+    announcements,
     calendar,
     common,
     contests,
@@ -40,6 +41,7 @@ def get_routers() -> list[Router]:
         tasks.get_router(),
         contests.get_router(),
         documents.get_router(),
+        announcements.get_router(),
         reminders.get_router(),
         calendar.get_router(),
         roadmap.get_router(),

@@ -1,5 +1,12 @@
 """SQLAlchemy models, engine and sessions."""
 
+from models.announcements import (
+    Announcement,
+    AnnouncementQuestion,
+    AnnouncementRecipient,
+    AnnouncementStatus,
+    AudienceKind,
+)
 from models.base import Base
 from models.contests import (
     ACTIVE_ENTRY,
@@ -49,6 +56,11 @@ from models.entities import (
 )
 
 __all__ = [
+    "Announcement",
+    "AnnouncementQuestion",
+    "AnnouncementRecipient",
+    "AnnouncementStatus",
+    "AudienceKind",
     "ACTIVE_ENTRY",
     "Contest",
     "ContestCriterion",

@@ -27,3 +27,9 @@ CONTEST_RULES_MAX = 3000
 CONTEST_COMMENT_MAX = 1000
 # ids that callback data or a form may carry: the columns are 32-bit integers on PostgreSQL
 DB_ID_MAX = 2**31 - 1
+# Telegram's own limits on what one message can carry
+MESSAGE_TEXT_MAX = 4096
+CAPTION_MAX = 1024
+ALBUM_MAX = 10
+ANNOUNCEMENT_QUESTION_MAX = 1000
+ANNOUNCEMENT_ANSWER_MAX = 1000

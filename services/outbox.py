@@ -15,6 +15,8 @@ from sqlalchemy import and_, case, func, or_, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from models import (
+    Announcement,
+    AnnouncementStatus,
     Event,
     EventStatus,
     Notification,
@@ -218,6 +220,11 @@ async def precheck(
             return Verdict.CANCEL, None
         if note.only_if_unconfirmed and note.expires_at not in (None, event.deadline_at):
             return Verdict.CANCEL, None  # planned for a deadline that has since moved
+    announcement_id = note.payload.get("announcement_id")
+    if announcement_id is not None and note.purpose == "announcement":
+        announcement = await session.get(Announcement, announcement_id)
+        if announcement is None or announcement.status is not AnnouncementStatus.SENDING:
+            return Verdict.CANCEL, None  # stopped while this copy waited
     if note.user_id is not None:
         user = await session.get(User, note.user_id)
         if user is None or not user.is_active:

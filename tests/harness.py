@@ -191,7 +191,8 @@ class RecordingSession(BaseSession):
         elif name == "SendPhoto":
             chat_id = int(method.chat_id)  # type: ignore[attr-defined]
             message_id = next(self._ids)
-            self._remember(chat_id, message_id, "", None)
+            caption = getattr(method, "caption", None)
+            self._remember(chat_id, message_id, caption or "", method.reply_markup)  # type: ignore[attr-defined]
             result = self._message(
                 chat_id,
                 message_id,
@@ -217,7 +218,8 @@ class RecordingSession(BaseSession):
         elif name == "SendDocument":
             chat_id = int(method.chat_id)  # type: ignore[attr-defined]
             message_id = next(self._ids)
-            self._remember(chat_id, message_id, "", None)
+            caption = getattr(method, "caption", None)
+            self._remember(chat_id, message_id, caption or "", method.reply_markup)  # type: ignore[attr-defined]
             document = method.document  # type: ignore[attr-defined]
             file_name = getattr(document, "filename", None) or "file"
             result = self._message(
@@ -230,6 +232,29 @@ class RecordingSession(BaseSession):
                 },
                 caption=getattr(method, "caption", None),
             )
+        elif name == "SendMediaGroup":
+            chat_id = int(method.chat_id)  # type: ignore[attr-defined]
+            if chat_id in self.blocked:
+                raise TelegramForbiddenError(
+                    method=method, message="Forbidden: bot was blocked by the user"
+                )
+            media = list(method.media)  # type: ignore[attr-defined]
+            if not 2 <= len(media) <= 10:
+                self.violations.append(f"an album of {len(media)}")
+            messages = []
+            for item in media:
+                message_id = next(self._ids)
+                caption = getattr(item, "caption", None)
+                self._remember(chat_id, message_id, caption or "", None)
+                messages.append(self._message(chat_id, message_id, caption=caption))
+            result = messages
+        elif name == "EditMessageCaption":
+            chat_id = int(method.chat_id)  # type: ignore[attr-defined]
+            message_id = int(method.message_id)  # type: ignore[attr-defined]
+            caption = str(method.caption or "")  # type: ignore[attr-defined]
+            markup = method.reply_markup  # type: ignore[attr-defined]
+            self._remember(chat_id, message_id, caption, markup)
+            result = self._message(chat_id, message_id, caption=caption)
         elif name == "GetFile":
             file_id = str(method.file_id)  # type: ignore[attr-defined]
             if file_id not in self.files:

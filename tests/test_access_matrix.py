@@ -128,6 +128,10 @@ MAY: dict[str, frozenset[str] | dict[str, frozenset[str]]] = {
     "cj": frozenset(),
     "cr": {action.value: COORDINATOR_ONLY for action in ccb.ResultsAction}
     | {ccb.ResultsAction.DIPLOMAS.value: LIBRARIAN_ONLY},
+    # announcements: composing is the coordinator's (handlers/announcements/compose.py); a
+    # copy's buttons are its recipient's, the history the district's
+    "ac": COORDINATOR_ONLY,
+    "an": frozenset(),
     # the documents library: librarians and coordinators read, only coordinators change; the
     # form's steps work only inside the form
     "doc": {

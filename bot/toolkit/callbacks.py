@@ -320,3 +320,30 @@ class DocCb(CallbackData, prefix="doc"):
     category: Annotated[str, Field(max_length=16)] = ""
     page: Page = 0
     value: Annotated[int, Field(ge=0, le=100)] = 0
+
+
+class AnnComposeAction(StrEnum):
+    """The coordinator's steps from a draft to the send (handlers/announcements/compose.py)."""
+
+    PLACEHOLDER = "x"  # replaced by the compose steps
+
+
+class AnnComposeCb(CallbackData, prefix="ac"):
+    action: AnnComposeAction
+    announcement_id: OptionalId = 0
+    value: Annotated[int, Field(ge=0, le=DB_ID_MAX)] = 0
+    page: Page = 0
+
+
+class AnnAction(StrEnum):
+    """A sent announcement: the recipient's buttons, the history and the report."""
+
+    ACK = "k"  # «Ознакомлен(а)» on a copy
+    ASK = "q"  # «Задать вопрос» on a copy
+
+
+class AnnCb(CallbackData, prefix="an"):
+    action: AnnAction
+    announcement_id: OptionalId = 0
+    question_id: OptionalId = 0
+    page: Page = 0

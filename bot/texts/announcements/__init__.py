@@ -1,0 +1,1 @@
+"""Texts of announcements: composing and sending (compose), the copy and after (history)."""

@@ -1,0 +1,1 @@
+"""Sent announcements: the history, the report, receipts, questions, edits (/announcements)."""

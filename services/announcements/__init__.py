@@ -1,0 +1,1 @@
+"""Announcements: compose, address, send through the outbox, and hear back."""
