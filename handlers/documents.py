@@ -22,7 +22,6 @@ from aiogram.types import (
     Message,
     TelegramObject,
 )
-from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.config import Settings
@@ -31,7 +30,7 @@ from bot.texts import documents as dt
 from bot.toolkit.callbacks import DOC_FORM_ACTIONS, DocAction, DocCb, FormAction, FormCb, parse_id
 from bot.toolkit.filters import STAFF, HasRole, InDistrict, Refused
 from bot.toolkit.keyboards import PAGE_SIZE, button, clamp_page, pager_row, shorten, yes_no
-from bot.toolkit.notify import deliver
+from bot.toolkit.library_notices import tell_new_version
 from bot.toolkit.screens import error_text, h, show
 from models import DocumentCategory, DocumentStatus, LibraryDocument, Role, User
 from models.limits import DOCUMENT_TITLE_MAX
@@ -534,20 +533,8 @@ async def replace_ok(
         await session.rollback()
         await query.answer(error_text(e), show_alert=True)
         return
-    chats = await session.execute(
-        select(User.telegram_id, User.id).where(User.id.in_(user_ids), User.is_active)
-    )
-    recipients = [(chat_id, user_id) for chat_id, user_id in chats]
-    link = DocCb(action=DocAction.CARD, document_id=document.id, category=document.category.value)
-    await deliver(
-        session,
-        clock,
-        f"doc-replaced:{document.id}:{document.version}",
-        recipients,
-        dt.REPLACED_NOTICE.format(title=h(document.title), version=document.version),
-        InlineKeyboardMarkup(inline_keyboard=[[button(dt.BTN_OPEN, link)]]),
-    )
-    notice = dt.REPLACED.format(version=document.version, told=len(recipients))
+    told = await tell_new_version(session, clock, document, user_ids)
+    notice = dt.REPLACED.format(version=document.version, told=told)
     await show(
         query,
         card_text(document, settings, notice),

@@ -44,6 +44,10 @@ class LibraryDocument(Base):
         str_enum(DocumentCategory, "document_category")
     )
     activity_number: Mapped[int | None] = mapped_column(Integer)  # the roadmap item
+    # a contest's regulation, kept in step with the contest (services.documents.sync_contest)
+    contest_id: Mapped[int | None] = mapped_column(
+        ForeignKey("contests.id", ondelete="SET NULL"), unique=True
+    )
     file_id: Mapped[str] = mapped_column(String(255))
     file_unique_id: Mapped[str] = mapped_column(String(255))
     file_name: Mapped[str] = mapped_column(String(limits.FILE_NAME_MAX))

@@ -10,7 +10,16 @@ from dataclasses import dataclass
 from sqlalchemy import ColumnElement, func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from models import DocumentCategory, DocumentStatus, LibraryDocument, LibraryDownload
+from models import (
+    Activity,
+    Contest,
+    ContestStatus,
+    DocumentCategory,
+    DocumentStatus,
+    Event,
+    LibraryDocument,
+    LibraryDownload,
+)
 from models.dialects import insert_for
 from models.entities import name_key
 from models.limits import DOCUMENT_TITLE_MAX
@@ -112,6 +121,52 @@ async def withdraw(session: AsyncSession, document: LibraryDocument, clock: Cloc
     document.updated_at = clock()
     await session.flush()
     return True
+
+
+async def sync_contest(session: AsyncSession, contest: Contest, clock: Clock) -> list[int]:
+    """Keep a contest's regulation in the library: published when the contest opens with a
+    file, a new version when the file changes, withdrawn when the contest is cancelled.
+
+    Returns the users who took an older version (to be told of the new one).
+    """
+    document = await session.scalar(
+        select(LibraryDocument).where(LibraryDocument.contest_id == contest.id)
+    )
+    if contest.status is ContestStatus.CANCELLED:
+        if document is not None:
+            await withdraw(session, document, clock)
+        return []
+    if contest.status is ContestStatus.DRAFT or not contest.regulation_file_id:
+        return []
+    file = DocumentFile(
+        contest.regulation_file_id,
+        contest.regulation_file_id,  # a contest keeps no unique id; the id stands in
+        contest.regulation_file_name or "regulation.pdf",
+    )
+    if document is None:
+        number = await session.scalar(
+            select(Activity.number)
+            .join(Event, Event.activity_id == Activity.id)
+            .where(Event.id == contest.event_id)
+        )
+        document = await publish(
+            session,
+            contest.district_id,
+            file,
+            contest.title,
+            DocumentCategory.CONTEST_RULES,
+            number if number in ROADMAP_ITEMS else None,
+            None,
+            clock,
+        )
+        document.contest_id = contest.id
+        await session.flush()
+        return []
+    if document.file_id == file.file_id and document.status is DocumentStatus.PUBLISHED:
+        return []
+    if document.status is DocumentStatus.WITHDRAWN:
+        document.status = DocumentStatus.PUBLISHED
+    return await replace(session, document, file, clock)
 
 
 def _visible(district_id: int, with_withdrawn: bool) -> list[ColumnElement[bool]]:

@@ -12,6 +12,7 @@ from aiogram.filters import Command, StateFilter
 from aiogram.fsm.context import FSMContext
 from aiogram.fsm.state import State, StatesGroup
 from aiogram.types import CallbackQuery, InlineKeyboardButton, InlineKeyboardMarkup, Message
+from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.config import Settings
@@ -29,6 +30,7 @@ from bot.toolkit.keyboards import (
     shorten,
     yes_no,
 )
+from bot.toolkit.library_notices import tell_new_version
 from bot.toolkit.notify import deliver
 from bot.toolkit.screens import bounded, clip, h, hq, show
 from handlers.contests import manage_moderation, manage_new
@@ -42,7 +44,7 @@ from handlers.contests.manage_common import (
     refusal,
 )
 from handlers.contests.status import contest_status
-from models import Contest, ContestStatus, Role
+from models import Contest, ContestStatus, LibraryDocument, Role
 from services.clock import Clock
 from services.contests.manage import (
     district_librarian_ids,
@@ -402,7 +404,13 @@ async def regulation_document(
         await message.answer(refusal(exc))
         return
     name = fit_file_name(name)
-    await attach_regulation(session, contest, document.file_id, name, clock)
+    took_older = await attach_regulation(session, contest, document.file_id, name, clock)
+    if took_older:  # the library's copy has a new version: those who took the old one hear
+        library_copy = await session.scalar(
+            select(LibraryDocument).where(LibraryDocument.contest_id == contest.id)
+        )
+        if library_copy is not None:
+            await tell_new_version(session, clock, library_copy, took_older)
     data = await state.get_data()
     await state.clear()
     notice = tm.REGULATION_SAVED.format(name=h(name))

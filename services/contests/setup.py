@@ -30,6 +30,7 @@ from models import (
 )
 from services.clock import Clock
 from services.contests.templates import ContestTemplate
+from services.documents import sync_contest
 from services.errors import AccessDeniedError, NotFoundError, ValidationError
 from services.events import set_status
 from services.timeutil import to_utc
@@ -242,6 +243,7 @@ async def open_contest(session: AsyncSession, contest: Contest, clock: Clock) ->
     if contest.first_deadline_at is None:
         contest.first_deadline_at = contest.event.deadline_at
         await session.flush()
+    await sync_contest(session, contest, clock)  # its regulation goes into the library
 
 
 async def close_contest(session: AsyncSession, contest: Contest, clock: Clock) -> None:
@@ -256,6 +258,7 @@ async def publish_contest(session: AsyncSession, contest: Contest, clock: Clock)
 
 async def cancel_contest(session: AsyncSession, contest: Contest, clock: Clock) -> None:
     await _move(session, contest, ContestStatus.CANCELLED, clock)
+    await sync_contest(session, contest, clock)  # its regulation leaves the library
 
 
 async def set_deadline(
@@ -293,11 +296,15 @@ async def set_deadline(
 
 async def attach_regulation(
     session: AsyncSession, contest: Contest, file_id: str, file_name: str, clock: Clock
-) -> None:
+) -> list[int]:
+    """Set the regulation file; an open contest's copy in the library gets the new version.
+
+    Returns the users who took the older version from the library (to be told)."""
     contest.regulation_file_id = file_id
     contest.regulation_file_name = file_name
     contest.updated_at = clock()
     await session.flush()
+    return await sync_contest(session, contest, clock)
 
 
 def taking_entries(contest: Contest, now: datetime) -> bool:
