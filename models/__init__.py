@@ -54,8 +54,18 @@ from models.entities import (
     SeminarReply,
     User,
 )
+from models.monitoring import (
+    MonitoringResponse,
+    MonitoringRound,
+    ResponseStatus,
+    RoundStatus,
+)
 
 __all__ = [
+    "MonitoringResponse",
+    "MonitoringRound",
+    "ResponseStatus",
+    "RoundStatus",
     "Announcement",
     "AnnouncementQuestion",
     "AnnouncementRecipient",

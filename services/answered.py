@@ -2,7 +2,8 @@
 
 An ordinary event is answered by a submitted or accepted confirmation. A contest's deadline
 event is answered by an active entry (submitted or admitted): a school that has entered is not
-reminded, a school that has entered nothing is.
+reminded, a school that has entered nothing is. A monitoring round's event is answered by the
+school's submitted or accepted response.
 """
 
 from __future__ import annotations
@@ -10,9 +11,26 @@ from __future__ import annotations
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from models import ACTIVE_ENTRY, Confirmation, ConfirmationStatus, Contest, ContestEntry
+from models import (
+    ACTIVE_ENTRY,
+    Confirmation,
+    ConfirmationStatus,
+    Contest,
+    ContestEntry,
+    MonitoringResponse,
+    MonitoringRound,
+    ResponseStatus,
+)
 
 DONE = (ConfirmationStatus.SUBMITTED, ConfirmationStatus.ACCEPTED)
+RESPONSE_DONE = (ResponseStatus.SUBMITTED, ResponseStatus.ACCEPTED)
+
+
+async def round_id_of(session: AsyncSession, event_id: int) -> int | None:
+    """The monitoring round whose deadline this event is, if any."""
+    return await session.scalar(
+        select(MonitoringRound.id).where(MonitoringRound.event_id == event_id)
+    )
 
 
 async def contest_id_of(session: AsyncSession, event_id: int) -> int | None:
@@ -22,7 +40,15 @@ async def contest_id_of(session: AsyncSession, event_id: int) -> int | None:
 
 async def answered_schools(session: AsyncSession, event_id: int) -> set[int]:
     contest_id = await contest_id_of(session, event_id)
-    if contest_id is not None:
+    round_id = None if contest_id is not None else await round_id_of(session, event_id)
+    if round_id is not None:
+        rows = await session.scalars(
+            select(MonitoringResponse.school_id).where(
+                MonitoringResponse.round_id == round_id,
+                MonitoringResponse.status.in_(RESPONSE_DONE),
+            )
+        )
+    elif contest_id is not None:
         rows = await session.scalars(
             select(ContestEntry.school_id).where(
                 ContestEntry.contest_id == contest_id, ContestEntry.status.in_(ACTIVE_ENTRY)
@@ -39,7 +65,16 @@ async def answered_schools(session: AsyncSession, event_id: int) -> set[int]:
 
 async def school_answered(session: AsyncSession, event_id: int, school_id: int) -> bool:
     contest_id = await contest_id_of(session, event_id)
-    if contest_id is not None:
+    round_id = None if contest_id is not None else await round_id_of(session, event_id)
+    if round_id is not None:
+        found = await session.scalar(
+            select(MonitoringResponse.id).where(
+                MonitoringResponse.round_id == round_id,
+                MonitoringResponse.school_id == school_id,
+                MonitoringResponse.status.in_(RESPONSE_DONE),
+            )
+        )
+    elif contest_id is not None:
         found = await session.scalar(
             select(ContestEntry.id).where(
                 ContestEntry.contest_id == contest_id,
