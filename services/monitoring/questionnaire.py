@@ -18,7 +18,7 @@ from datetime import date
 from decimal import Decimal
 from enum import StrEnum
 from pathlib import Path
-from typing import Any, TypeAlias
+from typing import Any, TypeAlias, TypeGuard
 
 from services.errors import ValidationError
 
@@ -278,9 +278,7 @@ def parse_questionnaire(raw: Mapping[str, Any]) -> Questionnaire:
                     )
     by_code = {q.code: q for q in questions}
     checks = tuple(_check(item, n, by_code) for n, item in enumerate(_list(raw, "checks"), 1))
-    return Questionnaire(
-        title=title, sections=sections, questions=tuple(questions), checks=checks
-    )
+    return Questionnaire(title=title, sections=sections, questions=tuple(questions), checks=checks)
 
 
 def _sections(raw: object) -> tuple[Section, ...]:
@@ -338,9 +336,7 @@ def _question(item: object, number: int, sections: set[str]) -> Question:
         many=many,
         compare=_flag(item, "compare", question=code, default=True),
     )
-    skip = tuple(
-        _skip_rule(rule, question) for rule in _list(item, "skip", question=code)
-    )
+    skip = tuple(_skip_rule(rule, question) for rule in _list(item, "skip", question=code))
     return replace(question, skip=skip)
 
 
@@ -456,7 +452,7 @@ def _check(raw: object, number: int, questions: Mapping[str, Question]) -> Cross
     return CrossCheck(left=left_codes, op=raw["op"], right=right)
 
 
-def _is_int(value: object) -> bool:
+def _is_int(value: object) -> TypeGuard[int]:
     return isinstance(value, int) and not isinstance(value, bool)
 
 
@@ -549,7 +545,5 @@ def drop_skipped(questionnaire: Questionnaire, answers: Answers) -> dict[str, An
 def missing_required(questionnaire: Questionnaire, answers: Answers) -> tuple[str, ...]:
     """Codes of the applicable required questions that have no answer (block «Отправить»)."""
     return tuple(
-        q.code
-        for q in applicable(questionnaire, answers)
-        if q.required and q.code not in answers
+        q.code for q in applicable(questionnaire, answers) if q.required and q.code not in answers
     )
