@@ -11,6 +11,7 @@ import pytest
 
 from services.monitoring.indicators import missing_inputs
 from services.monitoring.questionnaire import (
+    AnswerValue,
     Question,
     QuestionnaireError,
     QuestionType,
@@ -325,9 +326,7 @@ def test_a_refused_file_leaves_the_loaded_one_as_it_was(tmp_path: Path) -> None:
     current = default_questionnaire()
     new_file = tmp_path / "monitoring.toml"
     new_file.write_text(
-        DEFAULT.read_text(encoding="utf-8").replace(
-            'code = "scanner"', 'code = "printer"'
-        ),
+        DEFAULT.read_text(encoding="utf-8").replace('code = "scanner"', 'code = "printer"'),
         encoding="utf-8",
     )
     try:
@@ -386,7 +385,7 @@ def test_question_n_of_m_counts_the_applicable_questions() -> None:
     assert position(q, {}, "e_catalogue") == (25, 35)
     assert position(q, {}, "library_software") == (26, 35)
     assert position(q, {}, "forums") == (35, 35)
-    answers = {"internet": False, "e_catalogue": False, "staff_count": 0}
+    answers: dict[str, AnswerValue] = {"internet": False, "e_catalogue": False, "staff_count": 0}
     # 35 - 2 (internet) - 1 (software) - 4 (staff)
     assert position(q, answers, "pupils") == (1, 28)
     assert position(q, answers, "cloud_platform") == (24, 28)
@@ -418,7 +417,11 @@ def test_next_and_back_follow_the_skip_rules() -> None:
 
 def test_skipped_answers_are_dropped_and_required_ones_listed() -> None:
     q = default_questionnaire()
-    answers = {"e_catalogue": False, "library_software": "irbis", "pupils": 500}
+    answers: dict[str, AnswerValue] = {
+        "e_catalogue": False,
+        "library_software": "irbis",
+        "pupils": 500,
+    }
     assert drop_skipped(q, answers) == {"e_catalogue": False, "pupils": 500}
     missing = missing_required(q, answers)
     assert "library_software" not in missing

@@ -52,8 +52,10 @@ def indicator_text(value: float | None) -> str:
     return NO_DATA if value is None else num(value)
 
 
-def _unit(p: Mapping[str, Any]) -> str:
-    return f" {p['unit']}" if p.get("unit") else ""
+def _end(p: Mapping[str, Any]) -> str:
+    """The unit after a number and the full stop: « чел.», « мест.», «.»."""
+    unit = f" {p['unit']}" if p.get("unit") else ""
+    return unit if unit.endswith(".") else unit + "."
 
 
 def _where(p: Mapping[str, Any]) -> str:
@@ -78,10 +80,10 @@ ANSWER_ERRORS: dict[str, ErrorText] = {
     ),
     "negative": "Число не может быть отрицательным.",
     "out_of_range": lambda p: (
-        f"Число должно быть от {num(p['min'])} до {num(p['max'])}{_unit(p)}. Проверьте ответ."
+        f"Число должно быть от {num(p['min'])} до {num(p['max'])}{_end(p)} Проверьте ответ."
     ),
-    "too_small": lambda p: f"Число должно быть не меньше {num(p['min'])}{_unit(p)}.",
-    "too_large": lambda p: f"Число должно быть не больше {num(p['max'])}{_unit(p)}.",
+    "too_small": lambda p: f"Число должно быть не меньше {num(p['min'])}{_end(p)}",
+    "too_large": lambda p: f"Число должно быть не больше {num(p['max'])}{_end(p)}",
     "not_yes_no": "Ответьте «да» или «нет» (или нажмите кнопку под вопросом).",
     "not_a_choice": (
         "Такого варианта нет. Нажмите кнопку под вопросом или напишите один из вариантов: "
