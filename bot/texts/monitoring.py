@@ -159,7 +159,10 @@ QUESTIONNAIRE_ERRORS: dict[str, ErrorText] = {
         "не после него. Пропускать можно только следующие вопросы."
     ),
     "bad_check": "Проверка №{check}: нужны ровно left, op и right.",
-    "bad_operator": "Проверка №{check}: неизвестное сравнение «{op}». Можно: <=, <, >=, >, ==.",
+    # the message is HTML: «<» written as &lt;
+    "bad_operator": (
+        "Проверка №{check}: неизвестное сравнение «{op}». Можно: &lt;=, &lt;, &gt;=, &gt;, ==."
+    ),
     "check_unknown_question": "Проверка №{check}: нет вопроса «{question}».",
     "check_not_numeric": "Проверка №{check}: вопрос «{question}» — не число, сравнивать нельзя.",
 }
