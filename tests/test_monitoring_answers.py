@@ -12,6 +12,7 @@ from pathlib import Path
 import pytest
 
 from bot.texts import common as ct
+from bot.texts import events as ev
 from bot.texts import monitoring as mt
 from services.errors import ValidationError
 from services.monitoring.answers import (
@@ -33,6 +34,7 @@ from services.monitoring.questionnaire import (
     Question,
     QuestionType,
 )
+from services.monitoring.rounds import EVENT_ERROR_CODES, ROUND_ERROR_CODES
 from tests.monitoring_helpers import TODAY, default_questionnaire, words
 
 Q = default_questionnaire()
@@ -452,14 +454,22 @@ def _raised_codes() -> set[str]:
 
 
 def test_every_code_the_services_raise_is_declared() -> None:
-    declared = ANSWER_ERROR_CODES | QUESTIONNAIRE_ERROR_CODES
+    declared = (
+        ANSWER_ERROR_CODES | QUESTIONNAIRE_ERROR_CODES | ROUND_ERROR_CODES | EVENT_ERROR_CODES
+    )
     assert _raised_codes() <= declared
     assert _raised_codes() >= declared - {"control_chars", "year_out_of_range"}  # no stale codes
 
 
 def test_every_code_has_a_text() -> None:
-    codes = ANSWER_ERROR_CODES | QUESTIONNAIRE_ERROR_CODES | set(CROSS_CHECK_CODES.values())
+    codes = (
+        ANSWER_ERROR_CODES
+        | QUESTIONNAIRE_ERROR_CODES
+        | ROUND_ERROR_CODES
+        | set(CROSS_CHECK_CODES.values())
+    )
     missing = {c for c in codes if c not in mt.ERRORS and c not in ct.VALIDATION}
+    assert set(ev.ERRORS) >= EVENT_ERROR_CODES
     assert missing == set()
     # the monitoring texts do not shadow the common ones
     assert not set(mt.ERRORS) & set(ct.VALIDATION)

@@ -167,4 +167,18 @@ QUESTIONNAIRE_ERRORS: dict[str, ErrorText] = {
     "check_not_numeric": "Проверка №{check}: вопрос «{question}» — не число, сравнивать нельзя.",
 }
 
-ERRORS: dict[str, ErrorText] = {**ANSWER_ERRORS, **CROSS_ERRORS, **QUESTIONNAIRE_ERRORS}
+ROUND_ERRORS: dict[str, ErrorText] = {
+    "round_exists": "Мониторинг за {year} учебный год в районе уже открыт.",
+    "round_closed": "Приём ответов мониторинга закрыт.",
+    "response_already_sent": "Анкета школы уже отправлена — изменить её можно, если её вернут.",
+    "response_not_ready": "Анкета ещё не готова к отправке: ответьте на отмеченные вопросы.",
+    "response_not_submitted": "Эта анкета не ждёт проверки.",
+    "return_needs_questions": "Укажите, какие вопросы исправить, или напишите комментарий.",
+}
+
+ERRORS: dict[str, ErrorText] = {
+    **ANSWER_ERRORS,
+    **CROSS_ERRORS,
+    **QUESTIONNAIRE_ERRORS,
+    **ROUND_ERRORS,
+}

@@ -14,6 +14,7 @@ from bot.texts import common as t
 from bot.texts import contests as ct
 from bot.texts import documents as dt
 from bot.texts import events as ev
+from bot.texts import monitoring as mt
 from models import User
 from services.errors import ValidationError
 from services.timeutil import fmt_date
@@ -98,6 +99,7 @@ def error_text(error: ValidationError) -> str:
         ev.ERRORS.get(error.code)
         or ct.ERRORS.get(error.code)
         or dt.ERRORS.get(error.code)
+        or mt.ERRORS.get(error.code)
         or t.VALIDATION.get(error.code)
     )
     if text is None:
