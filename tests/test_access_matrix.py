@@ -132,6 +132,10 @@ MAY: dict[str, frozenset[str] | dict[str, frozenset[str]]] = {
     # copy's buttons are its recipient's, the history the district's
     "ac": COORDINATOR_ONLY,
     "an": frozenset(),
+    # the monitoring: a librarian's questionnaire, a coordinator's round (handlers/monitoring/);
+    # the round's documents are the coordinator's
+    "mo": frozenset(),
+    "md": COORDINATOR_ONLY,
     # the documents library: librarians and coordinators read, only coordinators change; the
     # form's steps work only inside the form
     "doc": {

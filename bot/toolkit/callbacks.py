@@ -347,3 +347,32 @@ class AnnCb(CallbackData, prefix="an"):
     announcement_id: OptionalId = 0
     question_id: OptionalId = 0
     page: Page = 0
+
+
+class MonAction(StrEnum):
+    """The monitoring: a librarian's questionnaire, a coordinator's round and its review
+    (handlers/monitoring/)."""
+
+    PLACEHOLDER = "x"  # replaced by the monitoring's steps
+
+
+class MonCb(CallbackData, prefix="mo"):
+    action: MonAction
+    round_id: OptionalId = 0
+    response_id: OptionalId = 0
+    value: Annotated[int, Field(ge=0, le=1000)] = 0
+    page: Page = 0
+
+
+class MonDocAction(StrEnum):
+    """The department's documents of a monitoring round (handlers/reports.py)."""
+
+    SUMMARY_XLSX = "x"
+    SUMMARY_CSV = "c"
+    CHARTS = "g"
+    NOTE = "n"
+
+
+class MonDocCb(CallbackData, prefix="md"):
+    action: MonDocAction
+    round_id: OptionalId = 0
