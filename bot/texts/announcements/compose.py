@@ -25,6 +25,7 @@ ALBUM_WAIT = "Альбом получен. Когда загрузятся вс�
 BTN_ALBUM_DONE = "✅ Готово"
 ERRORS = {
     "announcement_empty": EMPTY,
+    "announcement_too_long": TOO_LONG,
     "album_too_big": "В альбоме не больше {limit} файлов.",
     "album_mixed": "В одном альбоме — только фото или только документы, не вместе.",
     "media_unsupported": UNSUPPORTED,
