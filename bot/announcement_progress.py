@@ -90,10 +90,12 @@ class ProgressReporter:
 
     async def _report(self, session: AsyncSession, announcement: Announcement) -> bool:
         now = self.clock()
-        counts = await finish_if_done(session, announcement, now)
         last = announcement.progress_at
         if last is not None and now - last < timedelta(seconds=self.interval):
+            # not even marked sent before it can be shown: `reporting` picks up a finished
+            # announcement only while its report is older than its end
             return False
+        counts = await finish_if_done(session, announcement, now)
         text, markup = render(announcement, counts)
         final = is_final(announcement, counts)
         if text == announcement.progress_text:

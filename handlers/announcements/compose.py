@@ -18,7 +18,7 @@ from datetime import datetime, timedelta
 from typing import Any
 
 from aiogram import Bot, F, Router
-from aiogram.filters import Command, StateFilter
+from aiogram.filters import Command, Filter, StateFilter
 from aiogram.fsm.context import FSMContext
 from aiogram.fsm.state import State, StatesGroup
 from aiogram.types import (
@@ -27,6 +27,7 @@ from aiogram.types import (
     InlineKeyboardMarkup,
     Message,
     MessageEntity,
+    TelegramObject,
 )
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -38,9 +39,9 @@ from bot.toolkit.announcement_copy import copy_extras
 from bot.toolkit.callbacks import AnnComposeCb
 from bot.toolkit.filters import HasRole, InDistrict, Refused
 from bot.toolkit.keyboards import PAGE_SIZE, button, clamp_page, pager_row, shorten, yes_no
-from bot.toolkit.screens import error_text, h, show
+from bot.toolkit.screens import h, show
 from handlers.announcements import compose_audience as aud
-from handlers.announcements.compose_screen import A, OwnDraft, cb, present, screen
+from handlers.announcements.compose_screen import A, OwnDraft, cb, present, refusal, screen
 from models import Announcement, AnnouncementStatus, Role, User
 from services.announcements import choices
 from services.announcements.content import DOCUMENT, PHOTO, Content, check_content
@@ -65,11 +66,6 @@ class ComposeForm(StatesGroup):
     districts = State()  # a super-admin chooses the districts first
     content = State()  # the text (or files) of a new draft, or of a draft being changed
     schedule = State()  # the local date and time to send at
-
-
-def refusal(error: ValidationError) -> str:
-    text = tx.ERRORS.get(error.code)
-    return text.format(**error.params) if text is not None else error_text(error)
 
 
 def _entities(items: list[MessageEntity] | None) -> tuple[dict[str, Any], ...]:
@@ -528,10 +524,10 @@ async def send_now(
     announcement.progress_at = now
 
 
-class OwnSending:
+class OwnSending(Filter):
     """`announcement`: the actor's own announcement that is being sent now."""
 
-    async def __call__(self, query: CallbackQuery, **data: Any) -> dict[str, Any]:
+    async def __call__(self, update: TelegramObject, **data: Any) -> dict[str, Any]:
         session: AsyncSession = data["session"]
         user: User | None = data.get("user")
         callback_data = data.get("callback_data")

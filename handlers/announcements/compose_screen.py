@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from aiogram import Bot
+from aiogram.filters import Filter
 from aiogram.fsm.context import FSMContext
 from aiogram.types import CallbackQuery, InlineKeyboardMarkup, Message, TelegramObject
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -33,7 +34,13 @@ def cb(action: AnnComposeAction, announcement: Announcement | int, **kw: Any) ->
     return AnnComposeCb(action=action, announcement_id=announcement_id, **kw)
 
 
-class OwnDraft:
+def refusal(error: ValidationError) -> str:
+    """A refused announcement's words (these texts), or the common ones."""
+    text = tx.ERRORS.get(error.code)
+    return text.format(**error.params) if text is not None else error_text(error)
+
+
+class OwnDraft(Filter):
     """`announcement`: the actor's own draft (or scheduled one) the button or the form names.
 
     Another coordinator's, another district's or a missing one is unknown; the actor's own
@@ -63,7 +70,7 @@ class OwnDraft:
                 await data["state"].clear()
             known = await session.get(Announcement, announcement_id) if announcement_id else None
             if known is not None and known.author_id == user.id and known.status in SENT_STATUSES:
-                raise Refused(error_text(ValidationError("announcement_already_sent"))) from None
+                raise Refused(refusal(ValidationError("announcement_already_sent"))) from None
             raise Refused(tx.UNKNOWN_DRAFT) from None
         return {"announcement": announcement}
 
