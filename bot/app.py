@@ -15,11 +15,13 @@ from aiogram.fsm.storage.memory import SimpleEventIsolation
 from aiogram.types import ErrorEvent
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 
+from bot.announcement_progress import ProgressReporter
 from bot.app_paths import data_file
 from bot.config import Settings
 from bot.outbox_sender import OutboxSender, SenderConfig
 from bot.texts import common as t
 from bot.texts.reminders import DIGEST
+from bot.toolkit.announcement_copy import copy_extras
 from bot.toolkit.commands import set_default_commands
 from bot.toolkit.fsm_storage import SqlStorage
 from bot.toolkit.middlewares import (
@@ -102,6 +104,7 @@ async def run_polling(settings: Settings, clock: Clock = utc_now) -> None:
         reminder_config(settings),
         RussianRenderer(settings.tz),
         DIGEST,
+        announce_extras=copy_extras,
     )
     sender = OutboxSender(
         bot,
@@ -115,6 +118,9 @@ async def run_polling(settings: Settings, clock: Clock = utc_now) -> None:
         ),
         clock,
     )
+    progress = ProgressReporter(
+        bot, session_pool, clock, interval=settings.announce_progress_seconds
+    )
 
     async def on_startup(bot: Bot, **_: Any) -> None:
         try:
@@ -124,12 +130,14 @@ async def run_polling(settings: Settings, clock: Clock = utc_now) -> None:
         await set_default_commands(bot)
         scheduler.start()
         sender.start()
+        progress.start()
         logger.info("bot started")
 
     async def on_shutdown(**_: Any) -> None:
         if scheduler.running:
             scheduler.shutdown(wait=False)
         await sender.stop()  # the batch in flight finishes first
+        await progress.stop()
         logger.info("bot stopped")
 
     dp.startup.register(on_startup)

@@ -41,6 +41,7 @@ class Settings(BaseSettings):
     send_rate: float = Field(default=25.0, gt=0, le=30)
     sender_concurrency: int = Field(default=8, ge=1, le=64)
     sender_lease: int = Field(default=60, ge=1, le=3600)
+    announce_progress_seconds: float = Field(default=5.0, ge=1, le=300)
     quiet_hours: str = "21:00-09:00"
     quiet_weekends: bool = False
     reminder_offsets: Annotated[list[int], NoDecode] = Field(default_factory=lambda: [7, 3, 1])

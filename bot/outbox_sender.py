@@ -31,15 +31,10 @@ from aiogram.exceptions import (
     TelegramRetryAfter,
     TelegramServerError,
 )
-from aiogram.types import (
-    InlineKeyboardMarkup,
-    InputMediaDocument,
-    InputMediaPhoto,
-    Message,
-    MessageEntity,
-)
+from aiogram.types import InlineKeyboardMarkup, Message, MessageEntity
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
+from bot.toolkit.announcement_send import send_steps
 from bot.toolkit.keyboards import markup_of
 from models import Notification, NotificationStatus
 from services.clock import Clock
@@ -144,7 +139,7 @@ class OutboxSender:
         if payload.get("edit"):
             return await self._edit(note.chat_id, payload["edit"], markup)
         if payload.get("steps"):
-            return await self._steps(note.chat_id, payload, markup)
+            return await send_steps(self.bot, note.chat_id, payload, markup)
         if payload.get("photo"):
             return await self.bot.send_photo(
                 note.chat_id, payload["photo"], caption=payload.get("text"), reply_markup=markup
@@ -157,83 +152,6 @@ class OutboxSender:
                 reply_markup=markup,
             )
         return await self.bot.send_message(note.chat_id, payload["text"], reply_markup=markup)
-
-    async def _steps(
-        self, chat_id: int, payload: dict[str, Any], markup: InlineKeyboardMarkup | None
-    ) -> Message:
-        """A copy made of several messages (an album, a long text in parts): the buttons go
-        on the last one that can carry them; the message returned is the one whose text can
-        be edited later, or the last one."""
-        steps: list[dict[str, Any]] = payload["steps"]
-        main: Message | None = None
-        last: Message | None = None
-        for index, step in enumerate(steps):
-            buttons = markup if index == len(steps) - 1 and step["kind"] != "album" else None
-            sent = await self._step(chat_id, step, buttons)
-            last = sent
-            if step.get("main"):
-                main = sent
-        if steps[-1]["kind"] == "album" and markup is not None:
-            last = await self.bot.send_message(
-                chat_id, payload.get("buttons_text") or "…", reply_markup=markup
-            )
-        assert last is not None
-        return main or last
-
-    async def _step(
-        self, chat_id: int, step: dict[str, Any], markup: InlineKeyboardMarkup | None
-    ) -> Message:
-        text = step.get("text") or None
-        entities = [MessageEntity(**e) for e in step.get("entities") or []] or None
-        kind = step["kind"]
-        # a text kept with its entities is sent as typed, never parsed as HTML
-        if kind == "text":
-            return await self.bot.send_message(
-                chat_id, step["text"], entities=entities, parse_mode=None, reply_markup=markup
-            )
-        if kind == "photo":
-            return await self.bot.send_photo(
-                chat_id,
-                step["file_id"],
-                caption=text,
-                caption_entities=entities,
-                parse_mode=None,
-                reply_markup=markup,
-            )
-        if kind == "document":
-            return await self.bot.send_document(
-                chat_id,
-                step["file_id"],
-                caption=text,
-                caption_entities=entities,
-                parse_mode=None,
-                reply_markup=markup,
-            )
-        group: list[Any] = []  # photos or documents, never both (checked when composed)
-        for index, item in enumerate(step["media"]):
-            first = index == 0
-            caption = text if first else None
-            caption_entities = entities if first else None
-            if item["type"] == "photo":
-                group.append(
-                    InputMediaPhoto(
-                        media=item["file_id"],
-                        caption=caption,
-                        caption_entities=caption_entities,
-                        parse_mode=None,
-                    )
-                )
-            else:
-                group.append(
-                    InputMediaDocument(
-                        media=item["file_id"],
-                        caption=caption,
-                        caption_entities=caption_entities,
-                        parse_mode=None,
-                    )
-                )
-        messages = await self.bot.send_media_group(chat_id, group)
-        return messages[0]
 
     async def _edit(
         self, chat_id: int, edit: dict[str, Any], markup: InlineKeyboardMarkup | None

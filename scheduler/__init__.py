@@ -10,6 +10,7 @@ from apscheduler.schedulers.asyncio import AsyncIOScheduler
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from scheduler.jobs import planner_tick, purge_stale_fsm
+from services.announcements.sending import Extras
 from services.clock import Clock
 from services.reminders import ReminderConfig, Renderer
 
@@ -28,6 +29,7 @@ def build_scheduler(
     config: ReminderConfig | None = None,
     renderer: Renderer | None = None,
     digest_text: str = "",
+    announce_extras: Extras | None = None,
 ) -> AsyncIOScheduler:
     """Memory job store: all state that must survive a restart lives in our tables."""
     scheduler = AsyncIOScheduler(timezone=tz)
@@ -58,6 +60,7 @@ def build_scheduler(
                 "config": config,
                 "renderer": renderer,
                 "digest_text": digest_text,
+                "announce_extras": announce_extras,
             },
         )
     return scheduler

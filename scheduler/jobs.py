@@ -9,6 +9,7 @@ from sqlalchemy import delete
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from models import FsmRecord
+from services.announcements.sending import Extras, send_due
 from services.clock import Clock
 from services.reminders import (
     ReminderConfig,
@@ -42,8 +43,11 @@ async def planner_tick(
     config: ReminderConfig,
     renderer: Renderer,
     digest_text: str,
+    announce_extras: Extras | None = None,
 ) -> int:
-    """Every minute: reminders, seminar invitations, Library Month, summaries, digests.
+    """Every minute: reminders, seminar invitations, Library Month, summaries, digests, and the
+    scheduled announcements whose time has come (their copies' buttons come from the bot:
+    `announce_extras`).
 
     Each part is idempotent (dedupe keys, reminder runs), so a missed minute, a restart or
     a second run plans nothing twice.
@@ -60,9 +64,14 @@ async def planner_tick(
         pending = await pending_by_district(session)
         return await plan_digests(session, now, config, pending, digest_text)
 
+    async def announcements(session: AsyncSession) -> int:
+        if announce_extras is None:
+            return 0
+        return len(await send_due(session, announce_extras, now))
+
     planned = 0
     # each part is its own unit of work: one that fails is logged, the others still go out
-    for part in (reminders, summaries, digests):
+    for part in (reminders, summaries, digests, announcements):
         try:
             async with session_pool() as session:
                 planned += await part(session)

@@ -20,6 +20,7 @@ LIBRARIAN_HELP = [
     "/cancel",
 ]
 COORDINATOR_HELP = [
+    "/announce",
     "/review",
     "/events",
     "/newevent",

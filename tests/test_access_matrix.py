@@ -130,7 +130,15 @@ MAY: dict[str, frozenset[str] | dict[str, frozenset[str]]] = {
     | {ccb.ResultsAction.DIPLOMAS.value: LIBRARIAN_ONLY},
     # announcements: composing is the coordinator's (handlers/announcements/compose.py); a
     # copy's buttons are its recipient's, the history the district's
-    "ac": COORDINATOR_ONLY,
+    "ac": {action.value: COORDINATOR_ONLY for action in cb.AnnComposeAction}
+    | {
+        action.value: STAFF_ONLY  # a super-admin's districts, before the text
+        for action in (
+            cb.AnnComposeAction.DISTRICT,
+            cb.AnnComposeAction.REPUBLIC,
+            cb.AnnComposeAction.DISTRICTS_DONE,
+        )
+    },
     "an": frozenset(),
     # the monitoring: a librarian's questionnaire, a coordinator's round (handlers/monitoring/);
     # the round's documents are the coordinator's
@@ -209,6 +217,7 @@ COMMANDS_MAY: dict[str, frozenset[str]] = {
     "import": COORDINATOR_ONLY,
     "districts": STAFF_ONLY,
     "newdistrict": STAFF_ONLY,
+    "announce": COORDINATOR_ONLY,
 }
 
 # what a refused press or command may answer: it says no, and nothing else

@@ -31,6 +31,7 @@ from bot.config import Settings
 from bot.texts import common as t
 from bot.texts import documents as doc_texts
 from bot.texts import events as ev
+from bot.texts.announcements import compose as announce_texts
 from bot.texts.contests import entry as entry_texts
 from bot.toolkit.callbacks import (
     DocAction,
@@ -298,6 +299,26 @@ async def _doc_replace(world: World, steps: int) -> Person:
     return COORDINATOR
 
 
+async def _announce_form(world: World, steps: int) -> Person:
+    """/announce walked `steps` steps in: the text asked; a text over the limit said; the
+    draft's schedule asked; the search among the schools asked."""
+    client = world.client
+    await client.send(COORDINATOR, "/announce")
+    if steps == 1:
+        await client.send(COORDINATOR, "абзац " * 1000)
+    if steps >= 2:
+        await client.send(COORDINATOR, "Объявление для всех")
+    if steps == 2:
+        await client.press(COORDINATOR, announce_texts.BTN_SCHEDULE)
+    if steps == 3:
+        await client.press(
+            COORDINATOR, announce_texts.BTN_AUDIENCE.format(audience=announce_texts.AUD_ALL)
+        )
+        await client.press(COORDINATOR, announce_texts.BTN_AUD_SCHOOLS)
+        await client.press(COORDINATOR, announce_texts.BTN_SEARCH)
+    return COORDINATOR
+
+
 def _steps(walk: Callable[[World, int], Awaitable[Person]], steps: int) -> Walk:
     async def walked(world: World) -> Person:
         return await walk(world, steps)
@@ -333,6 +354,11 @@ STATES: list[tuple[str, Walk, bool]] = [
     *[(f"new document form, step {n}", _steps(_doc_form, n), False) for n in range(5)],
     ("documents search", _steps(_doc_search, 0), False),
     *[(f"document replace form, step {n}", _steps(_doc_replace, n), False) for n in range(2)],
+    # a text there is the announcement (a draft) or its time (a schedule): writes by design
+    ("announcement, the text", _steps(_announce_form, 0), True),
+    ("announcement, a text over the limit", _steps(_announce_form, 1), True),
+    ("announcement, the time to send", _steps(_announce_form, 2), True),
+    ("announcement, the search among schools", _steps(_announce_form, 3), False),
     (
         "contest entry form, self-assessment",
         _steps(lambda world, n: _entry_form(world, n, "best-library"), 8),
@@ -383,6 +409,7 @@ PREFIXES = [
     "cj",
     "ce",
     "cef",
+    "ac",
 ]
 PART = st.one_of(
     st.integers(min_value=-2, max_value=2**64).map(str),

@@ -325,7 +325,39 @@ class DocCb(CallbackData, prefix="doc"):
 class AnnComposeAction(StrEnum):
     """The coordinator's steps from a draft to the send (handlers/announcements/compose.py)."""
 
-    PLACEHOLDER = "x"  # replaced by the compose steps
+    # the draft's screen
+    SCREEN = "s"  # back to the draft's screen (ends a form step)
+    ACK = "k"  # «Ознакомлен(а)» on or off
+    PREVIEW = "p"
+    SEND = "go"
+    EDIT = "e"
+    SCHEDULE = "t"
+    CANCEL = "x"
+    CANCEL_OK = "xk"
+    # the content: a text over the limit, an album's end
+    SPLIT = "sp"
+    REWRITE = "rw"
+    ALBUM_DONE = "ad"
+    # the audience
+    AUDIENCE = "a"
+    AUD_ALL = "al"
+    AUD_LATE = "lt"  # the district's open events, a page
+    AUD_EVENT = "ev"  # value: the event
+    AUD_SCHOOLS = "sc"  # the schools, a page
+    AUD_SCHOOL = "st"  # value: a school, chosen or not
+    AUD_SEARCH = "sq"
+    AUD_DONE = "sd"
+    AUD_COORDINATORS = "co"  # a super-admin's
+    # a super-admin's districts, before the text
+    DISTRICT = "d"  # value: a district, chosen or not
+    REPUBLIC = "r"
+    DISTRICTS_DONE = "dd"
+    # a scheduled announcement, and one being sent
+    UNSCHEDULE = "u"
+    UNSCHEDULE_OK = "uk"
+    STOP = "h"
+    STOP_OK = "hk"
+    STOP_NO = "hn"
 
 
 class AnnComposeCb(CallbackData, prefix="ac"):

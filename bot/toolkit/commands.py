@@ -27,6 +27,7 @@ LIBRARIAN_COMMANDS = (
     "cancel",
 )
 COORDINATOR_COMMANDS = (
+    "announce",
     "review",
     "events",
     "newevent",
@@ -46,6 +47,7 @@ COORDINATOR_COMMANDS = (
 ADMIN_COMMANDS = (
     "districts",
     "newdistrict",
+    "announce",
     "review",
     "events",
     "newevent",
