@@ -67,8 +67,19 @@ def local_day(announcement: Announcement, settings: Settings) -> str:
 
 
 def first_words(announcement: Announcement, limit: int = th.ITEM_WORDS) -> str:
-    line = next((s for s in announcement.text.splitlines() if s.strip()), "")
-    return shorten(" ".join(line.split()), limit) if line else th.NO_TEXT
+    """The first words of the text, cut between words: «Важно: отчёт о…»."""
+    words = next((s for s in announcement.text.splitlines() if s.strip()), "").split()
+    if not words:
+        return th.NO_TEXT
+    line = " ".join(words)
+    if len(line) <= limit:
+        return line
+    kept = ""
+    for word in words:
+        if len(kept) + len(word) + 1 > limit - 1:
+            break
+        kept = f"{kept} {word}".strip()
+    return f"{kept or shorten(words[0], limit - 1)[:-1]}…"
 
 
 # ---- «Ознакомлен(а)» --------------------------------------------------------------------------
