@@ -33,9 +33,14 @@ from bot.texts.contests import jury as tj
 from bot.texts.contests import rules
 from bot.toolkit import callbacks as cb
 from bot.toolkit import contest_callbacks as ccb
+from bot.toolkit.announcement_copy import copy_extras
 from bot.toolkit.commands import ALL_COMMANDS
-from models import DocumentCategory, Invitation, School
+from models import DocumentCategory, Invitation, Role, School, User
 from models.limits import DB_ID_MAX
+from services.announcements.content import Content
+from services.announcements.receipts import ask as ask_about
+from services.announcements.sending import new_draft
+from services.announcements.sending import send as send_announcement
 from services.confirmations import Draft, submit
 from services.contests.entries import submit_entry
 from services.contests.jury import invite_juror
@@ -86,6 +91,8 @@ SENTINEL = {
     "entry": 7100007,
     "juror": 7100008,
     "document": 7100009,
+    "announcement": 7100010,
+    "question": 7100011,
 }
 
 ANYONE = frozenset({"stranger", "librarian", "coordinator"})
@@ -139,7 +146,17 @@ MAY: dict[str, frozenset[str] | dict[str, frozenset[str]]] = {
             cb.AnnComposeAction.DISTRICTS_DONE,
         )
     },
-    "an": frozenset(),
+    "an": {
+        cb.AnnAction.ACK.value: LIBRARIAN_ONLY,
+        cb.AnnAction.ASK.value: LIBRARIAN_ONLY,
+        cb.AnnAction.LIST.value: REGISTERED,
+        cb.AnnAction.OPEN.value: REGISTERED,
+    }
+    | {
+        action.value: COORDINATOR_ONLY
+        for action in cb.AnnAction
+        if action not in (cb.AnnAction.ACK, cb.AnnAction.ASK, cb.AnnAction.LIST, cb.AnnAction.OPEN)
+    },
     # the monitoring: a librarian's questionnaire, a coordinator's round (handlers/monitoring/);
     # the round's documents are the coordinator's
     "mo": frozenset(),
@@ -204,6 +221,7 @@ COMMANDS_MAY: dict[str, frozenset[str]] = {
     "tasks": LIBRARIAN_ONLY,
     "contests": REGISTERED,
     "documents": REGISTERED,
+    "announcements": REGISTERED,
     "jury": frozenset(),  # only a juror (no actor here holds a seat)
     "settings": REGISTERED,
     "school": REGISTERED,
@@ -324,6 +342,8 @@ class Records:
     entry: int
     juror: int
     document: int
+    announcement: int
+    question: int
 
     def ids(self) -> dict[str, str]:
         return {key: str(getattr(self, key)) for key in SENTINEL}
@@ -399,6 +419,18 @@ async def _submitted(
             user.id,
             clock,
         )
+        # an announcement to every librarian of the district, sent, and a question about it
+        author = await s.scalar(
+            select(User).where(User.district_id == district_id, User.role == Role.COORDINATOR)
+        )
+        assert author is not None
+        announcement = await new_draft(
+            s, author, Content("Объявление отдела: сдайте отчёт"), clock()
+        )
+        announcement.ack = True
+        announcement_id = announcement.id
+        await send_announcement(s, announcement_id, copy_extras, clock())
+        question = await ask_about(s, announcement_id, user, "Когда сдавать отчёт?", clock())
         return Records(
             district_id,
             school_id,
@@ -409,6 +441,8 @@ async def _submitted(
             entry.id,
             seat.id,
             document.id,
+            announcement_id,
+            question.id,
         )
 
 

@@ -33,7 +33,10 @@ from bot.texts import documents as doc_texts
 from bot.texts import events as ev
 from bot.texts.announcements import compose as announce_texts
 from bot.texts.contests import entry as entry_texts
+from bot.toolkit.announcement_copy import copy_extras
 from bot.toolkit.callbacks import (
+    AnnAction,
+    AnnCb,
     DocAction,
     DocCb,
     EventAction,
@@ -53,6 +56,10 @@ from bot.toolkit.contest_callbacks import (
 )
 from models import District, DocumentCategory
 from models.db import create_engine, create_session_pool
+from services.announcements.content import Content
+from services.announcements.receipts import ask as ask_about
+from services.announcements.sending import new_draft
+from services.announcements.sending import send as send_announcement
 from services.catalogue import load_catalogue_file
 from services.confirmations import Draft, submit
 from services.districts import create_district
@@ -319,6 +326,42 @@ async def _announce_form(world: World, steps: int) -> Person:
     return COORDINATOR
 
 
+async def _sent_announcement(world: World) -> tuple[int, int]:
+    """An announcement to every librarian, sent, and the librarian's question about it."""
+    clock = FixedClock(NOW)
+    async with world.pool.begin() as s:
+        author = await get_user(s, COORDINATOR.id)
+        librarian = await get_user(s, LIBRARIAN.id)
+        assert author is not None and librarian is not None
+        announcement = await new_draft(s, author, Content("Объявление: сдайте отчёт"), NOW)
+        announcement.ack = True
+        announcement_id = announcement.id
+        await send_announcement(s, announcement_id, copy_extras, clock())
+        question = await ask_about(s, announcement_id, librarian, "Когда сдавать?", NOW)
+        return announcement_id, question.id
+
+
+async def _ann_ask(world: World, steps: int) -> Person:
+    announcement_id, _ = await _sent_announcement(world)
+    data = AnnCb(action=AnnAction.ASK, announcement_id=announcement_id)
+    await world.client.press_data(LIBRARIAN, data.pack())
+    return LIBRARIAN
+
+
+async def _ann_answer(world: World, steps: int) -> Person:
+    announcement_id, question_id = await _sent_announcement(world)
+    data = AnnCb(action=AnnAction.ANSWER, announcement_id=announcement_id, question_id=question_id)
+    await world.client.press_data(COORDINATOR, data.pack())
+    return COORDINATOR
+
+
+async def _ann_edit(world: World, steps: int) -> Person:
+    announcement_id, _ = await _sent_announcement(world)
+    data = AnnCb(action=AnnAction.EDIT, announcement_id=announcement_id)
+    await world.client.press_data(COORDINATOR, data.pack())
+    return COORDINATOR
+
+
 def _steps(walk: Callable[[World, int], Awaitable[Person]], steps: int) -> Walk:
     async def walked(world: World) -> Person:
         return await walk(world, steps)
@@ -359,6 +402,10 @@ STATES: list[tuple[str, Walk, bool]] = [
     ("announcement, a text over the limit", _steps(_announce_form, 1), True),
     ("announcement, the time to send", _steps(_announce_form, 2), True),
     ("announcement, the search among schools", _steps(_announce_form, 3), False),
+    # announcements: a question, an answer, a corrected text are written by a text
+    ("announcement, a question", _steps(_ann_ask, 0), True),
+    ("announcement, an answer", _steps(_ann_answer, 0), True),
+    ("announcement, a corrected text", _steps(_ann_edit, 0), True),
     (
         "contest entry form, self-assessment",
         _steps(lambda world, n: _entry_form(world, n, "best-library"), 8),
@@ -410,6 +457,7 @@ PREFIXES = [
     "ce",
     "cef",
     "ac",
+    "an",
 ]
 PART = st.one_of(
     st.integers(min_value=-2, max_value=2**64).map(str),

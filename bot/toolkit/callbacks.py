@@ -372,6 +372,16 @@ class AnnAction(StrEnum):
 
     ACK = "k"  # «Ознакомлен(а)» on a copy
     ASK = "q"  # «Задать вопрос» on a copy
+    LIST = "l"  # /announcements: a page of the list (`page`)
+    OPEN = "o"  # a coordinator's card; a recipient's copy again
+    # the coordinator's
+    REPORT = "x"  # the XLSX report
+    UNREAD = "u"  # who has not acknowledged (`page`)
+    NUDGE = "n"  # «Напомнить не ознакомившимся»: asks first
+    NUDGE_OK = "nk"
+    QUESTIONS = "qs"  # the questions under the announcement (`page`)
+    ANSWER = "a"  # answer one (`question_id`)
+    EDIT = "e"  # correct the text of the sent copies
 
 
 class AnnCb(CallbackData, prefix="an"):

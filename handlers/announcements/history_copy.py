@@ -1,0 +1,375 @@
+"""The recipient's side of an announcement: «Ознакомлен(а)», «Задать вопрос», and a
+librarian's /announcements (what was addressed to them, and the district's announcements to
+every librarian), each opening as the full text again."""
+
+from __future__ import annotations
+
+import logging
+from typing import Any
+
+from aiogram import Bot, F, Router
+from aiogram.exceptions import TelegramBadRequest
+from aiogram.filters import Command, StateFilter
+from aiogram.fsm.context import FSMContext
+from aiogram.fsm.state import State, StatesGroup
+from aiogram.types import (
+    CallbackQuery,
+    InaccessibleMessage,
+    InlineKeyboardButton,
+    InlineKeyboardMarkup,
+    InputMediaDocument,
+    InputMediaPhoto,
+    Message,
+    MessageEntity,
+)
+from sqlalchemy import select
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from bot.config import Settings
+from bot.texts import common as t
+from bot.texts.announcements import copy as tc
+from bot.texts.announcements import history as th
+from bot.toolkit.announcement_copy import copy_extras
+from bot.toolkit.callbacks import AnnAction, AnnCb, parse_id
+from bot.toolkit.filters import STAFF, HasRole, Refused
+from bot.toolkit.keyboards import (
+    PAGE_SIZE,
+    button,
+    cancel_keyboard,
+    clamp_page,
+    markup_of,
+    pager_row,
+    shorten,
+)
+from bot.toolkit.notify import deliver
+from bot.toolkit.screens import error_text, h, show
+from models import Announcement, AnnouncementRecipient, Role, School, User
+from models.limits import ANNOUNCEMENT_QUESTION_MAX
+from services.announcements import receipts
+from services.announcements.content import steps
+from services.announcements.history import for_recipient, readable_by
+from services.announcements.sending import content_of
+from services.clock import Clock
+from services.errors import NotFoundError, ValidationError
+
+logger = logging.getLogger(__name__)
+
+RECIPIENTS = (Role.LIBRARIAN, Role.COORDINATOR, Role.SUPER_ADMIN)
+
+
+class AskForm(StatesGroup):
+    text = State()
+
+
+def local_day(announcement: Announcement, settings: Settings) -> str:
+    moment = announcement.sent_at or announcement.created_at
+    return moment.astimezone(settings.tz).strftime("%d.%m")
+
+
+def first_words(announcement: Announcement, limit: int = th.ITEM_WORDS) -> str:
+    """The first words of the text, cut between words: «Важно: отчёт о…»."""
+    words = next((s for s in announcement.text.splitlines() if s.strip()), "").split()
+    if not words:
+        return th.NO_TEXT
+    line = " ".join(words)
+    if len(line) <= limit:
+        return line
+    kept = ""
+    for word in words:
+        if len(kept) + len(word) + 1 > limit - 1:
+            break
+        kept = f"{kept} {word}".strip()
+    return f"{kept or shorten(words[0], limit - 1)[:-1]}…"
+
+
+# ---- «Ознакомлен(а)» --------------------------------------------------------------------------
+
+
+def _without(markup: InlineKeyboardMarkup, data: str) -> InlineKeyboardMarkup | None:
+    rows = [[b for b in row if b.callback_data != data] for row in markup.inline_keyboard]
+    rows = [row for row in rows if row]
+    return InlineKeyboardMarkup(inline_keyboard=rows) if rows else None
+
+
+async def acknowledge(
+    query: CallbackQuery, callback_data: AnnCb, session: AsyncSession, user: User, clock: Clock
+) -> None:
+    announcement = await session.get(Announcement, callback_data.announcement_id)
+    if announcement is None:
+        raise Refused(t.STALE_BUTTON)
+    try:
+        await receipts.recipient_of(session, announcement.id, user)
+    except NotFoundError:
+        raise Refused(t.STALE_BUTTON) from None
+    if not announcement.ack:
+        await query.answer(tc.ACK_NOT_ASKED, show_alert=True)
+        return
+    if not await receipts.acknowledge(session, announcement.id, user, clock()):
+        await query.answer(tc.ACK_ALREADY, show_alert=True)
+        return
+    await query.answer(tc.ACK_DONE)
+    message = query.message
+    if message is None or isinstance(message, InaccessibleMessage):
+        return
+    data = query.data or ""
+    if message.reply_markup is not None:
+        markup = _without(message.reply_markup, data)
+    else:  # the copy's own keyboard, less the pressed button
+        planned = copy_extras(announcement).buttons
+        markup = markup_of(tuple(tuple(b for b in row if b.data != data) for row in planned))
+    try:
+        await message.edit_reply_markup(reply_markup=markup)
+    except TelegramBadRequest:
+        logger.info("the keyboard of a copy of announcement %s stays", announcement.id)
+
+
+# ---- «Задать вопрос» ---------------------------------------------------------------------------
+
+
+async def ask_start(
+    query: CallbackQuery,
+    callback_data: AnnCb,
+    session: AsyncSession,
+    user: User,
+    bot: Bot,
+    state: FSMContext,
+) -> None:
+    try:
+        await receipts.recipient_of(session, callback_data.announcement_id, user)
+    except NotFoundError:
+        raise Refused(t.STALE_BUTTON) from None
+    announcement = await session.get(Announcement, callback_data.announcement_id)
+    assert announcement is not None
+    await state.clear()
+    await state.set_state(AskForm.text)
+    await state.update_data(announcement_id=announcement.id)
+    await query.answer()
+    # a new message: the copy itself stays as it was
+    await bot.send_message(
+        query.from_user.id,
+        tc.ASK_PROMPT.format(number=announcement.number or "", max=ANNOUNCEMENT_QUESTION_MAX),
+        reply_markup=cancel_keyboard(),
+    )
+
+
+async def _tell_staff(session: AsyncSession, announcement: Announcement) -> list[tuple[int, int]]:
+    """Who hears of a question: the author; if gone, the district's coordinators."""
+    author = await session.get(User, announcement.author_id) if announcement.author_id else None
+    if author is not None and author.is_active and author.role in STAFF:
+        return [(author.telegram_id, author.id)]
+    if announcement.district_id is None:
+        return []
+    rows = await session.execute(
+        select(User.telegram_id, User.id).where(
+            User.district_id == announcement.district_id,
+            User.role == Role.COORDINATOR,
+            User.is_active,
+        )
+    )
+    return [(int(chat), int(uid)) for chat, uid in rows]
+
+
+async def ask_text(
+    message: Message, session: AsyncSession, user: User, state: FSMContext, clock: Clock
+) -> None:
+    announcement_id = parse_id((await state.get_data()).get("announcement_id", 0))
+    try:
+        question = await receipts.ask(session, announcement_id, user, message.text or "", clock())
+    except ValidationError as e:
+        await message.answer(f"{error_text(e)}\n{t.TRY_AGAIN}", reply_markup=cancel_keyboard())
+        return
+    except NotFoundError:
+        await state.clear()
+        raise Refused(t.STALE_BUTTON) from None
+    await state.clear()
+    announcement = await session.get(Announcement, announcement_id)
+    assert announcement is not None
+    school = await session.get(School, question.school_id) if question.school_id else None
+    link = AnnCb(action=AnnAction.QUESTIONS, announcement_id=announcement.id)
+    await deliver(
+        session,
+        clock,
+        f"ann-question:{question.id}",
+        await _tell_staff(session, announcement),
+        th.QUESTION_NOTICE.format(
+            number=announcement.number or "",
+            name=h(user.full_name or ""),
+            school=h(school.short_name if school is not None else th.NO_SCHOOL),
+            text=h(question.text),
+        ),
+        InlineKeyboardMarkup(inline_keyboard=[[button(th.BTN_OPEN_QUESTIONS, link)]]),
+        purpose="announcement_question",
+    )
+    await message.answer(tc.ASK_SENT)
+
+
+async def ask_not_text(message: Message) -> None:
+    await message.answer(tc.ASK_TEXT_ONLY, reply_markup=cancel_keyboard())
+
+
+# ---- a reader's /announcements -----------------------------------------------------------------
+
+
+async def reader_list_screen(
+    target: Message | CallbackQuery,
+    session: AsyncSession,
+    user: User,
+    settings: Settings,
+    page: int,
+) -> None:
+    total, _ = await for_recipient(session, user, 0, 0)
+    page = clamp_page(page, total)
+    _, shown = await for_recipient(session, user, page * PAGE_SIZE, PAGE_SIZE)
+    rows: list[list[InlineKeyboardButton]] = [
+        [
+            button(
+                th.ITEM_READER.format(
+                    number=a.number or "",
+                    date=local_day(a, settings),
+                    words=first_words(a),
+                ),
+                AnnCb(action=AnnAction.OPEN, announcement_id=a.id, page=page),
+            )
+        ]
+        for a in shown
+    ]
+    pager = pager_row(page, total, lambda p: AnnCb(action=AnnAction.LIST, page=p))
+    if pager:
+        rows.append(pager)
+    text = th.LIST_HEADER_READER.format(total=total) if total else th.LIST_EMPTY_READER
+    await show(target, text, InlineKeyboardMarkup(inline_keyboard=rows) if rows else None)
+
+
+async def reader_command(
+    message: Message, session: AsyncSession, user: User, settings: Settings, state: FSMContext
+) -> None:
+    await state.clear()
+    await reader_list_screen(message, session, user, settings, 0)
+
+
+async def reader_list(
+    query: CallbackQuery,
+    callback_data: AnnCb,
+    session: AsyncSession,
+    user: User,
+    settings: Settings,
+    state: FSMContext,
+) -> None:
+    await state.clear()
+    await reader_list_screen(query, session, user, settings, callback_data.page)
+
+
+def _entities(step: dict[str, Any]) -> list[MessageEntity] | None:
+    return [MessageEntity(**e) for e in step.get("entities") or []] or None
+
+
+async def send_copy(
+    bot: Bot, chat_id: int, announcement: Announcement, markup: InlineKeyboardMarkup
+) -> None:
+    """The announcement as its recipients got it (entities kept, never parsed; files by id);
+    the buttons go on the last message that can carry them."""
+    parts = steps(content_of(announcement))
+    for index, step in enumerate(parts):
+        last = index == len(parts) - 1
+        buttons = markup if last else None
+        text = step.get("text") or None
+        kind = step["kind"]
+        if kind == "text":
+            await bot.send_message(
+                chat_id,
+                step["text"],
+                entities=_entities(step),
+                parse_mode=None,
+                reply_markup=buttons,
+            )
+        elif kind == "photo":
+            await bot.send_photo(
+                chat_id,
+                step["file_id"],
+                caption=text,
+                caption_entities=_entities(step),
+                parse_mode=None,
+                reply_markup=buttons,
+            )
+        elif kind == "document":
+            await bot.send_document(
+                chat_id,
+                step["file_id"],
+                caption=text,
+                caption_entities=_entities(step),
+                parse_mode=None,
+                reply_markup=buttons,
+            )
+        else:
+            group: list[Any] = []  # photos or documents, never both
+            for n, item in enumerate(step["media"]):
+                caption = text if n == 0 else None
+                entities = _entities(step) if n == 0 else None
+                kind_of = InputMediaPhoto if item["type"] == "photo" else InputMediaDocument
+                group.append(
+                    kind_of(
+                        media=item["file_id"],
+                        caption=caption,
+                        caption_entities=entities,
+                        parse_mode=None,
+                    )
+                )
+            await bot.send_media_group(chat_id, group)
+            if last:  # an album carries no buttons: a line of its own does
+                await bot.send_message(
+                    chat_id,
+                    tc.BUTTONS_LINE.format(number=announcement.number or ""),
+                    reply_markup=markup,
+                )
+
+
+async def reader_open(
+    query: CallbackQuery,
+    callback_data: AnnCb,
+    session: AsyncSession,
+    user: User,
+    bot: Bot,
+    state: FSMContext,
+) -> None:
+    try:
+        announcement = await readable_by(session, callback_data.announcement_id, user)
+    except NotFoundError:
+        raise Refused(t.STALE_BUTTON) from None
+    await state.clear()
+    recipient = await session.scalar(
+        select(AnnouncementRecipient).where(
+            AnnouncementRecipient.announcement_id == announcement.id,
+            AnnouncementRecipient.user_id == user.id,
+        )
+    )
+    row: list[InlineKeyboardButton] = []
+    if recipient is not None:
+        if announcement.ack and recipient.acknowledged_at is None:
+            row.append(
+                button(tc.BTN_ACK, AnnCb(action=AnnAction.ACK, announcement_id=announcement.id))
+            )
+        row.append(
+            button(tc.BTN_ASK, AnnCb(action=AnnAction.ASK, announcement_id=announcement.id))
+        )
+    rows = [row] if row else []
+    rows.append([button(t.BTN_BACK, AnnCb(action=AnnAction.LIST, page=callback_data.page))])
+    await query.answer()
+    await send_copy(
+        bot, query.from_user.id, announcement, InlineKeyboardMarkup(inline_keyboard=rows)
+    )
+
+
+def get_router() -> Router:
+    router = Router(name="announcements-copy")
+    recipient = HasRole(*RECIPIENTS)
+    reader = HasRole(Role.LIBRARIAN)
+    cb = AnnCb.filter
+    not_command = ~F.text.startswith("/")
+    router.callback_query.register(acknowledge, cb(F.action == AnnAction.ACK), recipient)
+    router.callback_query.register(ask_start, cb(F.action == AnnAction.ASK), recipient)
+    router.message.register(ask_text, StateFilter(AskForm.text), F.text, not_command, recipient)
+    router.message.register(ask_not_text, StateFilter(AskForm.text), not_command, recipient)
+    router.message.register(reader_command, Command("announcements"), reader)
+    router.callback_query.register(reader_list, cb(F.action == AnnAction.LIST), reader)
+    router.callback_query.register(reader_open, cb(F.action == AnnAction.OPEN), reader)
+    return router
