@@ -28,6 +28,7 @@ from bot.texts import common as t
 from bot.texts import documents as dt
 from bot.texts import events as ev
 from bot.texts import onboarding as o
+from bot.texts.announcements import compose as ac
 from bot.texts.contests import entry as te
 from bot.texts.contests import jury as tj
 from bot.texts.contests import rules
@@ -254,6 +255,7 @@ REFUSALS = {
     tj.UNKNOWN_ENTRY,
     dt.UNKNOWN_DOCUMENT,
     dt.FORM_GONE,
+    ac.UNKNOWN_DRAFT,
 }
 
 

@@ -626,7 +626,7 @@ def get_router() -> Router:
     # sending: the actor's own announcement going out
     router.callback_query.register(stop_ask, f(F.action == A.STOP), OwnSending())
     router.callback_query.register(stop_ok, f(F.action == A.STOP_OK), OwnSending())
-    router.callback_query.register(stop_no, f(F.action == A.STOP_NO))
+    router.callback_query.register(stop_no, f(F.action == A.STOP_NO), OwnSending())
     # the buttons of a draft: each names it, and it must be the actor's own
     for action, handler in (
         (A.ALBUM_DONE, album_done),
