@@ -165,7 +165,7 @@ async def test_500_recipients_with_blocked_users_a_429_and_two_500s(
         # mid-send: Telegram answers 429 once, then 500 twice
         fake.fail_next("sendMessage", 429, "Too Many Requests: retry after 1", retry_after=1)
         fake.fail_next("sendMessage", 500, "Internal Server Error", times=2)
-        final = await wait_until_done(setup, bot, timeout=45)
+        final = await wait_until_done(setup, bot, timeout=90)
         await asyncio.sleep(0.5)  # a late duplicate would show up here
     finally:
         code = await bot.stop()
@@ -233,7 +233,7 @@ async def test_killed_mid_announcement_and_restarted(fake: FakeBotAPI, tmp_path:
     bot2 = BotProcess(fake, tmp_path, **env)
     await bot2.start()
     try:
-        final = await wait_until_done(setup, bot2, timeout=40)
+        final = await wait_until_done(setup, bot2, timeout=60)
         await asyncio.sleep(1)  # a late duplicate would show up here
     finally:
         code = await bot2.stop()
@@ -261,7 +261,7 @@ async def test_stop_mid_send_leaves_the_rest_unsent(fake: FakeBotAPI, tmp_path: 
             assert announcement is not None
             held = await stop(session, announcement, datetime.now(UTC))
         at_stop = sum(copies(fake).values())
-        final = await wait_until_done(setup, bot, timeout=15)
+        final = await wait_until_done(setup, bot, timeout=30)
         await asyncio.sleep(1.5)  # at SEND_RATE=5 seven more copies would have gone by now
     finally:
         code = await bot.stop()
