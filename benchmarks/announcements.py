@@ -172,16 +172,16 @@ async def seed(path: Path, recipients: int) -> int:
 
 async def enqueue(path: Path, announcement_id: int, recipients: int) -> tuple[float, float]:
     """«Отправить»: `send` and the commit, timed; checked: N outbox rows, N recipients.
-    Returns (seconds, the wall time of the commit)."""
+    Returns (seconds, the wall time the commit began)."""
     engine = create_engine(sqlite_url(path))
     try:
         pool = create_session_pool(engine)
         async with pool() as session:
             started = time.perf_counter()
             sent = await send(session, announcement_id, copy_extras, datetime.now(UTC))
+            committing = time.time()
             await session.commit()
             seconds = time.perf_counter() - started
-            committed = time.time()
         async with pool() as session:
             rows = await session.scalar(
                 select(func.count(Notification.id)).where(Notification.purpose == PURPOSE)
@@ -192,7 +192,7 @@ async def enqueue(path: Path, announcement_id: int, recipients: int) -> tuple[fl
         sent.planned == recipients and rows == recipients,
         f"enqueue: {rows} outbox rows planned for {recipients} recipients",
     )
-    return seconds, committed
+    return seconds, committing
 
 
 async def set_progress_message(path: Path, announcement_id: int, message_id: int) -> None:
@@ -216,7 +216,7 @@ class SendRun:
     send_rate: float
     sample: int
     enqueue_seconds: float = 0.0  # with the bot running at rest
-    first_copy_after: float = 0.0  # from the commit of «Отправить» to the first copy
+    first_copy_after: float = 0.0  # from the commit of «Отправить» (begun) to the first copy
     times: list[float] = field(default_factory=list, repr=False)  # the sample's copies
     duplicates: int = 0
     count_429: int = 0
@@ -455,8 +455,8 @@ def render(report: Report, command: str) -> str:
             "",
             "| SEND_RATE | copies timed | first → last | sustained rate | of SEND_RATE "
             "| slowest / fastest 10-s window | 429s | met (≥ 95 %, 0 × 429) "
-            "| enqueue, bot running | first copy after | RSS at rest | peak RSS sending "
-            "| sending / rest | VmHWM | progress edits/min |",
+            "| enqueue, bot running | first copy after the commit | RSS at rest "
+            "| peak RSS sending | sending / rest | VmHWM | progress edits/min |",
             "|---:|---:|---:|---:|---:|---:|---:|---|---:|---:|---:|---:|---:|---:|---:|",
         ]
         for r in report.runs:
@@ -522,7 +522,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--rounds", type=int, default=ROUNDS, help="enqueue rounds")
     parser.add_argument(
         "--rates",
-        type=lambda v: tuple(float(x) for x in v.split(",")),
+        type=lambda v: tuple(float(x) for x in v.split(",") if x),
         default=(DEFAULT_SEND_RATE, FAST_SEND_RATE),
         help=f"SEND_RATE values to send at ({DEFAULT_SEND_RATE:g},{FAST_SEND_RATE:g})",
     )
