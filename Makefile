@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 STAMP_RUN := $(VENV)/.stamp-run
 STAMP_DEV := $(VENV)/.stamp-dev
 
-.PHONY: run test lint typecheck pytest migrate bench bench-outbox bench-contests clean
+.PHONY: run test lint typecheck pytest migrate bench bench-outbox bench-contests bench-announce clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -49,6 +49,10 @@ bench-outbox: $(STAMP_DEV)
 ## bench-contests: a contest's results at 1,500 entries: ranking, protocol, diplomas
 bench-contests: $(STAMP_DEV)
 	$(BIN)/python -m benchmarks.contests
+
+## bench-announce: a 10,000-recipient announcement: enqueue, sending rate at SEND_RATE and 30/s, memory
+bench-announce: $(STAMP_DEV)
+	$(BIN)/python -m benchmarks.announcements
 
 clean:
 	rm -rf $(VENV) .mypy_cache .ruff_cache .pytest_cache

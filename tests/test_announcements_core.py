@@ -250,3 +250,28 @@ async def test_a_stopped_announcement_cancels_a_copy_already_claimed(
     await client.drain()
     assert client.calls("SendMessage") == []
     assert datetime(2026, 1, 1, tzinfo=UTC) < clock()
+
+
+async def test_an_edit_while_sending_reaches_the_copies_not_yet_sent(
+    client: Client,
+    session_pool: async_sessionmaker[AsyncSession],
+    clock: FixedClock,
+    district_setup: DistrictSetup,
+) -> None:
+    await add_librarians(session_pool, district_setup.district_id, 12, clock())
+    announcement_id = await draft(session_pool, COORDINATOR.id, Content("Сбор в 10:00"), clock())
+    async with session_pool.begin() as session:
+        await send(session, announcement_id, extras, clock())
+    assert client.sender is not None
+    await client.sender.run_once()  # 8 go out with the first text
+    async with session_pool.begin() as session:
+        announcement = await session.get(Announcement, announcement_id)
+        assert announcement is not None
+        planned = await receipts.edit_sent(
+            session, announcement, Content("Сбор в 11:00"), extras, clock()
+        )
+    assert planned == 8  # the delivered copies are edited
+    await client.drain()
+    sent = [str(c.param("text")) for c in client.calls("SendMessage")]
+    assert sent.count("Сбор в 10:00") == 8 and sent.count("Сбор в 11:00") == 4
+    assert [str(c.param("text")) for c in client.calls("EditMessageText")] == ["Сбор в 11:00"] * 8

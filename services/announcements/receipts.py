@@ -25,6 +25,7 @@ from models import (
 from models.limits import ANNOUNCEMENT_ANSWER_MAX, ANNOUNCEMENT_QUESTION_MAX
 from services.announcements.content import Content, check_content, steps
 from services.announcements.sending import (
+    PURPOSE,
     PURPOSE_EDIT,
     Extras,
     content_of,
@@ -219,6 +220,37 @@ async def open_questions(session: AsyncSession, announcement_id: int) -> int:
     )
 
 
+async def _refresh_waiting(session: AsyncSession, announcement: Announcement) -> None:
+    """Copies still waiting in the outbox go out with the corrected text."""
+    waiting = select(AnnouncementRecipient.notification_id).where(
+        AnnouncementRecipient.announcement_id == announcement.id
+    )
+    sample = await session.scalar(
+        select(Notification.payload).where(
+            Notification.id.in_(waiting),
+            Notification.purpose == PURPOSE,
+            Notification.status == NotificationStatus.PENDING,
+        )
+    )
+    if sample is None:
+        return
+    payload = {
+        **sample,
+        "text": announcement.text,
+        "steps": steps(content_of(announcement)),
+    }
+    await session.execute(
+        update(Notification)
+        .where(
+            Notification.id.in_(waiting),
+            Notification.purpose == PURPOSE,
+            Notification.status == NotificationStatus.PENDING,
+        )
+        .values(payload=payload)
+        .execution_options(synchronize_session=False)
+    )
+
+
 async def edit_sent(
     session: AsyncSession,
     announcement: Announcement,
@@ -243,6 +275,7 @@ async def edit_sent(
     announcement.edits += 1
     announcement.edited_at = now
     copy = extras(announcement)
+    await _refresh_waiting(session, announcement)
     rows = await session.execute(
         select(Notification.chat_id, Notification.user_id, Notification.message_id)
         .join(AnnouncementRecipient, AnnouncementRecipient.notification_id == Notification.id)
