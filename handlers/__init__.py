@@ -15,6 +15,7 @@ from handlers import (
     fallback,
     onboarding,
     reminders,
+    reports,
     review,
     roadmap,
     schools,
@@ -42,6 +43,7 @@ def get_routers() -> list[Router]:
         documents.get_router(),
         reminders.get_router(),
         calendar.get_router(),
+        reports.get_router(),
         roadmap.get_router(),
         fallback.get_router(),
     )

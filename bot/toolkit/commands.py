@@ -28,6 +28,7 @@ LIBRARIAN_COMMANDS = (
 )
 COORDINATOR_COMMANDS = (
     "review",
+    "report",
     "events",
     "newevent",
     "contests",
@@ -47,6 +48,7 @@ ADMIN_COMMANDS = (
     "districts",
     "newdistrict",
     "review",
+    "report",
     "events",
     "newevent",
     "contests",

@@ -1,0 +1,462 @@
+"""The completion report as a workbook (openpyxl, write-only: a row is written and forgotten).
+
+A district's workbook: the schools by the events of the period on one sheet, then the same for
+each roadmap section, each cell coloured by its status and holding the date held, the
+participants and the evidence links; totals per school (columns on the right) and per event
+(rows at the bottom); a legend sheet. A republic's workbook: one row per district (and, on
+request, one per school) with the counts of each status, the whole period and each section.
+
+Every sheet has its header frozen, fitting column widths and a landscape page fitted to the
+width. The words come from the caller (services never import the bot's texts). Text is always
+stored as text: a school named ``=1+1`` stays a name, never a formula.
+"""
+
+from __future__ import annotations
+
+import io
+from collections import Counter
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass
+from zoneinfo import ZoneInfo
+
+from openpyxl import Workbook
+from openpyxl.cell import WriteOnlyCell
+from openpyxl.cell.cell import Cell
+from openpyxl.styles import Alignment, Font, PatternFill
+from openpyxl.utils import get_column_letter
+
+from services.reports.completion import (
+    STATUS_ORDER,
+    CompletionReport,
+    DistrictReport,
+    Mark,
+    MarkStatus,
+    ReportEvent,
+    answered,
+    share,
+    total,
+)
+from services.tabular import sheet_title
+from services.timeutil import fmt_date
+
+# the fill of each status: green done, yellow waiting for review, orange sent back, red late,
+# grey not yet due (the same colours as the conditional formats of Excel's presets)
+FILLS: Mapping[MarkStatus, str] = {
+    MarkStatus.ACCEPTED: "C6EFCE",
+    MarkStatus.CONFIRMED: "FFEB9C",
+    MarkStatus.RETURNED: "F8CBAD",
+    MarkStatus.LATE: "FFC7CE",
+    MarkStatus.PENDING: "EDEDED",
+}
+_FORMULA_STARTS = ("=", "+", "-", "@")
+_MIN_WIDTH = 6
+_EVENT_WIDTH = (12, 26)
+_NAME_WIDTH_MAX = 45
+
+
+@dataclass(frozen=True)
+class ReportWords:
+    """The workbook's words; templates are filled with ``str.format``."""
+
+    status: Mapping[MarkStatus, str]  # «принято»
+    status_help: Mapping[MarkStatus, str]  # the legend's explanation
+    not_asked: str  # a school the event is not addressed to
+    late_note: str  # added to a status sent after the deadline
+    held: str  # {day}, {participants}
+    files: str  # {count}
+    comment: str  # {text}
+    title: str  # {where}, {starts}, {ends}, {today}
+    event_header: str  # {title}, {starts}, {ends}, {deadline}
+    all_events: str  # the first sheet
+    section: str  # {number}, {title}
+    no_section: str
+    legend: str  # the legend's sheet
+    legend_header: tuple[str, str]
+    legend_not_asked: str
+    number: str
+    school: str
+    district: str
+    schools_count: str
+    events_count: str
+    asked: str
+    answered: str
+    answered_share: str
+    districts_sheet: str
+    schools_sheet: str
+    republic: str
+
+
+class _Sheet:
+    """A write-only sheet with its styles; widths are set before the first row."""
+
+    def __init__(self, workbook: Workbook, title: str, taken: set[str]) -> None:
+        self.ws = workbook.create_sheet(sheet_title(title, taken))
+        taken.add(self.ws.title.casefold())
+        self.wrap = Alignment(wrap_text=True, vertical="top")
+        self.bold = Font(bold=True)
+        self.fills = {s: PatternFill("solid", fgColor=color) for s, color in FILLS.items()}
+
+    def setup(self, widths: Sequence[float], *, frozen: str, title_rows: str) -> None:
+        for index, width in enumerate(widths, start=1):
+            self.ws.column_dimensions[get_column_letter(index)].width = width
+        self.ws.freeze_panes = frozen
+        self.ws.page_setup.orientation = "landscape"
+        self.ws.page_setup.paperSize = self.ws.PAPERSIZE_A4
+        self.ws.page_setup.fitToWidth = 1
+        self.ws.page_setup.fitToHeight = 0  # as many pages down as it takes
+        self.ws.sheet_properties.pageSetUpPr.fitToPage = True
+        self.ws.print_title_rows = title_rows
+
+    def cell(
+        self,
+        value: str | int | float | None,
+        *,
+        fill: MarkStatus | None = None,
+        bold: bool = False,
+        percent: bool = False,
+        link: str = "",
+    ) -> Cell:
+        cell = WriteOnlyCell(self.ws, value=value)
+        if isinstance(value, str):
+            cell.data_type = "s"  # text, whatever it begins with
+            if value.startswith(_FORMULA_STARTS):
+                cell.quotePrefix = True
+        cell.alignment = self.wrap
+        if fill is not None:
+            cell.fill = self.fills[fill]
+        if bold:
+            cell.font = self.bold
+        if percent:
+            cell.number_format = "0%"
+        if link:
+            cell.hyperlink = link
+        return cell
+
+    def row(self, cells: Sequence[Cell | str | int | float | None]) -> None:
+        self.ws.append([c if isinstance(c, Cell) else self.cell(c) for c in cells])
+
+
+def _width(texts: Sequence[str], low: float, high: float) -> float:
+    longest = max((len(line) for text in texts for line in text.split("\n")), default=0)
+    return float(min(max(longest + 2, low), high))
+
+
+def _title(words: ReportWords, report: CompletionReport, where: str, tz: ZoneInfo) -> str:
+    return words.title.format(
+        where=where,
+        starts=fmt_date(report.period.starts),
+        ends=fmt_date(report.period.ends),
+        today=fmt_date(report.now.astimezone(tz).date()),
+    )
+
+
+def mark_text(mark: Mark, words: ReportWords) -> str:
+    """What a cell says: the status, the day held and the participants, links, files."""
+    lines = [words.status[mark.status] + (words.late_note if mark.late else "")]
+    if mark.held_on is not None:
+        lines.append(
+            words.held.format(day=fmt_date(mark.held_on), participants=mark.participants or 0)
+        )
+    lines.extend(mark.links)
+    if mark.files:
+        lines.append(words.files.format(count=mark.files))
+    if mark.comment:
+        lines.append(words.comment.format(text=mark.comment))
+    return "\n".join(lines)
+
+
+def _event_header(event: ReportEvent, words: ReportWords, tz: ZoneInfo) -> str:
+    return words.event_header.format(
+        title=event.title,
+        starts=fmt_date(event.starts_on),
+        ends=fmt_date(event.ends_on),
+        deadline=fmt_date(event.deadline_at.astimezone(tz).date()),
+    )
+
+
+def _percent(value: float | None) -> float | str:
+    return "" if value is None else value
+
+
+def _section_name(number: int | None, title: str, words: ReportWords) -> str:
+    if number is None:
+        return words.no_section
+    return words.section.format(number=number, title=title)
+
+
+def _sections(
+    report: CompletionReport, words: ReportWords
+) -> list[tuple[str, Callable[[ReportEvent], bool]]]:
+    return [
+        (_section_name(number, title, words), _of_section(number))
+        for number, title in report.sections()
+    ]
+
+
+def _of_section(number: int | None) -> Callable[[ReportEvent], bool]:
+    return lambda event: event.section_number == number
+
+
+# ---- a district: schools by events -----------------------------------------------------------
+
+
+def _matrix(
+    workbook: Workbook,
+    taken: set[str],
+    name: str,
+    district: DistrictReport,
+    events: Sequence[ReportEvent],
+    report: CompletionReport,
+    words: ReportWords,
+    tz: ZoneInfo,
+) -> None:
+    sheet = _Sheet(workbook, name, taken)
+    headers = [_event_header(e, words, tz) for e in events]
+    texts: dict[tuple[int, int], str] = {}
+    by_column: list[list[str]] = [[header] for header in headers]
+    for school in district.schools:
+        for column, event in enumerate(events):
+            mark = district.marks.get((school.id, event.id))
+            text = words.not_asked if mark is None else mark_text(mark, words)
+            texts[(school.id, event.id)] = text
+            by_column[column].append(text)
+    status_labels = [words.status[s] for s in STATUS_ORDER]
+    total_labels = [*status_labels, words.answered, words.answered_share]
+    sheet.setup(
+        [
+            _MIN_WIDTH,
+            _width(
+                [s.short_name for s in district.schools] + total_labels,
+                20,
+                _NAME_WIDTH_MAX,
+            ),
+            *(_width(column, *_EVENT_WIDTH) for column in by_column),
+            *(_width([label], 11, 16) for label in total_labels),
+        ],
+        frozen="C3",
+        title_rows="2:2",
+    )
+    where = f"{district.name}. {name}"
+    sheet.row([sheet.cell(_title(words, report, where, tz), bold=True)])
+    sheet.row(
+        [
+            sheet.cell(words.number, bold=True),
+            sheet.cell(words.school, bold=True),
+            *(sheet.cell(header, bold=True) for header in headers),
+            *(sheet.cell(words.status[s], bold=True, fill=s) for s in STATUS_ORDER),
+            sheet.cell(words.answered, bold=True),
+            sheet.cell(words.answered_share, bold=True),
+        ]
+    )
+    per_event: list[Counter[MarkStatus]] = [Counter() for _ in events]
+    for index, school in enumerate(district.schools, start=1):
+        tally: Counter[MarkStatus] = Counter()
+        cells = [sheet.cell(index), sheet.cell(school.short_name)]
+        for column, event in enumerate(events):
+            mark = district.marks.get((school.id, event.id))
+            if mark is None:
+                cells.append(sheet.cell(words.not_asked))
+                continue
+            tally[mark.status] += 1
+            per_event[column][mark.status] += 1
+            cells.append(
+                sheet.cell(
+                    texts[(school.id, event.id)],
+                    fill=mark.status,
+                    link=mark.links[0] if mark.links else "",
+                )
+            )
+        cells.extend(sheet.cell(tally[s]) for s in STATUS_ORDER)
+        cells.append(sheet.cell(answered(tally)))
+        cells.append(sheet.cell(_percent(share(tally)), percent=True))
+        sheet.row(cells)
+    for status in STATUS_ORDER:
+        sheet.row(
+            [
+                None,
+                sheet.cell(words.status[status], bold=True, fill=status),
+                *(tally[status] for tally in per_event),
+            ]
+        )
+    sheet.row(
+        [
+            None,
+            sheet.cell(words.answered, bold=True),
+            *(answered(tally) for tally in per_event),
+        ]
+    )
+    sheet.row(
+        [
+            None,
+            sheet.cell(words.answered_share, bold=True),
+            *(sheet.cell(_percent(share(tally)), percent=True) for tally in per_event),
+        ]
+    )
+
+
+# ---- the republic: districts (and schools) by counts -----------------------------------------
+
+
+def _count_header(sheet: _Sheet, first: Sequence[str], words: ReportWords) -> None:
+    sheet.row(
+        [
+            *(sheet.cell(text, bold=True) for text in first),
+            *(sheet.cell(words.status[s], bold=True, fill=s) for s in STATUS_ORDER),
+            sheet.cell(words.answered, bold=True),
+            sheet.cell(words.asked, bold=True),
+            sheet.cell(words.answered_share, bold=True),
+        ]
+    )
+
+
+def _count_cells(sheet: _Sheet, tally: Counter[MarkStatus]) -> list[Cell]:
+    return [
+        *(sheet.cell(tally[s]) for s in STATUS_ORDER),
+        sheet.cell(answered(tally)),
+        sheet.cell(total(tally)),
+        sheet.cell(_percent(share(tally)), percent=True),
+    ]
+
+
+def _count_widths(words: ReportWords) -> list[float]:
+    labels = [
+        *(words.status[s] for s in STATUS_ORDER),
+        words.answered,
+        words.asked,
+        words.answered_share,
+    ]
+    return [_width([label], 11, 16) for label in labels]
+
+
+def _districts_sheet(
+    workbook: Workbook,
+    taken: set[str],
+    name: str,
+    keep: Callable[[ReportEvent], bool],
+    report: CompletionReport,
+    words: ReportWords,
+    tz: ZoneInfo,
+) -> None:
+    sheet = _Sheet(workbook, name, taken)
+    first = [words.number, words.district, words.schools_count, words.events_count]
+    names = [d.name for d in report.districts] + [words.republic]
+    sheet.setup(
+        [_MIN_WIDTH, _width(names, 20, _NAME_WIDTH_MAX), 8, 10, *_count_widths(words)],
+        frozen="C3",
+        title_rows="2:2",
+    )
+    sheet.row([sheet.cell(_title(words, report, f"{words.republic}. {name}", tz), bold=True)])
+    _count_header(sheet, first, words)
+    overall: Counter[MarkStatus] = Counter()
+    schools = events = 0
+    for index, district in enumerate(report.districts, start=1):
+        chosen = [e for e in district.events if keep(e)]
+        tally = district.counts(chosen)
+        overall.update(tally)
+        schools += len(district.schools)
+        events += len(chosen)
+        sheet.row(
+            [
+                sheet.cell(index),
+                sheet.cell(district.name),
+                sheet.cell(len(district.schools)),
+                sheet.cell(len(chosen)),
+                *_count_cells(sheet, tally),
+            ]
+        )
+    sheet.row(
+        [
+            None,
+            sheet.cell(words.republic, bold=True),
+            sheet.cell(schools),
+            sheet.cell(events),
+            *_count_cells(sheet, overall),
+        ]
+    )
+
+
+def _schools_sheet(
+    workbook: Workbook,
+    taken: set[str],
+    report: CompletionReport,
+    words: ReportWords,
+    tz: ZoneInfo,
+) -> None:
+    sheet = _Sheet(workbook, words.schools_sheet, taken)
+    first = [words.number, words.district, words.school, words.events_count]
+    sheet.setup(
+        [
+            _MIN_WIDTH,
+            _width([d.name for d in report.districts], 16, 30),
+            _width([s.short_name for d in report.districts for s in d.schools], 20, 45),
+            10,
+            *_count_widths(words),
+        ],
+        frozen="D3",
+        title_rows="2:2",
+    )
+    where = f"{words.republic}. {words.schools_sheet}"
+    sheet.row([sheet.cell(_title(words, report, where, tz), bold=True)])
+    _count_header(sheet, first, words)
+    index = 0
+    for district in report.districts:
+        for school in district.schools:
+            index += 1
+            tally = district.counts(schools=[school])
+            sheet.row(
+                [
+                    sheet.cell(index),
+                    sheet.cell(district.name),
+                    sheet.cell(school.short_name),
+                    sheet.cell(total(tally)),
+                    *_count_cells(sheet, tally),
+                ]
+            )
+
+
+# ---- the legend and the workbook -------------------------------------------------------------
+
+
+def _legend(workbook: Workbook, taken: set[str], words: ReportWords) -> None:
+    sheet = _Sheet(workbook, words.legend, taken)
+    texts = [words.status[s] for s in STATUS_ORDER] + [words.not_asked, words.legend_header[0]]
+    helps = [words.status_help[s] for s in STATUS_ORDER] + [words.legend_not_asked]
+    sheet.setup([_width(texts, 12, 30), _width(helps, 30, 90)], frozen="A2", title_rows="1:1")
+    sheet.row([sheet.cell(text, bold=True) for text in words.legend_header])
+    for status in STATUS_ORDER:
+        sheet.row([sheet.cell(words.status[status], fill=status), words.status_help[status]])
+    sheet.row([words.not_asked, words.legend_not_asked])
+
+
+def completion_xlsx(
+    report: CompletionReport,
+    words: ReportWords,
+    tz: ZoneInfo,
+    *,
+    republic: bool = False,
+    by_school: bool = False,
+) -> bytes:
+    """The workbook of a district (or, with ``republic``, of the districts as rows;
+    ``by_school`` adds a sheet of every school)."""
+    workbook = Workbook(write_only=True)
+    taken: set[str] = set()
+    if republic:
+        _districts_sheet(
+            workbook, taken, words.districts_sheet, lambda _e: True, report, words, tz
+        )
+        for name, keep in _sections(report, words):
+            _districts_sheet(workbook, taken, name, keep, report, words, tz)
+        if by_school:
+            _schools_sheet(workbook, taken, report, words, tz)
+    else:
+        for district in report.districts:
+            _matrix(
+                workbook, taken, words.all_events, district, district.events, report, words, tz
+            )
+            for name, keep in _sections(report, words):
+                chosen = [e for e in district.events if keep(e)]
+                _matrix(workbook, taken, name, district, chosen, report, words, tz)
+    _legend(workbook, taken, words)
+    buffer = io.BytesIO()
+    workbook.save(buffer)
+    return buffer.getvalue()
