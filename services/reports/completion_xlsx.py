@@ -24,6 +24,7 @@ from openpyxl.cell import WriteOnlyCell
 from openpyxl.cell.cell import Cell
 from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
+from openpyxl.worksheet.worksheet import Worksheet
 
 from services.reports.completion import (
     STATUS_ORDER,
@@ -36,7 +37,7 @@ from services.reports.completion import (
     share,
     total,
 )
-from services.tabular import sheet_title
+from services.tabular import SHEET_TITLE_MAX, sheet_title
 from services.timeutil import fmt_date
 
 # the fill of each status: green done, yellow waiting for review, orange sent back, red late,
@@ -90,6 +91,8 @@ class _Sheet:
     """A write-only sheet with its styles; widths are set before the first row."""
 
     def __init__(self, workbook: Workbook, title: str, taken: set[str]) -> None:
+        if len(title) > SHEET_TITLE_MAX:  # the sheet's first row holds the whole name
+            title = title[: SHEET_TITLE_MAX - 1].rstrip() + "…"
         self.ws = workbook.create_sheet(sheet_title(title, taken))
         taken.add(self.ws.title.casefold())
         self.wrap = Alignment(wrap_text=True, vertical="top")
@@ -101,7 +104,7 @@ class _Sheet:
             self.ws.column_dimensions[get_column_letter(index)].width = width
         self.ws.freeze_panes = frozen
         self.ws.page_setup.orientation = "landscape"
-        self.ws.page_setup.paperSize = self.ws.PAPERSIZE_A4
+        self.ws.page_setup.paperSize = Worksheet.PAPERSIZE_A4
         self.ws.page_setup.fitToWidth = 1
         self.ws.page_setup.fitToHeight = 0  # as many pages down as it takes
         self.ws.sheet_properties.pageSetUpPr.fitToPage = True
