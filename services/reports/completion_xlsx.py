@@ -22,7 +22,7 @@ from zoneinfo import ZoneInfo
 from openpyxl import Workbook
 from openpyxl.cell import WriteOnlyCell
 from openpyxl.cell.cell import Cell
-from openpyxl.styles import Alignment, Font, PatternFill
+from openpyxl.styles import Alignment, Font, NamedStyle, PatternFill
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.worksheet import Worksheet
 
@@ -87,17 +87,57 @@ class ReportWords:
     republic: str
 
 
-class _Sheet:
-    """A write-only sheet with its styles; widths are set before the first row."""
+class _Styles:
+    """The workbook's cell styles, each registered once as a named style: a cell takes one by
+    name (one assignment), which is several times faster than setting its font, fill and
+    alignment one by one on every cell."""
 
-    def __init__(self, workbook: Workbook, title: str, taken: set[str]) -> None:
+    def __init__(self, workbook: Workbook) -> None:
+        self.workbook = workbook
+        self.names: dict[tuple[MarkStatus | None, bool, bool], str] = {}
+
+    def name(self, fill: MarkStatus | None, bold: bool, percent: bool) -> str:
+        key = (fill, bold, percent)
+        if key not in self.names:
+            name = "report " + " ".join(
+                part
+                for part in (fill.value if fill else "", "bold" if bold else "", "%" * percent)
+                if part
+            )
+            self.workbook.add_named_style(
+                NamedStyle(
+                    name=name.strip(),
+                    font=Font(name="Calibri", size=11, bold=bold),
+                    fill=PatternFill("solid", fgColor=FILLS[fill]) if fill else PatternFill(),
+                    alignment=Alignment(wrap_text=True, vertical="top"),
+                    number_format="0%" if percent else "General",
+                )
+            )
+            self.names[key] = name.strip()
+        return self.names[key]
+
+
+class _Book:
+    """A write-only workbook, its sheets' names so far and its styles."""
+
+    def __init__(self) -> None:
+        self.workbook = Workbook(write_only=True)
+        self.taken: set[str] = set()
+        self.styles = _Styles(self.workbook)
+
+    def sheet(self, title: str) -> _Sheet:
+        return _Sheet(self.workbook, title, self.taken, self.styles)
+
+
+class _Sheet:
+    """A write-only sheet; widths are set before the first row."""
+
+    def __init__(self, workbook: Workbook, title: str, taken: set[str], styles: _Styles) -> None:
         if len(title) > SHEET_TITLE_MAX:  # the sheet's first row holds the whole name
             title = title[: SHEET_TITLE_MAX - 1].rstrip() + "…"
         self.ws = workbook.create_sheet(sheet_title(title, taken))
         taken.add(self.ws.title.casefold())
-        self.wrap = Alignment(wrap_text=True, vertical="top")
-        self.bold = Font(bold=True)
-        self.fills = {s: PatternFill("solid", fgColor=color) for s, color in FILLS.items()}
+        self.styles = styles
 
     def setup(self, widths: Sequence[float], *, frozen: str, title_rows: str) -> None:
         for index, width in enumerate(widths, start=1):
@@ -117,26 +157,17 @@ class _Sheet:
         fill: MarkStatus | None = None,
         bold: bool = False,
         percent: bool = False,
-        link: str = "",
     ) -> Cell:
         cell = WriteOnlyCell(self.ws, value=value)
+        cell.style = self.styles.name(fill, bold, percent)
         if isinstance(value, str):
             cell.data_type = "s"  # text, whatever it begins with
             if value.startswith(_FORMULA_STARTS):
                 cell.quotePrefix = True
-        cell.alignment = self.wrap
-        if fill is not None:
-            cell.fill = self.fills[fill]
-        if bold:
-            cell.font = self.bold
-        if percent:
-            cell.number_format = "0%"
-        if link:
-            cell.hyperlink = link
         return cell
 
     def row(self, cells: Sequence[Cell | str | int | float | None]) -> None:
-        self.ws.append([c if isinstance(c, Cell) else self.cell(c) for c in cells])
+        self.ws.append([c if c is None or isinstance(c, Cell) else self.cell(c) for c in cells])
 
 
 def _width(texts: Sequence[str], low: float, high: float) -> float:
@@ -204,8 +235,7 @@ def _of_section(number: int | None) -> Callable[[ReportEvent], bool]:
 
 
 def _matrix(
-    workbook: Workbook,
-    taken: set[str],
+    book: _Book,
     name: str,
     district: DistrictReport,
     events: Sequence[ReportEvent],
@@ -213,7 +243,7 @@ def _matrix(
     words: ReportWords,
     tz: ZoneInfo,
 ) -> None:
-    sheet = _Sheet(workbook, name, taken)
+    sheet = book.sheet(name)
     headers = [_event_header(e, words, tz) for e in events]
     texts: dict[tuple[int, int], str] = {}
     by_column: list[list[str]] = [[header] for header in headers]
@@ -262,13 +292,8 @@ def _matrix(
                 continue
             tally[mark.status] += 1
             per_event[column][mark.status] += 1
-            cells.append(
-                sheet.cell(
-                    texts[(school.id, event.id)],
-                    fill=mark.status,
-                    link=mark.links[0] if mark.links else "",
-                )
-            )
+            # links are text: a hyperlink per cell would cost openpyxl more than the cell
+            cells.append(sheet.cell(texts[(school.id, event.id)], fill=mark.status))
         cells.extend(sheet.cell(tally[s]) for s in STATUS_ORDER)
         cells.append(sheet.cell(answered(tally)))
         cells.append(sheet.cell(_percent(share(tally)), percent=True))
@@ -332,15 +357,14 @@ def _count_widths(words: ReportWords) -> list[float]:
 
 
 def _districts_sheet(
-    workbook: Workbook,
-    taken: set[str],
+    book: _Book,
     name: str,
     keep: Callable[[ReportEvent], bool],
     report: CompletionReport,
     words: ReportWords,
     tz: ZoneInfo,
 ) -> None:
-    sheet = _Sheet(workbook, name, taken)
+    sheet = book.sheet(name)
     first = [words.number, words.district, words.schools_count, words.events_count]
     names = [d.name for d in report.districts] + [words.republic]
     sheet.setup(
@@ -379,13 +403,12 @@ def _districts_sheet(
 
 
 def _schools_sheet(
-    workbook: Workbook,
-    taken: set[str],
+    book: _Book,
     report: CompletionReport,
     words: ReportWords,
     tz: ZoneInfo,
 ) -> None:
-    sheet = _Sheet(workbook, words.schools_sheet, taken)
+    sheet = book.sheet(words.schools_sheet)
     first = [words.number, words.district, words.school, words.events_count]
     sheet.setup(
         [
@@ -420,8 +443,8 @@ def _schools_sheet(
 # ---- the legend and the workbook -------------------------------------------------------------
 
 
-def _legend(workbook: Workbook, taken: set[str], words: ReportWords) -> None:
-    sheet = _Sheet(workbook, words.legend, taken)
+def _legend(book: _Book, words: ReportWords) -> None:
+    sheet = book.sheet(words.legend)
     texts = [words.status[s] for s in STATUS_ORDER] + [words.not_asked, words.legend_header[0]]
     helps = [words.status_help[s] for s in STATUS_ORDER] + [words.legend_not_asked]
     sheet.setup([_width(texts, 12, 30), _width(helps, 30, 90)], frozen="A2", title_rows="1:1")
@@ -441,25 +464,20 @@ def completion_xlsx(
 ) -> bytes:
     """The workbook of a district (or, with ``republic``, of the districts as rows;
     ``by_school`` adds a sheet of every school)."""
-    workbook = Workbook(write_only=True)
-    taken: set[str] = set()
+    book = _Book()
     if republic:
-        _districts_sheet(
-            workbook, taken, words.districts_sheet, lambda _e: True, report, words, tz
-        )
+        _districts_sheet(book, words.districts_sheet, lambda _e: True, report, words, tz)
         for name, keep in _sections(report, words):
-            _districts_sheet(workbook, taken, name, keep, report, words, tz)
+            _districts_sheet(book, name, keep, report, words, tz)
         if by_school:
-            _schools_sheet(workbook, taken, report, words, tz)
+            _schools_sheet(book, report, words, tz)
     else:
         for district in report.districts:
-            _matrix(
-                workbook, taken, words.all_events, district, district.events, report, words, tz
-            )
+            _matrix(book, words.all_events, district, district.events, report, words, tz)
             for name, keep in _sections(report, words):
                 chosen = [e for e in district.events if keep(e)]
-                _matrix(workbook, taken, name, district, chosen, report, words, tz)
-    _legend(workbook, taken, words)
+                _matrix(book, name, district, chosen, report, words, tz)
+    _legend(book, words)
     buffer = io.BytesIO()
-    workbook.save(buffer)
+    book.workbook.save(buffer)
     return buffer.getvalue()
