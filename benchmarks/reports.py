@@ -3,7 +3,7 @@
 Run from the project root::
 
     .venv/bin/python -m benchmarks.reports            # both cases, 3 rounds
-    .venv/bin/python -m benchmarks.reports --write    # also append to benchmarks/RESULTS-reports.md
+    .venv/bin/python -m benchmarks.reports --write    # also append to RESULTS-reports.md
     .venv/bin/python -m benchmarks.reports --schools 300 --rounds 1   # a short run
 
 A real SQLite file migrated by ``models.migrate.upgrade`` with the roadmap catalogue holds:
