@@ -16,8 +16,9 @@ withdrawn), a third of them with a link and a third with a photo; the clock stan
 so part of the deadlines have passed. The rows are written in bulk. Then, as the bot does on a
 press of «Этот учебный год», on a fresh session: ``completion_report`` (the queries are
 counted), ``completion_xlsx`` and ``share_chart``. Time is the median of the rounds without
-tracemalloc; the peak memory of each step is taken in one more run under tracemalloc, and the
-process's peak RSS is read at the end. Each output is checked before it is reported.
+tracemalloc; the peak memory of each step is taken in one more run under tracemalloc. The
+report is made in a fresh process (the filling stays in the parent), whose peak RSS
+(``VmHWM``) is kept. Each output is checked before it is reported.
 
 The target (issue 12): each report within 5 s and 300 MB on this machine.
 """
@@ -27,6 +28,7 @@ from __future__ import annotations
 import argparse
 import asyncio
 import io
+import multiprocessing
 import os
 import platform
 import random
@@ -37,6 +39,7 @@ import tempfile
 import time
 import tracemalloc
 from collections.abc import Callable
+from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
@@ -112,6 +115,8 @@ class Measure:
     chart_mb: float
     xlsx_kb: int
     png_kb: int
+    rss_mb: float = 0.0  # the peak RSS of the process that made the report (not the filler)
+    baseline_mb: float = 0.0  # the RSS of the same imports before any report
 
     @property
     def total_s(self) -> float:
@@ -288,7 +293,7 @@ async def _measure(
     schools = sum(len(d.schools) for d in report.districts)
     book = load_workbook(io.BytesIO(content), read_only=True)
     first = book[book.sheetnames[0]]
-    expected_rows = 2 + (len(report.districts) + 1 if case.republic else schools + 7)
+    expected_rows = 2 + (len(report.districts) if case.republic else schools) + 1
     rows = sum(1 for _row in first.iter_rows(values_only=True))
     assert rows == expected_rows, (rows, expected_rows)
     book.close()
@@ -313,8 +318,40 @@ async def _measure(
     )
 
 
+def _child(url: str, case: Case, district_ids: list[int], rounds: int) -> Measure:
+    """In a fresh process, so its peak RSS is the report's and not the filling's."""
+
+    async def run() -> Measure:
+        engine = create_engine(url)
+        try:
+            return await _measure(engine, create_session_pool(engine), case, district_ids, rounds)
+        finally:
+            await engine.dispose()
+
+    measure = asyncio.run(run())
+    measure.rss_mb = _status_mb("VmHWM")
+    return measure
+
+
+def _baseline() -> float:
+    """The RSS of a fresh process with the bot's modules imported (aiogram and the handlers
+    weigh most of it): what the bot holds before any report."""
+    return _status_mb("VmRSS")
+
+
+def _status_mb(key: str) -> float:
+    """A line of /proc/self/status: VmHWM is this process's own peak (ru_maxrss would carry
+    the parent's across exec), VmRSS its present size."""
+    status = Path("/proc/self/status")
+    if status.exists():
+        for line in status.read_text().splitlines():
+            if line.startswith(f"{key}:"):
+                return int(line.split()[1]) / 1024
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+
+
 async def _run_case(case: Case, rounds: int, workdir: Path) -> Measure:
-    path = workdir / f"{case.name}.db"
+    path = workdir / f"{case.name.split()[0]}.db"
     url = f"sqlite+aiosqlite:///{path}"
     await asyncio.to_thread(upgrade, url)
     engine = create_engine(url)
@@ -323,31 +360,42 @@ async def _run_case(case: Case, rounds: int, workdir: Path) -> Measure:
         async with pool.begin() as s:
             await load_catalogue_file(s, ROOT / "data" / "roadmap.toml")
         district_ids = await _fill(pool, case, seed=12)
-        return await _measure(engine, pool, case, district_ids, rounds)
     finally:
         await engine.dispose()
+    context = multiprocessing.get_context("spawn")
+    loop = asyncio.get_running_loop()
+    with ProcessPoolExecutor(max_workers=1, mp_context=context) as executor:
+        measure = await loop.run_in_executor(executor, _child, url, case, district_ids, rounds)
+    with ProcessPoolExecutor(max_workers=1, mp_context=context) as executor:
+        measure.baseline_mb = await loop.run_in_executor(executor, _baseline)
+    return measure
 
 
-def _table(measures: list[Measure], rss_mb: float) -> str:
+def _table(measures: list[Measure]) -> str:
     lines = [
         "| case | schools | events | cells | confirmations | queries | read | workbook | chart "
-        "| total | peak memory: read / workbook / chart | file sizes |",
-        "|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|",
+        "| total | peak memory (tracemalloc): read / workbook / chart "
+        "| peak RSS − RSS after the imports = the report's | file sizes |",
+        "|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|",
     ]
     for m in measures:
         ok = "✅" if m.total_s <= LIMIT_S else "❌"
+        ok_mb = "✅" if m.rss_mb - m.baseline_mb <= LIMIT_MB else "❌"
         lines.append(
             f"| {m.case} | {m.schools:,} | {m.events:,} | {m.cells:,} | {m.confirmations:,} "
             f"| {m.queries} | {m.read_s * 1000:,.0f} ms | {m.xlsx_s * 1000:,.0f} ms "
             f"| {m.chart_s * 1000:,.0f} ms | **{m.total_s * 1000:,.0f} ms** {ok} "
             f"| {m.read_mb:.0f} / {m.xlsx_mb:.0f} / {m.chart_mb:.0f} MB "
+            f"| {m.rss_mb:.0f} MB − {m.baseline_mb:.0f} MB = "
+            f"{m.rss_mb - m.baseline_mb:.0f} MB {ok_mb} "
             f"| {m.xlsx_kb:,} KB xlsx, {m.png_kb:,} KB png |"
         )
-    verdict = "within" if rss_mb <= LIMIT_MB else "ABOVE"
     lines.append("")
     lines.append(
-        f"Peak RSS of the whole process (filling the database included): {rss_mb:.0f} MB, "
-        f"{verdict} the {LIMIT_MB:.0f} MB target."
+        f"Targets: {LIMIT_S:.0f} s (read + workbook + chart) and {LIMIT_MB:.0f} MB: the peak "
+        "RSS of a fresh process that reads the report and draws both files, less the RSS of "
+        "the same imports before any report (the bot, aiogram and its handlers, holds that "
+        "anyway)."
     )
     return "\n".join(lines)
 
@@ -368,8 +416,7 @@ async def main(argv: list[str] | None = None) -> None:
         for case in cases:
             print(f"{case.name}: {case.schools} schools …", flush=True)
             measures.append(await _run_case(case, args.rounds, Path(tmp)))
-    rss_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
-    table = _table(measures, rss_mb)
+    table = _table(measures)
     print(table)
     if args.write:
         stamp = datetime.now(UTC).strftime("%Y-%m-%d %H:%M UTC")

@@ -57,7 +57,6 @@ def report_words() -> ReportWords:
         comment=rt.COMMENT,
         title=rt.TITLE,
         event_header=rt.EVENT_HEADER,
-        all_events=rt.SHEET_ALL,
         section=rt.SHEET_SECTION,
         no_section=rt.SHEET_NO_SECTION,
         legend=rt.SHEET_LEGEND,
@@ -74,6 +73,10 @@ def report_words() -> ReportWords:
         districts_sheet=rt.SHEET_DISTRICTS,
         schools_sheet=rt.SHEET_SCHOOLS,
         republic=rt.REPUBLIC,
+        overview=rt.SHEET_OVERVIEW,
+        section_share=rt.COL_SECTION_SHARE,
+        no_section_share=rt.COL_NO_SECTION_SHARE,
+        district_total=rt.ROW_DISTRICT_TOTAL,
     )
 
 

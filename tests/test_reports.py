@@ -318,37 +318,36 @@ def test_periods(kind: PeriodKind, today: date, expected: tuple[date, date]) -> 
 # ---- the workbook -----------------------------------------------------------------------------
 
 
+SECTION_1 = "Раздел 1. Общественные меропри…"
+SECTION_3 = "Раздел 3. Инновационная деятел…"
+OUTSIDE = "Вне дорожной карты"
+STATUS_HEADER = ["принято", "на проверке", "возвращено", "просрочено", "ожидается"]
+
+
+def _values(sheet: Worksheet, rows: range | tuple[int, ...], columns: range) -> list[list[object]]:
+    return [[sheet.cell(row, column).value for column in columns] for row in rows]
+
+
 async def test_district_workbook_cells_fills_and_totals(
     world: World, session_pool: async_sessionmaker[AsyncSession], clock: FixedClock
 ) -> None:
     content, _chart = await _report_xlsx(session_pool, clock, [world.district_id])
     book = load_workbook(io.BytesIO(content))
-    assert book.sheetnames == [
-        "Все события",
-        "Раздел 1. Общественные меропри…",
-        "Раздел 3. Инновационная деятел…",
-        "Вне дорожной карты",
-        "Обозначения",
-    ]
-    sheet = book["Все события"]
+    assert book.sheetnames == ["Итоги", SECTION_1, SECTION_3, OUTSIDE, "Обозначения"]
+    # a sheet per roadmap section: schools by its events, a cell per school and event
+    sheet = book[SECTION_3]
     assert sheet["A1"].value == (
-        "Иглинский район. Все события: выполнение событий за 01.09.2026–31.08.2027 (на 25.11.2026)"
+        "Иглинский район. Раздел 3. Инновационная деятельность и методическое сопровождение "
+        "деятельности школьных информационно-библиотечных центров: выполнение событий за "
+        "01.09.2026–31.08.2027 (на 25.11.2026)"
     )
     assert sheet["B2"].value == "Школа"
     assert sheet["C2"].value == "Конкурс чтецов\n01.11.2026–20.11.2026\nсрок 20.11.2026"
-    assert [sheet.cell(2, column).value for column in range(6, 13)] == [
-        "принято",
-        "на проверке",
-        "возвращено",
-        "просрочено",
-        "ожидается",
-        "Выполнено",
-        "Выполнено, %",
-    ]
-    assert [sheet.cell(row, 2).value for row in (3, 4, 5)] == [
-        "МБОУ СОШ № 1 с. Иглино",
-        "СОШ № 2",
-        "СОШ № 3",
+    assert _values(sheet, (2,), range(4, 11)) == [[*STATUS_HEADER, "Выполнено", "Выполнено, %"]]
+    assert _values(sheet, range(3, 6), range(2, 3)) == [
+        ["МБОУ СОШ № 1 с. Иглино"],
+        ["СОШ № 2"],
+        ["СОШ № 3"],
     ]
     # the cells: status, day held and participants, links, files, the department's comment
     assert sheet["C3"].value == "на проверке (после срока)\n15.11.2026, участников: 12"
@@ -356,38 +355,26 @@ async def test_district_workbook_cells_fills_and_totals(
         "возвращено (после срока)\n18.11.2026, участников: 5\nзамечание: Добавьте фото"
     )
     assert sheet["C5"].value == "просрочено"
-    assert sheet["D3"].value == "принято\n20.11.2026, участников: 25"
-    assert sheet["D4"].value == (
-        "на проверке\n21.11.2026, участников: 40\nhttps://school2.example.ru/news/1\nфайлов: 1"
-    )
-    assert sheet["D5"].value == "ожидается"
-    assert sheet["E3"].value == "ожидается"
-    assert sheet["E4"].value == "—"
-    assert sheet["E5"].value == "—"
-    # the fills
     assert _fill(sheet, "C3") == FILLS[MarkStatus.CONFIRMED]
     assert _fill(sheet, "C4") == FILLS[MarkStatus.RETURNED]
     assert _fill(sheet, "C5") == FILLS[MarkStatus.LATE]
-    assert _fill(sheet, "D3") == FILLS[MarkStatus.ACCEPTED]
-    assert _fill(sheet, "D5") == FILLS[MarkStatus.PENDING]
-    assert sheet["E4"].fill.fill_type is None
-    # totals per school: accepted, on review, returned, late, pending, answered, share
-    assert [[sheet.cell(row, column).value for column in range(6, 13)] for row in (3, 4, 5)] == [
-        [1, 1, 0, 0, 1, 2, pytest.approx(2 / 3)],
-        [0, 1, 1, 0, 0, 1, 0.5],
-        [0, 0, 0, 1, 1, 0, 0],
+    # totals per school (accepted … pending, answered, share) and per event (rows below)
+    assert _values(sheet, range(3, 6), range(4, 11)) == [
+        [0, 1, 0, 0, 0, 1, 1],
+        [0, 0, 1, 0, 0, 0, 0],
+        [0, 0, 0, 1, 0, 0, 0],
     ]
-    assert sheet["L3"].number_format == "0%"
-    # totals per event, under the schools
-    assert [[sheet.cell(row, column).value for column in range(2, 6)] for row in range(6, 13)] == [
-        ["принято", 0, 1, 0],
-        ["на проверке", 1, 1, 0],
-        ["возвращено", 1, 0, 0],
-        ["просрочено", 1, 0, 0],
-        ["ожидается", 0, 1, 1],
-        ["Выполнено", 1, 2, 0],
-        ["Выполнено, %", pytest.approx(1 / 3), pytest.approx(2 / 3), 0],
+    assert sheet["J3"].number_format == "0%"
+    assert _values(sheet, range(6, 13), range(2, 4)) == [
+        ["принято", 0],
+        ["на проверке", 1],
+        ["возвращено", 1],
+        ["просрочено", 1],
+        ["ожидается", 0],
+        ["Выполнено", 1],
+        ["Выполнено, %", pytest.approx(1 / 3)],
     ]
+    assert _fill(sheet, "B9") == FILLS[MarkStatus.LATE]
     assert sheet.max_row == 12
     # frozen header, fitting widths, printable
     assert sheet.freeze_panes == "C3"
@@ -398,24 +385,70 @@ async def test_district_workbook_cells_fills_and_totals(
     fit = sheet.sheet_properties.pageSetUpPr
     assert fit is not None and fit.fitToPage
     assert sheet.print_title_rows == "$2:$2"
-    # a sheet per roadmap section holds its events only
-    section = book["Раздел 1. Общественные меропри…"]
-    assert section["C2"].value.startswith("Неделя детской книги")
-    assert section["D2"].value == "принято"
-    assert [section.cell(3, column).value for column in range(4, 10)] == [1, 0, 0, 0, 0, 1]
-    outside = book["Вне дорожной карты"]
-    assert outside["C2"].value.startswith("Встреча с писателем")
-    assert outside["C3"].value == "ожидается"
+
+    week = book[SECTION_1]
+    assert week["C2"].value.startswith("Неделя детской книги\n")
+    assert week["C3"].value == "принято\n20.11.2026, участников: 25"
+    assert week["C4"].value == (
+        "на проверке\n21.11.2026, участников: 40\nhttps://school2.example.ru/news/1\nфайлов: 1"
+    )
+    assert week["C5"].value == "ожидается"
+    assert _fill(week, "C3") == FILLS[MarkStatus.ACCEPTED]
+    assert _fill(week, "C5") == FILLS[MarkStatus.PENDING]
+    assert _values(week, range(3, 6), range(4, 11)) == [
+        [1, 0, 0, 0, 0, 1, 1],
+        [0, 1, 0, 0, 0, 1, 1],
+        [0, 0, 0, 0, 1, 0, 0],
+    ]
+    outside = book[OUTSIDE]
+    assert outside["C2"].value.startswith("Встреча с писателем\n")
+    assert [outside.cell(row, 3).value for row in (3, 4, 5)] == ["ожидается", "—", "—"]
+    assert outside["C4"].fill.fill_type is None
+    assert _values(outside, range(3, 6), range(4, 11)) == [
+        [0, 0, 0, 0, 1, 0, 0],
+        [0, 0, 0, 0, 0, 0, None],  # nothing asked: no share
+        [0, 0, 0, 0, 0, 0, None],
+    ]
+
+    # the summary: each school's share per section and its counts over the period
+    summary = book["Итоги"]
+    assert _values(summary, (2,), range(1, 14)) == [
+        [
+            "№",
+            "Школа",
+            "Раздел 1, %",
+            "Раздел 3, %",
+            "Вне дорожной карты, %",
+            *STATUS_HEADER,
+            "Выполнено",
+            "Всего",
+            "Выполнено, %",
+        ]
+    ]
+    assert _values(summary, range(3, 7), range(2, 14)) == [
+        ["МБОУ СОШ № 1 с. Иглино", 1, 1, 0, 1, 1, 0, 0, 1, 2, 3, pytest.approx(2 / 3)],
+        ["СОШ № 2", 1, 0, None, 0, 1, 1, 0, 0, 1, 2, 0.5],
+        ["СОШ № 3", 0, 0, None, 0, 0, 0, 1, 1, 0, 2, 0],
+        [
+            "Итого по району",
+            pytest.approx(2 / 3),
+            pytest.approx(1 / 3),
+            0,
+            1,
+            2,
+            1,
+            1,
+            2,
+            3,
+            7,
+            pytest.approx(3 / 7),
+        ],
+    ]
+    assert summary["C3"].number_format == "0%"
+    assert summary.freeze_panes == "C3"
     # the legend
     legend = book["Обозначения"]
-    assert [legend.cell(row, 1).value for row in range(2, 8)] == [
-        "принято",
-        "на проверке",
-        "возвращено",
-        "просрочено",
-        "ожидается",
-        "—",
-    ]
+    assert [legend.cell(row, 1).value for row in range(2, 8)] == [*STATUS_HEADER, "—"]
     assert _fill(legend, "A5") == FILLS[MarkStatus.LATE]
 
 
@@ -425,7 +458,7 @@ async def test_a_name_that_looks_like_a_formula_stays_text(
     async with session_pool.begin() as s:
         await add_school(s, world.district_id, "=HYPERLINK полностью", "=1+1", None, clock)
     content, _chart = await _report_xlsx(session_pool, clock, [world.district_id])
-    sheet = load_workbook(io.BytesIO(content))["Все события"]
+    sheet = load_workbook(io.BytesIO(content))["Итоги"]
     assert sheet["B3"].value == "=1+1"
     assert sheet["B3"].data_type == "s"
 
@@ -452,8 +485,8 @@ async def test_republic_workbook_one_row_per_district(
     book = load_workbook(io.BytesIO(content))
     assert book.sheetnames == [
         "Районы",
-        "Раздел 1. Общественные меропри…",
-        "Раздел 3. Инновационная деятел…",
+        SECTION_1,
+        SECTION_3,
         "Вне дорожной карты",
         "Школы",
         "Обозначения",
@@ -482,7 +515,7 @@ async def test_republic_workbook_one_row_per_district(
     ]
     assert _fill(sheet, "H2") == FILLS[MarkStatus.LATE]
     assert sheet.freeze_panes == "C3"
-    section = book["Раздел 1. Общественные меропри…"]
+    section = book[SECTION_1]
     assert [section.cell(3, column).value for column in range(2, 13)] == [
         "Иглинский район",
         3,
@@ -600,8 +633,8 @@ async def test_coordinator_gets_the_workbook_and_the_chart(world: World, client:
     assert document.param("chat_id") == COORDINATOR.id
     assert document.param("document").filename == "vypolnenie_2026-09-01_2027-08-31.xlsx"
     assert "отмечено 3 из 7 (43 %)" in document.param("caption")
-    sheet = load_workbook(io.BytesIO(_document(client)))["Все события"]
-    assert sheet["D3"].value == "принято\n20.11.2026, участников: 25"
+    sheet = load_workbook(io.BytesIO(_document(client)))[SECTION_1]
+    assert sheet["C3"].value == "принято\n20.11.2026, участников: 25"
     (photo,) = client.calls("SendPhoto")
     assert photo.param("chat_id") == COORDINATOR.id
     assert photo.param("photo").data.startswith(PNG_SIGNATURE)

@@ -68,7 +68,6 @@ class ReportWords:
     comment: str  # {text}
     title: str  # {where}, {starts}, {ends}, {today}
     event_header: str  # {title}, {starts}, {ends}, {deadline}
-    all_events: str  # the first sheet
     section: str  # {number}, {title}
     no_section: str
     legend: str  # the legend's sheet
@@ -85,6 +84,10 @@ class ReportWords:
     districts_sheet: str
     schools_sheet: str
     republic: str
+    overview: str  # a district's first sheet: schools by sections
+    section_share: str  # {number}
+    no_section_share: str
+    district_total: str
 
 
 class _Styles:
@@ -322,6 +325,63 @@ def _matrix(
     )
 
 
+def _overview(
+    book: _Book,
+    district: DistrictReport,
+    report: CompletionReport,
+    words: ReportWords,
+    tz: ZoneInfo,
+) -> None:
+    """Each school's answered share in each roadmap section and its counts over the period."""
+    sheet = book.sheet(words.overview)
+    sections = report.sections()
+    groups = [[e for e in district.events if e.section_number == n] for n, _t in sections]
+    headers = [
+        words.no_section_share if n is None else words.section_share.format(number=n)
+        for n, _title in sections
+    ]
+    names = [s.short_name for s in district.schools] + [words.district_total]
+    sheet.setup(
+        [
+            _MIN_WIDTH,
+            _width(names, 20, _NAME_WIDTH_MAX),
+            *(_width([h], 10, 14) for h in headers),
+            *_count_widths(words),
+        ],
+        frozen="C3",
+        title_rows="2:2",
+    )
+    where = f"{district.name}. {words.overview}"
+    sheet.row([sheet.cell(_title(words, report, where, tz), bold=True)])
+    _count_header(sheet, [words.number, words.school, *headers], words)
+    overall: Counter[MarkStatus] = Counter()
+    by_section: list[Counter[MarkStatus]] = [Counter() for _ in groups]
+    for index, school in enumerate(district.schools, start=1):
+        shares = []
+        for column, events in enumerate(groups):
+            tally = district.counts(events, [school])
+            by_section[column].update(tally)
+            shares.append(sheet.cell(_percent(share(tally)), percent=True))
+        tally = district.counts(schools=[school])
+        overall.update(tally)
+        sheet.row(
+            [
+                sheet.cell(index),
+                sheet.cell(school.short_name),
+                *shares,
+                *_count_cells(sheet, tally),
+            ]
+        )
+    sheet.row(
+        [
+            None,
+            sheet.cell(words.district_total, bold=True),
+            *(sheet.cell(_percent(share(t)), percent=True) for t in by_section),
+            *_count_cells(sheet, overall),
+        ]
+    )
+
+
 # ---- the republic: districts (and schools) by counts -----------------------------------------
 
 
@@ -473,7 +533,7 @@ def completion_xlsx(
             _schools_sheet(book, report, words, tz)
     else:
         for district in report.districts:
-            _matrix(book, words.all_events, district, district.events, report, words, tz)
+            _overview(book, district, report, words, tz)
             for name, keep in _sections(report, words):
                 chosen = [e for e in district.events if keep(e)]
                 _matrix(book, name, district, chosen, report, words, tz)
