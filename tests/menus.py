@@ -21,6 +21,7 @@ LIBRARIAN_HELP = [
 ]
 COORDINATOR_HELP = [
     "/review",
+    "/report",
     "/events",
     "/newevent",
     "/contests",
