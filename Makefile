@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 STAMP_RUN := $(VENV)/.stamp-run
 STAMP_DEV := $(VENV)/.stamp-dev
 
-.PHONY: run test lint typecheck pytest migrate bench bench-outbox bench-contests bench-announce clean
+.PHONY: run test lint typecheck pytest migrate bench bench-outbox bench-contests bench-announce bench-reports clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -53,6 +53,10 @@ bench-contests: $(STAMP_DEV)
 ## bench-announce: a 10,000-recipient announcement: enqueue, sending rate at SEND_RATE and 30/s, memory
 bench-announce: $(STAMP_DEV)
 	$(BIN)/python -m benchmarks.announcements
+
+## bench-reports: the completion report at 1,500 schools × 40 events (a district, the republic)
+bench-reports: $(STAMP_DEV)
+	$(BIN)/python -m benchmarks.reports
 
 clean:
 	rm -rf $(VENV) .mypy_cache .ruff_cache .pytest_cache

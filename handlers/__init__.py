@@ -16,6 +16,7 @@ from handlers import (
     fallback,
     onboarding,
     reminders,
+    reports,
     review,
     roadmap,
     schools,
@@ -44,6 +45,7 @@ def get_routers() -> list[Router]:
         announcements.get_router(),
         reminders.get_router(),
         calendar.get_router(),
+        reports.get_router(),
         roadmap.get_router(),
         fallback.get_router(),
     )

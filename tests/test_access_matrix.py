@@ -126,6 +126,8 @@ MAY: dict[str, frozenset[str] | dict[str, frozenset[str]]] = {
         "nudge": COORDINATOR_ONLY,
     },
     "set": REGISTERED,
+    # /report: the coordinator's district (the republic's scopes are the super-admin's)
+    "rep": COORDINATOR_ONLY,
     # contests: management, moderation, the jury's admin and results are the coordinator's;
     # entries and the results' diplomas the librarian's; a juror's buttons need a seat
     "ct": COORDINATOR_ONLY,
@@ -229,6 +231,7 @@ COMMANDS_MAY: dict[str, frozenset[str]] = {
     "calendar": REGISTERED,
     "profile": REGISTERED,
     "review": COORDINATOR_ONLY,
+    "report": COORDINATOR_ONLY,
     "events": COORDINATOR_ONLY,
     "newevent": COORDINATOR_ONLY,
     "schools": COORDINATOR_ONLY,

@@ -20,6 +20,7 @@ from aiogram.filters.callback_data import CallbackData
 from pydantic import Field
 
 from models.limits import DB_ID_MAX
+from services.reports.periods import PeriodKind
 
 Id = Annotated[int, Field(ge=1, le=DB_ID_MAX)]
 """The id of a record a button names."""
@@ -418,3 +419,24 @@ class MonDocAction(StrEnum):
 class MonDocCb(CallbackData, prefix="md"):
     action: MonDocAction
     round_id: OptionalId = 0
+
+
+class ReportAction(StrEnum):
+    HOME = "h"  # the super-admin's choice: the district, the republic, the republic by school
+    PERIODS = "p"  # the periods of a scope
+    MAKE = "g"  # the workbook and the chart of a scope and a period
+
+
+class ReportScope(StrEnum):
+    DISTRICT = "d"  # the coordinator's district (a super-admin's chosen one)
+    REPUBLIC = "r"  # every district, one row each (the super-admin's)
+    REPUBLIC_SCHOOLS = "rs"  # the same with a sheet of every school
+
+
+class ReportCb(CallbackData, prefix="rep"):
+    """/report: no record id; the scope is checked against the role, the period is one of
+    a fixed few (a forged value does not unpack)."""
+
+    action: ReportAction
+    scope: ReportScope = ReportScope.DISTRICT
+    period: PeriodKind = PeriodKind.SCHOOL_YEAR

@@ -30,6 +30,7 @@ LIBRARIAN_COMMANDS = (
 COORDINATOR_COMMANDS = (
     "announce",
     "review",
+    "report",
     "events",
     "newevent",
     "contests",
@@ -51,6 +52,7 @@ ADMIN_COMMANDS = (
     "newdistrict",
     "announce",
     "review",
+    "report",
     "events",
     "newevent",
     "contests",

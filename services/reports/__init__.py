@@ -1,0 +1,1 @@
+"""The department's documents: the completion report and its charts."""
