@@ -16,6 +16,7 @@ logger = logging.getLogger(__name__)
 GUEST_COMMANDS = ("start", "roadmap", "help")
 LIBRARIAN_COMMANDS = (
     "tasks",
+    "monitoring",
     "contests",
     "documents",
     "calendar",
@@ -28,6 +29,7 @@ LIBRARIAN_COMMANDS = (
 )
 COORDINATOR_COMMANDS = (
     "review",
+    "monitoring",
     "events",
     "newevent",
     "contests",
@@ -47,6 +49,7 @@ ADMIN_COMMANDS = (
     "districts",
     "newdistrict",
     "review",
+    "monitoring",
     "events",
     "newevent",
     "contests",
