@@ -73,7 +73,7 @@ from services.timeutil import fmt_local, local_today
 FIX_BUTTONS = 8
 
 
-class Answering(StatesGroup):
+class MonAnswering(StatesGroup):
     # data: response_id, index (the question on screen), edit (come back to the checks after
     # the answer), ticked (a multi question's choices ticked so far)
     question = State()
@@ -292,7 +292,7 @@ async def ask(
     current = answers.get(question.code)
     if ticked is None:
         ticked = list(current) if isinstance(current, tuple) else []
-    await state.set_state(Answering.question)
+    await state.set_state(MonAnswering.question)
     await state.set_data(
         {"response_id": response.id, "index": index, "edit": edit, "ticked": ticked}
     )
@@ -851,10 +851,10 @@ def get_router() -> Router:
     not_command = ~F.text.startswith("/")
     router.message.register(
         typed_answer,
-        StateFilter(Answering.question),
+        StateFilter(MonAnswering.question),
         F.text,
         not_command,
         OwnResponse(in_form=True),
     )
-    router.message.register(not_text, StateFilter(Answering.question), ~F.text)
+    router.message.register(not_text, StateFilter(MonAnswering.question), ~F.text)
     return router

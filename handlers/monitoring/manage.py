@@ -74,12 +74,12 @@ COMMENT_MAX = 1000
 _DATE_ONLY = re.compile(r"^\s*\d{1,2}\.\d{1,2}\.\d{4}\s*$")
 
 
-class OpenForm(StatesGroup):
+class MonOpenForm(StatesGroup):
     deadline = State()
     confirm = State()
 
 
-class ReturnForm(StatesGroup):
+class MonReturnForm(StatesGroup):
     # data: response_id, codes (the questions picked)
     pick = State()
     comment = State()
@@ -153,7 +153,7 @@ async def home(
 
 async def new_ask(query: CallbackQuery, state: FSMContext) -> None:
     await state.clear()
-    await state.set_state(OpenForm.deadline)
+    await state.set_state(MonOpenForm.deadline)
     await screen(query, md.ASK_DEADLINE, cancel_keyboard())
 
 
@@ -176,7 +176,7 @@ async def new_deadline(
         await message.answer(f"{error_text(exc)}\n{t.TRY_AGAIN}", reply_markup=cancel_keyboard())
         return
     await state.update_data(deadline=deadline.isoformat())
-    await state.set_state(OpenForm.confirm)
+    await state.set_state(MonOpenForm.confirm)
     _, label = _label(clock(), settings)
     await message.answer(
         md.CONFIRM_OPEN.format(label=label, deadline=deadline.strftime("%d.%m.%Y %H:%M")),
@@ -547,13 +547,13 @@ async def return_start(
         await card_screen(query, session, mround, response, alert=alert)
         return
     data = await state.get_data()
-    same = await state.get_state() in (ReturnForm.pick.state, ReturnForm.comment.state)
+    same = await state.get_state() in (MonReturnForm.pick.state, MonReturnForm.comment.state)
     codes = (
         [str(c) for c in data.get("codes", [])]
         if same and data.get("response_id") == response.id
         else []
     )
-    await state.set_state(ReturnForm.pick)
+    await state.set_state(MonReturnForm.pick)
     await state.set_data({"response_id": response.id, "codes": codes})
     await return_pick_screen(query, mround, response, codes, callback_data.page)
 
@@ -597,7 +597,7 @@ async def return_next(
     if data.get("response_id") != response.id:
         await form_gone(query)
         return
-    await state.set_state(ReturnForm.comment)
+    await state.set_state(MonReturnForm.comment)
     rows = []
     if data.get("codes"):
         rows.append(
@@ -710,9 +710,9 @@ def get_router() -> Router:
     router.message.register(monitoring_command, Command("monitoring"), InDistrict())
     router.callback_query.register(home, cb(F.action == MonAction.HOME), InDistrict())
     router.callback_query.register(new_ask, cb(F.action == MonAction.NEW), InDistrict())
-    router.message.register(new_deadline, StateFilter(OpenForm.deadline), F.text, not_command)
+    router.message.register(new_deadline, StateFilter(MonOpenForm.deadline), F.text, not_command)
     router.callback_query.register(
-        new_ok, cb(F.action == MonAction.NEW_OK), StateFilter(OpenForm.confirm), InDistrict()
+        new_ok, cb(F.action == MonAction.NEW_OK), StateFilter(MonOpenForm.confirm), InDistrict()
     )
     router.callback_query.register(form_gone, cb(F.action == MonAction.NEW_OK))
     by_round: tuple[tuple[MonAction, Handler], ...] = (
@@ -731,9 +731,9 @@ def get_router() -> Router:
     for action, handler in by_response:
         router.callback_query.register(handler, cb(F.action == action), DistrictResponse())
     in_form: tuple[tuple[MonAction, Handler, State], ...] = (
-        (MonAction.RETURN_PICK, return_pick, ReturnForm.pick),
-        (MonAction.RETURN_NEXT, return_next, ReturnForm.pick),
-        (MonAction.RETURN_SEND, return_send, ReturnForm.comment),
+        (MonAction.RETURN_PICK, return_pick, MonReturnForm.pick),
+        (MonAction.RETURN_NEXT, return_next, MonReturnForm.pick),
+        (MonAction.RETURN_SEND, return_send, MonReturnForm.comment),
     )
     for action, handler, form_state in in_form:
         router.callback_query.register(
@@ -742,7 +742,7 @@ def get_router() -> Router:
         router.callback_query.register(form_gone, cb(F.action == action), DistrictResponse())
     router.message.register(
         return_comment,
-        StateFilter(ReturnForm.comment),
+        StateFilter(MonReturnForm.comment),
         F.text,
         not_command,
         DistrictResponse(in_form=True),
