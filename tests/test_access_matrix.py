@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import logging
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, datetime
 from enum import Enum
 from typing import Any
 from zoneinfo import ZoneInfo
@@ -27,6 +27,7 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from bot.texts import common as t
 from bot.texts import documents as dt
 from bot.texts import events as ev
+from bot.texts import monitoring_dialog as md
 from bot.texts import onboarding as o
 from bot.texts.contests import entry as te
 from bot.texts.contests import jury as tj
@@ -44,6 +45,8 @@ from services.districts import create_district
 from services.documents import DocumentFile
 from services.documents import publish as publish_document
 from services.invitations import accept_invitation, create_coordinator_invite
+from services.monitoring.progress import read_questionnaire_file
+from services.monitoring.rounds import open_round, school_response
 from services.schools import add_school
 from services.users import TelegramProfile, get_or_create_user, get_user
 from tests.conftest import (
@@ -58,6 +61,7 @@ from tests.conftest import (
 from tests.contest_helpers import entry_input, make_contest
 from tests.dump import dump_tables
 from tests.harness import Client, Person
+from tests.monitoring_helpers import DEFAULT as default_file_path
 from tests.test_confirmations import make_event
 
 TZ = ZoneInfo("Asia/Yekaterinburg")
@@ -86,6 +90,8 @@ SENTINEL = {
     "entry": 7100007,
     "juror": 7100008,
     "document": 7100009,
+    "round": 7100010,
+    "response": 7100011,
 }
 
 ANYONE = frozenset({"stranger", "librarian", "coordinator"})
@@ -134,7 +140,40 @@ MAY: dict[str, frozenset[str] | dict[str, frozenset[str]]] = {
     "an": frozenset(),
     # the monitoring: a librarian's questionnaire, a coordinator's round (handlers/monitoring/);
     # the round's documents are the coordinator's
-    "mo": frozenset(),
+    "mo": {
+        action.value: LIBRARIAN_ONLY
+        for action in (
+            cb.MonAction.FILL,
+            cb.MonAction.RESPONSE,
+            cb.MonAction.START,
+            cb.MonAction.QUESTION,
+            cb.MonAction.ANSWER,
+            cb.MonAction.TOGGLE,
+            cb.MonAction.DONE,
+            cb.MonAction.KEEP,
+            cb.MonAction.SKIP,
+            cb.MonAction.BACK,
+            cb.MonAction.CHECKS,
+            cb.MonAction.CONFIRM,
+            cb.MonAction.SUMMARY,
+            cb.MonAction.EDIT_LIST,
+            cb.MonAction.SEND,
+        )
+    }
+    | {
+        action.value: COORDINATOR_ONLY
+        for action in (
+            cb.MonAction.HOME,
+            cb.MonAction.NEW,
+            cb.MonAction.ROUND,
+            cb.MonAction.SCHOOLS,
+            cb.MonAction.CARD,
+            cb.MonAction.ACCEPT,
+            cb.MonAction.RETURN,
+            cb.MonAction.CLOSE,
+            cb.MonAction.CLOSE_OK,
+        )
+    },  # the opening's confirmation and the return's steps: only inside their forms
     "md": COORDINATOR_ONLY,
     # the documents library: librarians and coordinators read, only coordinators change; the
     # form's steps work only inside the form
@@ -184,6 +223,10 @@ IGNORES_IDS = frozenset(
         ("doc", "h"),
         ("doc", "s"),
         ("doc", "a"),
+        # the monitoring's start and a new round act on the coordinator's own district
+        ("mo", "r"),
+        ("mo", "n"),
+        ("mo", "nk"),
     }
 )
 
@@ -196,6 +239,7 @@ COMMANDS_MAY: dict[str, frozenset[str]] = {
     "tasks": LIBRARIAN_ONLY,
     "contests": REGISTERED,
     "documents": REGISTERED,
+    "monitoring": REGISTERED,
     "jury": frozenset(),  # only a juror (no actor here holds a seat)
     "settings": REGISTERED,
     "school": REGISTERED,
@@ -227,6 +271,10 @@ REFUSALS = {
     tj.UNKNOWN_ENTRY,
     dt.UNKNOWN_DOCUMENT,
     dt.FORM_GONE,
+    md.UNKNOWN_ROUND,
+    md.UNKNOWN_RESPONSE,
+    md.UNKNOWN_QUESTION,
+    md.FORM_GONE,
 }
 
 
@@ -315,6 +363,8 @@ class Records:
     entry: int
     juror: int
     document: int
+    round: int
+    response: int
 
     def ids(self) -> dict[str, str]:
         return {key: str(getattr(self, key)) for key in SENTINEL}
@@ -390,6 +440,19 @@ async def _submitted(
             user.id,
             clock,
         )
+        round_ = await open_round(
+            s,
+            district_id,
+            2026,
+            read_questionnaire_file(default_file_path),
+            "Мониторинг ШИБЦ 2026/27",
+            date(2026, 11, 25),
+            datetime(2026, 12, 20, 18, 0),  # noqa: DTZ001 - a local wall time
+            TZ,
+            None,
+            clock,
+        )
+        response = await school_response(s, round_, user, clock())
         return Records(
             district_id,
             school_id,
@@ -400,6 +463,8 @@ async def _submitted(
             entry.id,
             seat.id,
             document.id,
+            round_.id,
+            response.id,
         )
 
 
