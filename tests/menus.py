@@ -9,6 +9,7 @@ from __future__ import annotations
 ANYONE = ["/start", "/roadmap", "/help"]
 LIBRARIAN_HELP = [
     "/tasks",
+    "/monitoring",
     "/contests",
     "/documents",
     "/calendar",
@@ -21,6 +22,7 @@ LIBRARIAN_HELP = [
 ]
 COORDINATOR_HELP = [
     "/review",
+    "/monitoring",
     "/events",
     "/newevent",
     "/contests",

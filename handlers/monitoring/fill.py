@@ -298,9 +298,7 @@ async def ask(
     )
     lines = [
         mt.QUESTION_NUMBER.format(n=n, m=m),
-        md.QUESTION_SECTION.format(
-            title="", section=h(questionnaire.section(question.section).title)
-        ),
+        md.QUESTION_SECTION.format(section=h(questionnaire.section(question.section).title)),
         "",
         f"<b>{h(question.text)}</b>",
     ]

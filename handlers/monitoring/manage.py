@@ -300,7 +300,8 @@ async def round_screen(
     )
     if round_.status is RoundStatus.OPEN:
         rows.append([button(md.BTN_CLOSE, _rcb(MonAction.CLOSE, round_.id))])
-    rows.append([button(t.BTN_BACK, _rcb(MonAction.HOME))])
+    else:  # an open round is the top screen; a closed one was picked from the list
+        rows.append([button(t.BTN_BACK, _rcb(MonAction.HOME))])
     await screen(target, "\n".join(lines), InlineKeyboardMarkup(inline_keyboard=rows), alert)
 
 
