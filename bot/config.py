@@ -37,6 +37,7 @@ class Settings(BaseSettings):
     log_level: str = "INFO"
     log_sql: bool = False
     catalogue_path: str = "data/roadmap.toml"
+    monitoring_questionnaire: str = "data/monitoring.toml"
     polling_timeout: int = Field(default=30, ge=1, le=50)
     send_rate: float = Field(default=25.0, gt=0, le=30)
     sender_concurrency: int = Field(default=8, ge=1, le=64)

@@ -9,6 +9,7 @@ from __future__ import annotations
 ANYONE = ["/start", "/roadmap", "/help"]
 LIBRARIAN_HELP = [
     "/tasks",
+    "/monitoring",
     "/contests",
     "/documents",
     "/announcements",
@@ -24,6 +25,7 @@ COORDINATOR_HELP = [
     "/announce",
     "/review",
     "/report",
+    "/monitoring",
     "/events",
     "/newevent",
     "/contests",

@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import logging
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, datetime
 from enum import Enum
 from typing import Any
 from zoneinfo import ZoneInfo
@@ -27,6 +27,7 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from bot.texts import common as t
 from bot.texts import documents as dt
 from bot.texts import events as ev
+from bot.texts import monitoring_dialog as md
 from bot.texts import onboarding as o
 from bot.texts.announcements import compose as ac
 from bot.texts.contests import entry as te
@@ -50,6 +51,8 @@ from services.districts import create_district
 from services.documents import DocumentFile
 from services.documents import publish as publish_document
 from services.invitations import accept_invitation, create_coordinator_invite
+from services.monitoring.progress import read_questionnaire_file
+from services.monitoring.rounds import open_round, school_response
 from services.schools import add_school
 from services.users import TelegramProfile, get_or_create_user, get_user
 from tests.conftest import (
@@ -64,6 +67,7 @@ from tests.conftest import (
 from tests.contest_helpers import entry_input, make_contest
 from tests.dump import dump_tables
 from tests.harness import Client, Person
+from tests.monitoring_helpers import DEFAULT as default_file_path
 from tests.test_confirmations import make_event
 
 TZ = ZoneInfo("Asia/Yekaterinburg")
@@ -94,6 +98,8 @@ SENTINEL = {
     "document": 7100009,
     "announcement": 7100010,
     "question": 7100011,
+    "round": 7100012,
+    "response": 7100013,
 }
 
 ANYONE = frozenset({"stranger", "librarian", "coordinator"})
@@ -162,7 +168,40 @@ MAY: dict[str, frozenset[str] | dict[str, frozenset[str]]] = {
     },
     # the monitoring: a librarian's questionnaire, a coordinator's round (handlers/monitoring/);
     # the round's documents are the coordinator's
-    "mo": frozenset(),
+    "mo": {
+        action.value: LIBRARIAN_ONLY
+        for action in (
+            cb.MonAction.FILL,
+            cb.MonAction.RESPONSE,
+            cb.MonAction.START,
+            cb.MonAction.QUESTION,
+            cb.MonAction.ANSWER,
+            cb.MonAction.TOGGLE,
+            cb.MonAction.DONE,
+            cb.MonAction.KEEP,
+            cb.MonAction.SKIP,
+            cb.MonAction.BACK,
+            cb.MonAction.CHECKS,
+            cb.MonAction.CONFIRM,
+            cb.MonAction.SUMMARY,
+            cb.MonAction.EDIT_LIST,
+            cb.MonAction.SEND,
+        )
+    }
+    | {
+        action.value: COORDINATOR_ONLY
+        for action in (
+            cb.MonAction.HOME,
+            cb.MonAction.NEW,
+            cb.MonAction.ROUND,
+            cb.MonAction.SCHOOLS,
+            cb.MonAction.CARD,
+            cb.MonAction.ACCEPT,
+            cb.MonAction.RETURN,
+            cb.MonAction.CLOSE,
+            cb.MonAction.CLOSE_OK,
+        )
+    },  # the opening's confirmation and the return's steps: only inside their forms
     "md": COORDINATOR_ONLY,
     # the documents library: librarians and coordinators read, only coordinators change; the
     # form's steps work only inside the form
@@ -212,6 +251,10 @@ IGNORES_IDS = frozenset(
         ("doc", "h"),
         ("doc", "s"),
         ("doc", "a"),
+        # the monitoring's start and a new round act on the coordinator's own district
+        ("mo", "r"),
+        ("mo", "n"),
+        ("mo", "nk"),
     }
 )
 
@@ -225,6 +268,7 @@ COMMANDS_MAY: dict[str, frozenset[str]] = {
     "contests": REGISTERED,
     "documents": REGISTERED,
     "announcements": REGISTERED,
+    "monitoring": REGISTERED,
     "jury": frozenset(),  # only a juror (no actor here holds a seat)
     "settings": REGISTERED,
     "school": REGISTERED,
@@ -259,6 +303,10 @@ REFUSALS = {
     dt.UNKNOWN_DOCUMENT,
     dt.FORM_GONE,
     ac.UNKNOWN_DRAFT,
+    md.UNKNOWN_ROUND,
+    md.UNKNOWN_RESPONSE,
+    md.UNKNOWN_QUESTION,
+    md.FORM_GONE,
 }
 
 
@@ -349,6 +397,8 @@ class Records:
     document: int
     announcement: int
     question: int
+    round: int
+    response: int
 
     def ids(self) -> dict[str, str]:
         return {key: str(getattr(self, key)) for key in SENTINEL}
@@ -436,6 +486,19 @@ async def _submitted(
         announcement_id = announcement.id
         await send_announcement(s, announcement_id, copy_extras, clock())
         question = await ask_about(s, announcement_id, user, "Когда сдавать отчёт?", clock())
+        round_ = await open_round(
+            s,
+            district_id,
+            2026,
+            read_questionnaire_file(default_file_path),
+            "Мониторинг ШИБЦ 2026/27",
+            date(2026, 11, 25),
+            datetime(2026, 12, 20, 18, 0),  # noqa: DTZ001 - a local wall time
+            TZ,
+            None,
+            clock,
+        )
+        response = await school_response(s, round_, user, clock())
         return Records(
             district_id,
             school_id,
@@ -448,6 +511,8 @@ async def _submitted(
             document.id,
             announcement_id,
             question.id,
+            round_.id,
+            response.id,
         )
 
 

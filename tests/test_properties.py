@@ -31,6 +31,7 @@ from bot.config import Settings
 from bot.texts import common as t
 from bot.texts import documents as doc_texts
 from bot.texts import events as ev
+from bot.texts import monitoring_dialog as mon_texts
 from bot.texts.announcements import compose as announce_texts
 from bot.texts.contests import entry as entry_texts
 from bot.toolkit.announcement_copy import copy_extras
@@ -41,6 +42,8 @@ from bot.toolkit.callbacks import (
     DocCb,
     EventAction,
     EventCb,
+    MonAction,
+    MonCb,
     ReviewAction,
     ReviewCb,
     TaskAction,
@@ -54,7 +57,7 @@ from bot.toolkit.contest_callbacks import (
     JuryAdminCb,
     JuryCb,
 )
-from models import District, DocumentCategory
+from models import District, DocumentCategory, MonitoringRound
 from models.db import create_engine, create_session_pool
 from services.announcements.content import Content
 from services.announcements.receipts import ask as ask_about
@@ -66,6 +69,8 @@ from services.districts import create_district
 from services.documents import DocumentFile
 from services.documents import publish as publish_document
 from services.invitations import accept_invitation, create_coordinator_invite
+from services.monitoring.rounds import school_response
+from services.monitoring.rounds import submit as submit_response
 from services.schools import add_school
 from services.users import TelegramProfile, ensure_super_admin, get_or_create_user, get_user
 from tests.conftest import (
@@ -83,6 +88,7 @@ from tests.harness import TOKEN, Client, Person, RecordingSession, make_bot
 from tests.test_confirmations import make_event
 from tests.test_contests_jury import add_entry, invite
 from tests.test_contests_jury_bot import JUROR
+from tests.test_monitoring_bot import STORED as MON_ANSWERS
 
 TZ = ZoneInfo("Asia/Yekaterinburg")
 NOW = datetime(2026, 11, 25, 7, 0, tzinfo=UTC)  # the clock of tests/conftest.py
@@ -362,6 +368,44 @@ async def _ann_edit(world: World, steps: int) -> Person:
     return COORDINATOR
 
 
+async def _mon_open(world: World, steps: int) -> Person:
+    """The coordinator's new round: the deadline, then the confirmation."""
+    await world.client.send(COORDINATOR, "/monitoring")
+    await world.client.press(COORDINATOR, mon_texts.BTN_OPEN)
+    if steps:
+        await world.client.send(COORDINATOR, "20.12.2026")
+    return COORDINATOR
+
+
+async def _mon_question(world: World, steps: int) -> Person:
+    """A librarian on the monitoring's first question (a typed answer is stored by design)."""
+    await _mon_open(world, 1)
+    await world.client.press(COORDINATOR, t.BTN_YES)
+    await world.client.send(LIBRARIAN, "/monitoring")
+    await world.client.press(LIBRARIAN, mon_texts.BTN_START)
+    return LIBRARIAN
+
+
+async def _mon_return(world: World, steps: int) -> Person:
+    """The coordinator returning a sent response: the questions, then the comment."""
+    await _mon_question(world, 0)
+    async with world.pool.begin() as s:
+        user = await get_user(s, LIBRARIAN.id)
+        round_ = await s.scalar(select(MonitoringRound))
+        assert user is not None and round_ is not None
+        response = await school_response(s, round_, user, NOW)
+        response.answers = dict(MON_ANSWERS)
+        await s.flush()
+        await submit_response(s, round_, response, user, NOW)
+        response_id = response.id
+    data = MonCb(action=MonAction.RETURN, response_id=response_id)
+    await world.client.press_data(COORDINATOR, data.pack())
+    if steps:
+        await world.client.press(COORDINATOR, "1. Учащихся")
+        await world.client.press(COORDINATOR, mon_texts.BTN_NEXT)
+    return COORDINATOR
+
+
 def _steps(walk: Callable[[World, int], Awaitable[Person]], steps: int) -> Walk:
     async def walked(world: World) -> Person:
         return await walk(world, steps)
@@ -406,6 +450,10 @@ STATES: list[tuple[str, Walk, bool]] = [
     ("announcement, a question", _steps(_ann_ask, 0), True),
     ("announcement, an answer", _steps(_ann_answer, 0), True),
     ("announcement, a corrected text", _steps(_ann_edit, 0), True),
+    *[(f"monitoring opening, step {n}", _steps(_mon_open, n), False) for n in range(2)],
+    ("monitoring, a question", _steps(_mon_question, 0), True),
+    ("monitoring return, the questions", _steps(_mon_return, 0), False),
+    ("monitoring return, the comment", _steps(_mon_return, 1), True),
     (
         "contest entry form, self-assessment",
         _steps(lambda world, n: _entry_form(world, n, "best-library"), 8),
@@ -458,6 +506,7 @@ PREFIXES = [
     "cef",
     "ac",
     "an",
+    "mo",
 ]
 PART = st.one_of(
     st.integers(min_value=-2, max_value=2**64).map(str),

@@ -394,9 +394,39 @@ class AnnCb(CallbackData, prefix="an"):
 
 class MonAction(StrEnum):
     """The monitoring: a librarian's questionnaire, a coordinator's round and its review
-    (handlers/monitoring/)."""
+    (handlers/monitoring/). A question is named by its index in the questionnaire (`value`);
+    a choice of it by its index (`item`: for yes/no, 0 is «Да» and 1 «Нет»)."""
 
-    PLACEHOLDER = "x"  # replaced by the monitoring's steps
+    # the librarian's (response_id: the school's response)
+    FILL = "f"  # the round's invitation «Заполнить» (round_id): the school's response
+    RESPONSE = "h"  # the response's screen
+    START = "s"  # «Начать»
+    QUESTION = "q"  # open the question `value`
+    ANSWER = "a"  # a button's answer `item` to the question `value`
+    TOGGLE = "t"  # tick or untick the choice `item` of a multi question
+    DONE = "d"  # «Готово» under a multi question
+    KEEP = "k"  # «Оставить как было»
+    SKIP = "p"  # «Пропустить»
+    BACK = "b"  # «Назад» from the question `value`
+    CHECKS = "v"  # the checks at the end
+    CONFIRM = "y"  # «Верно?» → «Да» for the question `value`
+    SUMMARY = "m"  # the summary
+    EDIT_LIST = "e"  # «Изменить ответ»: the questions, a page of them
+    SEND = "o"  # «Отправить»
+    # the coordinator's (round_id: the district's round, response_id: a school's response)
+    HOME = "r"  # /monitoring: the open round's screen, or «Открыть мониторинг»
+    NEW = "n"  # «Открыть мониторинг»: asks the deadline
+    NEW_OK = "nk"  # the opening confirmed
+    ROUND = "rd"  # a round's screen
+    SCHOOLS = "sl"  # the schools of a status (`value`), a page of them
+    CARD = "c"  # a school's response
+    ACCEPT = "ac"
+    RETURN = "rt"  # «Вернуть на доработку»: pick the questions
+    RETURN_PICK = "rp"  # tick or untick the question `value`
+    RETURN_NEXT = "rn"  # the questions picked: the comment
+    RETURN_SEND = "rs"  # return without a comment
+    CLOSE = "cl"  # «Закрыть приём»: asks
+    CLOSE_OK = "ck"
 
 
 class MonCb(CallbackData, prefix="mo"):
@@ -404,6 +434,7 @@ class MonCb(CallbackData, prefix="mo"):
     round_id: OptionalId = 0
     response_id: OptionalId = 0
     value: Annotated[int, Field(ge=0, le=1000)] = 0
+    item: Annotated[int, Field(ge=0, le=100)] = 0
     page: Page = 0
 
 

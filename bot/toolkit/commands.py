@@ -16,6 +16,7 @@ logger = logging.getLogger(__name__)
 GUEST_COMMANDS = ("start", "roadmap", "help")
 LIBRARIAN_COMMANDS = (
     "tasks",
+    "monitoring",
     "contests",
     "documents",
     "announcements",
@@ -31,6 +32,7 @@ COORDINATOR_COMMANDS = (
     "announce",
     "review",
     "report",
+    "monitoring",
     "events",
     "newevent",
     "contests",
@@ -53,6 +55,7 @@ ADMIN_COMMANDS = (
     "announce",
     "review",
     "report",
+    "monitoring",
     "events",
     "newevent",
     "contests",
