@@ -27,13 +27,24 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from bot.config import Settings
 from bot.texts import common as t
 from bot.texts import documents as dt
-from bot.toolkit.callbacks import DOC_FORM_ACTIONS, DocAction, DocCb, FormAction, FormCb, parse_id
+from bot.toolkit.callbacks import (
+    DOC_FORM_ACTIONS,
+    AnnComposeAction,
+    AnnComposeCb,
+    DocAction,
+    DocCb,
+    FormAction,
+    FormCb,
+    parse_id,
+)
 from bot.toolkit.filters import STAFF, HasRole, InDistrict, Refused
 from bot.toolkit.keyboards import PAGE_SIZE, button, clamp_page, pager_row, shorten, yes_no
 from bot.toolkit.library_notices import tell_new_version
 from bot.toolkit.screens import error_text, h, show
 from models import DocumentCategory, DocumentStatus, LibraryDocument, Role, User
 from models.limits import DOCUMENT_TITLE_MAX
+from services.announcements.content import Content
+from services.announcements.sending import new_draft
 from services.clock import Clock
 from services.documents import (
     ROADMAP_ITEMS,
@@ -48,7 +59,7 @@ from services.documents import (
     search_documents,
     withdraw,
 )
-from services.errors import NotFoundError, ValidationError
+from services.errors import AccessDeniedError, NotFoundError, ValidationError
 from services.timeutil import fmt_local
 from services.validation import fit_file_name
 
@@ -239,6 +250,8 @@ def card_markup(document: LibraryDocument, role: Role | None, page: int) -> Inli
         )
 
     rows = [[button(dt.BTN_GET, data(DocAction.GET))]]
+    if role is Role.COORDINATOR and document.status is DocumentStatus.PUBLISHED:
+        rows.append([button(dt.BTN_ANNOUNCE, data(DocAction.ANNOUNCE))])
     if role in STAFF and document.status is DocumentStatus.PUBLISHED:
         rows.append([button(dt.BTN_REPLACE, data(DocAction.REPLACE))])
         rows.append([button(dt.BTN_WITHDRAW, data(DocAction.WITHDRAW))])
@@ -257,6 +270,45 @@ async def card(
     await state.clear()
     await show(
         query, card_text(document, settings), card_markup(document, role, callback_data.page)
+    )
+
+
+async def announce(
+    query: CallbackQuery,
+    callback_data: DocCb,
+    session: AsyncSession,
+    document: LibraryDocument,
+    user: User,
+    clock: Clock,
+) -> None:
+    """A draft announcement with the document attached; /announce's screen takes it on."""
+    if document.status is not DocumentStatus.PUBLISHED:
+        await query.answer(dt.UNKNOWN_DOCUMENT, show_alert=True)
+        return
+    media = {"type": "document", "file_id": document.file_id, "file_name": document.file_name}
+    content = Content(dt.ANNOUNCE_TEXT.format(title=document.title), media=(media,))
+    try:
+        draft = await new_draft(session, user, content, clock())
+    except (ValidationError, AccessDeniedError) as e:
+        await session.rollback()
+        await query.answer(
+            error_text(e) if isinstance(e, ValidationError) else t.FORBIDDEN_BUTTON,
+            show_alert=True,
+        )
+        return
+    open_draft = AnnComposeCb(action=AnnComposeAction.SCREEN, announcement_id=draft.id)
+    back = DocCb(
+        action=DocAction.CARD,
+        document_id=document.id,
+        category=document.category.value,
+        page=callback_data.page,
+    )
+    await show(
+        query,
+        dt.ANNOUNCE_READY.format(title=h(document.title)),
+        InlineKeyboardMarkup(
+            inline_keyboard=[[button(dt.BTN_OPEN_DRAFT, open_draft)], _back(back)]
+        ),
     )
 
 
@@ -642,5 +694,11 @@ def get_router() -> Router:
     )
     router.callback_query.register(
         withdraw_ok, cb(F.action == DocAction.WITHDRAW_OK), editor, DistrictDocument()
+    )
+    router.callback_query.register(
+        announce,
+        cb(F.action == DocAction.ANNOUNCE),
+        HasRole(Role.COORDINATOR),
+        DistrictDocument(),
     )
     return router

@@ -223,6 +223,7 @@ MAY: dict[str, frozenset[str] | dict[str, frozenset[str]]] = {
             cb.DocAction.REPLACE_OK,
             cb.DocAction.WITHDRAW,
             cb.DocAction.WITHDRAW_OK,
+            cb.DocAction.ANNOUNCE,
         )
     },
 }

@@ -11,7 +11,14 @@ from bot.texts import common as t
 from bot.texts import documents as dt
 from bot.toolkit.callbacks import DocAction, DocCb
 from bot.toolkit.screens import error_text
-from models import DocumentCategory, DocumentStatus, LibraryDocument, LibraryDownload
+from models import (
+    Announcement,
+    AnnouncementStatus,
+    DocumentCategory,
+    DocumentStatus,
+    LibraryDocument,
+    LibraryDownload,
+)
 from services.documents import DocumentFile, publish
 from services.errors import ValidationError
 from services.users import get_user
@@ -286,3 +293,33 @@ async def test_forged_buttons_are_refused(
     [doc] = [d for d in await documents(session_pool) if d.id == doc_id]
     assert (doc.status, doc.version) == (DocumentStatus.PUBLISHED, 1)
     assert await downloads(session_pool) == []
+
+
+async def test_a_document_announced_in_one_more_step(
+    client: Client,
+    session_pool: async_sessionmaker[AsyncSession],
+    clock: FixedClock,
+    district_setup: DistrictSetup,
+) -> None:
+    await join_school(client, LIBRARIAN, session_pool, district_setup.school_id)
+    doc_id = await _publish(session_pool, clock, district_setup.district_id, "План на год")
+    card = DocCb(action=DocAction.CARD, document_id=doc_id, category="methodical").pack()
+    # a librarian's card has no such button, and a forged press changes nothing
+    await client.press_data(LIBRARIAN, card)
+    assert dt.BTN_ANNOUNCE not in client.buttons(LIBRARIAN)
+    forged = DocCb(action=DocAction.ANNOUNCE, document_id=doc_id, category="methodical").pack()
+    await client.press_data(LIBRARIAN, forged)
+    async with session_pool() as session:
+        assert (await session.scalars(select(Announcement))).all() == []
+
+    client.clear()
+    await client.press_data(COORDINATOR, card)
+    await client.press(COORDINATOR, dt.BTN_ANNOUNCE)
+    assert client.last_text(COORDINATOR) == dt.ANNOUNCE_READY.format(title="План на год")
+    async with session_pool() as session:
+        [draft] = (await session.scalars(select(Announcement))).all()
+    assert draft.status is AnnouncementStatus.DRAFT
+    assert draft.media == [{"type": "document", "file_id": "file-1", "file_name": "file-1.pdf"}]
+    assert "«План на год»" in draft.text
+    await client.press(COORDINATOR, dt.BTN_OPEN_DRAFT)
+    assert client.last_text(COORDINATOR).startswith("📝 <b>Черновик объявления</b>")

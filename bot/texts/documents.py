@@ -63,6 +63,17 @@ SUMMARY = (
     "Проверьте:\n\n<b>{title}</b>\nРаздел: {category}\nПункт дорожной карты: {item}\nФайл: {file}"
 )
 PUBLISHED = "✅ Документ опубликован."
+BTN_ANNOUNCE = "📣 Объявить библиотекарям"
+# the announcement's own text is sent as typed (no HTML): the title goes in as it is
+ANNOUNCE_TEXT = (
+    "📄 В библиотеке документов района новый документ: «{title}».\n"
+    "Он всегда под рукой в команде /documents."
+)
+ANNOUNCE_READY = (
+    "📣 Черновик объявления с документом «{title}» готов: выберите, кому его отправить, "
+    "посмотрите и отправьте."
+)
+BTN_OPEN_DRAFT = "📝 Открыть черновик"
 
 REPLACE_ASK = "🔁 Пришлите новый файл для «{title}» (📎 → Файл)."
 REPLACE_CONFIRM = "Заменить файл «{title}» на «{file}»? Версия станет {version}."

@@ -298,6 +298,7 @@ class DocAction(StrEnum):
     REPLACE_OK = "rk"
     WITHDRAW = "w"
     WITHDRAW_OK = "wk"
+    ANNOUNCE = "an"  # a draft announcement with the document attached
     # the steps of the new-document form (`value`: a category or a roadmap item, 0: none)
     FORM_KEEP_NAME = "fn"
     FORM_CATEGORY = "fc"
