@@ -8,6 +8,8 @@ import pytest
 from sqlalchemy import ColumnElement, func, select
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
+from bot.texts.announcements import copy as copy_texts
+from bot.toolkit.announcement_copy import copy_extras
 from models import (
     Announcement,
     AnnouncementRecipient,
@@ -275,3 +277,39 @@ async def test_an_edit_while_sending_reaches_the_copies_not_yet_sent(
     sent = [str(c.param("text")) for c in client.calls("SendMessage")]
     assert sent.count("Сбор в 10:00") == 8 and sent.count("Сбор в 11:00") == 4
     assert [str(c.param("text")) for c in client.calls("EditMessageText")] == ["Сбор в 11:00"] * 8
+
+
+async def test_an_edit_keeps_the_ack_button_away_from_who_pressed_it(
+    client: Client,
+    session_pool: async_sessionmaker[AsyncSession],
+    clock: FixedClock,
+    district_setup: DistrictSetup,
+) -> None:
+    ids = await add_librarians(session_pool, district_setup.district_id, 2, clock())
+    announcement_id = await draft(
+        session_pool, COORDINATOR.id, Content("Семинар в среду"), clock(), ack=True
+    )
+    async with session_pool.begin() as session:
+        await send(session, announcement_id, copy_extras, clock())
+    await client.drain()
+    async with session_pool.begin() as session:
+        reader = await session.scalar(select(User).where(User.telegram_id == ids[0]))
+        assert reader is not None
+        await receipts.acknowledge(session, announcement_id, reader, clock())
+        announcement = await session.get(Announcement, announcement_id)
+        assert announcement is not None
+        await receipts.edit_sent(
+            session, announcement, Content("Семинар в четверг"), copy_extras, clock()
+        )
+    client.clear()
+    await client.drain()
+    labels = {
+        int(call.param("chat_id")): [
+            b.text for row in call.param("reply_markup").inline_keyboard for b in row
+        ]
+        for call in client.calls("EditMessageText")
+    }
+    assert labels == {
+        ids[0]: [copy_texts.BTN_ASK],
+        ids[1]: [copy_texts.BTN_ACK, copy_texts.BTN_ASK],
+    }

@@ -277,7 +277,12 @@ async def edit_sent(
     copy = extras(announcement)
     await _refresh_waiting(session, announcement)
     rows = await session.execute(
-        select(Notification.chat_id, Notification.user_id, Notification.message_id)
+        select(
+            Notification.chat_id,
+            Notification.user_id,
+            Notification.message_id,
+            AnnouncementRecipient.acknowledged_at.is_not(None),
+        )
         .join(AnnouncementRecipient, AnnouncementRecipient.notification_id == Notification.id)
         .where(
             AnnouncementRecipient.announcement_id == announcement.id,
@@ -300,7 +305,12 @@ async def edit_sent(
                 chat_id=chat_id,
                 text=new.text,
                 due_at=now,
-                buttons=copy.buttons if new_main["kind"] != "album" else (),
+                # one who has pressed «Ознакомлен(а)» keeps the keyboard without it
+                buttons=()
+                if new_main["kind"] == "album"
+                else copy.acked_buttons
+                if acknowledged
+                else copy.buttons,
                 user_id=user_id,
                 extra={
                     "announcement_id": announcement.id,
@@ -308,7 +318,7 @@ async def edit_sent(
                     "urgent": True,  # an edit makes no sound: quiet hours do not hold it
                 },
             )
-            for chat_id, user_id, message_id in rows
+            for chat_id, user_id, message_id, acknowledged in rows
         ],
         now,
     )

@@ -43,6 +43,7 @@ class CopyExtras:
 
     buttons: Buttons = ()
     buttons_text: str = ""
+    acked_buttons: Buttons = ()  # the keyboard once «Ознакомлен(а)» has been pressed
 
 
 Extras = Callable[[Announcement], CopyExtras]
