@@ -204,6 +204,12 @@ async def test_a_round_opened_answered_by_two_schools_returned_fixed_and_accepte
     rows = await responses(session_pool)
     assert rows[school_2].status is ResponseStatus.SUBMITTED
     assert rows[school_2].answers["readers_pupils"] == 1100
+    # the coordinator heard of each sent response, with a button to its card
+    client.clear()
+    await client.drain()
+    notices = client.texts(COORDINATOR)
+    assert len(notices) == 2 and all("отправила анкету мониторинга" in n for n in notices)
+    assert client.buttons(COORDINATOR) == [md.BTN_OPEN_RESPONSE]
 
     # the coordinator sees both waiting, returns school 1 naming «Учащихся»
     await client.send(COORDINATOR, "/monitoring")
@@ -258,7 +264,8 @@ async def test_a_round_opened_answered_by_two_schools_returned_fixed_and_accepte
         assert client.last_text(COORDINATOR).startswith(md.ACCEPTED_DONE.format(school=school))
     rows = await responses(session_pool)
     assert {r.status for r in rows.values()} == {ResponseStatus.ACCEPTED}
-    assert await client.drain() == 2
+    # the coordinator's notice of school 1 sent again, and the two schools' acceptances
+    assert await client.drain() == 3
     for person in (LIBRARIAN, OTHER):
         assert client.last_text(person).startswith("✅ Анкета мониторинга")
     await client.send(LIBRARIAN, "/monitoring")

@@ -15,6 +15,7 @@ from aiogram.filters import Command, StateFilter
 from aiogram.fsm.context import FSMContext
 from aiogram.fsm.state import State, StatesGroup
 from aiogram.types import CallbackQuery, InlineKeyboardButton, InlineKeyboardMarkup, Message
+from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.config import Settings
@@ -24,6 +25,7 @@ from bot.texts import monitoring_dialog as md
 from bot.toolkit.callbacks import MonAction, MonCb
 from bot.toolkit.filters import HasRole, Refused
 from bot.toolkit.keyboards import PAGE_SIZE, button, clamp_page, pager_row, shorten
+from bot.toolkit.notify import deliver
 from bot.toolkit.screens import bounded, error_text, h, hq
 from handlers.monitoring.access import DistrictRound, OwnResponse
 from handlers.monitoring.show import (
@@ -819,7 +821,35 @@ async def send(
             query, session, mround, response, response.school_id, settings, error_text(exc)
         )
         return
+    await _tell_coordinators(session, mround, response, clock)
     await response_screen(query, session, mround, response, response.school_id, settings, md.SENT)
+
+
+async def _tell_coordinators(
+    session: AsyncSession, mround: MonitoringRound, response: MonitoringResponse, clock: Clock
+) -> None:
+    """The district's coordinators hear of a sent response, with a button to its card."""
+    coordinators = await session.execute(
+        select(User.telegram_id, User.id).where(
+            User.district_id == mround.district_id,
+            User.role == Role.COORDINATOR,
+            User.is_active.is_(True),
+        )
+    )
+    school = await session.get(School, response.school_id)
+    event = await session.get(Event, mround.event_id)
+    card = MonCb(action=MonAction.CARD, round_id=mround.id, response_id=response.id)
+    await deliver(
+        session,
+        clock,
+        f"mon-sent:{response.id}:{response.version}",
+        [(int(chat), int(uid)) for chat, uid in coordinators],
+        md.SUBMITTED_NOTICE.format(
+            school=h(school.short_name if school else ""), title=h(event.title if event else "")
+        ),
+        InlineKeyboardMarkup(inline_keyboard=[[button(md.BTN_OPEN_RESPONSE, card)]]),
+        purpose="review",
+    )
 
 
 def get_router() -> Router:
