@@ -17,32 +17,44 @@ import pytest
 from aiogram.fsm.storage.base import StorageKey
 from sqlalchemy import func, select, text
 from sqlalchemy.engine import make_url
+from sqlalchemy.exc import DBAPIError
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker, create_async_engine
 
+from bot.toolkit.announcement_copy import copy_extras
 from bot.toolkit.fsm_storage import SqlStorage, forms_in
 from models import (
+    AnnouncementRecipient,
     Base,
     Contest,
     ContestEntry,
     EventKind,
     FsmRecord,
+    MonitoringRound,
     Notification,
     NotificationStatus,
+    Role,
     School,
     SeminarReply,
     User,
 )
 from models.db import create_engine, create_session_pool
 from models.migrate import upgrade
+from services.announcements.content import Content
+from services.announcements.sending import new_draft
+from services.announcements.sending import send as send_announcement
 from services.contests.entries import submit_entry
 from services.contests.setup import create_contest, get_contest, open_contest
 from services.districts import create_district
 from services.errors import DuplicateError, ValidationError
 from services.events import EventInput, create_event
+from services.monitoring.progress import read_questionnaire_file
+from services.monitoring.questionnaire import DEFAULT_FILE
+from services.monitoring.rounds import open_round, school_response
 from services.outbox import Outgoing, claim, plan
 from services.reminders import record_seminar_reply
 from services.schools import NewSchool, add_school, import_schools
 from services.users import TelegramProfile, get_or_create_user
+from tests.conftest import ROOT
 from tests.contest_helpers import entry_input, template
 from tests.stairway import table_names, walk_stairway
 
@@ -241,3 +253,61 @@ async def test_librarians_racing_past_a_contest_limit_on_postgres(
         assert await session.scalar(select(func.count(ContestEntry.id))) == 2
         # the refused ones gave their numbers back: no gaps in ЧР-…-001, 002
         assert await session.scalar(select(func.max(Contest.last_number))) == 2
+
+
+async def test_an_announcement_sent_twice_at_once_and_a_monitoring_draft_on_postgres(
+    pg_pool: async_sessionmaker[AsyncSession],
+) -> None:
+    async with pg_pool.begin() as session:
+        district = await create_district(session, "Иглинский район", clock)
+        school = await add_school(
+            session, district.id, "Школа № 1 полностью", "СОШ № 1", None, clock
+        )
+        coordinator = await get_or_create_user(session, TelegramProfile(2001, None), clock)
+        coordinator.role, coordinator.district_id = Role.COORDINATOR, district.id
+        for n in range(40):
+            user = await get_or_create_user(session, TelegramProfile(5000 + n, None), clock)
+            user.role, user.district_id, user.school_id = Role.LIBRARIAN, district.id, school.id
+        announcement = await new_draft(session, coordinator, Content("Всем привет"), NOW)
+        announcement_id, district_id = announcement.id, district.id
+
+    async def press() -> str:
+        try:
+            async with pg_pool.begin() as session:
+                await send_announcement(session, announcement_id, copy_extras, NOW)
+        except (ValidationError, DBAPIError) as exc:
+            return getattr(exc, "code", "conflict")
+        return "sent"
+
+    outcomes = sorted(await asyncio.gather(press(), press()))
+    assert outcomes.count("sent") == 1, outcomes
+    async with pg_pool() as session:
+        assert await session.scalar(select(func.count(Notification.id))) == 40
+        assert await session.scalar(select(func.count(AnnouncementRecipient.id))) == 40
+
+    # a monitoring draft made by two librarians at once is one row
+    async with pg_pool.begin() as session:
+        round_ = await open_round(
+            session,
+            district_id,
+            2026,
+            read_questionnaire_file(ROOT / DEFAULT_FILE),
+            "Мониторинг",
+            NOW.date(),
+            datetime(2026, 12, 20, 18, 0),  # noqa: DTZ001 - a local wall time
+            ZoneInfo("Asia/Yekaterinburg"),
+            None,
+            clock,
+        )
+        round_id = round_.id
+
+    async def start(telegram_id: int) -> int:
+        async with pg_pool.begin() as session:
+            user = await session.scalar(select(User).where(User.telegram_id == telegram_id))
+            assert user is not None
+            found = await session.get(MonitoringRound, round_id)
+            assert found is not None
+            return (await school_response(session, found, user, NOW)).id
+
+    ids = await asyncio.gather(start(5000), start(5001))
+    assert ids[0] == ids[1]
