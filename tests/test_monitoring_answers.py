@@ -12,6 +12,8 @@ from pathlib import Path
 import pytest
 
 from bot.texts import common as ct
+from bot.texts import contests as cst
+from bot.texts import documents as dt
 from bot.texts import events as ev
 from bot.texts import monitoring as mt
 from services.errors import ValidationError
@@ -154,15 +156,15 @@ def test_only_one_bound_is_named_when_only_one_is_set() -> None:
 def test_a_link_that_is_not_a_url_is_refused() -> None:
     links = Q.question("publications_links")
     for raw, code in [
-        ("много", "bad_url"),
+        ("много", "answer_bad_url"),
         ("school.ru/news/1", "url_no_scheme"),
         ("www.school.ru", "url_no_scheme"),
-        ("ftp://school.ru/file", "bad_url"),
-        ("https://", "bad_url"),
-        ("http://localhost/news", "bad_url"),
-        ("https://school.ru:99999/", "bad_url"),
-        ("javascript:alert(1)", "bad_url"),
-        ("https://school.ru/a много", "bad_url"),
+        ("ftp://school.ru/file", "answer_bad_url"),
+        ("https://", "answer_bad_url"),
+        ("http://localhost/news", "answer_bad_url"),
+        ("https://school.ru:99999/", "answer_bad_url"),
+        ("javascript:alert(1)", "answer_bad_url"),
+        ("https://school.ru/a много", "answer_bad_url"),
     ]:
         with pytest.raises(ValidationError) as caught:
             parse_answer(links, raw, today=TODAY)
@@ -198,7 +200,7 @@ def test_links_one_per_line() -> None:
 
 def test_a_date_in_the_future_is_refused() -> None:
     error = refusal("head_attestation_date", "31.05.2026")
-    assert error.code == "date_in_future"
+    assert error.code == "answer_date_in_future"
     assert words(error) == (
         "Эта дата ещё не наступила (сегодня 30.05.2026). Укажите прошедшую дату."
     )
@@ -207,9 +209,9 @@ def test_a_date_in_the_future_is_refused() -> None:
 
 
 def test_a_wrong_date_is_refused() -> None:
-    assert refusal("head_attestation_date", "31.02.2024").code == "bad_date"
+    assert refusal("head_attestation_date", "31.02.2024").code == "answer_bad_date"
     for raw in ("15/03/2024", "2024-03-15", "вчера", "15.03.24"):
-        assert refusal("head_attestation_date", raw).code == "bad_date_format", raw
+        assert refusal("head_attestation_date", raw).code == "answer_bad_date_format", raw
     error = refusal("head_attestation_date", "01.01.1990")
     assert error.code == "year_out_of_range"
     assert words(error) == "Год должен быть от 2000 до 2100."
@@ -471,8 +473,10 @@ def test_every_code_has_a_text() -> None:
     missing = {c for c in codes if c not in mt.ERRORS and c not in ct.VALIDATION}
     assert set(ev.ERRORS) >= EVENT_ERROR_CODES
     assert missing == set()
-    # the monitoring texts do not shadow the common ones
+    # the monitoring texts do not shadow the common ones, nor do others shadow them (the
+    # events' texts are looked up first)
     assert not set(mt.ERRORS) & set(ct.VALIDATION)
+    assert not set(mt.ERRORS) & (set(ev.ERRORS) | set(cst.ERRORS) | set(dt.ERRORS))
     assert set(mt.ERRORS) <= codes  # and none is left over
 
 

@@ -162,8 +162,12 @@ async def test_a_round_opened_answered_by_two_schools_returned_fixed_and_accepte
         ("pupils", "много", _refusal("not_a_number", value="много")),
         ("pupils", "-5", _refusal("negative", unit="чел.")),
         ("working_days", "1,5", _refusal("not_whole", value="1,5")),
-        ("head_attestation_date", "01.01.2030", _refusal("date_in_future", today=clock().date())),
-        ("publications_links", "ссылка на сайт", _refusal("bad_url", value="ссылка")),
+        (
+            "head_attestation_date",
+            "01.01.2030",
+            _refusal("answer_date_in_future", today=clock().date()),
+        ),
+        ("publications_links", "ссылка на сайт", _refusal("answer_bad_url", value="ссылка")),
     ]
     asked: list[str] = []
     while (question := on_screen(client, LIBRARIAN, Q)) is not None:

@@ -97,7 +97,7 @@ async def test_last_years_answer_kept_with_one_tap_and_a_big_change_asks_verno(
     await client.press(LIBRARIAN, md.BTN_SKIP)
     await client.send(LIBRARIAN, "01.01.2030")  # a date in the future
     assert client.last_text(LIBRARIAN).startswith(
-        error_text(ValidationError("date_in_future", today=clock().date()))
+        error_text(ValidationError("answer_date_in_future", today=clock().date()))
     )
     await client.press(LIBRARIAN, md.BTN_SKIP)
     text = client.last_text(LIBRARIAN)

@@ -51,12 +51,12 @@ ANSWER_ERROR_CODES = frozenset(
         "not_yes_no",
         "not_a_choice",
         "exclusive_choice",
-        "bad_url",
+        "answer_bad_url",
         "url_no_scheme",
         "too_many_links",
-        "bad_date_format",
-        "bad_date",
-        "date_in_future",
+        "answer_bad_date_format",
+        "answer_bad_date",
+        "answer_date_in_future",
         "wrong_type",
         "control_chars",
         "too_long",
@@ -300,7 +300,7 @@ def _check_url(value: str) -> str:
     if not link:
         raise ValidationError("empty_answer")
     if len(link) > URL_MAX or any(ch.isspace() for ch in link):
-        raise ValidationError("bad_url", value=link[:100])
+        raise ValidationError("answer_bad_url", value=link[:100])
     if "://" not in link and _DOMAIN_LIKE.match(link):
         raise ValidationError("url_no_scheme", value=link[:100])
     try:
@@ -308,28 +308,28 @@ def _check_url(value: str) -> str:
         host = parts.hostname or ""
         parts.port  # noqa: B018  (a bad port raises here)
     except ValueError:
-        raise ValidationError("bad_url", value=link[:100]) from None
+        raise ValidationError("answer_bad_url", value=link[:100]) from None
     labels = host.split(".")
     if parts.scheme not in {"http", "https"} or len(labels) < 2 or not all(labels):
-        raise ValidationError("bad_url", value=link[:100])
+        raise ValidationError("answer_bad_url", value=link[:100])
     return link
 
 
 def _parse_date(text: str) -> date:
     match = _DATE.match(text)
     if match is None:
-        raise ValidationError("bad_date_format", value=text)
+        raise ValidationError("answer_bad_date_format", value=text)
     day, month, year = (int(g) for g in match.groups())
     try:
         return date(year, month, day)
     except ValueError:
-        raise ValidationError("bad_date", value=text) from None
+        raise ValidationError("answer_bad_date", value=text) from None
 
 
 def _check_date(value: date, today: date) -> date:
     check_year(value)
     if value > today:
-        raise ValidationError("date_in_future", today=today)
+        raise ValidationError("answer_date_in_future", today=today)
     return value
 
 
