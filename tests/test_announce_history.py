@@ -501,6 +501,11 @@ async def test_reader_opens_the_full_text_again(
     assert client.last_text(late) == th.LIST_HEADER_READER.format(total=2)
     await client.press(late, "№ 1 · 25.11 · Важно: отчёт о…")
     assert client.buttons(late) == [t.BTN_BACK]
+    # «Назад» under the copy brings the list as a new message: the copy stays in the chat
+    client.clear()
+    await client.press(late, t.BTN_BACK)
+    assert client.calls("EditMessageText") == []
+    assert client.last_text(late) == th.LIST_HEADER_READER.format(total=2)
     await client.press_data(late, data(AnnAction.ASK, announcement_id))
     assert client.alerts()[-1] == t.STALE_BUTTON
 

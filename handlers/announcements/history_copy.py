@@ -5,7 +5,6 @@ every librarian), each opening as the full text again."""
 from __future__ import annotations
 
 import logging
-from typing import Any
 
 from aiogram import Bot, F, Router
 from aiogram.exceptions import TelegramBadRequest
@@ -17,10 +16,7 @@ from aiogram.types import (
     InaccessibleMessage,
     InlineKeyboardButton,
     InlineKeyboardMarkup,
-    InputMediaDocument,
-    InputMediaPhoto,
     Message,
-    MessageEntity,
 )
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -30,6 +26,7 @@ from bot.texts import common as t
 from bot.texts.announcements import copy as tc
 from bot.texts.announcements import history as th
 from bot.toolkit.announcement_copy import copy_extras
+from bot.toolkit.announcement_send import send_steps
 from bot.toolkit.callbacks import AnnAction, AnnCb, parse_id
 from bot.toolkit.filters import STAFF, HasRole, Refused
 from bot.toolkit.keyboards import (
@@ -256,71 +253,12 @@ async def reader_list(
     state: FSMContext,
 ) -> None:
     await state.clear()
+    if callback_data.announcement_id and isinstance(query.message, Message):
+        # from under a copy opened again: the list comes as a new message below it
+        await query.answer()
+        await reader_list_screen(query.message, session, user, settings, callback_data.page)
+        return
     await reader_list_screen(query, session, user, settings, callback_data.page)
-
-
-def _entities(step: dict[str, Any]) -> list[MessageEntity] | None:
-    return [MessageEntity(**e) for e in step.get("entities") or []] or None
-
-
-async def send_copy(
-    bot: Bot, chat_id: int, announcement: Announcement, markup: InlineKeyboardMarkup
-) -> None:
-    """The announcement as its recipients got it (entities kept, never parsed; files by id);
-    the buttons go on the last message that can carry them."""
-    parts = steps(content_of(announcement))
-    for index, step in enumerate(parts):
-        last = index == len(parts) - 1
-        buttons = markup if last else None
-        text = step.get("text") or None
-        kind = step["kind"]
-        if kind == "text":
-            await bot.send_message(
-                chat_id,
-                step["text"],
-                entities=_entities(step),
-                parse_mode=None,
-                reply_markup=buttons,
-            )
-        elif kind == "photo":
-            await bot.send_photo(
-                chat_id,
-                step["file_id"],
-                caption=text,
-                caption_entities=_entities(step),
-                parse_mode=None,
-                reply_markup=buttons,
-            )
-        elif kind == "document":
-            await bot.send_document(
-                chat_id,
-                step["file_id"],
-                caption=text,
-                caption_entities=_entities(step),
-                parse_mode=None,
-                reply_markup=buttons,
-            )
-        else:
-            group: list[Any] = []  # photos or documents, never both
-            for n, item in enumerate(step["media"]):
-                caption = text if n == 0 else None
-                entities = _entities(step) if n == 0 else None
-                kind_of = InputMediaPhoto if item["type"] == "photo" else InputMediaDocument
-                group.append(
-                    kind_of(
-                        media=item["file_id"],
-                        caption=caption,
-                        caption_entities=entities,
-                        parse_mode=None,
-                    )
-                )
-            await bot.send_media_group(chat_id, group)
-            if last:  # an album carries no buttons: a line of its own does
-                await bot.send_message(
-                    chat_id,
-                    tc.BUTTONS_LINE.format(number=announcement.number or ""),
-                    reply_markup=markup,
-                )
 
 
 async def reader_open(
@@ -352,11 +290,15 @@ async def reader_open(
             button(tc.BTN_ASK, AnnCb(action=AnnAction.ASK, announcement_id=announcement.id))
         )
     rows = [row] if row else []
-    rows.append([button(t.BTN_BACK, AnnCb(action=AnnAction.LIST, page=callback_data.page))])
+    # «Назад» under the copy sends the list anew: the copy itself stays in the chat
+    back = AnnCb(action=AnnAction.LIST, page=callback_data.page, announcement_id=announcement.id)
+    rows.append([button(t.BTN_BACK, back)])
     await query.answer()
-    await send_copy(
-        bot, query.from_user.id, announcement, InlineKeyboardMarkup(inline_keyboard=rows)
-    )
+    payload = {
+        "steps": steps(content_of(announcement)),
+        "buttons_text": tc.BUTTONS_LINE.format(number=announcement.number or ""),
+    }
+    await send_steps(bot, query.from_user.id, payload, InlineKeyboardMarkup(inline_keyboard=rows))
 
 
 def get_router() -> Router:
