@@ -14,7 +14,9 @@ from handlers import (
     documents,
     events,
     fallback,
+    monitoring_docs,
     onboarding,
+    pending,
     reminders,
     reports,
     review,
@@ -46,6 +48,8 @@ def get_routers() -> list[Router]:
         reminders.get_router(),
         calendar.get_router(),
         reports.get_router(),
+        monitoring_docs.get_router(),
+        pending.get_router(),
         roadmap.get_router(),
         fallback.get_router(),
     )

@@ -23,6 +23,7 @@ LIBRARIAN_HELP = [
 COORDINATOR_HELP = [
     "/announce",
     "/review",
+    "/pending",
     "/report",
     "/events",
     "/newevent",

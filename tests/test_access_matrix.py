@@ -164,6 +164,9 @@ MAY: dict[str, frozenset[str] | dict[str, frozenset[str]]] = {
     # the round's documents are the coordinator's
     "mo": frozenset(),
     "md": COORDINATOR_ONLY,
+    # the republic's monitoring summary is the super-admin's; /pending the coordinator's
+    "mr": STAFF_ONLY,
+    "pn": COORDINATOR_ONLY,
     # the documents library: librarians and coordinators read, only coordinators change; the
     # form's steps work only inside the form
     "doc": {
@@ -232,6 +235,7 @@ COMMANDS_MAY: dict[str, frozenset[str]] = {
     "profile": REGISTERED,
     "review": COORDINATOR_ONLY,
     "report": COORDINATOR_ONLY,
+    "pending": COORDINATOR_ONLY,
     "events": COORDINATOR_ONLY,
     "newevent": COORDINATOR_ONLY,
     "schools": COORDINATOR_ONLY,

@@ -30,6 +30,7 @@ LIBRARIAN_COMMANDS = (
 COORDINATOR_COMMANDS = (
     "announce",
     "review",
+    "pending",
     "report",
     "events",
     "newevent",
@@ -52,6 +53,7 @@ ADMIN_COMMANDS = (
     "newdistrict",
     "announce",
     "review",
+    "pending",
     "report",
     "events",
     "newevent",
