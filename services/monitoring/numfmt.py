@@ -12,7 +12,7 @@ THIN = "\u202f"  # between groups of digits
 
 def ru_number(value: float | int | Decimal, places: int = 1) -> str:
     """«18,4», «20», «12\u202f500», «-3,5»: rounded to ``places``, trailing zeros dropped."""
-    exact = Decimal(value) if isinstance(value, int | Decimal) else Decimal(repr(value))
+    exact = Decimal(value) if isinstance(value, int | Decimal) else Decimal(repr(float(value)))
     rounded = exact.quantize(Decimal(1).scaleb(-places), rounding=ROUND_HALF_UP)
     if rounded == 0:
         rounded = abs(rounded)  # no «-0»
@@ -30,4 +30,4 @@ def ru_percent(value: float | int | Decimal, places: int = 0) -> str:
 
 def rounded(value: float, places: int) -> Decimal:
     """The value as it is shown (to compare two shown figures: «не изменился»)."""
-    return Decimal(repr(value)).quantize(Decimal(1).scaleb(-places), rounding=ROUND_HALF_UP)
+    return Decimal(repr(float(value))).quantize(Decimal(1).scaleb(-places), rounding=ROUND_HALF_UP)
