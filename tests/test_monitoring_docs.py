@@ -4,14 +4,14 @@ analytical note (DOCX read back), the buttons on a round, the republic, and /pen
 A hand-built round of the school year 2026/27 in Иглинский район (the clock says 25.11.2026),
 six schools; figures written out and the indicators computed by hand:
 
-| school                   | status    | pupils | readers | pupil r. | visits | loans | days | fund | textb. |
-|--------------------------|-----------|-------:|--------:|---------:|-------:|------:|-----:|-----:|-------:|
-| A МБОУ СОШ № 1 с. Иглино | submitted |    500 |     400 |      350 |   8000 |  9000 |  200 | 8000 |   5000 |
-| B СОШ № 2                | submitted |    200 |     100 |       90 |   1500 |  2000 |  150 | 1000 |    600 |
-| C СОШ № 3                | submitted |    300 |       0 |        0 |      0 |     0 |    0 | 3000 |   2000 |
-| D СОШ № 4                | accepted  |    100 |      80 |       60 |   1000 |  1600 |  100 | 2000 |    500 |
-| E СОШ № 5                | returned: not data |
-| F СОШ № 6                | no response |
+| school                 | status    | pupils | readers | p.read. | visits | loans | days | fund | textb |
+|------------------------|-----------|-----:|-----:|-----:|-----:|-----:|-----:|-----:|-----:|
+| A МБОУ СОШ № 1 Иглино  | submitted |  500 |  400 |  350 | 8000 | 9000 |  200 | 8000 | 5000 |
+| B СОШ № 2              | submitted |  200 |  100 |   90 | 1500 | 2000 |  150 | 1000 |  600 |
+| C СОШ № 3              | submitted |  300 |    0 |    0 |    0 |    0 |    0 | 3000 | 2000 |
+| D СОШ № 4              | accepted  |  100 |   80 |   60 | 1000 | 1600 |  100 | 2000 |  500 |
+| E СОШ № 5              | returned: not data |
+| F СОШ № 6              | no response |
 
 Книгообеспеченность (fund / readers): A 20, B 10, C нет данных (zero readers), D 25; the
 district 11000 / 580 = 18.9655…, the median of 20, 10, 25 = 20. Охват чтением: A 70, B 45,
