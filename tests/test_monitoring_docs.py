@@ -4,7 +4,7 @@ analytical note (DOCX read back), the buttons on a round, the republic, and /pen
 A hand-built round of the school year 2026/27 in Иглинский район (the clock says 25.11.2026),
 six schools; figures written out and the indicators computed by hand:
 
-| school                 | status    | pupils | readers | p.read. | visits | loans | days | fund | textb |
+| school                 | status    | pup. | read | p.r. | vis. | loan | days | fund | text |
 |------------------------|-----------|-----:|-----:|-----:|-----:|-----:|-----:|-----:|-----:|
 | A МБОУ СОШ № 1 Иглино  | submitted |  500 |  400 |  350 | 8000 | 9000 |  200 | 8000 | 5000 |
 | B СОШ № 2              | submitted |  200 |  100 |   90 | 1500 | 2000 |  150 | 1000 |  600 |
