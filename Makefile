@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 STAMP_RUN := $(VENV)/.stamp-run
 STAMP_DEV := $(VENV)/.stamp-dev
 
-.PHONY: run test lint typecheck pytest migrate bench bench-outbox bench-contests bench-announce bench-reports clean
+.PHONY: run test lint typecheck pytest migrate bench bench-outbox bench-contests bench-announce bench-reports bench-monitoring clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -57,6 +57,10 @@ bench-announce: $(STAMP_DEV)
 ## bench-reports: the completion report at 1,500 schools × 40 events (a district, the republic)
 bench-reports: $(STAMP_DEV)
 	$(BIN)/python -m benchmarks.reports
+
+## bench-monitoring: the monitoring's summary, charts and note at 1,500 answered questionnaires
+bench-monitoring: $(STAMP_DEV)
+	$(BIN)/python -m benchmarks.monitoring
 
 clean:
 	rm -rf $(VENV) .mypy_cache .ruff_cache .pytest_cache

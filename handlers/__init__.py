@@ -15,7 +15,9 @@ from handlers import (
     events,
     fallback,
     monitoring,
+    monitoring_docs,
     onboarding,
+    pending,
     reminders,
     reports,
     review,
@@ -48,6 +50,8 @@ def get_routers() -> list[Router]:
         reminders.get_router(),
         calendar.get_router(),
         reports.get_router(),
+        monitoring_docs.get_router(),
+        pending.get_router(),
         roadmap.get_router(),
         fallback.get_router(),
     )

@@ -21,7 +21,7 @@ from bot.config import Settings
 from bot.texts import common as t
 from bot.texts import reports as rt
 from bot.texts.schools import NO_DISTRICT
-from bot.toolkit.callbacks import ReportAction, ReportCb, ReportScope
+from bot.toolkit.callbacks import MonRepAction, MonRepCb, ReportAction, ReportCb, ReportScope
 from bot.toolkit.filters import HasRole
 from bot.toolkit.keyboards import button, column, shorten
 from bot.toolkit.screens import h, show, tell
@@ -120,6 +120,12 @@ def _periods_keyboard(scope: ReportScope, today: date, role: Role | None) -> Inl
         button(label, ReportCb(action=ReportAction.MAKE, scope=scope, period=kind))
         for kind, label in labels.items()
     ]
+    if role is Role.SUPER_ADMIN and scope in REPUBLIC_SCOPES:
+        # the monitoring's summary across districts (handlers/monitoring_docs.py)
+        by_school = int(scope is ReportScope.REPUBLIC_SCHOOLS)
+        buttons.append(
+            button(rt.BTN_MONITORING, MonRepCb(action=MonRepAction.HOME, by_school=by_school))
+        )
     if role is Role.SUPER_ADMIN:
         buttons.append(button(t.BTN_BACK, ReportCb(action=ReportAction.HOME)))
     return column(buttons)

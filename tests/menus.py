@@ -24,6 +24,7 @@ LIBRARIAN_HELP = [
 COORDINATOR_HELP = [
     "/announce",
     "/review",
+    "/pending",
     "/report",
     "/monitoring",
     "/events",

@@ -203,6 +203,9 @@ MAY: dict[str, frozenset[str] | dict[str, frozenset[str]]] = {
         )
     },  # the opening's confirmation and the return's steps: only inside their forms
     "md": COORDINATOR_ONLY,
+    # the republic's monitoring summary is the super-admin's; /pending the coordinator's
+    "mr": STAFF_ONLY,
+    "pn": COORDINATOR_ONLY,
     # the documents library: librarians and coordinators read, only coordinators change; the
     # form's steps work only inside the form
     "doc": {
@@ -277,6 +280,7 @@ COMMANDS_MAY: dict[str, frozenset[str]] = {
     "profile": REGISTERED,
     "review": COORDINATOR_ONLY,
     "report": COORDINATOR_ONLY,
+    "pending": COORDINATOR_ONLY,
     "events": COORDINATOR_ONLY,
     "newevent": COORDINATOR_ONLY,
     "schools": COORDINATOR_ONLY,

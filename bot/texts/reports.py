@@ -19,6 +19,7 @@ BTN_SCHOOL_YEAR = "Этот учебный год ({label})"
 BTN_LAST_SCHOOL_YEAR = "Прошлый учебный год ({label})"
 BTN_QUARTER = "Этот квартал"
 BTN_LAST_30_DAYS = "Последние 30 дней"
+BTN_MONITORING = "📋 Мониторинг ШИБЦ (анкеты школ)"
 
 NO_EVENTS = "За период {starts}–{ends} нет событий ({where}): отчёт пуст.\nВыберите другой период."
 NO_DISTRICTS = "В системе пока нет районов: отчёт строить не из чего."

@@ -472,3 +472,31 @@ class ReportCb(CallbackData, prefix="rep"):
     action: ReportAction
     scope: ReportScope = ReportScope.DISTRICT
     period: PeriodKind = PeriodKind.SCHOOL_YEAR
+
+
+# ---- the monitoring's documents for the republic and /pending (handlers/monitoring_docs.py) ----
+
+
+class MonRepAction(StrEnum):
+    HOME = "h"  # the school years that have rounds
+    MAKE = "x"  # the republic's summary of a year and its charts
+
+
+class MonRepCb(CallbackData, prefix="mr"):
+    """The super-admin's: no record id; a year is a plain bounded number."""
+
+    action: MonRepAction
+    year: Annotated[int, Field(ge=0, le=3000)] = 0
+    by_school: Annotated[int, Field(ge=0, le=1)] = 0
+
+
+class PendingAction(StrEnum):
+    LIST = "l"  # /pending: the open events (`page`)
+    OPEN = "o"  # the schools that have not answered the event
+    REMIND = "r"  # «Напомнить»: once a day per event
+
+
+class PendingCb(CallbackData, prefix="pn"):
+    action: PendingAction
+    event_id: OptionalId = 0
+    page: Page = 0

@@ -31,6 +31,7 @@ LIBRARIAN_COMMANDS = (
 COORDINATOR_COMMANDS = (
     "announce",
     "review",
+    "pending",
     "report",
     "monitoring",
     "events",
@@ -54,6 +55,7 @@ ADMIN_COMMANDS = (
     "newdistrict",
     "announce",
     "review",
+    "pending",
     "report",
     "monitoring",
     "events",

@@ -1,0 +1,729 @@
+"""The monitoring's documents: the summary (XLSX read back, CSV parsed back), the charts, the
+analytical note (DOCX read back), the buttons on a round, the republic, and /pending.
+
+A hand-built round of the school year 2026/27 in Иглинский район (the clock says 25.11.2026),
+six schools; figures written out and the indicators computed by hand:
+
+| school                 | status    | pup. | read | p.r. | vis. | loan | days | fund | text |
+|------------------------|-----------|-----:|-----:|-----:|-----:|-----:|-----:|-----:|-----:|
+| A МБОУ СОШ № 1 Иглино  | submitted |  500 |  400 |  350 | 8000 | 9000 |  200 | 8000 | 5000 |
+| B СОШ № 2              | submitted |  200 |  100 |   90 | 1500 | 2000 |  150 | 1000 |  600 |
+| C СОШ № 3              | submitted |  300 |    0 |    0 |    0 |    0 |    0 | 3000 | 2000 |
+| D СОШ № 4              | accepted  |  100 |   80 |   60 | 1000 | 1600 |  100 | 2000 |  500 |
+| E СОШ № 5              | returned: not data |
+| F СОШ № 6              | no response |
+
+Книгообеспеченность (fund / readers): A 20, B 10, C нет данных (zero readers), D 25; the
+district 11000 / 580 = 18.9655…, the median of 20, 10, 25 = 20. Охват чтением: A 70, B 45,
+C 0, D 60; the district 500 / 1100 = 45.4545… %, the median (45 + 60) / 2 = 52.5.
+Last year (2025/26): A submitted (fund 7000, pupil readers 310: 17.5 and 62 %), B accepted
+(10 and 45 %), C a draft (not data); the district 8000 / 500 = 16 and 400 / 700 = 57.14… %.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from typing import Any
+from zoneinfo import ZoneInfo
+
+import pytest
+from docx import Document
+from openpyxl import load_workbook
+from openpyxl.worksheet.worksheet import Worksheet
+from PIL import Image
+from sqlalchemy import select
+from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
+
+from bot.texts import common as t
+from bot.texts import monitoring_docs as mdt
+from bot.texts import reports as rt
+from handlers.monitoring_docs import district_charts, note_words, summary_words
+from models import MonitoringResponse, MonitoringRound, Notification, ResponseStatus
+from services.districts import create_district
+from services.monitoring.answers import encode_answers
+from services.monitoring.charts import Bar, ChartWords, indicator_chart
+from services.monitoring.note_docx import note_docx
+from services.monitoring.numfmt import ru_number, ru_percent
+from services.monitoring.rounds import close_round, open_round
+from services.monitoring.summary import round_summary
+from services.monitoring.summary_xlsx import FILLS, summary_csv, summary_xlsx
+from services.reports.charts import MAX_BARS
+from services.schools import add_school
+from tests.conftest import (
+    ADMIN,
+    COORDINATOR,
+    LIBRARIAN,
+    OTHER,
+    DistrictSetup,
+    FixedClock,
+    join_school,
+)
+from tests.harness import Client
+
+TZ = ZoneInfo("Asia/Yekaterinburg")
+PNG_SIGNATURE = b"\x89PNG\r\n\x1a\n"
+NB = "\u00a0"
+GREEN, RED = "C6EFCE", "FFC7CE"
+
+
+def _int(code: str, label: str, unit: str, section: str = "r") -> dict[str, Any]:
+    return {
+        "code": code,
+        "section": section,
+        "label": label,
+        "text": f"{label}?",
+        "type": "int",
+        "unit": unit,
+        "min": 0,
+        "max": 1_000_000,
+    }
+
+
+QUESTIONS: dict[str, Any] = {
+    "title": "Мониторинг",
+    "sections": [
+        {"code": "r", "title": "Читатели"},
+        {"code": "f", "title": "Фонд"},
+    ],
+    "questions": [
+        _int("pupils", "Учащихся", "чел."),
+        _int("readers", "Читателей всего", "чел."),
+        _int("readers_pupils", "Читателей-учащихся", "чел."),
+        _int("visits", "Посещений", "раз"),
+        _int("loans", "Книговыдача", "экз."),
+        _int("working_days", "Дней работы", "дн."),
+        _int("fund", "Фонд, всего", "экз.", "f"),
+        _int("fund_textbooks", "Учебники", "экз.", "f"),
+        {
+            "code": "e_catalogue",
+            "section": "f",
+            "label": "Электронный каталог",
+            "text": "Есть ли электронный каталог?",
+            "type": "bool",
+            "required": False,
+        },
+    ],
+}
+KEYS = ("pupils", "readers", "readers_pupils", "visits", "loans", "working_days", "fund")
+THIS_YEAR = {
+    "A": (500, 400, 350, 8000, 9000, 200, 8000, 5000, True),
+    "B": (200, 100, 90, 1500, 2000, 150, 1000, 600, False),
+    "C": (300, 0, 0, 0, 0, 0, 3000, 2000, False),
+    "D": (100, 80, 60, 1000, 1600, 100, 2000, 500, True),
+    "E": (999, 999, 999, 999, 999, 99, 999, 999, True),  # returned: not data
+}
+LAST_YEAR = {
+    "A": (500, 400, 310, 7000, 8000, 200, 7000, 5000, True),
+    "B": (200, 100, 90, 1500, 2000, 150, 1000, 600, False),
+    "C": (300, 100, 100, 100, 100, 100, 100, 100, False),  # a draft: not data
+}
+STATUS = {
+    "A": ResponseStatus.SUBMITTED,
+    "B": ResponseStatus.SUBMITTED,
+    "C": ResponseStatus.SUBMITTED,
+    "D": ResponseStatus.ACCEPTED,
+    "E": ResponseStatus.RETURNED,
+}
+LAST_STATUS = {"A": ResponseStatus.SUBMITTED, "B": ResponseStatus.ACCEPTED, "C": "draft"}
+
+
+def _answers(values: tuple[Any, ...]) -> dict[str, Any]:
+    codes = (*KEYS, "fund_textbooks", "e_catalogue")
+    return encode_answers(dict(zip(codes, values, strict=True)))
+
+
+async def make_round(
+    session: AsyncSession,
+    district_id: int,
+    year: int,
+    clock: FixedClock,
+    answers: dict[int, tuple[ResponseStatus | str, tuple[Any, ...]]],
+) -> int:
+    """A round of the district with these responses (school id → status, figures)."""
+    round_ = await open_round(
+        session,
+        district_id,
+        year,
+        QUESTIONS,
+        f"Мониторинг ШИБЦ {year}/{year + 1 - 2000}",
+        clock().date(),
+        datetime(2026, 12, 20, 18, 0),  # noqa: DTZ001 - a local wall time
+        TZ,
+        None,
+        clock,
+    )
+    now = clock()
+    for school_id, (status, values) in answers.items():
+        session.add(
+            MonitoringResponse(
+                round_id=round_.id,
+                school_id=school_id,
+                status=ResponseStatus(status),
+                answers=_answers(values),
+                confirmed=[],
+                position=0,
+                version=1,
+                started_at=now,
+                updated_at=now,
+                review_comment="",
+                return_codes=[],
+            )
+        )
+    await session.flush()
+    return round_.id
+
+
+@dataclass
+class World:
+    district_id: int
+    schools: dict[str, int]
+    round_id: int
+    last_round_id: int
+
+
+@pytest.fixture
+async def world(
+    session_pool: async_sessionmaker[AsyncSession],
+    clock: FixedClock,
+    district_setup: DistrictSetup,
+    catalogue: None,
+) -> World:
+    district_id = district_setup.district_id
+    schools = {"A": district_setup.school_id}
+    async with session_pool.begin() as s:
+        for letter, number in zip("BCDEF", range(2, 7), strict=True):
+            school = await add_school(
+                s, district_id, f"Школа № {number} полностью", f"СОШ № {number}", None, clock
+            )
+            schools[letter] = school.id
+        last = await make_round(
+            s,
+            district_id,
+            2025,
+            clock,
+            {schools[k]: (LAST_STATUS[k], v) for k, v in LAST_YEAR.items()},
+        )
+        last_round = await s.get(MonitoringRound, last)
+        assert last_round is not None
+        await close_round(s, last_round, clock)
+        this = await make_round(
+            s,
+            district_id,
+            2026,
+            clock,
+            {schools[k]: (STATUS[k], v) for k, v in THIS_YEAR.items()},
+        )
+    return World(district_id, schools, this, last)
+
+
+async def _summary(
+    pool: async_sessionmaker[AsyncSession], round_id: int, clock: FixedClock
+) -> Any:
+    async with pool() as s:
+        return await round_summary(s, round_id, clock())
+
+
+def _fill(sheet: Worksheet, ref: str) -> str | None:
+    cell = sheet[ref]
+    if cell.fill.fill_type is None:
+        return None
+    return str(cell.fill.fgColor.rgb)[-6:]
+
+
+def _row(sheet: Worksheet, row: int, first: int, last: int) -> list[object]:
+    return [sheet.cell(row, column).value for column in range(first, last + 1)]
+
+
+# ---- figures -----------------------------------------------------------------------------------
+
+
+def test_russian_figures() -> None:
+    assert ru_number(18.4) == "18,4"
+    assert ru_number(20.0) == "20"
+    assert ru_number(12500) == "12\u202f500"
+    assert ru_number(1250) == "1250"
+    assert ru_number(62.5, 0) == "63"  # half up
+    assert ru_number(-0.04) == "0"
+    assert ru_percent(69.0) == f"69{NB}%"
+
+
+# ---- the summary workbook ----------------------------------------------------------------------
+
+
+async def test_summary_workbook_cells_totals_medians_and_fills(
+    world: World, session_pool: async_sessionmaker[AsyncSession], clock: FixedClock
+) -> None:
+    summary = await _summary(session_pool, world.round_id, clock)
+    book = load_workbook(io.BytesIO(summary_xlsx(summary, summary_words(), TZ)))
+    assert book.sheetnames == ["Показатели", "Читатели", "Фонд", "Не сдали", "Пояснения"]
+    sheet = book["Показатели"]
+    assert sheet["A1"].value == (
+        "Иглинский район: мониторинг ШИБЦ 2026/27 (на 25.11.2026)\n" + mdt.COUNTED
+    )
+    assert _row(sheet, 2, 1, 7) == [
+        "№",
+        "Школа",
+        "Анкета",
+        "Книгообеспеченность",
+        "Книгообеспеченность: к медиане",
+        "Книгообеспеченность: прошлый год",
+        "Книгообеспеченность: изменение",
+    ]
+    assert sheet["X2"].value == "Охват чтением, %"
+    # the schools that submitted, in order; E (returned) and F (nothing) are not data
+    assert _row(sheet, 3, 1, 3) == [1, "МБОУ СОШ № 1 с. Иглино", "отправлена"]
+    assert [sheet.cell(r, 2).value for r in range(3, 7)] == [
+        "МБОУ СОШ № 1 с. Иглино",
+        "СОШ № 2",
+        "СОШ № 3",
+        "СОШ № 4",
+    ]
+    assert sheet["C6"].value == "принята"
+    # книгообеспеченность: value, to the median (20), last year, change
+    assert _row(sheet, 3, 4, 7) == [20, 1, 17.5, 2.5]
+    assert _row(sheet, 4, 4, 7) == [10, 0.5, 10, 0]
+    assert _row(sheet, 5, 4, 7) == ["нет данных", None, "нет данных", None]  # zero readers
+    assert _row(sheet, 6, 4, 7) == [25, 1.25, "нет данных", None]  # no response last year
+    assert sheet["D3"].number_format == "0.0"
+    assert sheet["E3"].number_format == "0.00"
+    # охват чтением (median 52.5)
+    assert _row(sheet, 3, 24, 27) == [70, pytest.approx(70 / 52.5), 62, 8]
+    assert _row(sheet, 5, 24, 27) == [0, 0, "нет данных", None]
+    # green above the median, red below, none on it or without data
+    assert _fill(sheet, "D3") is None  # 20 = the median
+    assert _fill(sheet, "D4") == RED
+    assert _fill(sheet, "D5") is None
+    assert _fill(sheet, "D6") == GREEN
+    assert _fill(sheet, "X3") == GREEN
+    assert _fill(sheet, "X4") == RED
+    assert _fill(sheet, "X5") == RED
+    assert FILLS  # the colours the notes sheet explains
+    # the district (ratio of the sums), the medians, the schools with data
+    assert _row(sheet, 7, 2, 7) == [
+        "По району (сумма по школам)",
+        None,
+        pytest.approx(11000 / 580),
+        None,
+        16,
+        pytest.approx(11000 / 580 - 16),
+    ]
+    assert _row(sheet, 8, 2, 7) == ["Медиана по школам", None, 20, None, 13.75, 6.25]
+    assert _row(sheet, 9, 2, 4) == ["Школ с данными", None, 3]
+    assert sheet["X7"].value == pytest.approx(500 / 1100 * 100)
+    assert sheet["Z7"].value == pytest.approx(400 / 700 * 100)
+    assert sheet["X8"].value == 52.5
+    assert sheet["Z8"].value == 53.5  # the median of 62 and 45
+    assert sheet["X9"].value == 4
+    assert sheet["H8"].value == pytest.approx((5 + 2000 / 300) / 2)  # textbooks per pupil
+    assert sheet["AB7"].value == pytest.approx(10500 / 450)  # visits per day
+    assert sheet.max_row == 9
+    # frozen headers, fitting widths, printable
+    assert sheet.freeze_panes == "C3"
+    assert 20 <= sheet.column_dimensions["B"].width <= 45
+    assert sheet.page_setup.orientation == "landscape"
+    assert sheet.page_setup.fitToWidth == 1
+    assert sheet.print_title_rows == "$2:$2"
+
+    readers = book["Читатели"]
+    assert _row(readers, 2, 1, 5) == [
+        "№",
+        "Школа",
+        "Анкета",
+        "Учащихся, чел.",
+        "Читателей всего, чел.",
+    ]
+    assert _row(readers, 3, 4, 9) == [500, 400, 350, 8000, 9000, 200]
+    assert _row(readers, 5, 4, 9) == [300, 0, 0, 0, 0, 0]
+    assert _row(readers, 7, 2, 9) == ["Итого (сумма)", None, 1100, 580, 500, 10500, 12600, 450]
+    assert _row(readers, 8, 2, 6) == ["Медиана по школам", None, 250, 90, 75]
+    assert readers.freeze_panes == "C3"
+    fund = book["Фонд"]
+    assert _row(fund, 3, 4, 6) == [8000, 5000, "да"]
+    assert _row(fund, 4, 4, 6) == [1000, 600, "нет"]
+    assert _row(fund, 7, 4, 5) == [14000, 8100]
+
+    missing = book["Не сдали"]
+    assert _row(missing, 2, 1, 3) == ["№", "Школа", "Состояние анкеты"]
+    assert _row(missing, 3, 1, 3) == [1, "СОШ № 5", "возвращена на исправление"]
+    assert _row(missing, 4, 1, 3) == [2, "СОШ № 6", "не начата"]
+    notes = book["Пояснения"]
+    texts = [notes.cell(r, 1).value for r in range(1, notes.max_row + 1)]
+    assert mdt.COUNTED in texts
+    assert "Книгообеспеченность = Фонд, всего / Читателей всего" in texts
+    assert "Охват чтением, % = Читателей-учащихся / Учащихся × 100 %" in texts
+
+
+async def test_summary_csv_parsed_back(
+    world: World, session_pool: async_sessionmaker[AsyncSession], clock: FixedClock
+) -> None:
+    summary = await _summary(session_pool, world.round_id, clock)
+    content = summary_csv(summary, summary_words())
+    assert content.startswith(b"\xef\xbb\xbf")  # UTF-8 with a BOM for Excel
+    rows = list(csv.reader(io.StringIO(content.decode("utf-8-sig")), delimiter=";"))
+    header = rows[0]
+    assert header[:5] == ["№", "Школа", "Анкета", "Учащихся, чел.", "Читателей всего, чел."]
+    assert len(rows) == 5  # four schools that submitted
+    by_name = {row[1]: dict(zip(header, row, strict=True)) for row in rows[1:]}
+    assert set(by_name) == {"МБОУ СОШ № 1 с. Иглино", "СОШ № 2", "СОШ № 3", "СОШ № 4"}
+    first = by_name["МБОУ СОШ № 1 с. Иглино"]
+    assert first["Фонд, всего, экз."] == "8000"
+    assert first["Электронный каталог"] == "да"
+    assert first["Книгообеспеченность"] == "20"
+    assert first["Книгообеспеченность: прошлый год"] == "17,5"
+    assert first["Книгообеспеченность: изменение"] == "2,5"
+    assert first["Охват чтением, %: к медиане"] == "1,33"
+    assert by_name["СОШ № 3"]["Книгообеспеченность"] == "нет данных"
+    assert by_name["СОШ № 3"]["Книгообеспеченность: к медиане"] == ""
+    assert by_name["СОШ № 4"]["Анкета"] == "принята"
+
+
+async def test_a_round_nobody_submitted(
+    client: Client,
+    session_pool: async_sessionmaker[AsyncSession],
+    clock: FixedClock,
+    district_setup: DistrictSetup,
+    catalogue: None,
+) -> None:
+    async with session_pool.begin() as s:
+        round_id = await make_round(s, district_setup.district_id, 2026, clock, {})
+    summary = await _summary(session_pool, round_id, clock)
+    book = load_workbook(io.BytesIO(summary_xlsx(summary, summary_words(), TZ)))
+    sheet = book["Показатели"]
+    assert sheet["B3"].value == "По району (сумма по школам)"
+    assert sheet["D3"].value == "нет данных"
+    assert district_charts(summary) == []
+    document = Document(io.BytesIO(note_docx(summary, note_words(), TZ)))
+    text = "\n".join(p.text for p in document.paragraphs)
+    assert "Данных для расчёта показателей пока нет." in text
+    assert "МБОУ СОШ № 1 с. Иглино (не начата)" in text
+
+
+# ---- the charts --------------------------------------------------------------------------------
+
+
+def _png_size(png: bytes) -> tuple[int, int]:
+    assert png.startswith(PNG_SIGNATURE)
+    with Image.open(io.BytesIO(png)) as image:
+        image.verify()
+    with Image.open(io.BytesIO(png)) as image:
+        return image.size
+
+
+async def test_charts_of_book_provision_and_coverage(
+    world: World, session_pool: async_sessionmaker[AsyncSession], clock: FixedClock
+) -> None:
+    """Drawn with DejaVu Sans: a missing glyph would be a warning, and warnings fail here."""
+    summary = await _summary(session_pool, world.round_id, clock)
+    charts = district_charts(summary)
+    assert [caption for caption, _png in charts] == [
+        "Книгообеспеченность по школам — Иглинский район, 2026/27",
+        "Охват чтением по школам — Иглинский район, 2026/27",
+    ]
+    for _caption, png in charts:
+        width, height = _png_size(png)
+        assert 900 <= width <= 1400
+        assert 300 <= height <= 1600
+        assert width + height <= 10_000
+
+
+def test_many_schools_are_summarized_within_telegram_limits() -> None:
+    words = ChartWords(**mdt.CHART)
+    bars = [Bar(f"МБОУ СОШ № {i} с. Длинное Название Села", float(i)) for i in range(120)]
+    png = indicator_chart(bars, 59.5, "Книгообеспеченность", words, no_data=3)
+    width, height = _png_size(png)
+    assert width + height <= 10_000 and height / width <= 20
+    assert height > 20 * MAX_BARS  # the first and last bars drawn, each readable
+    with pytest.raises(ValueError, match="nothing"):
+        indicator_chart([], None, "пусто", words)
+
+
+# ---- the note ----------------------------------------------------------------------------------
+
+
+def _docx_text(content: bytes) -> tuple[str, Any]:
+    document = Document(io.BytesIO(content))
+    text = "\n".join(p.text for p in document.paragraphs)
+    return text, document
+
+
+async def test_note_has_the_figures_tables_charts_and_missing(
+    world: World, session_pool: async_sessionmaker[AsyncSession], clock: FixedClock
+) -> None:
+    summary = await _summary(session_pool, world.round_id, clock)
+    content = note_docx(summary, note_words(), TZ, district_charts(summary))
+    text, document = _docx_text(content)
+    assert "Аналитическая справка по итогам мониторинга ШИБЦ за 2026/27 учебный год" in text
+    assert "В мониторинге участвовали 4 из 6 школ района." in text
+    assert f"Охват чтением снизился с 57{NB}% до 45{NB}%." in text
+    assert "Книгообеспеченность составила 19 экз. на читателя (в прошлом году 16)." in text
+    # above and below the median
+    assert (
+        "Книгообеспеченность: выше медианы (20) — СОШ № 4 (25)." in text
+        and "Книгообеспеченность: на уровне медианы (20) — МБОУ СОШ № 1 с. Иглино (20)." in text
+        and "Книгообеспеченность: ниже медианы (20) — СОШ № 2 (10)." in text
+    )
+    assert (
+        f"Охват чтением, %: выше медианы (53{NB}%) — МБОУ СОШ № 1 с. Иглино (70{NB}%); "
+        f"СОШ № 4 (60{NB}%)." in text
+    )
+    assert (
+        f"Охват чтением, %: ниже медианы (53{NB}%) — СОШ № 2 (45{NB}%); СОШ № 3 (0{NB}%)." in text
+    )
+    # not submitted
+    assert "Не сдали анкету 2 школы:" in text
+    assert "СОШ № 5 (возвращена на исправление)" in text
+    assert "СОШ № 6 (не начата)" in text
+    # the table of indicators and the two charts
+    (table,) = document.tables
+    rows = [[cell.text for cell in row.cells] for row in table.rows]
+    assert rows[0] == ["Показатель", "По району", "Медиана по школам", "Прошлый год"]
+    assert ["Книгообеспеченность", "19", "20", "16"] in rows
+    assert ["Охват чтением, %", f"45{NB}%", f"53{NB}%", f"57{NB}%"] in rows
+    assert ["Посещений в день", "23,3", "10", "24,3"]  # 8500 / 350 last year in rows
+    assert len(document.inline_shapes) == 2
+
+
+async def test_note_of_two_years_says_what_grew(
+    session_pool: async_sessionmaker[AsyncSession],
+    clock: FixedClock,
+    district_setup: DistrictSetup,
+    catalogue: None,
+) -> None:
+    school = district_setup.school_id
+    async with session_pool.begin() as s:
+        last = await make_round(
+            s,
+            district_setup.district_id,
+            2025,
+            clock,
+            {school: (ResponseStatus.ACCEPTED, (100, 10, 62, 50, 60, 100, 171, 80, True))},
+        )
+        last_round = await s.get(MonitoringRound, last)
+        assert last_round is not None
+        await close_round(s, last_round, clock)
+        this = await make_round(
+            s,
+            district_setup.district_id,
+            2026,
+            clock,
+            {school: (ResponseStatus.SUBMITTED, (100, 10, 69, 50, 60, 100, 184, 80, True))},
+        )
+    summary = await _summary(session_pool, this, clock)
+    text, _document = _docx_text(note_docx(summary, note_words(), TZ))
+    assert f"Охват чтением вырос с 62{NB}% до 69{NB}%." in text
+    assert "Книгообеспеченность составила 18,4 экз. на читателя (в прошлом году 17,1)." in text
+    assert "Читаемость не изменилась: 6 выдачи на читателя." in text
+    assert "Анкету сдали все школы района." in text
+
+
+# ---- the buttons on a round ------------------------------------------------------------------
+
+
+def _document(client: Client) -> tuple[str, bytes, str]:
+    (call,) = client.calls("SendDocument")
+    document = call.param("document")
+    return document.filename, document.data, str(call.param("caption"))
+
+
+async def test_coordinator_gets_each_document(world: World, client: Client) -> None:
+    await client.press_data(COORDINATOR, f"md:x:{world.round_id}")
+    name, data, caption = _document(client)
+    assert name == "monitoring_svod_2026-2027.xlsx"
+    assert "Сдали анкету: 4 из 6 школ." in caption
+    assert load_workbook(io.BytesIO(data))["Показатели"]["D3"].value == 20
+    client.clear()
+    await client.press_data(COORDINATOR, f"md:c:{world.round_id}")
+    name, data, caption = _document(client)
+    assert name == "monitoring_svod_2026-2027.csv"
+    assert "разделитель «;»" in caption
+    assert data.startswith(b"\xef\xbb\xbf")
+    client.clear()
+    await client.press_data(COORDINATOR, f"md:n:{world.round_id}")
+    name, data, _caption = _document(client)
+    assert name == "monitoring_spravka_2026-2027.docx"
+    assert "Охват чтением снизился" in _docx_text(data)[0]
+    client.clear()
+    await client.press_data(COORDINATOR, f"md:g:{world.round_id}")
+    photos = client.calls("SendPhoto")
+    assert len(photos) == 2
+    assert all(p.param("chat_id") == COORDINATOR.id for p in photos)
+    assert photos[0].param("photo").data.startswith(PNG_SIGNATURE)
+
+
+async def test_a_forged_round_is_refused(
+    world: World,
+    client: Client,
+    session_pool: async_sessionmaker[AsyncSession],
+    clock: FixedClock,
+) -> None:
+    async with session_pool.begin() as s:
+        other = await create_district(s, "Тайнинский район", clock)
+        other_school = await add_school(s, other.id, "Лицей полностью", "Лицей Тайна", None, clock)
+        other_round = await make_round(
+            s, other.id, 2026, clock, {other_school.id: (ResponseStatus.SUBMITTED, THIS_YEAR["A"])}
+        )
+    for action in "xcgn":
+        client.clear()
+        await client.press_data(COORDINATOR, f"md:{action}:{other_round}")
+        assert client.alerts() == [t.STALE_BUTTON]
+        assert not client.calls("SendDocument") and not client.calls("SendPhoto")
+    await client.press_data(COORDINATOR, "md:x:0")
+    assert client.alerts()[-1] == t.STALE_BUTTON
+    await client.press_data(COORDINATOR, "md:x:999999")
+    assert client.alerts()[-1] == t.STALE_BUTTON
+    await client.press_data(LIBRARIAN, f"md:x:{world.round_id}")
+    assert client.alerts()[-1] == t.UNHANDLED_BUTTON
+    assert not client.calls("SendDocument")
+    # a super-admin gets any district's round
+    await client.send(ADMIN, "/start")
+    client.clear()
+    await client.press_data(ADMIN, f"md:x:{other_round}")
+    name, _data, caption = _document(client)
+    assert "Тайнинский район" in caption
+
+
+async def test_super_admin_gets_the_republic(
+    world: World,
+    client: Client,
+    session_pool: async_sessionmaker[AsyncSession],
+    clock: FixedClock,
+) -> None:
+    async with session_pool.begin() as s:
+        other = await create_district(s, "Тайнинский район", clock)
+        lyceum = await add_school(s, other.id, "Лицей полностью", "Лицей № 1", None, clock)
+        await add_school(s, other.id, "Гимназия полностью", "Гимназия № 2", None, clock)
+        await make_round(
+            s,
+            other.id,
+            2026,
+            clock,
+            {lyceum.id: (ResponseStatus.ACCEPTED, (400, 200, 100, 10, 10, 10, 6000, 10, True))},
+        )
+    await client.send(ADMIN, "/start")
+    await client.send(ADMIN, "/report")
+    await client.press(ADMIN, rt.BTN_SCOPE_REPUBLIC_SCHOOLS)
+    assert client.buttons(ADMIN)[-2:] == [rt.BTN_MONITORING, t.BTN_BACK]
+    await client.press(ADMIN, rt.BTN_MONITORING)
+    assert client.buttons(ADMIN) == ["2026/27", "2025/26", t.BTN_BACK]
+    client.clear()
+    await client.press(ADMIN, "2026/27")
+    _name, data, caption = _document(client)
+    assert "Сдали анкету: 5 из 8 школ." in caption
+    book = load_workbook(io.BytesIO(data))
+    assert book.sheetnames[:2] == ["Районы", "Показатели"]
+    districts = book["Районы"]
+    assert _row(districts, 2, 1, 6) == [
+        "№",
+        "Район",
+        "Школ",
+        "Сдали",
+        "Книгообеспеченность",
+        "Книгообеспеченность: медиана школ",
+    ]
+    assert _row(districts, 3, 2, 6) == [
+        "Иглинский район",
+        6,
+        4,
+        pytest.approx(11000 / 580),
+        20,
+    ]
+    assert _row(districts, 4, 2, 6) == ["Тайнинский район", 2, 1, 30, 30]
+    # the republic: Σ fund / Σ readers over every school; the median of the schools' values
+    assert _row(districts, 5, 2, 6) == ["Республика", 8, 5, pytest.approx(17000 / 780), 22.5]
+    schools = book["Показатели"]
+    assert [schools.cell(r, 3).value for r in range(3, 8)] == [
+        "МБОУ СОШ № 1 с. Иглино",
+        "СОШ № 2",
+        "СОШ № 3",
+        "СОШ № 4",
+        "Лицей № 1",
+    ]
+    assert schools["B7"].value == "Тайнинский район"
+    assert _fill(schools, "E7") == GREEN  # 30 above the republic's median 22.5
+    assert len(client.calls("SendPhoto")) == 2
+
+
+async def test_coordinator_cannot_ask_for_the_republic(world: World, client: Client) -> None:
+    await client.press_data(COORDINATOR, "mr:x:2026:1")
+    assert client.alerts()[-1] == t.UNHANDLED_BUTTON
+    assert not client.calls("SendDocument")
+
+
+# ---- /pending ----------------------------------------------------------------------------------
+
+
+async def _nudges(pool: async_sessionmaker[AsyncSession]) -> list[tuple[str, int]]:
+    async with pool() as s:
+        rows = await s.execute(
+            select(Notification.dedupe_key, Notification.chat_id)
+            .where(Notification.purpose == "nudge")
+            .order_by(Notification.id)
+        )
+        return [(key, chat) for key, chat in rows.all()]
+
+
+async def test_pending_lists_who_has_not_answered_and_reminds_once_a_day(
+    world: World,
+    client: Client,
+    session_pool: async_sessionmaker[AsyncSession],
+    clock: FixedClock,
+) -> None:
+    await join_school(client, LIBRARIAN, session_pool, world.schools["E"])  # returned
+    await join_school(client, OTHER, session_pool, world.schools["A"])  # submitted
+    client.clear()
+    await client.send(COORDINATOR, "/pending")
+    assert client.last_text(COORDINATOR) == mdt.PENDING_PICK
+    assert client.buttons(COORDINATOR) == ["📋 Мониторинг ШИБЦ 2026/27"]
+    await client.press(COORDINATOR, "📋 Мониторинг ШИБЦ 2026/27")
+    text = client.last_text(COORDINATOR)
+    assert "Не ответили 2 из 6 школ:" in text
+    assert "1. СОШ № 5\n2. СОШ № 6" in text
+    assert "СОШ № 2" not in text
+    assert client.buttons(COORDINATOR) == [mdt.BTN_REMIND, t.BTN_BACK]
+    await client.press(COORDINATOR, mdt.BTN_REMIND)
+    assert client.alerts()[-1] == mdt.reminded(1)
+    nudges = await _nudges(session_pool)
+    assert [chat for _key, chat in nudges] == [LIBRARIAN.id]  # only the school not answered
+    assert "2026-11-25" in nudges[0][0]
+    # a second press the same day: nothing planned, says when it is possible again
+    await client.press(COORDINATOR, mdt.BTN_REMIND)
+    assert client.alerts()[-1] == mdt.REMINDED_AGAIN.format(day="26.11.2026")
+    assert len(await _nudges(session_pool)) == 1
+    # the next day it may remind again
+    clock.now += timedelta(days=1)
+    await client.press(COORDINATOR, mdt.BTN_REMIND)
+    assert client.alerts()[-1] == mdt.reminded(1)
+    assert len(await _nudges(session_pool)) == 2
+    await client.press(COORDINATOR, t.BTN_BACK)
+    assert client.last_text(COORDINATOR) == mdt.PENDING_PICK
+
+
+async def test_pending_refuses_another_districts_event(
+    world: World,
+    client: Client,
+    session_pool: async_sessionmaker[AsyncSession],
+    clock: FixedClock,
+) -> None:
+    async with session_pool.begin() as s:
+        other = await create_district(s, "Тайнинский район", clock)
+        round_id = await make_round(s, other.id, 2026, clock, {})
+        other_round = await s.get(MonitoringRound, round_id)
+        assert other_round is not None
+        event_id = other_round.event_id
+    for action in "or":
+        client.clear()
+        await client.press_data(COORDINATOR, f"pn:{action}:{event_id}:0")
+        assert client.alerts() == [t.FORBIDDEN_BUTTON]
+    assert await _nudges(session_pool) == []
+    await client.send(LIBRARIAN, "/pending")
+    assert client.last_text(LIBRARIAN) in (t.FORBIDDEN_COMMAND, t.GUEST_COMMAND)
+
+
+async def test_pending_without_open_events(
+    client: Client, district_setup: DistrictSetup, catalogue: None
+) -> None:
+    await client.send(COORDINATOR, "/pending")
+    assert client.last_text(COORDINATOR) == mdt.PENDING_NONE
