@@ -8,6 +8,8 @@ school's submitted or accepted response.
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -24,6 +26,23 @@ from models import (
 
 DONE = (ConfirmationStatus.SUBMITTED, ConfirmationStatus.ACCEPTED)
 RESPONSE_DONE = (ResponseStatus.SUBMITTED, ResponseStatus.ACCEPTED)
+
+
+@dataclass(frozen=True)
+class Holder:
+    """What answers an event other than a confirmation: a contest's entry or a monitoring
+    round's questionnaire (the reminders' button leads there)."""
+
+    kind: str  # "contest" | "round"
+    id: int
+
+
+async def holder_of(session: AsyncSession, event_id: int) -> Holder | None:
+    contest_id = await contest_id_of(session, event_id)
+    if contest_id is not None:
+        return Holder("contest", contest_id)
+    round_id = await round_id_of(session, event_id)
+    return Holder("round", round_id) if round_id is not None else None
 
 
 async def round_id_of(session: AsyncSession, event_id: int) -> int | None:

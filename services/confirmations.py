@@ -30,7 +30,7 @@ from models import (
     User,
     limits,
 )
-from services.answered import contest_id_of
+from services.answered import holder_of
 from services.clock import Clock
 from services.errors import AccessDeniedError, NotFoundError, ValidationError
 from services.events import get_event, school_in_audience
@@ -194,8 +194,10 @@ async def librarian_event(
         raise AccessDeniedError("event of another district")
     if not await school_in_audience(session, event, school.id):
         raise AccessDeniedError("school not in audience")
-    if await contest_id_of(session, event.id) is not None:
-        raise AccessDeniedError("a contest's deadline is answered by an entry (/contests)")
+    if await holder_of(session, event.id) is not None:
+        # a contest's deadline is answered by an entry (/contests), a monitoring round's by
+        # the questionnaire (/monitoring)
+        raise AccessDeniedError("answered elsewhere than by a confirmation")
     return event, school
 
 

@@ -24,6 +24,7 @@ from models import (
     EventKind,
     EventSchool,
     EventStatus,
+    MonitoringRound,
     Notification,
     NotificationStatus,
     Role,
@@ -445,7 +446,8 @@ async def school_tasks(
 ) -> list[SchoolTask]:
     """Events of the school's district addressed to it, nearest deadline first.
 
-    A contest's deadline event is not a task: a contest is entered in /contests, not confirmed.
+    A contest's deadline event is not a task: a contest is entered in /contests, not confirmed;
+    nor is a monitoring round's: it is answered by the questionnaire (/monitoring).
     """
     events = (
         await session.scalars(
@@ -455,6 +457,7 @@ async def school_tasks(
                 Event.status.in_(statuses),
                 _audience_clause(school.id),  # type: ignore[arg-type]
                 ~exists().where(Contest.event_id == Event.id),
+                ~exists().where(MonitoringRound.event_id == Event.id),
             )
             .order_by(Event.deadline_at, Event.id)
         )

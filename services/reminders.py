@@ -34,7 +34,7 @@ from models import (
     User,
 )
 from models.dialects import insert_for
-from services.answered import answered_schools, contest_id_of
+from services.answered import Holder, answered_schools, holder_of
 from services.outbox import Button, Outgoing, QuietHours, next_allowed, plan
 
 logger = logging.getLogger(__name__)
@@ -62,7 +62,7 @@ class Renderer(Protocol):
     """Texts and buttons for planned messages (the bot layer implements it)."""
 
     def reminder(
-        self, event: Event, step: Step, last: bool, contest_id: int | None = None
+        self, event: Event, step: Step, last: bool, holder: Holder | None = None
     ) -> tuple[str, tuple[tuple[Button, ...], ...]]: ...
 
     def seminar(self, event: Event, step: Step) -> tuple[str, tuple[tuple[Button, ...], ...]]: ...
@@ -76,7 +76,7 @@ class Renderer(Protocol):
     ) -> tuple[str, tuple[tuple[Button, ...], ...]]: ...
 
     def nudge(
-        self, event: Event, late: bool, contest_id: int | None = None
+        self, event: Event, late: bool, holder: Holder | None = None
     ) -> tuple[str, tuple[tuple[Button, ...], ...]]: ...
 
     def seminar_tomorrow(self, event: Event) -> tuple[str, tuple[tuple[Button, ...], ...]]: ...
@@ -282,8 +282,8 @@ async def _plan_event(
             people = [p for p in people if p[2] not in confirmed]
         replies: dict[int, bool] = {}
         if step.kind == "remind":
-            contest_id = await contest_id_of(session, event.id)
-            text, buttons = render.reminder(event, step, last, contest_id)
+            holder = await holder_of(session, event.id)
+            text, buttons = render.reminder(event, step, last, holder)
         elif step.kind == "seminar":
             text, buttons = render.seminar(event, step)
             replies = await _seminar_replies(session, event.id)
@@ -409,8 +409,8 @@ async def plan_nudge(
         for p in await _Recipients().of(session, event.district_id)
         if p[2] not in confirmed and (audience is None or p[2] in audience)
     ]
-    contest_id = await contest_id_of(session, event.id)
-    text, buttons = render.nudge(event, now > event.deadline_at, contest_id)
+    holder = await holder_of(session, event.id)
+    text, buttons = render.nudge(event, now > event.deadline_at, holder)
     due_at = next_allowed(now, cfg.tz, cfg.quiet)
     messages = [
         Outgoing(
@@ -450,7 +450,7 @@ async def snooze(
     if due >= last_due:  # the last reminder comes anyway; a snooze must not follow it
         return None
     step = Step(f"snooze-{tomorrow:%m%d}", due, "remind")
-    text, buttons = render.reminder(event, step, False, await contest_id_of(session, event.id))
+    text, buttons = render.reminder(event, step, False, await holder_of(session, event.id))
     await plan(
         session,
         [

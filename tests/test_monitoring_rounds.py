@@ -12,12 +12,19 @@ import pytest
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
+from bot.texts import common as t
+from bot.texts import events as ev
+from bot.texts import reminders as r
+from bot.toolkit.callbacks import MonAction, MonCb, TaskAction, TaskCb
+from bot.toolkit.reminder_texts import RussianRenderer
 from models import (
+    Confirmation,
     Event,
     EventKind,
     EventStatus,
     MonitoringResponse,
     MonitoringRound,
+    Notification,
     ResponseStatus,
     User,
 )
@@ -36,6 +43,7 @@ from services.monitoring.rounds import (
     school_response,
     submit,
 )
+from services.reminders import ReminderConfig, plan_reminders
 from tests.conftest import LIBRARIAN, OTHER, DistrictSetup, FixedClock, join_school
 from tests.harness import Client
 
@@ -264,3 +272,47 @@ async def test_last_years_answers_and_a_big_change_asks_verno(
         await confirm_change(session, response, "pupils", clock())
         assert not await readiness(session, round_, response)
         await submit(session, round_, response, user, clock())
+
+
+async def test_a_round_is_reminded_with_the_questionnaire_and_is_no_task_to_confirm(
+    client: Client,
+    session_pool: async_sessionmaker[AsyncSession],
+    clock: FixedClock,
+    district_setup: DistrictSetup,
+    two_schools: tuple[int, int],
+) -> None:
+    round_id = await _open(session_pool, district_setup.district_id, clock)
+    await _answer(session_pool, LIBRARIAN.id, round_id, "pupils", "100", clock)
+    await _answer(session_pool, LIBRARIAN.id, round_id, "readers_pupils", "50", clock)
+    async with session_pool.begin() as session:
+        user = await _user(session, LIBRARIAN.id)
+        round_ = await session.get(MonitoringRound, round_id)
+        assert round_ is not None
+        response = await school_response(session, round_, user, clock())
+        await submit(session, round_, response, user, clock())
+        event = await session.get(Event, round_.event_id)
+        assert event is not None
+        event_id, deadline = event.id, event.deadline_at
+    # the 7-day step, at 10:00 local: only the school that has not sent is reminded, with a
+    # button to the questionnaire
+    config = ReminderConfig(tz=TZ)
+    day = (deadline - timedelta(days=7)).astimezone(TZ).date()
+    clock.now = datetime.combine(day, config.reminder_time, TZ) + timedelta(minutes=1)
+    async with session_pool.begin() as session:
+        assert await plan_reminders(session, clock(), config, RussianRenderer(TZ)) == 1
+    async with session_pool() as session:
+        [note] = (await session.scalars(select(Notification))).all()
+    assert note.chat_id == OTHER.id
+    assert note.payload["buttons"][0][0] == {
+        "text": r.BTN_FILL,
+        "data": MonCb(action=MonAction.FILL, round_id=round_id).pack(),
+    }
+    assert "заполните анкету" in note.payload["text"]
+    # /tasks lists no monitoring to confirm, and a forged «confirm» of it is refused
+    client.clear()
+    await client.send(OTHER, "/tasks")
+    assert not any("Мониторинг ШИБЦ" in b for b in client.buttons(OTHER))
+    await client.press_data(OTHER, TaskCb(action=TaskAction.CONFIRM, event_id=event_id).pack())
+    assert client.alerts()[-1] in (t.FORBIDDEN_BUTTON, t.STALE_BUTTON, ev.UNKNOWN_EVENT)
+    async with session_pool() as session:
+        assert (await session.scalars(select(Confirmation))).all() == []

@@ -16,6 +16,12 @@ CONTEST_REMINDER = (
 CONTEST_REMINDER_LAST = "❗ Последнее напоминание: «{title}» — заявки принимаются до {deadline}."
 CONTEST_NUDGE = "📨 Отдел образования напоминает: «{title}» — подайте заявку до {deadline}."
 BTN_ENTER = "📝 Подать заявку"
+MONITORING_REMINDER = "⏰ Напоминание: заполните анкету «{title}» до {deadline}."
+MONITORING_REMINDER_LAST = (
+    "❗ Последнее напоминание: анкету «{title}» нужно отправить до {deadline}."
+)
+MONITORING_NUDGE = "📨 Отдел образования напоминает: заполните анкету «{title}» до {deadline}."
+BTN_FILL = "📝 Заполнить анкету"
 BTN_SNOOZE = "🔕 Напомнить завтра"
 SNOOZED = "Хорошо, напомню завтра в {time}."
 SNOOZE_TOO_LATE = "Завтра будет уже поздно: срок {deadline}. Отметьте сегодня."

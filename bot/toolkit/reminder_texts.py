@@ -8,11 +8,12 @@ from zoneinfo import ZoneInfo
 
 from bot.texts import reminders as r
 from bot.texts.events import of_schools
-from bot.toolkit.callbacks import ReminderAction, ReminderCb, TaskAction, TaskCb
+from bot.toolkit.callbacks import MonAction, MonCb, ReminderAction, ReminderCb, TaskAction, TaskCb
 from bot.toolkit.contest_callbacks import EntryAction, EntryCb
 from bot.toolkit.keyboards import Buttons
 from bot.toolkit.screens import hq
 from models import Event
+from services.answered import Holder
 from services.outbox import Button
 from services.reminders import Step
 from services.timeutil import fmt_date, fmt_local
@@ -30,23 +31,29 @@ class RussianRenderer:
     def _deadline(self, event: Event) -> str:
         return fmt_local(event.deadline_at, self.tz)
 
-    def _answer(self, event: Event, contest_id: int | None) -> Button:
-        """The button that answers the event: an entry for a contest, else a confirmation."""
-        if contest_id is not None:
+    def _answer(self, event: Event, holder: Holder | None) -> Button:
+        """The button that answers the event: an entry for a contest, the questionnaire for a
+        monitoring round, else a confirmation."""
+        if holder is not None and holder.kind == "contest":
             return Button(
-                r.BTN_ENTER, EntryCb(action=EntryAction.CARD, contest_id=contest_id).pack()
+                r.BTN_ENTER, EntryCb(action=EntryAction.CARD, contest_id=holder.id).pack()
             )
+        if holder is not None and holder.kind == "round":
+            return Button(r.BTN_FILL, MonCb(action=MonAction.FILL, round_id=holder.id).pack())
         return Button(r.BTN_CONFIRM, TaskCb(action=TaskAction.CONFIRM, event_id=event.id).pack())
 
     def reminder(
-        self, event: Event, step: Step, last: bool, contest_id: int | None = None
+        self, event: Event, step: Step, last: bool, holder: Holder | None = None
     ) -> tuple[str, Buttons]:
-        if contest_id is not None:
+        kind = holder.kind if holder is not None else ""
+        if kind == "contest":
             template = r.CONTEST_REMINDER_LAST if last else r.CONTEST_REMINDER
+        elif kind == "round":
+            template = r.MONITORING_REMINDER_LAST if last else r.MONITORING_REMINDER
         else:
             template = r.REMINDER_LAST if last else r.REMINDER
         text = template.format(title=hq(event.title), deadline=self._deadline(event))
-        confirm = self._answer(event, contest_id)
+        confirm = self._answer(event, holder)
         if last:
             return text, ((confirm,),)
         snooze = Button(
@@ -121,13 +128,12 @@ class RussianRenderer:
         )
         return text, ((nudge,),)
 
-    def nudge(
-        self, event: Event, late: bool, contest_id: int | None = None
-    ) -> tuple[str, Buttons]:
-        late_text = r.NUDGE_LATE if late else r.NUDGE
-        template = r.CONTEST_NUDGE if contest_id is not None else late_text
+    def nudge(self, event: Event, late: bool, holder: Holder | None = None) -> tuple[str, Buttons]:
+        templates = {"contest": r.CONTEST_NUDGE, "round": r.MONITORING_NUDGE}
+        default = r.NUDGE_LATE if late else r.NUDGE
+        template = templates.get(holder.kind, default) if holder is not None else default
         text = template.format(title=hq(event.title), deadline=self._deadline(event))
-        return text, ((self._answer(event, contest_id),),)
+        return text, ((self._answer(event, holder),),)
 
     def seminar_tomorrow(self, event: Event) -> tuple[str, Buttons]:
         text = r.SEMINAR_TOMORROW.format(
