@@ -104,11 +104,11 @@ async def test_last_years_answer_kept_with_one_tap_and_a_big_change_asks_verno(
     assert (
         mt.YEAR_CHANGE.format(label="Читателей-учащихся", old="500 чел.", new="100 чел.") in text
     )
-    await client.press(LIBRARIAN, t.BTN_NO)  # not meant: back to the question
+    await client.press(LIBRARIAN, md.BTN_CHANGE_FIX)  # not meant: back to the question
     assert "Сколько читателей среди учащихся?" in client.last_text(LIBRARIAN)
     await client.send(LIBRARIAN, "200")
-    assert "Верно?" in client.last_text(LIBRARIAN)
-    await client.press(LIBRARIAN, t.BTN_YES)
+    assert "Всё верно?" in client.last_text(LIBRARIAN)
+    await client.press(LIBRARIAN, md.BTN_CHANGE_OK)
     assert md.SUMMARY_HEADER.format(status="черновик") in client.last_text(LIBRARIAN)
     row = (await responses(session_pool))[district_setup.school_id]
     assert row.answers == {"pupils": 1250, "readers_pupils": 200}

@@ -12,7 +12,7 @@ from bot.texts.plural import counted
 
 NO_DATA = "нет данных"
 QUESTION_NUMBER = "Вопрос {n} из {m}"
-YEAR_CHANGE = "«{label}»: в прошлом году {old}, сейчас {new}. Верно?"
+YEAR_CHANGE = "Сильно изменилось «{label}»:\nв прошлом году — {old}\nсейчас — {new}\nВсё верно?"
 QUESTIONNAIRE_REFUSED = "Файл анкеты не принят, действует прежняя анкета.\n{reason}"
 
 INDICATOR_NAMES = {

@@ -50,6 +50,7 @@ from services.errors import ValidationError
 from services.monitoring.answers import check_multi, check_value, parse_answer
 from services.monitoring.progress import Progress, find_response, progress_of
 from services.monitoring.questionnaire import (
+    Answers,
     AnswerValue,
     Question,
     Questionnaire,
@@ -175,13 +176,16 @@ async def response_screen(
         fix = [c for c in response.return_codes if c in questionnaire]
         if fix and is_open:
             lines.append(md.RETURN_FIX)
+            answers = answers_of(round_, response)
             for code in fix[:FIX_BUTTONS]:
                 index = questionnaire.index(code)
                 label = questionnaire.question(code).label
                 rows.append(
                     [
                         button(
-                            md.BTN_FIX.format(n=index + 1, label=shorten(label, 40)),
+                            md.BTN_FIX.format(
+                                n=_number(questionnaire, answers, code), label=shorten(label, 40)
+                            ),
                             _cb(MonAction.QUESTION, response, index, item=1),
                         )
                     ]
@@ -673,13 +677,16 @@ async def checks_screen(
         for failure in not_ready.failures:
             to_fix += [c for c in failure.questions if c not in to_fix]
     if to_fix:
+        answers = answers_of(round_, response)
         for code in list(dict.fromkeys(to_fix))[:FIX_BUTTONS]:
             index = questionnaire.index(code)
             label = questionnaire.question(code).label
             rows.append(
                 [
                     button(
-                        md.BTN_FIX.format(n=index + 1, label=shorten(label, 40)),
+                        md.BTN_FIX.format(
+                            n=_number(questionnaire, answers, code), label=shorten(label, 40)
+                        ),
                         _cb(MonAction.QUESTION, response, index, item=1),
                     )
                 ]
@@ -695,12 +702,8 @@ async def checks_screen(
                 new=value_text(question, change.new),
             )
         )
-        rows.append(
-            [
-                button(t.BTN_YES, _cb(MonAction.CONFIRM, response, index)),
-                button(t.BTN_NO, _cb(MonAction.QUESTION, response, index, item=1)),
-            ]
-        )
+        rows.append([button(md.BTN_CHANGE_OK, _cb(MonAction.CONFIRM, response, index))])
+        rows.append([button(md.BTN_CHANGE_FIX, _cb(MonAction.QUESTION, response, index, item=1))])
     rows.append([button(md.BTN_SUMMARY, _cb(MonAction.SUMMARY, response))])
     await screen(target, bounded(lines), InlineKeyboardMarkup(inline_keyboard=rows), alert)
 
@@ -850,6 +853,15 @@ async def _tell_coordinators(
         InlineKeyboardMarkup(inline_keyboard=[[button(md.BTN_OPEN_RESPONSE, card)]]),
         purpose="review",
     )
+
+
+def _number(questionnaire: Questionnaire, answers: Answers, code: str) -> int:
+    """A question's number as «Вопрос N из M» shows it (its place among the questions asked);
+    a question the answers now skip keeps its place in the file."""
+    try:
+        return position(questionnaire, answers, code)[0]
+    except ValueError:
+        return questionnaire.index(code) + 1
 
 
 def get_router() -> Router:

@@ -499,9 +499,10 @@ async def return_pick_screen(
     asked = applicable(questionnaire, answers_of(mround, response))
     page = clamp_page(page, len(asked))
     rows = []
-    for question in asked[page * PAGE_SIZE : (page + 1) * PAGE_SIZE]:
+    first = page * PAGE_SIZE
+    for number, question in enumerate(asked[first : first + PAGE_SIZE], start=first + 1):
         index = questionnaire.index(question.code)
-        label = shorten(f"{index + 1}. {question.label}", 50)
+        label = shorten(f"{number}. {question.label}", 50)  # as «Вопрос N из M» numbers it
         text = md.BTN_TICKED.format(text=label) if question.code in codes else label
         rows.append(
             [
