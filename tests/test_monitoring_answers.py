@@ -259,7 +259,7 @@ def test_several_choices() -> None:
     assert words(caught.value) == "«Не участвовали» нельзя выбрать вместе с другими вариантами."
     with pytest.raises(ValidationError) as caught:
         check_multi(forums, [])
-    assert caught.value.code == "empty_answer"
+    assert caught.value.code == "nothing_ticked"
     assert refusal("forums", "форум в Москве").code == "not_a_choice"
 
 

@@ -218,7 +218,7 @@ async def test_a_round_opened_answered_by_two_schools_returned_fixed_and_accepte
     # the coordinator sees both waiting, returns school 1 naming «Учащихся»
     await client.send(COORDINATOR, "/monitoring")
     assert md.BTN_PROGRESS.format(name="Ждут проверки", count=2) in client.buttons(COORDINATOR)
-    assert "📊 Сводка XLSX" in client.buttons(COORDINATOR)
+    assert md.BTN_DOC_XLSX in client.buttons(COORDINATOR)
     await client.press(COORDINATOR, md.BTN_PROGRESS.format(name="Ждут проверки", count=2))
     await client.press(COORDINATOR, "МБОУ СОШ № 1 с. Иглино")
     card = client.last_text(COORDINATOR)

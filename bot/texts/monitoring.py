@@ -71,6 +71,7 @@ def _cross(relation: str) -> ErrorText:
 
 # one answer, as it is typed
 ANSWER_ERRORS: dict[str, ErrorText] = {
+    "nothing_ticked": "Отметьте хотя бы один вариант и нажмите «Готово».",
     "empty_answer": (
         "Пустой ответ. Напишите ответ или нажмите «Пропустить», если есть такая кнопка."
     ),

@@ -122,10 +122,10 @@ CONFIRM_CLOSE = (
     "Закрыть приём анкет «{title}»? Черновики отправить будет нельзя; напоминания прекратятся."
 )
 CLOSED = "🔒 Приём анкет закрыт."
-BTN_DOC_XLSX = "📊 Сводка XLSX"
-BTN_DOC_CSV = "CSV"
+BTN_DOC_XLSX = "📊 Сводка (Excel)"
+BTN_DOC_CSV = "📄 Таблица (CSV)"
 BTN_DOC_CHARTS = "📈 Графики"
-BTN_DOC_NOTE = "📝 Записка"
+BTN_DOC_NOTE = "📝 Аналитическая записка"
 BTN_TO_ROUND = "⬅️ К мониторингу"
 CARD_HEADER = "<b>{school}</b> · {status}"
 CARD_CHANGES = "Заметно изменилось с прошлого года:"

@@ -288,12 +288,17 @@ async def round_screen(
                 )
             ]
         )
+    # two to a row: four would be cut short on a phone
     rows.append(
         [
             button(
                 md.BTN_DOC_XLSX, MonDocCb(action=MonDocAction.SUMMARY_XLSX, round_id=round_.id)
             ),
             button(md.BTN_DOC_CSV, MonDocCb(action=MonDocAction.SUMMARY_CSV, round_id=round_.id)),
+        ]
+    )
+    rows.append(
+        [
             button(md.BTN_DOC_CHARTS, MonDocCb(action=MonDocAction.CHARTS, round_id=round_.id)),
             button(md.BTN_DOC_NOTE, MonDocCb(action=MonDocAction.NOTE, round_id=round_.id)),
         ]

@@ -42,6 +42,7 @@ DEFAULT_SHARE = Decimal("0.5")
 ANSWER_ERROR_CODES = frozenset(
     {
         "empty_answer",
+        "nothing_ticked",
         "not_a_number",
         "not_whole",
         "negative",
@@ -163,7 +164,7 @@ def check_multi(question: Question, codes: Iterable[str]) -> tuple[str, ...]:
     an exclusive choice («Не участвовали») cannot go with another."""
     ticked = set(codes)
     if not ticked:
-        raise ValidationError("empty_answer")
+        raise ValidationError("nothing_ticked")
     if any(question.choice(code) is None for code in ticked):
         raise ValidationError("not_a_choice", choices=_choice_list(question))
     chosen = tuple(c for c in question.choices if c.code in ticked)
