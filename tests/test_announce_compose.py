@@ -175,10 +175,10 @@ async def test_progress_edits_and_stop(
 
     await client.press(COORDINATOR, tx.BTN_STOP)
     assert client.last_text(COORDINATOR) == (
-        "Остановить рассылку? Неотправленные 22 сообщения не уйдут."
+        "Остановить рассылку? Ещё не отправлено сообщений: 22 — они не уйдут."
     )
     await client.press(COORDINATOR, t.BTN_YES)
-    assert client.last_text(COORDINATOR) == "Рассылка остановлена: 22 сообщения не отправлено."
+    assert client.last_text(COORDINATOR) == "Рассылка остановлена. Не отправлено сообщений: 22."
     await client.drain()
     async with session_pool() as session:
         statuses = (

@@ -301,8 +301,8 @@ async def test_list_card_and_report(
     assert client.last_text(COORDINATOR) == th.LIST_HEADER.format(total=3)
     buttons = client.buttons(COORDINATOR)
     assert buttons[0] == "🕓 Позже · запланировано на 03.12.2026 12:00"
-    assert buttons[1] == "№ 2 · 02.12 · Важно: отчёт о… · ✅ 1/2"
-    assert buttons[2] == "№ 1 · 25.11 · Первое объявление района · ✅ 1/2"
+    assert buttons[1] == "№ 2 · 02.12 · Важно: отчёт о… · 📤 1/2"
+    assert buttons[2] == "№ 1 · 25.11 · Первое объявление района · 📤 1/2"
     await client.press(COORDINATOR, buttons[1])
     card = client.last_text(COORDINATOR)
     assert "Объявление № 2</b> от 02.12.2026 12:00" in card

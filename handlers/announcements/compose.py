@@ -433,7 +433,9 @@ async def schedule_ask(
     await state.clear()
     await state.set_state(ComposeForm.schedule)
     await state.update_data(announcement_id=announcement.id)
-    text = tx.SCHEDULE_ASK.format(tz=settings.timezone, example=_example(clock(), settings))
+    offset = clock().astimezone(settings.tz).utcoffset() or timedelta(0)
+    hours = int(offset.total_seconds() // 3600)
+    text = tx.SCHEDULE_ASK.format(tz=f"UTC{hours:+d}", example=_example(clock(), settings))
     await show(query, text, _back_markup(announcement))
 
 
@@ -551,7 +553,7 @@ async def stop_ask(
     await query.answer()
     await _bot(query).send_message(
         query.from_user.id,
-        tx.STOP_ASK.format(count=tx.messages(counts.waiting)),
+        tx.STOP_ASK.format(count=counts.waiting),
         reply_markup=yes_no(cb(A.STOP_OK, announcement), cb(A.STOP_NO, announcement)),
     )
 
@@ -562,7 +564,7 @@ async def stop_ok(
     held = await stop(session, announcement, clock())
     # the final report is due at the reporter's next look, whenever it last edited
     announcement.progress_at = None
-    await show(query, tx.STOPPED.format(count=tx.messages(held)))
+    await show(query, tx.STOPPED.format(count=held))
 
 
 async def stop_no(query: CallbackQuery) -> None:
