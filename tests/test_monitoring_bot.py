@@ -212,7 +212,7 @@ async def test_a_round_opened_answered_by_two_schools_returned_fixed_and_accepte
     client.clear()
     await client.drain()
     notices = client.texts(COORDINATOR)
-    assert len(notices) == 2 and all("отправила анкету мониторинга" in n for n in notices)
+    assert len(notices) == 2 and all("отправила анкету «" in n for n in notices)
     assert client.buttons(COORDINATOR) == [md.BTN_OPEN_RESPONSE]
 
     # the coordinator sees both waiting, returns school 1 naming «Учащихся»
@@ -271,7 +271,7 @@ async def test_a_round_opened_answered_by_two_schools_returned_fixed_and_accepte
     # the coordinator's notice of school 1 sent again, and the two schools' acceptances
     assert await client.drain() == 3
     for person in (LIBRARIAN, OTHER):
-        assert client.last_text(person).startswith("✅ Анкета мониторинга")
+        assert client.last_text(person).startswith("✅ Анкета «")
     await client.send(LIBRARIAN, "/monitoring")
     assert md.ACCEPTED in client.last_text(LIBRARIAN)
 

@@ -84,7 +84,7 @@ def test_default_file_loads_with_the_form_oo2_and_the_roadmap() -> None:
         "МАРК-SQL",
         "ИРБИС",
         "Другая",
-        "Нет",
+        "Нет специальной программы",
     ]
     assert q.question("internet_speed").type is QuestionType.DECIMAL
     assert q.question("internet_speed").unit == "Мбит/с"
