@@ -185,6 +185,7 @@ MAY: dict[str, frozenset[str] | dict[str, frozenset[str]]] = {
             cb.MonAction.CONFIRM,
             cb.MonAction.SUMMARY,
             cb.MonAction.EDIT_LIST,
+            cb.MonAction.SEND_ASK,
             cb.MonAction.SEND,
         )
     }
@@ -196,6 +197,7 @@ MAY: dict[str, frozenset[str] | dict[str, frozenset[str]]] = {
             cb.MonAction.ROUND,
             cb.MonAction.SCHOOLS,
             cb.MonAction.CARD,
+            cb.MonAction.ACCEPT_ASK,
             cb.MonAction.ACCEPT,
             cb.MonAction.RETURN,
             cb.MonAction.CLOSE,

@@ -185,6 +185,7 @@ async def test_a_round_opened_answered_by_two_schools_returned_fixed_and_accepte
     assert stored.answers == STORED  # «10 000» is 10000, «Пропустить» stores nothing
     assert stored.status is ResponseStatus.DRAFT
     await client.press(LIBRARIAN, md.BTN_SEND)
+    await client.press(LIBRARIAN, t.BTN_YES)
     assert client.alerts()[-1] == md.SENT
     assert (await responses(session_pool))[school_1].status is ResponseStatus.SUBMITTED
 
@@ -205,6 +206,7 @@ async def test_a_round_opened_answered_by_two_schools_returned_fixed_and_accepte
     await client.send(OTHER, "1 100")
     assert md.SUMMARY_HEADER.format(status=md.STATUS_NAMES["draft"]) in client.last_text(OTHER)
     await client.press(OTHER, md.BTN_SEND)
+    await client.press(OTHER, t.BTN_YES)
     rows = await responses(session_pool)
     assert rows[school_2].status is ResponseStatus.SUBMITTED
     assert rows[school_2].answers["readers_pupils"] == 1100
@@ -255,6 +257,8 @@ async def test_a_round_opened_answered_by_two_schools_returned_fixed_and_accepte
     await client.press(LIBRARIAN, md.BTN_FIX.format(n=1, label="Учащихся"))
     await client.send(LIBRARIAN, "1 250")
     await client.press(LIBRARIAN, md.BTN_SEND_AGAIN)
+    assert client.last_text(LIBRARIAN) == md.SEND_ASK
+    await client.press(LIBRARIAN, t.BTN_YES)
     row = (await responses(session_pool))[school_1]
     assert (row.status, row.answers["pupils"]) == (ResponseStatus.SUBMITTED, 1250)
 
@@ -265,6 +269,8 @@ async def test_a_round_opened_answered_by_two_schools_returned_fixed_and_accepte
         await client.press(COORDINATOR, waiting)
         await client.press(COORDINATOR, school)
         await client.press(COORDINATOR, md.BTN_ACCEPT)
+        assert client.last_text(COORDINATOR) == md.ACCEPT_ASK.format(school=school)
+        await client.press(COORDINATOR, t.BTN_YES)
         assert client.last_text(COORDINATOR).startswith(md.ACCEPTED_DONE.format(school=school))
     rows = await responses(session_pool)
     assert {r.status for r in rows.values()} == {ResponseStatus.ACCEPTED}

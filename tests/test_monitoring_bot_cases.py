@@ -114,6 +114,10 @@ async def test_last_years_answer_kept_with_one_tap_and_a_big_change_asks_verno(
     assert row.answers == {"pupils": 1250, "readers_pupils": 200}
     assert row.confirmed == ["readers_pupils"]
     await client.press(LIBRARIAN, md.BTN_SEND)
+    assert client.last_text(LIBRARIAN) == md.SEND_ASK  # asked first: nothing sent yet
+    row = (await responses(session_pool))[district_setup.school_id]
+    assert row.status is ResponseStatus.DRAFT
+    await client.press(LIBRARIAN, t.BTN_YES)
     row = (await responses(session_pool))[district_setup.school_id]
     assert row.status is ResponseStatus.SUBMITTED
 
@@ -146,8 +150,12 @@ async def test_a_second_librarian_continues_the_draft_and_two_sending_at_once_on
     assert rows[district_setup.school_id].answers == {"pupils": 300, "readers_pupils": 200}
     await client.send(LIBRARIAN, "/monitoring")
     await client.press(LIBRARIAN, md.BTN_SUMMARY)
-    first = client.find_button(LIBRARIAN, md.BTN_SEND)
-    second = client.find_button(SECOND, md.BTN_SEND)
+    await client.press(LIBRARIAN, md.BTN_SEND)
+    first = client.find_button(LIBRARIAN, t.BTN_YES)
+    await client.send(SECOND, "/monitoring")
+    await client.press(SECOND, md.BTN_SUMMARY)
+    await client.press(SECOND, md.BTN_SEND)
+    second = client.find_button(SECOND, t.BTN_YES)
     client.clear()
     await asyncio.gather(
         client.press_data(LIBRARIAN, first[1], first[0]),

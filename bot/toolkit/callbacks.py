@@ -413,7 +413,8 @@ class MonAction(StrEnum):
     CONFIRM = "y"  # «Верно?» → «Да» for the question `value`
     SUMMARY = "m"  # the summary
     EDIT_LIST = "e"  # «Изменить ответ»: the questions, a page of them
-    SEND = "o"  # «Отправить»
+    SEND_ASK = "oa"  # «Отправить»: asks first
+    SEND = "o"  # the sending confirmed
     # the coordinator's (round_id: the district's round, response_id: a school's response)
     HOME = "r"  # /monitoring: the open round's screen, or «Открыть мониторинг»
     NEW = "n"  # «Открыть мониторинг»: asks the deadline
@@ -421,6 +422,7 @@ class MonAction(StrEnum):
     ROUND = "rd"  # a round's screen
     SCHOOLS = "sl"  # the schools of a status (`value`), a page of them
     CARD = "c"  # a school's response
+    ACCEPT_ASK = "aa"  # «Принять»: asks first
     ACCEPT = "ac"
     RETURN = "rt"  # «Вернуть на доработку»: pick the questions
     RETURN_PICK = "rp"  # tick or untick the question `value`

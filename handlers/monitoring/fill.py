@@ -24,7 +24,7 @@ from bot.texts import monitoring as mt
 from bot.texts import monitoring_dialog as md
 from bot.toolkit.callbacks import MonAction, MonCb
 from bot.toolkit.filters import HasRole, Refused
-from bot.toolkit.keyboards import PAGE_SIZE, button, clamp_page, pager_row, shorten
+from bot.toolkit.keyboards import PAGE_SIZE, button, clamp_page, pager_row, shorten, yes_no
 from bot.toolkit.notify import deliver
 from bot.toolkit.screens import bounded, error_text, h, hq
 from handlers.monitoring.access import DistrictRound, OwnResponse
@@ -192,7 +192,7 @@ async def response_screen(
                 )
         rows.append([button(md.BTN_SUMMARY, _cb(MonAction.SUMMARY, response))])
         if is_open:
-            rows.append([button(md.BTN_SEND_AGAIN, _cb(MonAction.SEND, response))])
+            rows.append([button(md.BTN_SEND_AGAIN, _cb(MonAction.SEND_ASK, response))])
     else:
         if response.status is ResponseStatus.ACCEPTED:
             lines.append(md.ACCEPTED)
@@ -749,7 +749,7 @@ async def summary_screen(
     lines = [md.SUMMARY_HEADER.format(status=status), *summary_lines(questionnaire, answers)]
     rows: list[list[InlineKeyboardButton]] = []
     if _editable(round_, response):
-        rows.append([button(md.BTN_SEND, _cb(MonAction.SEND, response))])
+        rows.append([button(md.BTN_SEND, _cb(MonAction.SEND_ASK, response))])
         rows.append([button(md.BTN_EDIT, _cb(MonAction.EDIT_LIST, response))])
     rows.append([button(md.BTN_TO_RESPONSE, _cb(MonAction.RESPONSE, response))])
     await screen(target, bounded(lines), InlineKeyboardMarkup(inline_keyboard=rows), alert)
@@ -855,6 +855,28 @@ async def _tell_coordinators(
     )
 
 
+async def send_ask(
+    query: CallbackQuery,
+    session: AsyncSession,
+    mround: MonitoringRound,
+    response: MonitoringResponse,
+    state: FSMContext,
+) -> None:
+    """Sending cannot be undone by the school: what blocks it is shown at once, and a ready
+    questionnaire is asked about first."""
+    if not _editable(mround, response):
+        raise Refused(error_text(ValidationError("response_already_sent")))
+    if await readiness(session, mround, response):
+        alert = error_text(ValidationError("response_not_ready"))
+        await checks_screen(query, session, mround, response, state, alert)
+        return
+    await screen(
+        query,
+        md.SEND_ASK,
+        yes_no(_cb(MonAction.SEND, response), _cb(MonAction.SUMMARY, response)),
+    )
+
+
 def _number(questionnaire: Questionnaire, answers: Answers, code: str) -> int:
     """A question's number as «Вопрос N из M» shows it (its place among the questions asked);
     a question the answers now skip keeps its place in the file."""
@@ -885,6 +907,7 @@ def get_router() -> Router:
         (MonAction.CONFIRM, confirm),
         (MonAction.SUMMARY, summary),
         (MonAction.EDIT_LIST, edit_list),
+        (MonAction.SEND_ASK, send_ask),
         (MonAction.SEND, send),
     ):
         router.callback_query.register(handler, cb(F.action == action), OwnResponse())

@@ -20,7 +20,7 @@ from bot.config import Settings
 from bot.texts import common as t
 from bot.texts import monitoring_dialog as md
 from bot.toolkit.callbacks import MonAction, MonCb, MonDocAction, MonDocCb
-from bot.toolkit.filters import STAFF, HasRole, InDistrict
+from bot.toolkit.filters import STAFF, HasRole, InDistrict, Refused
 from bot.toolkit.keyboards import (
     PAGE_SIZE,
     button,
@@ -401,7 +401,7 @@ async def card_screen(
     rows: list[list[InlineKeyboardButton]] = []
     if response.status is ResponseStatus.SUBMITTED:
         rows.append(
-            [button(md.BTN_ACCEPT, MonCb(action=MonAction.ACCEPT, response_id=response.id))]
+            [button(md.BTN_ACCEPT, MonCb(action=MonAction.ACCEPT_ASK, response_id=response.id))]
         )
         rows.append(
             [button(md.BTN_RETURN, MonCb(action=MonAction.RETURN, response_id=response.id))]
@@ -468,6 +468,24 @@ async def _notify(
         text,
         markup,
         purpose="review",
+    )
+
+
+async def accept_ask(
+    query: CallbackQuery, session: AsyncSession, response: MonitoringResponse
+) -> None:
+    """Accepting is final (the school is thanked and can no longer change it): ask first."""
+    if response.status is not ResponseStatus.SUBMITTED:
+        raise Refused(error_text(ValidationError("response_not_submitted")))
+    school = await session.get(School, response.school_id)
+    assert school is not None
+    await screen(
+        query,
+        md.ACCEPT_ASK.format(school=hq(school.short_name)),
+        yes_no(
+            MonCb(action=MonAction.ACCEPT, response_id=response.id),
+            MonCb(action=MonAction.CARD, response_id=response.id),
+        ),
     )
 
 
@@ -732,6 +750,7 @@ def get_router() -> Router:
         router.callback_query.register(handler, cb(F.action == action), DistrictRound())
     by_response: tuple[tuple[MonAction, Handler], ...] = (
         (MonAction.CARD, card),
+        (MonAction.ACCEPT_ASK, accept_ask),
         (MonAction.ACCEPT, accept),
         (MonAction.RETURN, return_start),
     )
