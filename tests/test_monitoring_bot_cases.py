@@ -137,6 +137,9 @@ async def test_a_second_librarian_continues_the_draft_and_two_sending_at_once_on
     await client.send(LIBRARIAN, "/monitoring")
     await client.press(LIBRARIAN, md.BTN_START)
     await client.send(LIBRARIAN, "300")
+    # «Продолжу позже» on a question: the answers are kept, the school's screen offers to go on
+    await client.press(LIBRARIAN, md.BTN_LATER)
+    assert md.BTN_CONTINUE.format(n=2) in client.buttons(LIBRARIAN)
     # the second librarian finds the same draft and goes on from question 2
     await client.send(SECOND, "/monitoring")
     assert md.DRAFT.format(answered=1, total="4 вопроса") in client.last_text(SECOND)

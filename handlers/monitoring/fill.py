@@ -363,6 +363,8 @@ async def ask(
     if not question.required:
         nav.append(button(md.BTN_SKIP, _cb(MonAction.SKIP, response, index)))
     rows.append(nav)
+    # every answer is saved already: one can stop here and come back (or a colleague goes on)
+    rows.append([button(md.BTN_LATER, _cb(MonAction.RESPONSE, response))])
     await screen(target, "\n".join(lines), InlineKeyboardMarkup(inline_keyboard=rows), alert)
 
 
