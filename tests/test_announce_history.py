@@ -476,8 +476,12 @@ async def test_reader_opens_the_full_text_again(
         client, session_pool, clock, "Фото семинара", ack=False, entities=(), media=photo
     )
     await client.send(LIBRARIAN, "/announcements")
-    assert client.last_text(LIBRARIAN) == th.LIST_HEADER_READER.format(total=2)
-    await client.press(LIBRARIAN, "№ 1 · 25.11 · Важно: отчёт о…")
+    # the one still waiting for «Ознакомлен(а)» is marked
+    assert client.last_text(LIBRARIAN) == (
+        th.LIST_HEADER_READER.format(total=2) + "\n" + th.PENDING_HINT
+    )
+    assert "❗ № 1 · 25.11 · Важно: отчёт о…" in client.buttons(LIBRARIAN)
+    await client.press(LIBRARIAN, "❗ № 1 · 25.11 · Важно: отчёт о…")
     [copy] = client.calls("SendMessage")[-1:]
     assert copy.param("text") == TEXT and copy.param("parse_mode") is None
     assert [(e.type, e.offset, e.length) for e in copy.param("entities")] == [("bold", 0, 6)]

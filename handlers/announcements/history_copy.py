@@ -44,7 +44,7 @@ from models import Announcement, AnnouncementRecipient, Role, School, User
 from models.limits import ANNOUNCEMENT_QUESTION_MAX
 from services.announcements import receipts
 from services.announcements.content import steps
-from services.announcements.history import for_recipient, readable_by
+from services.announcements.history import awaiting_ack, for_recipient, readable_by
 from services.announcements.sending import content_of
 from services.clock import Clock
 from services.errors import NotFoundError, ValidationError
@@ -217,10 +217,11 @@ async def reader_list_screen(
     total, _ = await for_recipient(session, user, 0, 0)
     page = clamp_page(page, total)
     _, shown = await for_recipient(session, user, page * PAGE_SIZE, PAGE_SIZE)
+    unread = await awaiting_ack(session, user, [a.id for a in shown])
     rows: list[list[InlineKeyboardButton]] = [
         [
             button(
-                th.ITEM_READER.format(
+                (th.ITEM_READER_PENDING if a.id in unread else th.ITEM_READER).format(
                     number=a.number or "",
                     date=local_day(a, settings),
                     words=first_words(a),
@@ -234,6 +235,8 @@ async def reader_list_screen(
     if pager:
         rows.append(pager)
     text = th.LIST_HEADER_READER.format(total=total) if total else th.LIST_EMPTY_READER
+    if unread:
+        text += "\n" + th.PENDING_HINT
     await show(target, text, InlineKeyboardMarkup(inline_keyboard=rows) if rows else None)
 
 

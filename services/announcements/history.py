@@ -76,6 +76,23 @@ async def for_recipient(
     return total, list(rows.all())
 
 
+async def awaiting_ack(session: AsyncSession, user: User, ids: list[int]) -> set[int]:
+    """Of these announcements, those that ask this person for «Ознакомлен(а)» not yet given."""
+    if not ids:
+        return set()
+    rows = await session.scalars(
+        select(AnnouncementRecipient.announcement_id)
+        .join(Announcement, Announcement.id == AnnouncementRecipient.announcement_id)
+        .where(
+            AnnouncementRecipient.user_id == user.id,
+            AnnouncementRecipient.announcement_id.in_(ids),
+            AnnouncementRecipient.acknowledged_at.is_(None),
+            Announcement.ack.is_(True),
+        )
+    )
+    return set(rows.all())
+
+
 async def readable_by(session: AsyncSession, announcement_id: int, user: User) -> Announcement:
     """An announcement this person may read again (see `for_recipient`)."""
     found = await session.scalar(

@@ -16,6 +16,8 @@ LIST_EMPTY_READER = "Объявлений для вас пока нет."
 ITEM = "№ {number} · {date} · {words} · 📤 {sent}/{total}"
 ITEM_SCHEDULED = "🕓 {words} · запланировано на {when}"
 ITEM_READER = "№ {number} · {date} · {words}"
+ITEM_READER_PENDING = "❗ № {number} · {date} · {words}"
+PENDING_HINT = "❗ — откройте и нажмите «Ознакомлен(а)»."
 ITEM_WORDS = 24  # the first words of the text in a list's button
 NO_TEXT = "(файлы без текста)"
 
