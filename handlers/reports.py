@@ -107,13 +107,20 @@ async def _scope(
     return Scope([district.id], district.name, republic=False, by_school=False)
 
 
+def fmt_short(day: date) -> str:
+    return f"{day:%d.%m}"
+
+
 def _periods_keyboard(scope: ReportScope, today: date, role: Role | None) -> InlineKeyboardMarkup:
     this_year = school_year_bounds(today)[2]
     last_year = school_year_bounds(period_of(PeriodKind.LAST_SCHOOL_YEAR, today).starts)[2]
     labels = {
         PeriodKind.SCHOOL_YEAR: rt.BTN_SCHOOL_YEAR.format(label=this_year),
         PeriodKind.LAST_SCHOOL_YEAR: rt.BTN_LAST_SCHOOL_YEAR.format(label=last_year),
-        PeriodKind.QUARTER: rt.BTN_QUARTER,
+        PeriodKind.QUARTER: rt.BTN_QUARTER.format(
+            starts=fmt_short(period_of(PeriodKind.QUARTER, today).starts),
+            ends=fmt_short(period_of(PeriodKind.QUARTER, today).ends),
+        ),
         PeriodKind.LAST_30_DAYS: rt.BTN_LAST_30_DAYS,
     }
     buttons = [
@@ -263,7 +270,9 @@ async def report_make(
             _periods_keyboard(callback_data.scope, local_today(now, settings.tz), role),
         )
         return
-    await query.answer()
+    # the screen says it is at work (and loses its buttons, so a second tap makes no second
+    # report) while the files are drawn
+    await show(query, rt.PREPARING.format(starts=starts, ends=ends))
     workbook, chart = await asyncio.to_thread(_files, report, found, settings, period)
     tally: Counter[MarkStatus] = Counter()
     for district in report.districts:
@@ -287,6 +296,15 @@ async def report_make(
         BufferedInputFile(chart, filename="chart.png"),
         caption=rt.CHART_CAPTION.format(where=h(found.where), starts=starts, ends=ends),
     )
+    # the «⏳» screen becomes «sent», with the periods again for another report (the press
+    # was answered when the screen said it was at work)
+    if isinstance(query.message, Message):
+        await query.message.edit_text(
+            rt.SENT.format(starts=starts, ends=ends),
+            reply_markup=_periods_keyboard(
+                callback_data.scope, local_today(now, settings.tz), role
+            ),
+        )
 
 
 def get_router() -> Router:

@@ -625,7 +625,7 @@ async def test_coordinator_gets_the_workbook_and_the_chart(world: World, client:
     assert client.buttons(COORDINATOR) == [
         "Этот учебный год (2026/27)",
         "Прошлый учебный год (2025/26)",
-        "Этот квартал",
+        "Этот квартал (01.10–31.12)",
         "Последние 30 дней",
     ]
     await client.press(COORDINATOR, "Этот учебный год (2026/27)")
@@ -638,6 +638,11 @@ async def test_coordinator_gets_the_workbook_and_the_chart(world: World, client:
     (photo,) = client.calls("SendPhoto")
     assert photo.param("chat_id") == COORDINATOR.id
     assert photo.param("photo").data.startswith(PNG_SIGNATURE)
+    # the screen said it was at work, then that the files are sent, with the periods again
+    texts = client.texts(COORDINATOR)
+    assert texts[-2] == rt.PREPARING.format(starts="01.09.2026", ends="31.08.2027")
+    assert texts[-1] == rt.SENT.format(starts="01.09.2026", ends="31.08.2027")
+    assert "Последние 30 дней" in client.buttons(COORDINATOR)
 
 
 async def test_other_periods(world: World, client: Client) -> None:
@@ -654,7 +659,7 @@ async def test_an_empty_period_sends_no_file(
     client: Client, district_setup: DistrictSetup, catalogue: None
 ) -> None:
     await client.send(COORDINATOR, "/report")
-    await client.press(COORDINATOR, "Этот квартал")
+    await client.press(COORDINATOR, "Этот квартал (01.10–31.12)")
     assert client.last_text(COORDINATOR) == rt.NO_EVENTS.format(
         starts="01.10.2026", ends="31.12.2026", where="Иглинский район"
     )

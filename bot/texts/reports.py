@@ -17,7 +17,11 @@ BTN_SCOPE_REPUBLIC = "🗺 Республика: по районам"
 BTN_SCOPE_REPUBLIC_SCHOOLS = "🗺 Республика: по районам и школам"
 BTN_SCHOOL_YEAR = "Этот учебный год ({label})"
 BTN_LAST_SCHOOL_YEAR = "Прошлый учебный год ({label})"
-BTN_QUARTER = "Этот квартал"
+BTN_QUARTER = "Этот квартал ({starts}–{ends})"
+SENT = "✅ Отчёт за {starts} – {ends} отправлен ниже. Другой период:"
+PREPARING = (
+    "⏳ Готовлю отчёт за {starts} – {ends}: таблица и диаграмма придут следующими сообщениями."
+)
 BTN_LAST_30_DAYS = "Последние 30 дней"
 BTN_MONITORING = "📋 Мониторинг ШИБЦ (анкеты школ)"
 
