@@ -262,16 +262,19 @@ async def test_a_round_opened_answered_by_two_schools_returned_fixed_and_accepte
     row = (await responses(session_pool))[school_1]
     assert (row.status, row.answers["pupils"]) == (ResponseStatus.SUBMITTED, 1250)
 
-    # both accepted; each school is told
+    # both accepted, one after the other («Следующая анкета»); each school is told
+    await client.send(COORDINATOR, "/monitoring")
+    waiting = next(b for b in client.buttons(COORDINATOR) if b.startswith("Ждут проверки"))
+    await client.press(COORDINATOR, waiting)
+    await client.press(COORDINATOR, "МБОУ СОШ № 1 с. Иглино")
     for school in ("МБОУ СОШ № 1 с. Иглино", "СОШ № 2"):
-        await client.send(COORDINATOR, "/monitoring")
-        waiting = next(b for b in client.buttons(COORDINATOR) if b.startswith("Ждут проверки"))
-        await client.press(COORDINATOR, waiting)
-        await client.press(COORDINATOR, school)
         await client.press(COORDINATOR, md.BTN_ACCEPT)
         assert client.last_text(COORDINATOR) == md.ACCEPT_ASK.format(school=school)
         await client.press(COORDINATOR, t.BTN_YES)
         assert client.last_text(COORDINATOR).startswith(md.ACCEPTED_DONE.format(school=school))
+        if school != "СОШ № 2":
+            await client.press(COORDINATOR, md.BTN_NEXT_RESPONSE)
+    assert md.BTN_NEXT_RESPONSE not in client.buttons(COORDINATOR)  # nothing else waits
     rows = await responses(session_pool)
     assert {r.status for r in rows.values()} == {ResponseStatus.ACCEPTED}
     # the coordinator's notice of school 1 sent again, and the two schools' acceptances

@@ -13,6 +13,7 @@ from aiogram.filters import Command, StateFilter
 from aiogram.fsm.context import FSMContext
 from aiogram.fsm.state import State, StatesGroup
 from aiogram.types import CallbackQuery, InlineKeyboardButton, InlineKeyboardMarkup, Message
+from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.app_paths import data_file
@@ -376,7 +377,10 @@ async def card_screen(
     alert: str | None = None,
     back_value: int | None = None,
     back_page: int = 0,
+    reviewed: bool = False,
 ) -> None:
+    """A school's answers. Right after a review, «Назад» leads to the responses still waiting
+    and «▶️ Следующая анкета» opens the next of them."""
     questionnaire = questionnaire_of(round_)
     answers = answers_of(round_, response)
     school = await session.get(School, response.school_id)
@@ -406,6 +410,26 @@ async def card_screen(
         rows.append(
             [button(md.BTN_RETURN, MonCb(action=MonAction.RETURN, response_id=response.id))]
         )
+    waiting = PROGRESS_ORDER.index(Progress.SUBMITTED)
+    if reviewed:
+        following = await session.scalar(
+            select(MonitoringResponse.id)
+            .where(
+                MonitoringResponse.round_id == round_.id,
+                MonitoringResponse.status == ResponseStatus.SUBMITTED,
+            )
+            .order_by(MonitoringResponse.submitted_at, MonitoringResponse.id)
+        )
+        if following is not None:
+            rows.append(
+                [
+                    button(
+                        md.BTN_NEXT_RESPONSE,
+                        MonCb(action=MonAction.CARD, response_id=following, value=waiting),
+                    )
+                ]
+            )
+        back_value = waiting
     value = PROGRESS_ORDER.index(progress) if back_value is None else back_value
     rows.append(
         [button(t.BTN_BACK, _rcb(MonAction.SCHOOLS, round_.id, value=value, page=back_page))]
@@ -422,12 +446,15 @@ async def card(
     state: FSMContext,
 ) -> None:
     await state.clear()
+    # a card is opened from a list of a state (never «not started»: such a school has no
+    # answers); value 0 comes from a button that names no list: back by the card's own state
+    value = min(callback_data.value, len(PROGRESS_ORDER) - 1)
     await card_screen(
         query,
         session,
         mround,
         response,
-        back_value=min(callback_data.value, len(PROGRESS_ORDER) - 1),
+        back_value=value or None,
         back_page=callback_data.page,
     )
 
@@ -508,7 +535,7 @@ async def accept(
     school = await session.get(School, response.school_id)
     assert school is not None
     notice = md.ACCEPTED_DONE.format(school=hq(school.short_name))
-    await card_screen(query, session, mround, response, notice=notice)
+    await card_screen(query, session, mround, response, notice=notice, reviewed=True)
 
 
 async def return_pick_screen(
@@ -662,7 +689,7 @@ async def _return(
     school = await session.get(School, response.school_id)
     assert school is not None
     notice = md.RETURNED_DONE.format(school=hq(school.short_name))
-    await card_screen(target, session, mround, response, notice=notice)
+    await card_screen(target, session, mround, response, notice=notice, reviewed=True)
 
 
 async def return_comment(
