@@ -459,11 +459,27 @@ async def test_schedule_past_quiet_hours_and_the_planner(
     assert await reporter(client, session_pool, clock).tick() == 1
     assert client.last_text(COORDINATOR).startswith("✅ <b>Объявление № 1 разослано</b>")
 
-    # a scheduled announcement can be called off from its screen
+    # a ready time in one tap (now 26.11, a Thursday: tomorrow 27.11, Monday 30.11); a
+    # scheduled announcement can be called off from its screen
     await compose_text(client, "Второе")
     await client.press(COORDINATOR, tx.BTN_SCHEDULE)
-    await client.send(COORDINATOR, "27.11 10:00")
-    assert "будет отправлено 27.11.2026 10:00" in client.last_text(COORDINATOR)
+    assert client.buttons(COORDINATOR) == [
+        tx.BTN_TOMORROW_AT.format(time="9:00"),
+        tx.BTN_TOMORROW_AT.format(time="14:00"),
+        tx.BTN_MONDAY_AT.format(date="30.11", time="9:00"),
+        t.BTN_BACK,
+    ]
+    # a forged time in the past is refused as a typed one is
+    draft_id = (await announcements(session_pool))[-1].id
+    forged = AnnComposeCb(action=AnnComposeAction.SCHEDULE_AT, announcement_id=draft_id, value=1)
+    await client.press_data(COORDINATOR, forged.pack())
+    assert client.alerts()[-1] == tx.ERRORS["schedule_past"]
+    assert (await announcements(session_pool))[-1].status is AnnouncementStatus.DRAFT
+    await client.press(COORDINATOR, tx.BTN_TOMORROW_AT.format(time="14:00"))
+    assert "будет отправлено 27.11.2026 14:00" in client.last_text(COORDINATOR)
+    assert (await announcements(session_pool))[-1].scheduled_at == datetime(
+        2026, 11, 27, 9, 0, tzinfo=UTC
+    )
     await client.press(COORDINATOR, tx.BTN_UNSCHEDULE)
     await client.press(COORDINATOR, t.BTN_YES)
     assert client.last_text(COORDINATOR) == tx.UNSCHEDULED

@@ -334,6 +334,7 @@ class AnnComposeAction(StrEnum):
     SEND = "go"
     EDIT = "e"
     SCHEDULE = "t"
+    SCHEDULE_AT = "ta"  # a ready time (`value`: minutes since the epoch, UTC)
     CANCEL = "x"
     CANCEL_OK = "xk"
     # the content: a text over the limit, an album's end

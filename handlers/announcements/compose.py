@@ -14,7 +14,7 @@ silently; «Готово» shows the preview. So nothing waits on a timer, and a
 from __future__ import annotations
 
 import re
-from datetime import datetime, timedelta
+from datetime import UTC, date, datetime, time, timedelta
 from typing import Any
 
 from aiogram import Bot, F, Router
@@ -436,7 +436,59 @@ async def schedule_ask(
     offset = clock().astimezone(settings.tz).utcoffset() or timedelta(0)
     hours = int(offset.total_seconds() // 3600)
     text = tx.SCHEDULE_ASK.format(tz=f"UTC{hours:+d}", example=_example(clock(), settings))
-    await show(query, text, _back_markup(announcement))
+    rows = [
+        [button(label, cb(A.SCHEDULE_AT, announcement, value=int(moment.timestamp()) // 60))]
+        for label, moment in _ready_times(clock(), settings)
+    ]
+    rows.append([button(t.BTN_BACK, cb(A.SCREEN, announcement))])
+    await show(query, text, InlineKeyboardMarkup(inline_keyboard=rows))
+
+
+def _ready_times(now: datetime, settings: Settings) -> list[tuple[str, datetime]]:
+    """One-tap times: tomorrow at 9 and at 14, and next Monday at 9 (local)."""
+    today = now.astimezone(settings.tz).date()
+    tomorrow = today + timedelta(days=1)
+    monday = today + timedelta(days=7 - today.weekday())
+
+    def at(day: date, hour: int) -> datetime:
+        return datetime.combine(day, time(hour, 0), settings.tz).astimezone(UTC)
+
+    times = [
+        (tx.BTN_TOMORROW_AT.format(time="9:00"), at(tomorrow, 9)),
+        (tx.BTN_TOMORROW_AT.format(time="14:00"), at(tomorrow, 14)),
+    ]
+    if monday != tomorrow:
+        times.append((tx.BTN_MONDAY_AT.format(date=f"{monday:%d.%m}", time="9:00"), at(monday, 9)))
+    return times
+
+
+async def schedule_at(
+    query: CallbackQuery,
+    callback_data: AnnComposeCb,
+    session: AsyncSession,
+    announcement: Announcement,
+    state: FSMContext,
+    settings: Settings,
+    clock: Clock,
+) -> None:
+    when = datetime.fromtimestamp(callback_data.value * 60, UTC)
+    try:
+        _, moved = await schedule(
+            session, announcement, when, clock(), settings.tz, settings.quiet
+        )
+    except ValidationError as e:
+        await query.answer(refusal(e), show_alert=True)
+        return
+    await state.clear()
+    notice = tx.MOVED.format(quiet=settings.quiet_hours) if moved else ""
+    text, markup = await screen(session, announcement, settings, notice)
+    await show(query, text, markup)
+    if isinstance(query.message, Message):
+        # this message becomes the progress message when the time comes
+        announcement.progress_chat_id = query.message.chat.id
+        announcement.progress_message_id = query.message.message_id
+        announcement.progress_text = ""
+        announcement.progress_at = None
 
 
 async def schedule_text(
@@ -638,6 +690,7 @@ def get_router() -> Router:
         (A.SEND, send_now),
         (A.EDIT, edit),
         (A.SCHEDULE, schedule_ask),
+        (A.SCHEDULE_AT, schedule_at),
         (A.CANCEL, cancel_ask),
         (A.CANCEL_OK, cancel_ok),
         (A.UNSCHEDULE, unschedule_ask),
