@@ -118,7 +118,8 @@ async def start_edit(
     clock: Clock,
     state: FSMContext,
 ) -> None:
-    """The entry's form, prefilled, at its summary; «Отправить» changes the entry."""
+    """The entry's form, prefilled, at its summary (a rejected entry's shows the reason);
+    «Отправить» changes the entry."""
     if not editable(entry, contest, clock()):
         if entry.status is EntryStatus.WITHDRAWN:
             text = error_text(ValidationError("entry_withdrawn"))
@@ -218,6 +219,10 @@ async def name_text(
         await st.retry(message, exc, settings)
         return
     await state.update_data(current={"full_name": name})
+    only = st.single_category(st.nomination_of(contest, data))
+    if only is not None:  # one category to choose from: not asked
+        await _take_category(message, contest, settings, state, only)
+        return
     await st.ask_category(message, contest, state)
 
 
@@ -660,7 +665,10 @@ async def back(
     elif current == st.ContestEntryForm.category.state:
         await st.ask_name(query, contest, state)
     elif current == st.ContestEntryForm.age.state:
-        await st.ask_category(query, contest, state)
+        if st.single_category(st.nomination_of(contest, data)) is not None:
+            await st.ask_name(query, contest, state)  # the category was not asked
+        else:
+            await st.ask_category(query, contest, state)
     elif current == st.ContestEntryForm.score.state and int(data.get("score_index", 0)) > 0:
         await st.ask_score(query, contest, state, int(data.get("score_index", 0)) - 1)
     elif current in (st.ContestEntryForm.summary.state,):

@@ -249,6 +249,14 @@ async def ask_name(target: Target, contest: Contest, state: FSMContext) -> None:
     await _say(target, text, step_markup([], data))
 
 
+def single_category(nomination: ContestNomination | None) -> str | None:
+    """The nomination's only category, which is then not asked (as a single nomination is
+    not)."""
+    if nomination is not None and len(nomination.categories) == 1:
+        return str(nomination.categories[0])
+    return None
+
+
 async def ask_category(target: Target, contest: Contest, state: FSMContext) -> None:
     await state.set_state(ContestEntryForm.category)
     data = await state.get_data()
