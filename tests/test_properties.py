@@ -248,7 +248,7 @@ async def _entry_form(world: World, steps: int, key: str = "talented-reader") ->
     answers: list[tuple[str, str]] = [
         *([] if library else [("press", "Буктрейлер")]),  # one nomination: not asked
         ("send", "ИБЦ школы" if library else "Иванов Иван"),
-        ("press", "Библиотека" if library else "5"),
+        *([] if library else [("press", "5")]),  # one category («Библиотека»): not asked
         *([] if library else [("press", "11 лет")]),
         ("press", entry_texts.BTN_NEXT),
         ("press", entry_texts.BTN_ME.format(name="Анна Петрова")),
@@ -456,7 +456,7 @@ STATES: list[tuple[str, Walk, bool]] = [
     ("monitoring return, the comment", _steps(_mon_return, 1), True),
     (
         "contest entry form, self-assessment",
-        _steps(lambda world, n: _entry_form(world, n, "best-library"), 8),
+        _steps(lambda world, n: _entry_form(world, n, "best-library"), 7),
         False,
     ),
 ]
