@@ -58,19 +58,18 @@ async def contest_id_of(session: AsyncSession, event_id: int) -> int | None:
 
 
 async def answered_schools(session: AsyncSession, event_id: int) -> set[int]:
-    contest_id = await contest_id_of(session, event_id)
-    round_id = None if contest_id is not None else await round_id_of(session, event_id)
-    if round_id is not None:
+    holder = await holder_of(session, event_id)
+    if holder is not None and holder.kind == "round":
         rows = await session.scalars(
             select(MonitoringResponse.school_id).where(
-                MonitoringResponse.round_id == round_id,
+                MonitoringResponse.round_id == holder.id,
                 MonitoringResponse.status.in_(RESPONSE_DONE),
             )
         )
-    elif contest_id is not None:
+    elif holder is not None:
         rows = await session.scalars(
             select(ContestEntry.school_id).where(
-                ContestEntry.contest_id == contest_id, ContestEntry.status.in_(ACTIVE_ENTRY)
+                ContestEntry.contest_id == holder.id, ContestEntry.status.in_(ACTIVE_ENTRY)
             )
         )
     else:
@@ -83,20 +82,19 @@ async def answered_schools(session: AsyncSession, event_id: int) -> set[int]:
 
 
 async def school_answered(session: AsyncSession, event_id: int, school_id: int) -> bool:
-    contest_id = await contest_id_of(session, event_id)
-    round_id = None if contest_id is not None else await round_id_of(session, event_id)
-    if round_id is not None:
+    holder = await holder_of(session, event_id)
+    if holder is not None and holder.kind == "round":
         found = await session.scalar(
             select(MonitoringResponse.id).where(
-                MonitoringResponse.round_id == round_id,
+                MonitoringResponse.round_id == holder.id,
                 MonitoringResponse.school_id == school_id,
                 MonitoringResponse.status.in_(RESPONSE_DONE),
             )
         )
-    elif contest_id is not None:
+    elif holder is not None:
         found = await session.scalar(
             select(ContestEntry.id).where(
-                ContestEntry.contest_id == contest_id,
+                ContestEntry.contest_id == holder.id,
                 ContestEntry.school_id == school_id,
                 ContestEntry.status.in_(ACTIVE_ENTRY),
             )

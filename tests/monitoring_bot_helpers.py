@@ -122,3 +122,44 @@ async def responses(pool: async_sessionmaker[AsyncSession]) -> dict[int, Monitor
 async def rounds(pool: async_sessionmaker[AsyncSession]) -> list[MonitoringRound]:
     async with pool() as s:
         return list((await s.scalars(select(MonitoringRound))).all())
+
+
+# what a librarian answers to the default questionnaire on the ordinary path
+PLAN: dict[str, Step] = {
+    "pupils": "1 200",
+    "readers": "900",
+    "readers_pupils": "800",
+    "visits": "10 000",
+    "loans": "15000",
+    "working_days": "200",
+    "fund": "12 500",
+    "fund_textbooks": "6000",
+    "fund_teaching_aids": "500",
+    "fund_fiction": "4000",
+    "fund_reference": "300",
+    "fund_printed": "12000",
+    "fund_audiovisual": "0",
+    "fund_electronic": "10",
+    "internet": ("press", t.BTN_YES),
+    "internet_speed": SKIP,
+    "seats": "20",
+    "seats_computer": "5",
+    "seats_internet": "5",
+    "computers": "6",
+    "printer": ("press", t.BTN_YES),
+    "scanner": ("press", t.BTN_NO),
+    "mfd": ("press", t.BTN_YES),
+    "interactive_board": ("press", t.BTN_NO),
+    "e_catalogue": ("press", t.BTN_YES),
+    "library_software": ("press", "ИРБИС"),
+    "cloud_platform": ("press", t.BTN_NO),
+    "staff_count": "1",
+    "staff_courses": "1",
+    "head_education": ("press", "Высшее педагогическое"),
+    "head_category": ("press", "Первая"),
+    "head_attestation_date": "15.03.2024",
+    "publications_count": "2",
+    "publications_links": "https://school1.ru/news/1\nhttps://vk.com/wall-1_2",
+    "forums": ("multi", ["Уфимский салон образования", "Другие"]),
+    "forums_other": "Семинар в Уфе",
+}

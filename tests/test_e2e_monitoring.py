@@ -37,6 +37,7 @@ from services.monitoring.numfmt import NBSP
 from services.monitoring.questionnaire import Question
 from tests.e2e import BotProcess, press, say
 from tests.fake_bot_api import FakeBotAPI
+from tests.monitoring_bot_helpers import PLAN, Step
 from tests.monitoring_helpers import default_questionnaire
 from tests.test_e2e_contest import alert, db_rows, documents_to, settled, wait_text
 
@@ -49,46 +50,9 @@ SCHOOLS = {  # librarian: (full name of the school, short name, the librarian's 
     LIB1: ("МБОУ СОШ № 1 с. Иглино", "СОШ № 1", "Анна Петрова"),
     LIB2: ("МБОУ СОШ № 2 с. Иглино", "СОШ № 2", "Вера Смирнова"),
 }
-Step = str | tuple[str, Any]
 # what school 1 types or presses at each question (as tests/test_monitoring_bot.py's PLAN)
-PLAN_1: dict[str, Step] = {
-    "pupils": "1 200",  # returned by the coordinator and fixed to 1 250
-    "readers": "900",
-    "readers_pupils": "800",
-    "visits": "10 000",
-    "loans": "15000",
-    "working_days": "200",
-    "fund": "12 500",
-    "fund_textbooks": "6000",
-    "fund_teaching_aids": "500",
-    "fund_fiction": "4000",
-    "fund_reference": "300",
-    "fund_printed": "12000",
-    "fund_audiovisual": "0",
-    "fund_electronic": "10",
-    "internet": ("press", t.BTN_YES),
-    "internet_speed": ("press", md.BTN_SKIP),
-    "seats": "20",
-    "seats_computer": "5",
-    "seats_internet": "5",
-    "computers": "6",
-    "printer": ("press", t.BTN_YES),
-    "scanner": ("press", t.BTN_NO),
-    "mfd": ("press", t.BTN_YES),
-    "interactive_board": ("press", t.BTN_NO),
-    "e_catalogue": ("press", t.BTN_YES),
-    "library_software": ("press", "ИРБИС"),
-    "cloud_platform": ("press", t.BTN_NO),
-    "staff_count": "1",
-    "staff_courses": "1",
-    "head_education": ("press", "Высшее педагогическое"),
-    "head_category": ("press", "Первая"),
-    "head_attestation_date": "15.03.2024",
-    "publications_count": "2",
-    "publications_links": "https://school1.ru/news/1\nhttps://vk.com/wall-1_2",
-    "forums": ("multi", ["Уфимский салон образования", "Другие"]),
-    "forums_other": "Семинар в Уфе",
-}
+# school 1 answers the ordinary path («Учащихся» 1 200: returned, then fixed to 1 250)
+PLAN_1: dict[str, Step] = PLAN
 # school 2: more readers, other figures; readers among pupils first above pupils (1 200)
 PLAN_2: dict[str, Step] = dict(
     PLAN_1,

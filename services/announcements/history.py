@@ -14,11 +14,11 @@ from models import (
     AnnouncementStatus,
     AudienceKind,
     Notification,
-    NotificationStatus,
     Role,
     School,
     User,
 )
+from services.announcements.sending import copy_status
 from services.errors import NotFoundError
 
 SHOWN = (AnnouncementStatus.SENDING, AnnouncementStatus.SENT, AnnouncementStatus.STOPPED)
@@ -113,18 +113,6 @@ class ReportRow:
     acknowledged_at: datetime | None
 
 
-def _status(reachable: bool, status: NotificationStatus | None) -> str:
-    if not reachable or status is NotificationStatus.BLOCKED:
-        return "unreachable"
-    if status in (NotificationStatus.PENDING, NotificationStatus.SENDING):
-        return "waiting"
-    if status is NotificationStatus.SENT:
-        return "sent"
-    if status is NotificationStatus.CANCELLED:
-        return "cancelled"
-    return "failed"
-
-
 async def report_rows(session: AsyncSession, announcement_id: int) -> list[ReportRow]:
     rows = await session.execute(
         select(
@@ -143,6 +131,6 @@ async def report_rows(session: AsyncSession, announcement_id: int) -> list[Repor
         .order_by(School.short_name, User.full_name, User.id)
     )
     return [
-        ReportRow(name or "", school or "", district, _status(reachable, status), sent, ack)
+        ReportRow(name or "", school or "", district, copy_status(reachable, status), sent, ack)
         for name, school, district, reachable, status, sent, ack in rows
     ]

@@ -280,6 +280,20 @@ async def stop(session: AsyncSession, announcement: Announcement, now: datetime)
     return int(getattr(result, "rowcount", 0) or 0)
 
 
+def copy_status(reachable: bool, status: NotificationStatus | None) -> str:
+    """What became of one copy: sent, waiting, failed, unreachable or cancelled (held by
+    «Остановить»); the progress counts and the report's rows both say it this way."""
+    if not reachable or status is NotificationStatus.BLOCKED:
+        return "unreachable"
+    if status in (NotificationStatus.PENDING, NotificationStatus.SENDING):
+        return "waiting"
+    if status is NotificationStatus.SENT:
+        return "sent"
+    if status is NotificationStatus.CANCELLED:
+        return "cancelled"
+    return "failed"
+
+
 @dataclass(frozen=True)
 class Progress:
     total: int = 0
@@ -318,16 +332,7 @@ async def progress(session: AsyncSession, announcement_id: int) -> Progress:
         counts["total"] += n
         if acknowledged:
             counts["acknowledged"] += n
-        if not reachable or status == NotificationStatus.BLOCKED:
-            counts["unreachable"] += n
-        elif status in (NotificationStatus.PENDING, NotificationStatus.SENDING):
-            counts["waiting"] += n
-        elif status == NotificationStatus.SENT:
-            counts["sent"] += n
-        elif status == NotificationStatus.CANCELLED:
-            counts["cancelled"] += n
-        else:
-            counts["failed"] += n
+        counts[copy_status(reachable, status)] += n
     return Progress(**counts)
 
 

@@ -4,7 +4,6 @@ state of their response, and the district's rounds."""
 
 from __future__ import annotations
 
-import tomllib
 from dataclasses import dataclass
 from enum import StrEnum
 from pathlib import Path
@@ -15,22 +14,14 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from models import MonitoringResponse, MonitoringRound, ResponseStatus, School
 from services.errors import NotFoundError
-from services.monitoring.questionnaire import QuestionnaireError, parse_questionnaire
+from services.monitoring.questionnaire import parse_questionnaire, read_raw
 from services.schools import natural_key
 
 
 def read_questionnaire_file(path: Path) -> dict[str, Any]:
     """The questionnaire file as parsed TOML, checked whole (QuestionnaireError otherwise):
     what open_round keeps as the round's snapshot."""
-    try:
-        with path.open("rb") as fh:
-            raw = tomllib.load(fh)
-    except OSError as exc:
-        raise QuestionnaireError(
-            "file_unreadable", file=path.name, detail=exc.strerror or str(exc)
-        ) from exc
-    except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
-        raise QuestionnaireError("file_not_toml", file=path.name, detail=str(exc)) from exc
+    raw = read_raw(path)
     parse_questionnaire(raw)
     return raw
 

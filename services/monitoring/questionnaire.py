@@ -204,18 +204,22 @@ class Questionnaire:
 # --- reading ---------------------------------------------------------------------------------
 
 
-def read_questionnaire(path: Path) -> Questionnaire:
-    """Read and check a questionnaire file; QuestionnaireError if it cannot be used."""
+def read_raw(path: Path) -> dict[str, Any]:
+    """A questionnaire file as parsed TOML (not yet checked); QuestionnaireError if unreadable."""
     try:
         with path.open("rb") as fh:
-            raw = tomllib.load(fh)
+            return tomllib.load(fh)
     except OSError as exc:
         raise QuestionnaireError(
             "file_unreadable", file=path.name, detail=exc.strerror or str(exc)
         ) from exc
     except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
         raise QuestionnaireError("file_not_toml", file=path.name, detail=str(exc)) from exc
-    return parse_questionnaire(raw)
+
+
+def read_questionnaire(path: Path) -> Questionnaire:
+    """Read and check a questionnaire file; QuestionnaireError if it cannot be used."""
+    return parse_questionnaire(read_raw(path))
 
 
 def parse_questionnaire_bytes(data: bytes, name: str = "") -> Questionnaire:

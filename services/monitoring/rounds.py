@@ -393,12 +393,3 @@ async def review(
     response.review_comment = comment.strip()
     response.return_codes = [] if accept else list(codes)
     await session.flush()
-
-
-async def answered_schools(session: AsyncSession, round_id: int) -> set[int]:
-    rows = await session.scalars(
-        select(MonitoringResponse.school_id).where(
-            MonitoringResponse.round_id == round_id, MonitoringResponse.status.in_(DONE)
-        )
-    )
-    return set(rows.all())
