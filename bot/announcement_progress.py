@@ -105,6 +105,8 @@ class ProgressReporter:
         assert announcement.progress_chat_id is not None
         assert announcement.progress_message_id is not None
         announcement.progress_at = now  # tried: the next try waits an interval (or never)
+        # commit before the network: SQLite's write lock is not held while Telegram answers
+        await session.commit()
         try:
             await self.bot.edit_message_text(
                 text=text,
