@@ -60,6 +60,18 @@ async def _school_ids(session: AsyncSession, announcement: Announcement) -> list
 
 async def resolve(session: AsyncSession, announcement: Announcement) -> list[Recipient]:
     """Every person addressed, reachable or not, in a stable order."""
+    schools = (
+        None
+        if announcement.audience is AudienceKind.COORDINATORS
+        else await _school_ids(session, announcement)
+    )
+    return await _people(session, announcement, schools)
+
+
+async def _people(
+    session: AsyncSession, announcement: Announcement, schools: list[int] | None
+) -> list[Recipient]:
+    """The people addressed, given the schools addressed (None: every school)."""
     districts = _districts(announcement)
     if announcement.audience is AudienceKind.COORDINATORS:
         stmt = select(*PEOPLE).where(User.role == Role.COORDINATOR)
@@ -73,7 +85,6 @@ async def resolve(session: AsyncSession, announcement: Announcement) -> list[Rec
         )
         if districts:
             stmt = stmt.where(School.district_id.in_(districts))
-        schools = await _school_ids(session, announcement)
         if schools is not None:
             if not schools:
                 return []
@@ -86,10 +97,12 @@ async def resolve(session: AsyncSession, announcement: Announcement) -> list[Rec
 
 
 async def count(session: AsyncSession, announcement: Announcement) -> AudienceCount:
-    people = await resolve(session, announcement)
+    coordinators = announcement.audience is AudienceKind.COORDINATORS
+    # the schools addressed are worked out once (for a late event, that is a query per event)
+    addressed = None if coordinators else await _school_ids(session, announcement)
+    people = await _people(session, announcement, addressed)
     without = 0
-    if announcement.audience is not AudienceKind.COORDINATORS:
-        addressed = await _school_ids(session, announcement)
+    if not coordinators:
         stmt = select(School.id)
         districts = _districts(announcement)
         if districts:
