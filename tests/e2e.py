@@ -14,6 +14,7 @@ from tests.fake_bot_api import FakeBotAPI, RecordedRequest
 
 ROOT = Path(__file__).resolve().parent.parent
 E2E_TOKEN = "123456789:AAE2E-test-token-0000000000000000000"
+LOG_TAIL = 20_000
 ANSWERS = ("sendmessage", "editmessagetext", "senddocument", "sendphoto")
 
 
@@ -63,6 +64,11 @@ class BotProcess:
             self.proc.kill()
             await self.proc.wait()
             raise
+        finally:
+            # pytest shows a test's captured output only when it fails: then the bot's log is
+            # there, in CI's output too, even when the failure was the scenario's assertion
+            tail = self.output()[-LOG_TAIL:]
+            sys.stdout.write(f"---- bot.log (last {LOG_TAIL} characters) ----\n{tail}\n")
 
     def output(self) -> str:
         return self.log.read_text(encoding="utf-8", errors="replace")

@@ -87,14 +87,16 @@ async def fake() -> AsyncIterator[FakeBotAPI]:
 # ---- playing the people ---------------------------------------------------------------------
 
 
-async def wait_text(fake: FakeBotAPI, chat_id: int, start: str, timeout: float = 15.0) -> str:
-    """The first message sent to a chat that starts with `start` (the outbox may be on it)."""
+async def wait_text(
+    fake: FakeBotAPI, chat_id: int, start: str, timeout: float = 15.0, *, nth: int = 1
+) -> str:
+    """The `nth` message sent to a chat that starts with `start` (the outbox may be on it)."""
     loop = asyncio.get_running_loop()
     deadline = loop.time() + timeout
     while True:
         found = [text for text in fake.sent_texts(chat_id) if text.startswith(start)]
-        if found:
-            return found[0]
+        if len(found) >= nth:
+            return found[nth - 1]
         if loop.time() > deadline:
             raise AssertionError(f"no message {start!r} in chat {chat_id}\n{fake.dump_requests()}")
         await asyncio.sleep(0.05)

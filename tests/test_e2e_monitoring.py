@@ -273,6 +273,10 @@ async def _scenario(fake: FakeBotAPI, database: Path) -> None:
     assert md.RETURNED in await say(fake, LIB1, "1 250")
     assert await press(fake, LIB1, md.BTN_SEND_AGAIN) == md.SEND_ASK
     assert await alert(fake, LIB1, t.BTN_YES) == md.SENT
+    # the coordinator is told again; the notice must be in before the coordinator's next step,
+    # or it would be taken for the answer to that step
+    notice = md.SUBMITTED_NOTICE.split("{title}")[0].format(school=SCHOOLS[LIB1][1])
+    await wait_text(fake, COORD, notice, nth=2)
 
     # ---- 5. both accepted, each after «Да»; each school is thanked
     await round_screen(fake)
