@@ -52,7 +52,11 @@ class BotProcess:
                 stdout=log,
                 stderr=log,
             )
-        await self.fake.wait_for("getUpdates", timeout=30, count=polls_before + 1)
+        try:
+            await self.fake.wait_for("getUpdates", timeout=60, count=polls_before + 1)
+        except AssertionError:
+            self._write_log(f"the bot did not poll (exit code {self.proc.returncode})")
+            raise
 
     async def stop(self, sig: int = signal.SIGTERM) -> int:
         assert self.proc is not None
@@ -67,8 +71,11 @@ class BotProcess:
         finally:
             # pytest shows a test's captured output only when it fails: then the bot's log is
             # there, in CI's output too, even when the failure was the scenario's assertion
-            tail = self.output()[-LOG_TAIL:]
-            sys.stdout.write(f"---- bot.log (last {LOG_TAIL} characters) ----\n{tail}\n")
+            self._write_log("stopped")
+
+    def _write_log(self, why: str) -> None:
+        tail = self.output()[-LOG_TAIL:] if self.log.exists() else ""
+        sys.stdout.write(f"---- bot.log, {why} (last {LOG_TAIL} characters) ----\n{tail}\n")
 
     def output(self) -> str:
         return self.log.read_text(encoding="utf-8", errors="replace")

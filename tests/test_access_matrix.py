@@ -257,6 +257,8 @@ IGNORES_IDS = frozenset(
         ("doc", "h"),
         ("doc", "s"),
         ("doc", "a"),
+        # a coordinator's announcements received: a list of what was addressed to them
+        ("an", "i"),
         # the monitoring's start and a new round act on the coordinator's own district
         ("mo", "r"),
         ("mo", "n"),

@@ -22,6 +22,7 @@ from models import (
     AnnouncementQuestion,
     AnnouncementRecipient,
     AnnouncementStatus,
+    AudienceKind,
     Notification,
 )
 from services.announcements.content import Content
@@ -557,3 +558,66 @@ async def test_forged_buttons_are_refused_and_change_nothing(
     assert question.answered_at is None
     await client.send(COORDINATOR_B, "/announcements")
     assert client.last_text(COORDINATOR_B) == th.LIST_EMPTY
+
+
+# ---- a coordinator's announcements received ----------------------------------------------------
+
+
+async def test_coordinator_reads_what_the_republic_sent(
+    client: Client,
+    session_pool: Pool,
+    clock: FixedClock,
+    district_setup: DistrictSetup,
+    two_schools: tuple[int, int],
+) -> None:
+    await other_district(session_pool, clock)
+    await client.send(COORDINATOR, "/announcements")
+    [empty] = client.calls("SendMessage")[-1:]  # nothing received: no way to an empty list
+    assert empty.param("text") == th.LIST_EMPTY and empty.param("reply_markup") is None
+    content = Content("Совещание координаторов в пятницу", (), ())
+    announcement_id = await draft(session_pool, ADMIN.id, content, clock(), ack=True)
+    async with session_pool.begin() as s:
+        found = await s.get(Announcement, announcement_id)
+        assert found is not None
+        found.audience = AudienceKind.COORDINATORS
+        found.audience_district_ids = [district_setup.district_id]
+        await send(s, announcement_id, copy_extras, clock())
+    await client.drain()
+    own = await announce(client, session_pool, clock)  # and one of the district's own
+
+    await client.send(COORDINATOR, "/announcements")
+    assert client.last_text(COORDINATOR) == th.LIST_HEADER.format(total=1)
+    inbox = th.BTN_INBOX_PENDING.format(count=1)
+    assert client.buttons(COORDINATOR)[-1] == inbox
+    await client.press(COORDINATOR, inbox)
+    assert client.last_text(COORDINATOR) == (
+        th.LIST_HEADER_INBOX.format(total=1) + "\n" + th.PENDING_HINT
+    )
+    item = "❗ № 1 · 25.11 · Совещание координаторов…"
+    assert client.buttons(COORDINATOR) == [item, t.BTN_BACK]
+    client.clear()
+    await client.press(COORDINATOR, item)
+    [copy] = client.calls("SendMessage")
+    assert copy.param("text") == "Совещание координаторов в пятницу"
+    assert client.buttons(COORDINATOR) == [tc.BTN_ACK, tc.BTN_ASK, t.BTN_BACK]
+    await client.press(COORDINATOR, tc.BTN_ACK)
+    assert (await recipient(session_pool, announcement_id, COORDINATOR)).acknowledged_at == clock()
+    # «Назад» under the copy: the received list anew, then back to the district's own list
+    await client.press_data(COORDINATOR, data(AnnAction.INBOX, announcement_id))
+    assert client.last_text(COORDINATOR) == th.LIST_HEADER_INBOX.format(total=1)
+    await client.press(COORDINATOR, t.BTN_BACK)
+    assert client.last_text(COORDINATOR) == th.LIST_HEADER.format(total=1)
+    assert client.buttons(COORDINATOR)[-1] == th.BTN_INBOX.format(count=1)
+
+    # another district's coordinator received nothing and cannot open it; a librarian has no
+    # received list of a coordinator; a forged id is stale
+    client.clear()
+    await client.press_data(COORDINATOR_B, data(AnnAction.READ, announcement_id))
+    await client.press_data(COORDINATOR, data(AnnAction.READ, own))  # not addressed to them
+    await client.press_data(LIBRARIAN, data(AnnAction.INBOX))
+    await client.press_data(LIBRARIAN, data(AnnAction.READ, announcement_id))
+    assert client.alerts() == [t.STALE_BUTTON] * 2 + [t.UNHANDLED_BUTTON] * 2
+    assert client.calls("SendMessage") == []
+    await client.send(COORDINATOR_B, "/announcements")
+    [empty] = client.calls("SendMessage")[-1:]
+    assert empty.param("text") == th.LIST_EMPTY and empty.param("reply_markup") is None

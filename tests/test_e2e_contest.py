@@ -639,9 +639,12 @@ async def _scenario(fake: FakeBotAPI, database: Path) -> None:
         "contest-results": [LIB1, LIB2, LIB3],
     }
     for key, chats in sent_through_outbox.items():
-        outbox = await db_rows(
+        all_sent: Rows = [(chat, "sent") for chat in sorted(chats)]
+        # (the sender marks a row sent right after Telegram's answer)
+        outbox = await settled(
             database,
             "select chat_id, status from notifications where dedupe_key like ? order by chat_id",
             f"{key}:%",
+            until=all_sent.__eq__,
         )
-        assert outbox == [(chat, "sent") for chat in sorted(chats)], key
+        assert outbox == all_sent, key

@@ -203,7 +203,8 @@ async def _scenario(fake: FakeBotAPI, database: Path) -> None:
     opened = await press(fake, COORD, t.BTN_YES)
     told = md.librarians_count(2)
     assert opened.startswith(md.OPENED.format(deadline=f"{deadline} 18:00", told=told))
-    rounds = await db_rows(database, "select status, year from monitoring_rounds")
+    # (the bot answers first and commits right after)
+    rounds = await settled(database, "select status, year from monitoring_rounds", until=bool)
     assert [status for status, _ in rounds] == ["open"]
     for librarian in SCHOOLS:
         invitation = await wait_text(fake, librarian, "📊 Отдел образования открыл")

@@ -385,6 +385,9 @@ class AnnAction(StrEnum):
     QUESTIONS = "qs"  # the questions under the announcement (`page`)
     ANSWER = "a"  # answer one (`question_id`)
     EDIT = "e"  # correct the text of the sent copies
+    # a coordinator as a recipient (a super-admin's announcement to the coordinators)
+    INBOX = "i"  # the announcements received (`page`)
+    READ = "r"  # one of them again
 
 
 class AnnCb(CallbackData, prefix="an"):

@@ -55,7 +55,12 @@ from models import (
 from models.limits import ANNOUNCEMENT_ANSWER_MAX
 from services.announcements import receipts
 from services.announcements.content import Content, editable
-from services.announcements.history import for_coordinator, report_rows
+from services.announcements.history import (
+    for_coordinator,
+    for_recipient,
+    report_rows,
+    unacknowledged,
+)
 from services.announcements.report_xlsx import report_xlsx
 from services.announcements.sending import Progress, content_of, progress, visible_to
 from services.clock import Clock
@@ -151,6 +156,10 @@ async def list_screen(
     pager = pager_row(page, total, lambda p: AnnCb(action=AnnAction.LIST, page=p))
     if pager:
         rows.append(pager)
+    received, _ = await for_recipient(session, user, 0, 0)
+    if received:  # a super-admin's announcements to the coordinators
+        label = th.BTN_INBOX_PENDING if await unacknowledged(session, user) else th.BTN_INBOX
+        rows.append([button(label.format(count=received), AnnCb(action=AnnAction.INBOX))])
     text = th.LIST_HEADER.format(total=total) if total else th.LIST_EMPTY
     await show(target, text, InlineKeyboardMarkup(inline_keyboard=rows) if rows else None)
 

@@ -204,7 +204,11 @@ async def ask_not_text(message: Message) -> None:
     await message.answer(tc.ASK_TEXT_ONLY, reply_markup=cancel_keyboard())
 
 
-# ---- a reader's /announcements -----------------------------------------------------------------
+# ---- a reader's /announcements; a coordinator's announcements received -------------------------
+
+
+def _list_action(inbox: bool) -> AnnAction:
+    return AnnAction.INBOX if inbox else AnnAction.LIST
 
 
 async def reader_list_screen(
@@ -213,11 +217,16 @@ async def reader_list_screen(
     user: User,
     settings: Settings,
     page: int,
+    *,
+    inbox: bool = False,
 ) -> None:
+    """A librarian's /announcements; with `inbox`, what a coordinator received (the way back
+    leads to their own list)."""
     total, _ = await for_recipient(session, user, 0, 0)
     page = clamp_page(page, total)
     _, shown = await for_recipient(session, user, page * PAGE_SIZE, PAGE_SIZE)
     unread = await awaiting_ack(session, user, [a.id for a in shown])
+    open_action = AnnAction.READ if inbox else AnnAction.OPEN
     rows: list[list[InlineKeyboardButton]] = [
         [
             button(
@@ -226,15 +235,19 @@ async def reader_list_screen(
                     date=local_day(a, settings),
                     words=first_words(a),
                 ),
-                AnnCb(action=AnnAction.OPEN, announcement_id=a.id, page=page),
+                AnnCb(action=open_action, announcement_id=a.id, page=page),
             )
         ]
         for a in shown
     ]
-    pager = pager_row(page, total, lambda p: AnnCb(action=AnnAction.LIST, page=p))
+    pager = pager_row(page, total, lambda p: AnnCb(action=_list_action(inbox), page=p))
     if pager:
         rows.append(pager)
-    text = th.LIST_HEADER_READER.format(total=total) if total else th.LIST_EMPTY_READER
+    if inbox:
+        rows.append([button(t.BTN_BACK, AnnCb(action=AnnAction.LIST))])
+        text = th.LIST_HEADER_INBOX.format(total=total) if total else th.LIST_EMPTY_READER
+    else:
+        text = th.LIST_HEADER_READER.format(total=total) if total else th.LIST_EMPTY_READER
     if unread:
         text += "\n" + th.PENDING_HINT
     await show(target, text, InlineKeyboardMarkup(inline_keyboard=rows) if rows else None)
@@ -256,12 +269,15 @@ async def reader_list(
     state: FSMContext,
 ) -> None:
     await state.clear()
+    inbox = callback_data.action is AnnAction.INBOX
     if callback_data.announcement_id and isinstance(query.message, Message):
         # from under a copy opened again: the list comes as a new message below it
         await query.answer()
-        await reader_list_screen(query.message, session, user, settings, callback_data.page)
+        await reader_list_screen(
+            query.message, session, user, settings, callback_data.page, inbox=inbox
+        )
         return
-    await reader_list_screen(query, session, user, settings, callback_data.page)
+    await reader_list_screen(query, session, user, settings, callback_data.page, inbox=inbox)
 
 
 async def reader_open(
@@ -294,7 +310,11 @@ async def reader_open(
         )
     rows = [row] if row else []
     # «Назад» under the copy sends the list anew: the copy itself stays in the chat
-    back = AnnCb(action=AnnAction.LIST, page=callback_data.page, announcement_id=announcement.id)
+    back = AnnCb(
+        action=_list_action(callback_data.action is AnnAction.READ),
+        page=callback_data.page,
+        announcement_id=announcement.id,
+    )
     rows.append([button(t.BTN_BACK, back)])
     await query.answer()
     payload = {
@@ -317,4 +337,7 @@ def get_router() -> Router:
     router.message.register(reader_command, Command("announcements"), reader)
     router.callback_query.register(reader_list, cb(F.action == AnnAction.LIST), reader)
     router.callback_query.register(reader_open, cb(F.action == AnnAction.OPEN), reader)
+    staff = HasRole(*STAFF)
+    router.callback_query.register(reader_list, cb(F.action == AnnAction.INBOX), staff)
+    router.callback_query.register(reader_open, cb(F.action == AnnAction.READ), staff)
     return router

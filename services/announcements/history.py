@@ -93,6 +93,24 @@ async def awaiting_ack(session: AsyncSession, user: User, ids: list[int]) -> set
     return set(rows.all())
 
 
+async def unacknowledged(session: AsyncSession, user: User) -> int:
+    """How many of the announcements this person may read still wait for their
+    «Ознакомлен(а)»."""
+    return int(
+        await session.scalar(
+            select(func.count(AnnouncementRecipient.id))
+            .join(Announcement, Announcement.id == AnnouncementRecipient.announcement_id)
+            .where(
+                AnnouncementRecipient.user_id == user.id,
+                AnnouncementRecipient.acknowledged_at.is_(None),
+                Announcement.ack.is_(True),
+                Announcement.status.in_(SHOWN),
+            )
+        )
+        or 0
+    )
+
+
 async def readable_by(session: AsyncSession, announcement_id: int, user: User) -> Announcement:
     """An announcement this person may read again (see `for_recipient`)."""
     found = await session.scalar(

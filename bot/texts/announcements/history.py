@@ -13,6 +13,10 @@ LIST_HEADER = "Объявления ({total}). Выберите, чтобы от
 LIST_EMPTY = "Объявлений пока нет. Новое объявление: /announce"
 LIST_HEADER_READER = "Объявления для вас ({total}). Выберите, чтобы прочитать снова:"
 LIST_EMPTY_READER = "Объявлений для вас пока нет."
+# a coordinator's own list leads to what they received (from the republic's super-admin)
+BTN_INBOX = "📥 Полученные объявления ({count})"
+BTN_INBOX_PENDING = "📥❗ Полученные объявления ({count})"
+LIST_HEADER_INBOX = "Полученные объявления ({total}). Выберите, чтобы прочитать снова:"
 ITEM = "№ {number} · {date} · {words} · 📤 {sent}/{total}"
 ITEM_SCHEDULED = "🕓 {words} · запланировано на {when}"
 ITEM_READER = "№ {number} · {date} · {words}"
