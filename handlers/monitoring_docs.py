@@ -1,5 +1,5 @@
 """The monitoring round's documents: the summary (XLSX and CSV), the charts, the analytical
-note (DOCX); and the republic's summary for the super-admin.
+note (DOCX); and the republic's summary, note and charts for the super-admin.
 
 A coordinator gets their district's round (the buttons are on the round's screen,
 handlers/monitoring/); a super-admin any round. A round id of another district (a forged
@@ -38,7 +38,13 @@ from models import MonitoringRound, ResponseStatus, Role, User
 from services.clock import Clock
 from services.errors import NotFoundError
 from services.monitoring.charts import ChartSpec, ChartWords, district_chart, republic_chart
-from services.monitoring.note_docx import NoteWords, Sentences, note_docx
+from services.monitoring.note_docx import (
+    NoteWords,
+    RepublicNoteWords,
+    Sentences,
+    note_docx,
+    republic_note_docx,
+)
 from services.monitoring.summary import (
     MissingState,
     MonitoringSummary,
@@ -83,6 +89,16 @@ def note_words() -> NoteWords:
         sentences={code: Sentences(*texts) for code, texts in mdt.SENTENCES.items()},
         indicator_names=INDICATOR_NAMES,
         missing_state=mdt.MISSING_STATE,
+    )
+
+
+def republic_note_words() -> RepublicNoteWords:
+    return RepublicNoteWords(
+        **mdt.REPUBLIC_NOTE,
+        participation=mdt.republic_participation,
+        table_header=mdt.REPUBLIC_NOTE_TABLE_HEADER,
+        submitted=mdt.district_submitted,
+        missing_intro=mdt.district_missing,
     )
 
 
@@ -195,12 +211,9 @@ async def republic_home(
     await show(query, mdt.REPUBLIC_PICK.format(where=where), column([*buttons, back]))
 
 
-def _republic_files(
-    summary: MonitoringSummary, settings: Settings, by_school: bool
-) -> tuple[bytes, list[tuple[str, bytes]]]:
-    content = summary_xlsx(
-        summary, summary_words(), settings.tz, republic=True, by_school=by_school
-    )
+def republic_charts(summary: MonitoringSummary) -> list[tuple[str, bytes]]:
+    """(caption, PNG) of book provision and reading coverage by district; a chart without
+    data is left out."""
     year = school_year(summary.year)
     charts = []
     for spec, caption in (
@@ -213,7 +226,19 @@ def _republic_files(
         )
         if png is not None:
             charts.append((caption.format(year=year), png))
-    return content, charts
+    return charts
+
+
+def _republic_files(
+    summary: MonitoringSummary, settings: Settings, by_school: bool
+) -> tuple[bytes, bytes, list[tuple[str, bytes]]]:
+    """The workbook, the note (the charts in it) and the charts."""
+    content = summary_xlsx(
+        summary, summary_words(), settings.tz, republic=True, by_school=by_school
+    )
+    charts = republic_charts(summary)
+    note = republic_note_docx(summary, note_words(), republic_note_words(), settings.tz, charts)
+    return content, note, charts
 
 
 async def republic_make(
@@ -231,18 +256,23 @@ async def republic_make(
         return
     await query.answer(mdt.MAKING)
     by_school = bool(callback_data.by_school)
-    content, charts = await asyncio.to_thread(_republic_files, summary, settings, by_school)
+    content, note, charts = await asyncio.to_thread(_republic_files, summary, settings, by_school)
     where = mdt.WHERE_REPUBLIC_SCHOOLS if by_school else mdt.WHERE_REPUBLIC
     year = school_year(summary.year)
     submitted = sum(len(d.rows) for d in summary.districts)
     schools = sum(d.schools for d in summary.districts)
+    count = mdt.submitted_line(submitted, schools)
     await bot.send_document(
         query.from_user.id,
         BufferedInputFile(content, filename=mdt.file_name("respublika", summary.year, "xlsx")),
-        caption=(
-            f"{mdt.CAPTION_XLSX.format(where=where, year=year)}\n"
-            f"{mdt.submitted_line(submitted, schools)}"
+        caption=f"{mdt.CAPTION_XLSX.format(where=where, year=year)}\n{count}",
+    )
+    await bot.send_document(
+        query.from_user.id,
+        BufferedInputFile(
+            note, filename=mdt.file_name("spravka-respublika", summary.year, "docx")
         ),
+        caption=f"{mdt.CAPTION_NOTE.format(where=mdt.WHERE_REPUBLIC, year=year)}\n{count}",
     )
     for caption, png in charts:
         await bot.send_photo(

@@ -40,15 +40,20 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from bot.texts import common as t
 from bot.texts import monitoring_docs as mdt
 from bot.texts import reports as rt
-from handlers.monitoring_docs import district_charts, note_words, summary_words
+from handlers.monitoring_docs import (
+    district_charts,
+    note_words,
+    republic_note_words,
+    summary_words,
+)
 from models import MonitoringResponse, MonitoringRound, Notification, ResponseStatus
 from services.districts import create_district
 from services.monitoring.answers import encode_answers
 from services.monitoring.charts import Bar, ChartWords, indicator_chart
-from services.monitoring.note_docx import note_docx
+from services.monitoring.note_docx import note_docx, republic_note_docx
 from services.monitoring.numfmt import ru_number, ru_percent
 from services.monitoring.rounds import close_round, open_round
-from services.monitoring.summary import round_summary
+from services.monitoring.summary import republic_summary, round_summary
 from services.monitoring.summary_xlsx import FILLS, summary_csv, summary_xlsx
 from services.reports.charts import MAX_BARS
 from services.schools import add_school
@@ -522,10 +527,18 @@ async def test_note_of_two_years_says_what_grew(
 # ---- the buttons on a round ------------------------------------------------------------------
 
 
+def _documents(client: Client) -> list[tuple[str, bytes, str]]:
+    """(file name, content, caption) of each document sent, in order."""
+    out = []
+    for call in client.calls("SendDocument"):
+        document = call.param("document")
+        out.append((document.filename, document.data, str(call.param("caption"))))
+    return out
+
+
 def _document(client: Client) -> tuple[str, bytes, str]:
-    (call,) = client.calls("SendDocument")
-    document = call.param("document")
-    return document.filename, document.data, str(call.param("caption"))
+    (one,) = _documents(client)
+    return one
 
 
 async def test_coordinator_gets_each_document(world: World, client: Client) -> None:
@@ -608,10 +621,15 @@ async def test_super_admin_gets_the_republic(
     assert client.buttons(ADMIN)[-2:] == [rt.BTN_MONITORING, t.BTN_BACK]
     await client.press(ADMIN, rt.BTN_MONITORING)
     assert client.buttons(ADMIN) == ["2026/27", "2025/26", t.BTN_BACK]
+    assert "аналитическая справка" in client.last_text(ADMIN)
     client.clear()
     await client.press(ADMIN, "2026/27")
-    _name, data, caption = _document(client)
+    # the workbook, then the note
+    (name, data, caption), (note_name, _note, note_caption) = _documents(client)
+    assert name == "monitoring_respublika_2026-2027.xlsx"
+    assert note_name == "monitoring_spravka-respublika_2026-2027.docx"
     assert "Сдали анкету: 5 из 8 школ." in caption
+    assert "Аналитическая справка (черновик) — республика, по районам, 2026/27" in note_caption
     book = load_workbook(io.BytesIO(data))
     assert book.sheetnames[:2] == ["Районы", "Показатели"]
     districts = book["Районы"]
@@ -644,6 +662,203 @@ async def test_super_admin_gets_the_republic(
     assert schools["B7"].value == "Тайнинский район"
     assert _fill(schools, "E7") == GREEN  # 30 above the republic's median 22.5
     assert len(client.calls("SendPhoto")) == 2
+
+
+# ---- the republic's note -----------------------------------------------------------------------
+
+
+def test_republic_participation_counts_schools_and_districts() -> None:
+    assert mdt.republic_participation(1, 1, 1) == (
+        "В мониторинге участвовали 1 из 1 школы в 1 районе."
+    )
+    assert mdt.republic_participation(3, 4, 2) == (
+        "В мониторинге участвовали 3 из 4 школ в 2 районах."
+    )
+    assert mdt.republic_participation(40, 54, 5).endswith("из 54 школ в 5 районах.")
+    assert mdt.republic_participation(9, 11, 11).endswith("из 11 школ в 11 районах.")
+    assert mdt.republic_participation(200, 221, 21).endswith("из 221 школы в 21 районе.")
+    assert mdt.republic_participation(50, 60, 22).endswith("в 22 районах.")
+    assert mdt.district_missing("Учалинский район", 1) == (
+        "Учалинский район: не сдали анкету 1 школа:"
+    )
+    assert mdt.district_submitted(4, 6) == "сдали 4 из 6"
+
+
+def _paragraphs_after(document: Any, heading: str) -> list[str]:
+    """The paragraphs between a heading and the next one."""
+    texts = [(p.text, p.style.name) for p in document.paragraphs]
+    start = texts.index((heading, "Heading 2")) + 1
+    out = []
+    for text, style in texts[start:]:
+        if style.startswith("Heading"):
+            break
+        out.append(text)
+    return out
+
+
+async def test_super_admin_gets_the_republic_note(
+    world: World,
+    client: Client,
+    session_pool: async_sessionmaker[AsyncSession],
+    clock: FixedClock,
+) -> None:
+    """Four districts this year (the school year 2026/27), no round of theirs last year but
+    Иглинский's:
+
+    | district   | school           | status    | pup. | read | p.r. | loan | fund |
+    |------------|------------------|-----------|-----:|-----:|-----:|-----:|-----:|
+    | Иглинский  | A–F as above: 4 of 6 submitted; 11000 / 580 = 19, 45 %, 12600 / 580 = 21,7 |
+    | Тайнинский | Лицей № 1        | accepted  |  400 |  200 |  100 | 3000 | 6000 |
+    |            | Гимназия № 2     | nothing   |
+    | Учалинский | СОШ № 1 Учалы    | nothing   |
+    | Янаульский | Школа № 1 Янаул  | submitted |  200 |   50 |   40 | 1000 | 1000 |
+    |            | Школа № 2 Янаул  | accepted  |  300 |  150 |  120 | 2000 | 2000 |
+
+    The republic: книгообеспеченность 20000 / 980 = 20,4 (last year Иглинский's A and B:
+    8000 / 500 = 16), the median of the schools' 20, 10, 25, 30, 20, 13,3 = 20; охват
+    чтением 760 / 2000 = 38 % (last year 400 / 700 = 57 %), the schools' median 40 %;
+    читаемость 18600 / 980 = 19 (last year 10000 / 500 = 20). The districts: книгообеспеченность
+    19, 30, нет данных, 15 (their median 19); охват 45 %, 25 %, нет данных, 32 % (median 32 %).
+    """
+    async with session_pool.begin() as s:
+        tayna = await create_district(s, "Тайнинский район", clock)
+        lyceum = await add_school(s, tayna.id, "Лицей полностью", "Лицей № 1", None, clock)
+        await add_school(s, tayna.id, "Гимназия полностью", "Гимназия № 2", None, clock)
+        await make_round(
+            s,
+            tayna.id,
+            2026,
+            clock,
+            {
+                lyceum.id: (
+                    ResponseStatus.ACCEPTED,
+                    (400, 200, 100, 1500, 3000, 150, 6000, 3000, True),
+                )
+            },
+        )
+        uchaly = await create_district(s, "Учалинский район", clock)
+        await add_school(s, uchaly.id, "Школа Учалы полностью", "СОШ № 1 Учалы", None, clock)
+        await make_round(s, uchaly.id, 2026, clock, {})
+        yanaul = await create_district(s, "Янаульский район", clock)
+        first = await add_school(s, yanaul.id, "Школа 1 полностью", "Школа № 1 Янаул", None, clock)
+        second = await add_school(
+            s, yanaul.id, "Школа 2 полностью", "Школа № 2 Янаул", None, clock
+        )
+        await make_round(
+            s,
+            yanaul.id,
+            2026,
+            clock,
+            {
+                first.id: (
+                    ResponseStatus.SUBMITTED,
+                    (200, 50, 40, 500, 1000, 100, 1000, 400, False),
+                ),
+                second.id: (
+                    ResponseStatus.ACCEPTED,
+                    (300, 150, 120, 900, 2000, 150, 2000, 900, True),
+                ),
+            },
+        )
+    await client.send(ADMIN, "/start")
+    await client.send(ADMIN, "/report")
+    await client.press(ADMIN, rt.BTN_SCOPE_REPUBLIC)
+    await client.press(ADMIN, rt.BTN_MONITORING)
+    client.clear()
+    await client.press(ADMIN, "2026/27")
+    (xlsx_name, _xlsx, _caption), (name, data, caption) = _documents(client)
+    assert xlsx_name == "monitoring_respublika_2026-2027.xlsx"
+    assert name == "monitoring_spravka-respublika_2026-2027.docx"
+    assert caption == (
+        "Аналитическая справка (черновик) — республика, по районам, 2026/27. Проверьте и "
+        "дополните текст в Word.\nСдали анкету: 7 из 11 школ."
+    )
+    assert len(client.calls("SendPhoto")) == 2  # the charts still come as pictures too
+
+    text, document = _docx_text(data)
+    assert "Аналитическая справка по итогам мониторинга ШИБЦ за 2026/27 учебный год" in text
+    assert "По районам республики. Составлена по данным бота на 25.11.2026." in text
+    assert (
+        "В мониторинге участвовали 7 из 11 школ в 4 районах. "
+        "Учтены отправленные и принятые анкеты." in text
+    )
+    assert "Книгообеспеченность составила 20,4 экз. на читателя (в прошлом году 16)." in text
+    assert f"Охват чтением снизился с 57{NB}% до 38{NB}%." in text
+    assert "Читаемость снизилась с 20 до 19 выдачи на читателя." in text
+
+    indicators, districts = document.tables
+    rows = [[cell.text for cell in row.cells] for row in indicators.rows]
+    assert rows[0] == ["Показатель", "По республике", "Медиана по школам", "Прошлый год"]
+    assert ["Книгообеспеченность", "20,4", "20", "16"] in rows
+    assert ["Охват чтением, %", f"38{NB}%", f"40{NB}%", f"57{NB}%"] in rows
+    assert [[cell.text for cell in row.cells] for row in districts.rows] == [
+        ["Район", "Анкеты", "Книгообеспеченность", "Охват чтением, %", "Читаемость"],
+        ["Иглинский район", "сдали 4 из 6", "19", f"45{NB}%", "21,7"],
+        ["Тайнинский район", "сдали 1 из 2", "30", f"25{NB}%", "15"],
+        ["Учалинский район", "сдали 0 из 1", "нет данных", "нет данных", "нет данных"],
+        ["Янаульский район", "сдали 2 из 2", "15", f"32{NB}%", "15"],
+        ["Республика", "сдали 7 из 11", "20,4", f"38{NB}%", "19"],
+    ]
+    assert all(run.bold for run in districts.rows[-1].cells[0].paragraphs[0].runs)
+    # the table fits between the margins of A4 portrait
+    section = document.sections[0]
+    usable = section.page_width - section.left_margin - section.right_margin
+    assert section.page_width < section.page_height
+    assert sum(column.width for column in districts.columns) <= usable
+
+    assert len(document.inline_shapes) == 2
+    assert "Книгообеспеченность по районам — 2026/27" in text
+    assert "Охват чтением по районам — 2026/27" in text
+
+    assert _paragraphs_after(document, "Районы выше и ниже медианы")[1:] == [
+        "Книгообеспеченность: выше медианы (19) — Тайнинский район (30).",
+        "Книгообеспеченность: на уровне медианы (19) — Иглинский район (19).",
+        "Книгообеспеченность: ниже медианы (19) — Янаульский район (15).",
+        f"Охват чтением, %: выше медианы (32{NB}%) — Иглинский район (45{NB}%).",
+        f"Охват чтением, %: на уровне медианы (32{NB}%) — Янаульский район (32{NB}%).",
+        f"Охват чтением, %: ниже медианы (32{NB}%) — Тайнинский район (25{NB}%).",
+    ]
+    assert _paragraphs_after(document, "Не сдали анкету") == [
+        "Иглинский район: не сдали анкету 2 школы:",
+        "СОШ № 5 (возвращена на исправление)",
+        "СОШ № 6 (не начата)",
+        "Тайнинский район: не сдали анкету 1 школа:",
+        "Гимназия № 2 (не начата)",
+        "Учалинский район: не сдали анкету 1 школа:",
+        "СОШ № 1 Учалы (не начата)",
+    ]
+
+
+async def test_republic_note_when_every_school_submitted(
+    session_pool: async_sessionmaker[AsyncSession],
+    clock: FixedClock,
+    district_setup: DistrictSetup,
+    catalogue: None,
+) -> None:
+    school = district_setup.school_id
+    async with session_pool.begin() as s:
+        round_id = await make_round(
+            s,
+            district_setup.district_id,
+            2026,
+            clock,
+            {school: (ResponseStatus.SUBMITTED, THIS_YEAR["A"])},
+        )
+    async with session_pool() as s:
+        summary = await republic_summary(s, 2026, clock())
+    text, document = _docx_text(
+        republic_note_docx(summary, note_words(), republic_note_words(), TZ)
+    )
+    assert "В мониторинге участвовали 1 из 1 школы в 1 районе." in text
+    assert "Книгообеспеченность составила 20 экз. на читателя." in text  # no last year
+    assert _paragraphs_after(document, "Не сдали анкету") == [
+        "Анкету сдали все школы всех районов."
+    ]
+    assert not document.inline_shapes
+    # a district's summary has no republic's figures
+    district = await _summary(session_pool, round_id, clock)
+    with pytest.raises(ValueError, match="republic"):
+        republic_note_docx(district, note_words(), republic_note_words(), TZ)
 
 
 async def test_coordinator_cannot_ask_for_the_republic(world: World, client: Client) -> None:

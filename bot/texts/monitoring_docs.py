@@ -37,7 +37,8 @@ def submitted_line(submitted: int, schools: int) -> str:
 
 REPUBLIC_PICK = (
     "<b>Мониторинг ШИБЦ — {where}</b>\n\n"
-    "За какой учебный год? Будет сводная таблица (одна строка на район) и диаграммы."
+    "За какой учебный год? Будет сводная таблица (одна строка на район), аналитическая "
+    "справка по районам (черновик в Word) и диаграммы."
 )
 REPUBLIC_NO_ROUNDS = "Мониторинг ещё не проводился ни в одном районе: сводить нечего."
 BTN_REPUBLIC_YEAR = "{year}"
@@ -187,6 +188,40 @@ def participation(submitted: int, schools: int) -> str:
 
 def missing_intro(count: int) -> str:
     return f"Не сдали анкету {counted(count, 'школа', 'школы', 'школ')}:"
+
+
+# the republic's note: the words that differ from a district's (the rest: NOTE)
+REPUBLIC_NOTE = {
+    "where": "По районам республики",
+    "table_heading": "Показатели республики",
+    "districts_heading": "Показатели районов",
+    "district_column": "Район",
+    "submitted_column": "Анкеты",
+    "republic_row": "Республика",
+    "standing_heading": "Районы выше и ниже медианы",
+    "standing_intro": (
+        "Медиана взята по значениям районов; значение района — сумма по его школам "
+        "(как в таблице выше)."
+    ),
+    "all_submitted": "Анкету сдали все школы всех районов.",
+}
+REPUBLIC_NOTE_TABLE_HEADER = ("Показатель", "По республике", "Медиана по школам", "Прошлый год")
+
+
+def republic_participation(submitted: int, schools: int, districts: int) -> str:
+    return (
+        f"В мониторинге участвовали {submitted} из "
+        f"{counted(schools, 'школы', 'школ', 'школ')} "
+        f"в {counted(districts, 'районе', 'районах', 'районах')}."
+    )
+
+
+def district_submitted(submitted: int, schools: int) -> str:
+    return f"сдали {submitted} из {schools}"
+
+
+def district_missing(district: str, count: int) -> str:
+    return f"{district}: не сдали анкету {counted(count, 'школа', 'школы', 'школ')}:"
 
 
 # ---- /pending --------------------------------------------------------------------------------

@@ -1,15 +1,24 @@
-"""The analytical note of a district's round as a DOCX draft the methodist edits (python-docx).
+"""The analytical note of a round as a DOCX draft the methodist edits (python-docx): a
+district's (:func:`note_docx`) and the republic's (:func:`republic_note_docx`).
 
-A title; who took part; the year's figures in sentences computed from the data («Охват чтением
-вырос с 62 % до 69 %» when both years exist, otherwise this year's figure alone); a table of
-the indicators (the district's value, the median of its schools, last year's value); the
-charts; the schools above and below the median of the main indicators; the schools that did
-not submit. The words come from the caller; figures are written the Russian way.
+A district's note: a title; who took part; the year's figures in sentences computed from the
+data («Охват чтением вырос с 62 % до 69 %» when both years exist, otherwise this year's figure
+alone); a table of the indicators (the district's value, the median of its schools, last
+year's value); the charts; the schools above and below the median of the main indicators; the
+schools that did not submit.
+
+The republic's note: the same over every school of the districts (the figures, the table), a
+table of the districts (one row each, with the republic's row last), the charts by district,
+the districts above and below the median of the districts' values, and the schools that did
+not submit, district by district.
+
+The words come from the caller; figures are written the Russian way.
 """
 
 from __future__ import annotations
 
 import io
+import statistics
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from zoneinfo import ZoneInfo
@@ -18,20 +27,29 @@ from docx import Document
 from docx.document import Document as DocumentObject
 from docx.enum.text import WD_ALIGN_PARAGRAPH
 from docx.shared import Cm, Pt
+from docx.table import Table
 
+from services.monitoring.indicators import GroupIndicators
 from services.monitoring.numfmt import rounded, ru_number, ru_percent
 from services.monitoring.summary import (
     INDICATOR_CODES,
     MAIN_INDICATORS,
-    DistrictSummary,
+    MissingSchool,
     MonitoringSummary,
     Standing,
+    standing,
 )
 from services.monitoring.summary_xlsx import school_year
 from services.timeutil import fmt_date
 
 # how an indicator is written: (decimal places, a percent)
 FORMATS: Mapping[str, tuple[int, bool]] = {"reading_coverage": (0, True)}
+# the indicators of the republic's table of districts, after the district and its count
+DISTRICT_COLUMNS = (*MAIN_INDICATORS, "reading_rate")
+# the widths of that table's columns on A4 portrait (17 cm between the margins); the third
+# holds «Книгообеспеченность» on one line at 10 pt
+DISTRICT_WIDTHS = (Cm(3.8), Cm(2.8), Cm(4.0), Cm(3.2), Cm(3.2))
+TABLE_FONT = Pt(10)
 
 
 def indicator_figure(code: str, value: float) -> str:
@@ -76,16 +94,37 @@ class NoteWords:
     missing_state: Mapping[str, str]  # MissingState's value → «черновик»
 
 
-def figure_sentences(district: DistrictSummary, words: NoteWords) -> list[str]:
-    """The year's figures as sentences, in the order of the indicators."""
+@dataclass(frozen=True)
+class RepublicNoteWords:
+    """The republic's words where they differ from a district's (the rest: :class:`NoteWords`)."""
+
+    where: str  # the subtitle's {where}: «По районам республики»
+    participation: Callable[[int, int, int], str]  # (submitted, schools, districts) → a sentence
+    table_heading: str
+    table_header: tuple[str, str, str, str]  # «Показатель | По республике | …»
+    districts_heading: str
+    district_column: str
+    submitted_column: str
+    submitted: Callable[[int, int], str]  # (submitted, schools) → «сдали 4 из 6»
+    republic_row: str
+    standing_heading: str
+    standing_intro: str  # what the median is taken over
+    missing_intro: Callable[[str, int], str]  # (district, count) → «Иглинский район: …»
+    all_submitted: str
+
+
+def figure_sentences(
+    group: GroupIndicators, last_group: GroupIndicators | None, words: NoteWords
+) -> list[str]:
+    """The year's figures (``group``) against last year's as sentences, in the order of the
+    indicators."""
     out: list[str] = []
-    last = district.last_group
     for code in INDICATOR_CODES:
         templates = words.sentences.get(code)
-        new = district.group.totals.get(code)
+        new = group.totals.get(code)
         if templates is None or new is None:
             continue
-        old = last.totals.get(code) if last is not None else None
+        old = last_group.totals.get(code) if last_group is not None else None
         values = {"new": indicator_figure(code, new)}
         if old is None:
             out.append(templates.only.format(**values))
@@ -103,57 +142,121 @@ def figure_sentences(district: DistrictSummary, words: NoteWords) -> list[str]:
     return out
 
 
-def _table(document: DocumentObject, district: DistrictSummary, words: NoteWords) -> None:
-    table = document.add_table(rows=1, cols=4)
-    table.style = "Table Grid"
-    for cell, text in zip(table.rows[0].cells, words.table_header, strict=True):
+def _shown(code: str, value: float | None, words: NoteWords) -> str:
+    return words.no_data if value is None else indicator_figure(code, value)
+
+
+def _header(table: Table, texts: Sequence[str]) -> None:
+    for cell, text in zip(table.rows[0].cells, texts, strict=True):
         cell.text = text
         for run in cell.paragraphs[0].runs:
             run.bold = True
-    last = district.last_group
 
-    def shown(code: str, value: float | None) -> str:
-        return words.no_data if value is None else indicator_figure(code, value)
 
+def _table(
+    document: DocumentObject,
+    group: GroupIndicators,
+    last_group: GroupIndicators | None,
+    header: tuple[str, str, str, str],
+    words: NoteWords,
+) -> None:
+    """The indicators: the group's value, the median of its schools, last year's value."""
+    table = document.add_table(rows=1, cols=4)
+    table.style = "Table Grid"
+    _header(table, header)
     for code in INDICATOR_CODES:
         cells = table.add_row().cells
         cells[0].text = words.indicator_names[code]
-        cells[1].text = shown(code, district.group.totals.get(code))
-        cells[2].text = shown(code, district.group.medians.get(code))
-        cells[3].text = shown(code, last.totals.get(code) if last else None)
+        cells[1].text = _shown(code, group.totals.get(code), words)
+        cells[2].text = _shown(code, group.medians.get(code), words)
+        cells[3].text = _shown(code, last_group.totals.get(code) if last_group else None, words)
 
 
-def _standing(document: DocumentObject, district: DistrictSummary, words: NoteWords) -> None:
-    for code in MAIN_INDICATORS:
-        median = district.group.medians.get(code)
-        if median is None:
-            continue
-        name = words.indicator_names[code]
-        groups: dict[Standing, list[str]] = {s: [] for s in Standing}
-        ordered = sorted(
-            (row for row in district.rows if row.indicators.get(code) is not None),
-            key=lambda r: -(r.indicators[code] or 0.0),
-        )
-        for row in ordered:
-            value = row.indicators[code]
-            place = district.standing(row, code)
-            if value is None or place is None:
-                continue
+def _standing(
+    document: DocumentObject,
+    code: str,
+    values: Sequence[tuple[str, float | None]],
+    median: float | None,
+    words: NoteWords,
+) -> None:
+    """The named values of one indicator above, on and below the median, highest first (in
+    their given order when equal); the «on» line only when some value is on it."""
+    if median is None:
+        return
+    groups: dict[Standing, list[str]] = {s: [] for s in Standing}
+    given = [(name, value) for name, value in values if value is not None]
+    for name, value in sorted(given, key=lambda item: -item[1]):
+        place = standing(value, median)
+        if place is not None:
             groups[place].append(
-                words.school_figure.format(school=row.name, value=indicator_figure(code, value))
+                words.school_figure.format(school=name, value=indicator_figure(code, value))
             )
-        figure = indicator_figure(code, median)
-        for place, template in (
-            (Standing.ABOVE, words.above),
-            (Standing.EQUAL, words.on_median),
-            (Standing.BELOW, words.below),
-        ):
-            if place is Standing.EQUAL and not groups[place]:
-                continue
-            schools = "; ".join(groups[place]) or words.no_schools
-            document.add_paragraph(
-                template.format(name=name, median=figure, schools=schools), style="List Bullet"
-            )
+    label, figure = words.indicator_names[code], indicator_figure(code, median)
+    for place, template in (
+        (Standing.ABOVE, words.above),
+        (Standing.EQUAL, words.on_median),
+        (Standing.BELOW, words.below),
+    ):
+        if place is Standing.EQUAL and not groups[place]:
+            continue
+        schools = "; ".join(groups[place]) or words.no_schools
+        document.add_paragraph(
+            template.format(name=label, median=figure, schools=schools), style="List Bullet"
+        )
+
+
+def _begin(
+    summary: MonitoringSummary, words: NoteWords, where: str, tz: ZoneInfo
+) -> DocumentObject:
+    """A document with the note's fonts and margins, its title, subtitle and draft line."""
+    document = Document()
+    normal = document.styles["Normal"]
+    normal.font.name = "Times New Roman"
+    normal.font.size = Pt(12)
+    for section in document.sections:
+        section.left_margin = section.right_margin = Cm(2)
+    document.add_heading(words.title.format(year=school_year(summary.year)), level=1)
+    document.add_paragraph(
+        words.subtitle.format(where=where, today=fmt_date(summary.now.astimezone(tz).date()))
+    )
+    draft = document.add_paragraph()
+    draft.add_run(words.draft).italic = True
+    return document
+
+
+def _figures(
+    document: DocumentObject,
+    participation: str,
+    group: GroupIndicators,
+    last_group: GroupIndicators | None,
+    words: NoteWords,
+) -> None:
+    document.add_heading(words.figures_heading, level=2)
+    document.add_paragraph(f"{participation} {words.counted}")
+    sentences = figure_sentences(group, last_group, words)
+    document.add_paragraph(" ".join(sentences) if sentences else words.no_figures)
+
+
+def _charts(
+    document: DocumentObject, charts: Sequence[tuple[str, bytes]], words: NoteWords
+) -> None:
+    if not charts:
+        return
+    document.add_heading(words.charts_heading, level=2)
+    for caption, png in charts:
+        document.add_picture(io.BytesIO(png), width=Cm(16))
+        document.paragraphs[-1].alignment = WD_ALIGN_PARAGRAPH.CENTER
+        document.add_paragraph(caption).alignment = WD_ALIGN_PARAGRAPH.CENTER
+
+
+def _missing_school(school: MissingSchool, words: NoteWords) -> str:
+    return f"{school.name} ({words.missing_state[school.state.value]})"
+
+
+def _saved(document: DocumentObject) -> bytes:
+    buffer = io.BytesIO()
+    document.save(buffer)
+    return buffer.getvalue()
 
 
 def note_docx(
@@ -164,51 +267,134 @@ def note_docx(
 ) -> bytes:
     """The note of the summary's first district; ``charts`` are (caption, PNG) to embed."""
     district = summary.districts[0]
-    document = Document()
-    normal = document.styles["Normal"]
-    normal.font.name = "Times New Roman"
-    normal.font.size = Pt(12)
-    for section in document.sections:
-        section.left_margin = section.right_margin = Cm(2)
-    document.add_heading(words.title.format(year=school_year(summary.year)), level=1)
-    document.add_paragraph(
-        words.subtitle.format(
-            where=district.name, today=fmt_date(summary.now.astimezone(tz).date())
-        )
+    document = _begin(summary, words, district.name, tz)
+    _figures(
+        document,
+        words.participation(len(district.rows), district.schools),
+        district.group,
+        district.last_group,
+        words,
     )
-    draft = document.add_paragraph()
-    draft.add_run(words.draft).italic = True
-
-    document.add_heading(words.figures_heading, level=2)
-    document.add_paragraph(
-        f"{words.participation(len(district.rows), district.schools)} {words.counted}"
-    )
-    sentences = figure_sentences(district, words)
-    document.add_paragraph(" ".join(sentences) if sentences else words.no_figures)
 
     document.add_heading(words.table_heading, level=2)
-    _table(document, district, words)
+    _table(document, district.group, district.last_group, words.table_header, words)
 
-    if charts:
-        document.add_heading(words.charts_heading, level=2)
-        for caption, png in charts:
-            document.add_picture(io.BytesIO(png), width=Cm(16))
-            document.paragraphs[-1].alignment = WD_ALIGN_PARAGRAPH.CENTER
-            document.add_paragraph(caption).alignment = WD_ALIGN_PARAGRAPH.CENTER
+    _charts(document, charts, words)
 
     document.add_heading(words.standing_heading, level=2)
-    _standing(document, district, words)
+    for code in MAIN_INDICATORS:
+        values = [(row.name, row.indicators.get(code)) for row in district.rows]
+        _standing(document, code, values, district.group.medians.get(code), words)
 
     document.add_heading(words.missing_heading, level=2)
     if district.missing:
         document.add_paragraph(words.missing_intro(len(district.missing)))
         for school in district.missing:
-            document.add_paragraph(
-                f"{school.name} ({words.missing_state[school.state.value]})",
-                style="List Number",
-            )
+            document.add_paragraph(_missing_school(school, words), style="List Number")
     else:
         document.add_paragraph(words.all_submitted)
-    buffer = io.BytesIO()
-    document.save(buffer)
-    return buffer.getvalue()
+    return _saved(document)
+
+
+# ---- the republic ----------------------------------------------------------------------------
+
+
+def districts_median(summary: MonitoringSummary, code: str) -> float | None:
+    """The median of the districts' own values of an indicator (as the republic's charts
+    draw it); None when no district has one."""
+    values = [v for d in summary.districts if (v := d.group.totals.get(code)) is not None]
+    return float(statistics.median(values)) if values else None
+
+
+def _districts_table(
+    document: DocumentObject,
+    summary: MonitoringSummary,
+    republic: GroupIndicators,
+    words: NoteWords,
+    rwords: RepublicNoteWords,
+) -> None:
+    """One row a district (its schools that submitted, its main indicators), the republic's
+    row last in bold."""
+    table = document.add_table(rows=1, cols=2 + len(DISTRICT_COLUMNS))
+    table.style = "Table Grid"
+    table.autofit = False
+    _header(
+        table,
+        [
+            rwords.district_column,
+            rwords.submitted_column,
+            *(words.indicator_names[code] for code in DISTRICT_COLUMNS),
+        ],
+    )
+    rows: list[tuple[str, int, int, GroupIndicators, bool]] = [
+        (d.name, len(d.rows), d.schools, d.group, False) for d in summary.districts
+    ]
+    submitted = len(summary.rows)
+    rows.append((rwords.republic_row, submitted, submitted + len(summary.missing), republic, True))
+    for name, given, schools, group, bold in rows:
+        cells = table.add_row().cells
+        texts = [
+            name,
+            rwords.submitted(given, schools),
+            *(_shown(code, group.totals.get(code), words) for code in DISTRICT_COLUMNS),
+        ]
+        for cell, text in zip(cells, texts, strict=True):
+            cell.text = text
+            for run in cell.paragraphs[0].runs:
+                run.bold = bold
+    for column, width in zip(table.columns, DISTRICT_WIDTHS, strict=True):
+        column.width = width
+        for cell in column.cells:
+            cell.width = width
+            for paragraph in cell.paragraphs:
+                for run in paragraph.runs:
+                    run.font.size = TABLE_FONT
+
+
+def republic_note_docx(
+    summary: MonitoringSummary,
+    words: NoteWords,
+    rwords: RepublicNoteWords,
+    tz: ZoneInfo,
+    charts: Sequence[tuple[str, bytes]] = (),
+) -> bytes:
+    """The note of the republic's summary (``republic_summary``); ``charts`` are (caption,
+    PNG) to embed. ValueError for a district's summary (it has no republic's figures)."""
+    republic = summary.republic
+    if republic is None:
+        raise ValueError("not a republic's summary")
+    document = _begin(summary, words, rwords.where, tz)
+    submitted, missing = len(summary.rows), len(summary.missing)
+    _figures(
+        document,
+        rwords.participation(submitted, submitted + missing, len(summary.districts)),
+        republic,
+        summary.last_republic,
+        words,
+    )
+
+    document.add_heading(rwords.table_heading, level=2)
+    _table(document, republic, summary.last_republic, rwords.table_header, words)
+
+    document.add_heading(rwords.districts_heading, level=2)
+    _districts_table(document, summary, republic, words, rwords)
+
+    _charts(document, charts, words)
+
+    document.add_heading(rwords.standing_heading, level=2)
+    document.add_paragraph(rwords.standing_intro)
+    for code in MAIN_INDICATORS:
+        values = [(d.name, d.group.totals.get(code)) for d in summary.districts]
+        _standing(document, code, values, districts_median(summary, code), words)
+
+    document.add_heading(words.missing_heading, level=2)
+    if not missing:
+        document.add_paragraph(rwords.all_submitted)
+    for district in summary.districts:
+        if not district.missing:
+            continue
+        document.add_paragraph(rwords.missing_intro(district.name, len(district.missing)))
+        # bullets: a numbered list would go on counting from one district to the next
+        for school in district.missing:
+            document.add_paragraph(_missing_school(school, words), style="List Bullet")
+    return _saved(document)
