@@ -59,6 +59,8 @@ from handlers.monitoring_docs import (
     chart_words,
     district_charts,
     note_words,
+    republic_charts,
+    republic_note_words,
     summary_words,
 )
 from models import (
@@ -77,7 +79,7 @@ from models.db import create_engine, create_session_pool
 from models.migrate import upgrade
 from services.monitoring.answers import JsonValue, encode_answers
 from services.monitoring.charts import republic_chart
-from services.monitoring.note_docx import note_docx
+from services.monitoring.note_docx import note_docx, republic_note_docx
 from services.monitoring.questionnaire import (
     AnswerValue,
     Question,
@@ -300,6 +302,15 @@ def _documents(summary: MonitoringSummary, case: Case, rounds: int) -> list[Step
         )
         assert all(png and png.startswith(b"\x89PNG") for png in charts)
         steps.append(Step("two charts", seconds, peak, sum(len(p or b"") for p in charts) // 1024))
+        note, seconds, peak = _timed(
+            lambda: republic_note_docx(
+                summary, note_words(), republic_note_words(), TZ, republic_charts(summary)
+            ),
+            rounds,
+        )
+        document = Document(io.BytesIO(note))
+        assert len(document.inline_shapes) == 2
+        steps.append(Step("note (charts drawn in it)", seconds, peak, len(note) // 1024))
         return steps
     content, seconds, peak = _timed(lambda: summary_xlsx(summary, summary_words(), TZ), rounds)
     book = load_workbook(io.BytesIO(content), read_only=True)
