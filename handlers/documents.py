@@ -4,6 +4,12 @@ Librarians and coordinators browse the categories, a category's pages and a docu
 and take the file (sent by its Telegram file id; the download is recorded). Coordinators (and a
 super-admin with a chosen district) also add a document, replace its file (those who took an
 older version are told through the outbox) and withdraw it.
+
+An event's files are library documents too (`event_id`): the coordinator's «📎 Материалы» of an
+event's card lists them and attaches one through the same new-document form (the event kept in
+the form's data); a librarian's task card lists the published ones, each one tap from its file.
+Their screens are here, on the events' and tasks' buttons (EventCb / TaskCb), as handlers never
+import each other.
 """
 
 from __future__ import annotations
@@ -27,21 +33,34 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from bot.config import Settings
 from bot.texts import common as t
 from bot.texts import documents as dt
+from bot.texts import events as ev
 from bot.toolkit.callbacks import (
     DOC_FORM_ACTIONS,
     AnnComposeAction,
     AnnComposeCb,
     DocAction,
     DocCb,
+    EventAction,
+    EventCb,
     FormAction,
     FormCb,
+    TaskAction,
+    TaskCb,
     parse_id,
 )
-from bot.toolkit.filters import STAFF, HasRole, InDistrict, Refused
+from bot.toolkit.filters import STAFF, DistrictEvent, HasRole, InDistrict, Refused, SchoolEvent
 from bot.toolkit.keyboards import PAGE_SIZE, button, clamp_page, pager_row, shorten, yes_no
 from bot.toolkit.library_notices import tell_new_version
-from bot.toolkit.screens import error_text, h, show
-from models import DocumentCategory, DocumentStatus, LibraryDocument, Role, User
+from bot.toolkit.screens import clip, error_text, h, show
+from models import (
+    DocumentCategory,
+    DocumentStatus,
+    Event,
+    EventStatus,
+    LibraryDocument,
+    Role,
+    User,
+)
 from models.limits import DOCUMENT_TITLE_MAX
 from services.announcements.content import Content
 from services.announcements.sending import new_draft
@@ -51,6 +70,9 @@ from services.documents import (
     DocumentFile,
     category_counts,
     check_title,
+    count_event_documents,
+    event_documents,
+    event_of,
     get_document_for,
     list_documents,
     publish,
@@ -60,7 +82,8 @@ from services.documents import (
     withdraw,
 )
 from services.errors import AccessDeniedError, NotFoundError, ValidationError
-from services.timeutil import fmt_local
+from services.events import get_event_for
+from services.timeutil import fmt_date, fmt_local
 from services.validation import fit_file_name
 
 READERS = (Role.LIBRARIAN, Role.COORDINATOR, Role.SUPER_ADMIN)
@@ -227,7 +250,9 @@ async def category_page(
     await show(query, text, InlineKeyboardMarkup(inline_keyboard=rows))
 
 
-def card_text(document: LibraryDocument, settings: Settings, notice: str = "") -> str:
+def card_text(
+    document: LibraryDocument, settings: Settings, notice: str = "", event: Event | None = None
+) -> str:
     text = dt.CARD.format(
         title=h(document.title),
         category=dt.CATEGORIES[document.category.value],
@@ -236,6 +261,10 @@ def card_text(document: LibraryDocument, settings: Settings, notice: str = "") -
         date=fmt_local(document.published_at, settings.tz),
         file=h(document.file_name),
     )
+    if event is not None:
+        text += dt.CARD_EVENT.format(
+            title=h(event.title), date=fmt_date(event.deadline_at.astimezone(settings.tz).date())
+        )
     if document.version > 1:
         text += dt.CARD_UPDATED.format(date=fmt_local(document.updated_at, settings.tz))
     if document.status is DocumentStatus.WITHDRAWN:
@@ -243,10 +272,40 @@ def card_text(document: LibraryDocument, settings: Settings, notice: str = "") -
     return f"{notice}\n\n{text}" if notice else text
 
 
-def card_markup(document: LibraryDocument, role: Role | None, page: int) -> InlineKeyboardMarkup:
+async def card_event(
+    session: AsyncSession, document: LibraryDocument, role: Role | None
+) -> Event | None:
+    """The event the card names; a draft's only to staff (librarians do not see drafts)."""
+    event = await event_of(session, document)
+    if event is None or (role not in STAFF and event.status is EventStatus.DRAFT):
+        return None
+    return event
+
+
+async def full_card_text(
+    session: AsyncSession,
+    document: LibraryDocument,
+    role: Role | None,
+    settings: Settings,
+    notice: str = "",
+) -> str:
+    return card_text(document, settings, notice, await card_event(session, document, role))
+
+
+def card_markup(
+    document: LibraryDocument, role: Role | None, page: int, *, from_event: bool = False
+) -> InlineKeyboardMarkup:
+    """The card's buttons; `from_event`: opened from its event's files, where «Назад» leads
+    (`page` is then the events list's)."""
+    from_event = from_event and role in STAFF and document.event_id is not None
+
     def data(action: DocAction) -> DocCb:
         return DocCb(
-            action=action, document_id=document.id, category=document.category.value, page=page
+            action=action,
+            document_id=document.id,
+            category=document.category.value,
+            page=page,
+            value=int(from_event),
         )
 
     rows = [[button(dt.BTN_GET, data(DocAction.GET))]]
@@ -255,13 +314,24 @@ def card_markup(document: LibraryDocument, role: Role | None, page: int) -> Inli
     if role in STAFF and document.status is DocumentStatus.PUBLISHED:
         rows.append([button(dt.BTN_REPLACE, data(DocAction.REPLACE))])
         rows.append([button(dt.BTN_WITHDRAW, data(DocAction.WITHDRAW))])
-    rows.append(_back(DocCb(action=DocAction.LIST, category=document.category.value, page=page)))
+    if from_event and document.event_id is not None:
+        back = EventCb(action=EventAction.FILES, event_id=document.event_id, page=page)
+        rows.append([button(t.BTN_BACK, back)])
+    else:
+        rows.append(
+            _back(DocCb(action=DocAction.LIST, category=document.category.value, page=page))
+        )
     return InlineKeyboardMarkup(inline_keyboard=rows)
+
+
+def _from_event(callback_data: DocCb) -> bool:
+    return callback_data.value == 1
 
 
 async def card(
     query: CallbackQuery,
     callback_data: DocCb,
+    session: AsyncSession,
     document: LibraryDocument,
     role: Role | None,
     settings: Settings,
@@ -269,7 +339,9 @@ async def card(
 ) -> None:
     await state.clear()
     await show(
-        query, card_text(document, settings), card_markup(document, role, callback_data.page)
+        query,
+        await full_card_text(session, document, role, settings),
+        card_markup(document, role, callback_data.page, from_event=_from_event(callback_data)),
     )
 
 
@@ -302,6 +374,7 @@ async def announce(
         document_id=document.id,
         category=document.category.value,
         page=callback_data.page,
+        value=callback_data.value,
     )
     await show(
         query,
@@ -423,10 +496,21 @@ async def not_document(message: Message) -> None:
     await message.answer(dt.NOT_DOCUMENT, reply_markup=_cancel_markup())
 
 
-def _category_markup() -> InlineKeyboardMarkup:
+def _category_markup(suggested: DocumentCategory | None = None) -> InlineKeyboardMarkup:
+    """The categories; a `suggested` one comes first, starred (still only a suggestion)."""
+    keys = list(dt.CATEGORIES)
+    if suggested is not None:
+        keys.sort(key=lambda key: key != suggested.value)
     rows = [
-        [button(name, DocCb(action=DocAction.FORM_CATEGORY, category=key))]
-        for key, name in dt.CATEGORIES.items()
+        [
+            button(
+                dt.SUGGESTED.format(name=dt.CATEGORIES[key])
+                if suggested is not None and key == suggested.value
+                else dt.CATEGORIES[key],
+                DocCb(action=DocAction.FORM_CATEGORY, category=key),
+            )
+        ]
+        for key in keys
     ]
     rows.append(_cancel_row())
     return InlineKeyboardMarkup(inline_keyboard=rows)
@@ -435,6 +519,12 @@ def _category_markup() -> InlineKeyboardMarkup:
 async def _title_chosen(target: Message | CallbackQuery, state: FSMContext, title: str) -> None:
     await state.update_data(title=title)
     await state.set_state(AddForm.category)
+    if (await state.get_data()).get("event_id"):
+        # an event's file: its materials are mostly methodical ones
+        await show(
+            target, dt.ADD_ASK_CATEGORY_EVENT, _category_markup(DocumentCategory.METHODICAL)
+        )
+        return
     await show(target, dt.ADD_ASK_CATEGORY, _category_markup())
 
 
@@ -467,6 +557,10 @@ async def add_category(query: CallbackQuery, callback_data: DocCb, state: FSMCon
         await query.answer(t.STALE_BUTTON, show_alert=True)
         return
     await state.update_data(category=category.value)
+    preset = (await state.get_data()).get("preset_item")
+    if isinstance(preset, int) and preset in ROADMAP_ITEMS:  # an event's: its activity's item
+        await _summary(query, state, preset)
+        return
     await state.set_state(AddForm.item)
     numbers = [button(str(n), DocCb(action=DocAction.FORM_ITEM, value=n)) for n in ROADMAP_ITEMS]
     rows = [numbers[i : i + ITEMS_PER_ROW] for i in range(0, len(numbers), ITEMS_PER_ROW)]
@@ -480,6 +574,11 @@ async def add_item(query: CallbackQuery, callback_data: DocCb, state: FSMContext
     if number and number not in ROADMAP_ITEMS:
         await query.answer(t.STALE_BUTTON, show_alert=True)
         return
+    await _summary(query, state, number)
+
+
+async def _summary(query: CallbackQuery, state: FSMContext, number: int) -> None:
+    """The roadmap item (0: none) chosen: what will be published, and «Опубликовать»."""
     await state.update_data(item=number)
     await state.set_state(AddForm.confirm)
     data = await state.get_data()
@@ -489,6 +588,8 @@ async def add_item(query: CallbackQuery, callback_data: DocCb, state: FSMContext
         item=number or dt.NO_ITEM,
         file=h(data["file"]["file_name"]),
     )
+    if data.get("event_id"):
+        text += dt.SUMMARY_EVENT.format(title=h(str(data.get("event_title", ""))))
     rows = [[button(dt.BTN_PUBLISH, DocCb(action=DocAction.FORM_PUBLISH))], _cancel_row()]
     await show(query, text, InlineKeyboardMarkup(inline_keyboard=rows))
 
@@ -505,6 +606,13 @@ async def add_publish(
 ) -> None:
     data = await state.get_data()
     await state.clear()  # a second press finds no form
+    event: Event | None = None
+    if "event_id" in data:  # an event's file: the event must still be the district's
+        try:
+            event = await get_event_for(session, parse_id(data["event_id"]), district_id)
+        except (NotFoundError, AccessDeniedError):
+            await query.answer(ev.UNKNOWN_EVENT, show_alert=True)
+            return
     try:
         document = await publish(
             session,
@@ -515,10 +623,15 @@ async def add_publish(
             int(data["item"]) or None,
             user.id,
             clock,
+            event=event,
         )
     except ValidationError as e:
         await session.rollback()
         await query.answer(error_text(e), show_alert=True)
+        return
+    if event is not None:  # back to the event's files, the new one among them
+        page = int(data.get("event_page") or 0)
+        await event_files_screen(query, session, event, page, dt.PUBLISHED)
         return
     await show(query, card_text(document, settings, dt.PUBLISHED), card_markup(document, role, 0))
 
@@ -538,7 +651,9 @@ async def replace_ask(
         return
     await state.clear()
     await state.set_state(ReplaceForm.file)
-    await state.update_data(document_id=document.id, page=callback_data.page)
+    await state.update_data(
+        document_id=document.id, page=callback_data.page, from_event=_from_event(callback_data)
+    )
     await show(query, dt.REPLACE_ASK.format(title=h(document.title)), _cancel_markup())
 
 
@@ -550,10 +665,16 @@ async def replace_file(message: Message, document: LibraryDocument, state: FSMCo
     file = _file_of(message.document)
     await state.update_data(file=_file_data(file), version=document.version)
     await state.set_state(ReplaceForm.confirm)
-    page = int((await state.get_data()).get("page", 0))
-    yes = DocCb(action=DocAction.REPLACE_OK, document_id=document.id, page=page)
+    data = await state.get_data()
+    page = int(data.get("page", 0))
+    value = int(bool(data.get("from_event")))
+    yes = DocCb(action=DocAction.REPLACE_OK, document_id=document.id, page=page, value=value)
     no = DocCb(
-        action=DocAction.CARD, document_id=document.id, category=document.category.value, page=page
+        action=DocAction.CARD,
+        document_id=document.id,
+        category=document.category.value,
+        page=page,
+        value=value,
     )
     await message.answer(
         dt.REPLACE_CONFIRM.format(
@@ -589,8 +710,8 @@ async def replace_ok(
     notice = dt.REPLACED.format(version=document.version, told=told)
     await show(
         query,
-        card_text(document, settings, notice),
-        card_markup(document, role, callback_data.page),
+        await full_card_text(session, document, role, settings, notice),
+        card_markup(document, role, callback_data.page, from_event=_from_event(callback_data)),
     )
 
 
@@ -603,6 +724,7 @@ async def withdraw_ask(
             document_id=document.id,
             category=document.category.value,
             page=callback_data.page,
+            value=int(_from_event(callback_data)),
         )
 
     await show(
@@ -626,9 +748,131 @@ async def withdraw_ok(
     await withdraw(session, document, clock)
     await show(
         query,
-        card_text(document, settings, dt.WITHDRAWN),
-        card_markup(document, role, callback_data.page),
+        await full_card_text(session, document, role, settings, dt.WITHDRAWN),
+        card_markup(document, role, callback_data.page, from_event=_from_event(callback_data)),
     )
+
+
+# ---- an event's files ---------------------------------------------------------------------------
+
+
+async def event_files_screen(
+    target: CallbackQuery, session: AsyncSession, event: Event, page: int, notice: str = ""
+) -> None:
+    """The coordinator's: the event's files (withdrawn ones marked), «Прикрепить файл», and
+    back to its card (`page`: the events list's)."""
+    documents = await event_documents(session, event.id, with_withdrawn=True)
+    total = await count_event_documents(session, event.id)
+    rows = [
+        [
+            button(
+                dt.DOC_BUTTON.format(
+                    icon=dt.WITHDRAWN_ICON if d.status is DocumentStatus.WITHDRAWN else "",
+                    title=shorten(d.title, 50),
+                ),
+                EventCb(action=EventAction.FILE_CARD, event_id=event.id, page=page, arg=str(d.id)),
+            )
+        ]
+        for d in documents
+    ]
+    rows.append(
+        [button(dt.BTN_ATTACH, EventCb(action=EventAction.FILE_ADD, event_id=event.id, page=page))]
+    )
+    rows.append(
+        [button(t.BTN_BACK, EventCb(action=EventAction.OPEN, event_id=event.id, page=page))]
+    )
+    title = h(clip(event.title, 200))
+    text = (
+        dt.EVENT_FILES.format(title=title, total=total)
+        if documents
+        else dt.EVENT_FILES_EMPTY.format(title=title)
+    )
+    await show(
+        target,
+        f"{notice}\n\n{text}" if notice else text,
+        InlineKeyboardMarkup(inline_keyboard=rows),
+    )
+
+
+async def event_files(
+    query: CallbackQuery,
+    callback_data: EventCb,
+    session: AsyncSession,
+    event: Event,
+    state: FSMContext,
+) -> None:
+    await state.clear()
+    await event_files_screen(query, session, event, callback_data.page)
+
+
+async def event_file_card(
+    query: CallbackQuery,
+    callback_data: EventCb,
+    session: AsyncSession,
+    event: Event,
+    role: Role | None,
+    settings: Settings,
+    state: FSMContext,
+) -> None:
+    """A file of the event's list: its library card, «Назад» to the event's files. A document
+    that is not this event's is refused like any stale button."""
+    try:
+        document = await get_document_for(
+            session, parse_id(callback_data.arg), event.district_id, with_withdrawn=True
+        )
+    except NotFoundError:
+        document = None
+    if document is None or document.event_id != event.id:
+        await query.answer(t.STALE_BUTTON, show_alert=True)
+        return
+    await state.clear()
+    await show(
+        query,
+        card_text(document, settings, event=event),
+        card_markup(document, role, callback_data.page, from_event=True),
+    )
+
+
+async def event_add_ask(
+    query: CallbackQuery, callback_data: EventCb, event: Event, state: FSMContext
+) -> None:
+    """«Прикрепить файл»: the new-document form, the event kept in its data (its activity's
+    roadmap item chosen for the coordinator)."""
+    await state.clear()
+    await state.set_state(AddForm.file)
+    number = event.activity.number if event.activity is not None else None
+    await state.update_data(
+        event_id=event.id,
+        event_title=event.title,
+        event_page=callback_data.page,
+        preset_item=number if number in ROADMAP_ITEMS else None,
+    )
+    await show(
+        query,
+        dt.ADD_ASK_FILE_EVENT.format(title=h(clip(event.title, 200))),
+        InlineKeyboardMarkup(inline_keyboard=[_cancel_row()]),
+    )
+
+
+async def task_files(query: CallbackQuery, session: AsyncSession, event: Event) -> None:
+    """The librarian's: the event's published files, each one tap from the file (the library's
+    «Получить»: the download is recorded, a later version is told)."""
+    documents = await event_documents(session, event.id)
+    rows = [
+        [
+            button(
+                dt.FILE_BUTTON.format(title=shorten(d.title, 50)),
+                DocCb(action=DocAction.GET, document_id=d.id),
+            )
+        ]
+        for d in documents
+    ]
+    rows.append([button(t.BTN_BACK, TaskCb(action=TaskAction.OPEN, event_id=event.id))])
+    title = h(clip(event.title, 200))
+    text = (
+        dt.TASK_FILES.format(title=title) if documents else dt.TASK_FILES_EMPTY.format(title=title)
+    )
+    await show(query, text, InlineKeyboardMarkup(inline_keyboard=rows))
 
 
 def get_router() -> Router:
@@ -700,5 +944,22 @@ def get_router() -> Router:
         cb(F.action == DocAction.ANNOUNCE),
         HasRole(Role.COORDINATOR),
         DistrictDocument(),
+    )
+    # an event's files: the coordinator's on the event's card, the librarian's on the task's
+    event_cb = EventCb.filter
+    router.callback_query.register(
+        event_files, event_cb(F.action == EventAction.FILES), editor, DistrictEvent()
+    )
+    router.callback_query.register(
+        event_file_card, event_cb(F.action == EventAction.FILE_CARD), editor, DistrictEvent()
+    )
+    router.callback_query.register(
+        event_add_ask, event_cb(F.action == EventAction.FILE_ADD), editor, DistrictEvent()
+    )
+    router.callback_query.register(
+        task_files,
+        TaskCb.filter(F.action == TaskAction.FILES),
+        HasRole(Role.LIBRARIAN),
+        SchoolEvent(),
     )
     return router

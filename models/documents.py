@@ -1,5 +1,6 @@
 """The documents library: the district's files (normative acts, methodical materials, samples,
-contest rules) that librarians take from the bot, and who took which version.
+contest rules, an event's materials) that librarians take from the bot, and who took which
+version.
 
 A file is kept by its Telegram file id only; the bot never downloads it. Replacing a file raises
 the version, and `library_downloads` tells who took an older one.
@@ -47,6 +48,10 @@ class LibraryDocument(Base):
     # a contest's regulation, kept in step with the contest (services.documents.sync_contest)
     contest_id: Mapped[int | None] = mapped_column(
         ForeignKey("contests.id", ondelete="SET NULL"), unique=True
+    )
+    # a file attached to an event (its materials); an event may have several
+    event_id: Mapped[int | None] = mapped_column(
+        ForeignKey("events.id", ondelete="SET NULL"), index=True
     )
     file_id: Mapped[str] = mapped_column(String(255))
     file_unique_id: Mapped[str] = mapped_column(String(255))

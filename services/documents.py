@@ -70,10 +70,17 @@ async def publish(
     activity_number: int | None,
     published_by_id: int | None,
     clock: Clock,
+    *,
+    event: Event | None = None,
 ) -> LibraryDocument:
+    """A new document of the district; `event`: the event it is a material of (the same
+    district's)."""
+    if event is not None and event.district_id != district_id:
+        raise NotFoundError("event")
     now = clock()
     document = LibraryDocument(
         district_id=district_id,
+        event_id=event.id if event is not None else None,
         title=check_title(title),
         category=category,
         activity_number=check_activity(activity_number),
@@ -235,6 +242,45 @@ async def search_documents(
         .limit(limit)
     )
     return list(rows)
+
+
+EVENT_FILES_MAX = 30  # an event's screen lists its newest files, at most this many
+
+
+async def event_documents(
+    session: AsyncSession, event_id: int, *, with_withdrawn: bool = False
+) -> list[LibraryDocument]:
+    """The files of an event, newest first (withdrawn ones only if `with_withdrawn`)."""
+    where = [LibraryDocument.event_id == event_id]
+    if not with_withdrawn:
+        where.append(LibraryDocument.status == DocumentStatus.PUBLISHED)
+    rows = await session.scalars(
+        select(LibraryDocument)
+        .where(*where)
+        .order_by(LibraryDocument.published_at.desc(), LibraryDocument.id.desc())
+        .limit(EVENT_FILES_MAX)
+    )
+    return list(rows)
+
+
+async def count_event_documents(session: AsyncSession, event_id: int) -> int:
+    """How many published files the event has."""
+    total = await session.scalar(
+        select(func.count())
+        .select_from(LibraryDocument)
+        .where(
+            LibraryDocument.event_id == event_id,
+            LibraryDocument.status == DocumentStatus.PUBLISHED,
+        )
+    )
+    return int(total or 0)
+
+
+async def event_of(session: AsyncSession, document: LibraryDocument) -> Event | None:
+    """The event the document is a material of, if any."""
+    if document.event_id is None:
+        return None
+    return await session.get(Event, document.event_id)
 
 
 async def get_document_for(

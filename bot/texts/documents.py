@@ -84,6 +84,37 @@ REPLACED_NOTICE = (
 WITHDRAW_CONFIRM = "Снять с публикации «{title}»? Библиотекари перестанут его видеть."
 WITHDRAWN = "🗑 Документ снят с публикации."
 
+# an event's files: the coordinator's materials screen, the librarian's list in /tasks
+BTN_EVENT_FILES = "📎 Материалы"
+BTN_EVENT_FILES_COUNT = "📎 Материалы ({count})"
+
+
+def files_button(count: int) -> str:
+    """«📎 Материалы (N)» on an event's card, «📎 Материалы» when it has no files."""
+    return BTN_EVENT_FILES_COUNT.format(count=count) if count else BTN_EVENT_FILES
+
+
+BTN_ATTACH = "➕ Прикрепить файл"
+EVENT_FILES = (
+    "📎 <b>Материалы к «{title}»</b>\n\n"
+    "Опубликовано файлов: {total}. Библиотекари видят их в карточке задания и в /documents."
+)
+EVENT_FILES_EMPTY = (
+    "📎 <b>Материалы к «{title}»</b>\n\n"
+    "Файлов пока нет. Прикрепите файл: библиотекари получат его из карточки задания "
+    "и из /documents."
+)
+TASK_FILES = "📎 <b>Материалы к «{title}»</b>\n\nНажмите на файл, чтобы получить его."
+TASK_FILES_EMPTY = "📎 <b>Материалы к «{title}»</b>\n\nК этому событию пока нет файлов."
+FILE_BUTTON = "📥 {title}"
+CARD_EVENT = "\nК событию: «{title}» (до {date})"
+SUMMARY_EVENT = "\nК событию: «{title}»"
+ADD_ASK_FILE_EVENT = "📎 Пришлите файл к событию «{title}» (📎 → Файл)."
+ADD_ASK_CATEGORY_EVENT = (
+    "Выберите раздел. Материалам события обычно подходит ⭐ «Методические материалы»."
+)
+SUGGESTED = "⭐ {name}"
+
 ERRORS = {
     "document_without_name": NO_FILE_NAME,
     "document_withdrawn": UNKNOWN_DOCUMENT,

@@ -152,6 +152,10 @@ class EventAction(StrEnum):
     AUDIENCE_TOGGLE = "at"
     AUDIENCE_ALL = "aa"
     OCCASION = "oc"
+    # the event's files in the documents library (handlers/documents.py)
+    FILES = "m"  # the event's materials
+    FILE_CARD = "mo"  # a file's library card (`arg`: the document, which must be the event's)
+    FILE_ADD = "ma"  # «Прикрепить файл»: the library's new-document form for the event
 
 
 class EventCb(CallbackData, prefix="e"):
@@ -187,6 +191,7 @@ class TaskAction(StrEnum):
     FIX_PARTICIPANTS = "fp"
     FIX_DESCRIPTION = "fs"
     FIX_EVIDENCE = "fe"
+    FILES = "m"  # the event's published files (handlers/documents.py)
 
 
 FIX_ACTIONS = frozenset(
@@ -317,6 +322,10 @@ DOC_FORM_ACTIONS = frozenset(
 
 
 class DocCb(CallbackData, prefix="doc"):
+    """`value`: a category's or an item's choice in the form; on a card and its buttons, 1 when
+    it was opened from its event's files (its «Назад» goes back there, `page` being the events
+    list's page)."""
+
     action: DocAction
     document_id: OptionalId = 0
     category: Annotated[str, Field(max_length=16)] = ""

@@ -9,6 +9,7 @@ from aiogram.types import CallbackQuery, InlineKeyboardButton, InlineKeyboardMar
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.config import Settings
+from bot.texts import documents as dt
 from bot.texts import events as ev
 from bot.texts import reminders as r
 from bot.toolkit.callbacks import EventAction, EventCb, TaskAction, TaskCb
@@ -28,6 +29,7 @@ from models import Audience, Event, EventKind, EventStatus, School, User
 from services.clock import Clock
 from services.contests.setup import contest_of_event
 from services.districts import get_district
+from services.documents import count_event_documents
 from services.events import (
     audience_librarians,
     count_events,
@@ -155,6 +157,13 @@ async def event_card(
     if status is not EventStatus.CANCELLED and contest is None:
         rows.append(button(ev.BTN_EDIT, EventCb(action=EventAction.EDIT, event_id=event.id)))
         rows.append(_status_button(ev.BTN_CANCEL_EVENT, event, EventStatus.CANCELLED, page))
+    # the event's files in the documents library (handlers/documents.py)
+    files = await count_event_documents(session, event.id)
+    rows.append(
+        button(
+            dt.files_button(files), EventCb(action=EventAction.FILES, event_id=event.id, page=page)
+        )
+    )
     if not seminar:  # a seminar's replies are on the card itself
         rows.append(
             button(ev.BTN_PROGRESS, EventCb(action=EventAction.PROGRESS, event_id=event.id))
@@ -209,12 +218,16 @@ async def send_event_prompts(
                 ends=fmt_date(event.ends_on),
                 deadline=fmt_local(event.deadline_at, settings.tz),
             )
-        markup = column(
-            [
-                button(ev.BTN_CONFIRM_TASK, TaskCb(action=TaskAction.CONFIRM, event_id=event.id)),
-                button(ev.BTN_DETAILS, TaskCb(action=TaskAction.OPEN, event_id=event.id)),
-            ]
-        )
+        prompt_buttons = [
+            button(ev.BTN_CONFIRM_TASK, TaskCb(action=TaskAction.CONFIRM, event_id=event.id)),
+            button(ev.BTN_DETAILS, TaskCb(action=TaskAction.OPEN, event_id=event.id)),
+        ]
+        files = await count_event_documents(session, event.id)
+        if files:  # the event's files, one press away (handlers/documents.py)
+            prompt_buttons.append(
+                button(dt.files_button(files), TaskCb(action=TaskAction.FILES, event_id=event.id))
+            )
+        markup = column(prompt_buttons)
     return await deliver(
         session,
         clock,

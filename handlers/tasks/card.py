@@ -9,6 +9,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.config import Settings
 from bot.texts import common as t
+from bot.texts import documents as dt
 from bot.texts import events as ev
 from bot.texts.contests.entry import TASKS_HINT
 from bot.toolkit.callbacks import TaskAction, TaskCb
@@ -19,6 +20,7 @@ from models import ConfirmationStatus, ContestStatus, Event, EventStatus, School
 from services.clock import Clock
 from services.confirmations import editable, find_confirmation, withdraw
 from services.contests.setup import list_contests, taking_entries
+from services.documents import count_event_documents
 from services.errors import NotFoundError, ValidationError
 from services.events import SchoolTaskStatus, school_tasks, task_status
 from services.timeutil import fmt_date, fmt_local
@@ -103,6 +105,13 @@ async def task_open(
     elif event.status is EventStatus.CANCELLED:
         text += ev.TASK_EVENT_CANCELLED
     buttons = []
+    # the event's published files, if it has any (handlers/documents.py lists them)
+    files = await count_event_documents(session, event.id)
+    files_button = (
+        [button(dt.files_button(files), TaskCb(action=TaskAction.FILES, event_id=event.id))]
+        if files
+        else []
+    )
     if editable(confirmation, event, now):
         if status in (SchoolTaskStatus.TODO, SchoolTaskStatus.OVERDUE):
             buttons.append(
@@ -116,8 +125,9 @@ async def task_open(
                 buttons.append(
                     button(ev.BTN_WITHDRAW, TaskCb(action=TaskAction.WITHDRAW, event_id=event.id))
                 )
-            await show(query, text, _with_fields(event.id, buttons))
+            await show(query, text, _with_fields(event.id, [*buttons, *files_button]))
             return
+    buttons += files_button
     buttons.append(button(ev.BTN_TO_TASKS, TaskCb(action=TaskAction.LIST)))
     await show(query, text, column(buttons))
 
