@@ -25,6 +25,7 @@ from models import (
     AudienceKind,
     Notification,
 )
+from models.limits import ANNOUNCEMENT_QUESTION_MAX
 from services.announcements.content import Content
 from services.announcements.sending import send
 from services.districts import create_district
@@ -583,6 +584,8 @@ async def test_coordinator_reads_what_the_republic_sent(
         found.audience_district_ids = [district_setup.district_id]
         await send(s, announcement_id, copy_extras, clock())
     await client.drain()
+    await client.send(COORDINATOR, "/announcements")  # none of their own yet
+    assert client.last_text(COORDINATOR) == th.LIST_EMPTY_OWN
     own = await announce(client, session_pool, clock)  # and one of the district's own
 
     await client.send(COORDINATOR, "/announcements")
@@ -593,7 +596,7 @@ async def test_coordinator_reads_what_the_republic_sent(
     assert client.last_text(COORDINATOR) == (
         th.LIST_HEADER_INBOX.format(total=1) + "\n" + th.PENDING_HINT
     )
-    item = "❗ № 1 · 25.11 · Совещание координаторов…"
+    item = "❗🏛 № 1 · 25.11 · Совещание координаторов…"
     assert client.buttons(COORDINATOR) == [item, t.BTN_BACK]
     client.clear()
     await client.press(COORDINATOR, item)
@@ -608,6 +611,20 @@ async def test_coordinator_reads_what_the_republic_sent(
     await client.press(COORDINATOR, t.BTN_BACK)
     assert client.last_text(COORDINATOR) == th.LIST_HEADER.format(total=1)
     assert client.buttons(COORDINATOR)[-1] == th.BTN_INBOX.format(count=1)
+
+    # a question goes to the author in the republic, who sees the asker's district
+    await client.press_data(COORDINATOR, data(AnnAction.ASK, announcement_id))
+    assert client.last_text(COORDINATOR) == tc.ASK_PROMPT_REPUBLIC.format(
+        number=1, max=ANNOUNCEMENT_QUESTION_MAX
+    )
+    await client.send(COORDINATOR, "Можно ли подключиться онлайн?")
+    await client.drain()  # through the outbox
+    notice = client.last_text(ADMIN)
+    assert "От: Ольга Методистова, Иглинский район" in notice, notice
+    await client.press(ADMIN, th.BTN_OPEN_QUESTIONS)
+    assert "Ольга Методистова, Иглинский район" in client.last_text(ADMIN)
+    await client.press_data(ADMIN, data(AnnAction.UNREAD, announcement_id))
+    assert "Иглинский район" in client.last_text(ADMIN)
 
     # another district's coordinator received nothing and cannot open it; a librarian has no
     # received list of a coordinator; a forged id is stale

@@ -49,7 +49,6 @@ from models import (
     AnnouncementQuestion,
     AnnouncementStatus,
     AudienceKind,
-    School,
     User,
 )
 from models.limits import ANNOUNCEMENT_ANSWER_MAX
@@ -160,7 +159,10 @@ async def list_screen(
     if received:  # a super-admin's announcements to the coordinators
         label = th.BTN_INBOX_PENDING if await unacknowledged(session, user) else th.BTN_INBOX
         rows.append([button(label.format(count=received), AnnCb(action=AnnAction.INBOX))])
-    text = th.LIST_HEADER.format(total=total) if total else th.LIST_EMPTY
+    if total:
+        text = th.LIST_HEADER.format(total=total)
+    else:
+        text = th.LIST_EMPTY_OWN if received else th.LIST_EMPTY
     await show(target, text, InlineKeyboardMarkup(inline_keyboard=rows) if rows else None)
 
 
@@ -500,7 +502,7 @@ async def answer_start(
         await query.answer(th.ALREADY_ANSWERED, show_alert=True)
         return
     asker = await session.get(User, question.user_id) if question.user_id else None
-    school = await session.get(School, question.school_id) if question.school_id else None
+    place = await receipts.asker_place(session, question)
     await state.clear()
     await state.set_state(AnswerForm.text)
     await state.update_data(
@@ -508,7 +510,7 @@ async def answer_start(
     )
     text = th.ANSWER_ASK.format(
         name=h(asker.full_name if asker is not None and asker.full_name else ""),
-        school=h(school.short_name if school is not None else th.NO_SCHOOL),
+        school=h(place or th.NO_SCHOOL),
         text=h(question.text),
         max=ANNOUNCEMENT_ANSWER_MAX,
     )

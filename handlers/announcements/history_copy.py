@@ -40,7 +40,7 @@ from bot.toolkit.keyboards import (
 )
 from bot.toolkit.notify import deliver
 from bot.toolkit.screens import error_text, h, show
-from models import Announcement, AnnouncementRecipient, Role, School, User
+from models import Announcement, AnnouncementRecipient, Role, User
 from models.limits import ANNOUNCEMENT_QUESTION_MAX
 from services.announcements import receipts
 from services.announcements.content import steps
@@ -144,7 +144,9 @@ async def ask_start(
     # a new message: the copy itself stays as it was
     await bot.send_message(
         query.from_user.id,
-        tc.ASK_PROMPT.format(number=announcement.number or "", max=ANNOUNCEMENT_QUESTION_MAX),
+        (tc.ASK_PROMPT if announcement.district_id is not None else tc.ASK_PROMPT_REPUBLIC).format(
+            number=announcement.number or "", max=ANNOUNCEMENT_QUESTION_MAX
+        ),
         reply_markup=cancel_keyboard(),
     )
 
@@ -181,7 +183,7 @@ async def ask_text(
     await state.clear()
     announcement = await session.get(Announcement, announcement_id)
     assert announcement is not None
-    school = await session.get(School, question.school_id) if question.school_id else None
+    place = await receipts.asker_place(session, question)
     link = AnnCb(action=AnnAction.QUESTIONS, announcement_id=announcement.id)
     await deliver(
         session,
@@ -191,7 +193,7 @@ async def ask_text(
         th.QUESTION_NOTICE.format(
             number=announcement.number or "",
             name=h(user.full_name or ""),
-            school=h(school.short_name if school is not None else th.NO_SCHOOL),
+            school=h(place or th.NO_SCHOOL),
             text=h(question.text),
         ),
         InlineKeyboardMarkup(inline_keyboard=[[button(th.BTN_OPEN_QUESTIONS, link)]]),
@@ -227,10 +229,15 @@ async def reader_list_screen(
     _, shown = await for_recipient(session, user, page * PAGE_SIZE, PAGE_SIZE)
     unread = await awaiting_ack(session, user, [a.id for a in shown])
     open_action = AnnAction.READ if inbox else AnnAction.OPEN
+    item, pending = (
+        (th.ITEM_INBOX, th.ITEM_INBOX_PENDING)
+        if inbox
+        else (th.ITEM_READER, th.ITEM_READER_PENDING)
+    )
     rows: list[list[InlineKeyboardButton]] = [
         [
             button(
-                (th.ITEM_READER_PENDING if a.id in unread else th.ITEM_READER).format(
+                (pending if a.id in unread else item).format(
                     number=a.number or "",
                     date=local_day(a, settings),
                     words=first_words(a),

@@ -17,6 +17,7 @@ from models import (
     AnnouncementQuestion,
     AnnouncementRecipient,
     AnnouncementStatus,
+    District,
     Notification,
     NotificationStatus,
     School,
@@ -77,18 +78,26 @@ class SchoolAck:
     acknowledged: int
 
 
+# where a person is: the school's short name; for one without a school (a coordinator, to
+# whom a super-admin wrote), the district's name
+PLACE = func.coalesce(School.short_name, District.name)
+
+
 async def acks_by_school(session: AsyncSession, announcement_id: int) -> list[SchoolAck]:
+    """Per school (per district for the coordinators addressed): the copies and how many
+    pressed «Ознакомлен(а)»."""
     rows = await session.execute(
         select(
             AnnouncementRecipient.school_id,
-            School.short_name,
+            PLACE,
             func.count(),
             func.count(AnnouncementRecipient.acknowledged_at),
         )
         .outerjoin(School, School.id == AnnouncementRecipient.school_id)
+        .outerjoin(District, District.id == AnnouncementRecipient.district_id)
         .where(AnnouncementRecipient.announcement_id == announcement_id)
-        .group_by(AnnouncementRecipient.school_id, School.short_name)
-        .order_by(School.short_name)
+        .group_by(AnnouncementRecipient.school_id, PLACE)
+        .order_by(PLACE)
     )
     return [SchoolAck(sid, name or "", int(n), int(a)) for sid, name, n, a in rows]
 
@@ -104,16 +113,17 @@ class Person:
 async def not_acknowledged(session: AsyncSession, announcement_id: int) -> list[Person]:
     """Those who got their copy and have not pressed «Ознакомлен(а)»."""
     rows = await session.execute(
-        select(User.id, User.full_name, School.short_name, AnnouncementRecipient.chat_id)
+        select(User.id, User.full_name, PLACE, AnnouncementRecipient.chat_id)
         .join(User, User.id == AnnouncementRecipient.user_id)
         .outerjoin(School, School.id == AnnouncementRecipient.school_id)
+        .outerjoin(District, District.id == AnnouncementRecipient.district_id)
         .join(Notification, Notification.id == AnnouncementRecipient.notification_id)
         .where(
             AnnouncementRecipient.announcement_id == announcement_id,
             AnnouncementRecipient.acknowledged_at.is_(None),
             Notification.status == NotificationStatus.SENT,
         )
-        .order_by(School.short_name, User.full_name)
+        .order_by(PLACE, User.full_name)
     )
     return [Person(int(u), n or "", s or "", int(c)) for u, n, s, c in rows]
 
@@ -178,15 +188,31 @@ async def ask(
 
 
 async def questions(session: AsyncSession, announcement_id: int) -> list[tuple[Any, ...]]:
-    """(question, the asker's name, the school's short name), oldest first."""
+    """(question, the asker's name, where the asker is: the school's short name, or the
+    district's for a coordinator), oldest first."""
     rows = await session.execute(
-        select(AnnouncementQuestion, User.full_name, School.short_name)
+        select(AnnouncementQuestion, User.full_name, PLACE)
         .outerjoin(User, User.id == AnnouncementQuestion.user_id)
         .outerjoin(School, School.id == AnnouncementQuestion.school_id)
+        .outerjoin(District, District.id == User.district_id)
         .where(AnnouncementQuestion.announcement_id == announcement_id)
         .order_by(AnnouncementQuestion.asked_at, AnnouncementQuestion.id)
     )
     return [tuple(row) for row in rows]
+
+
+async def asker_place(session: AsyncSession, question: AnnouncementQuestion) -> str:
+    """Where the asker is: the school's short name, or the district's for a coordinator ("" if
+    neither is known)."""
+    place = await session.scalar(
+        select(PLACE)
+        .select_from(AnnouncementQuestion)
+        .outerjoin(User, User.id == AnnouncementQuestion.user_id)
+        .outerjoin(School, School.id == AnnouncementQuestion.school_id)
+        .outerjoin(District, District.id == User.district_id)
+        .where(AnnouncementQuestion.id == question.id)
+    )
+    return place or ""
 
 
 async def answer(
