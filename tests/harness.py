@@ -19,7 +19,7 @@ from aiogram import Bot, Dispatcher
 from aiogram.client.default import Default, DefaultBotProperties
 from aiogram.client.session.base import BaseSession
 from aiogram.enums import ParseMode
-from aiogram.exceptions import TelegramForbiddenError
+from aiogram.exceptions import TelegramForbiddenError, TelegramNetworkError
 from aiogram.methods import TelegramMethod
 from aiogram.methods.base import TelegramType
 from aiogram.types import (
@@ -94,6 +94,8 @@ class RecordingSession(BaseSession):
         self.files: dict[str, bytes] = {}
         self.answered: set[str] = set()
         self.blocked: set[int] = set()  # chats whose user blocked the bot: 403 on sending
+        # method name → how many of its next calls are lost to the network (TelegramNetworkError)
+        self.lost: dict[str, int] = {}
         self.chats: dict[int, dict[int, ChatMessage]] = {}
         self._ids = itertools.count(1000)
 
@@ -149,6 +151,9 @@ class RecordingSession(BaseSession):
         self, bot: Bot, method: TelegramMethod[TelegramType], timeout: int | None = None
     ) -> TelegramType:
         name = type(method).__name__
+        if self.lost.get(name):  # it never reached Telegram: not recorded
+            self.lost[name] -= 1
+            raise TelegramNetworkError(method=method, message="Connection reset by peer")
         self.calls.append(Call(name, method))
         self._check_html(bot, name, method)
         result: Any

@@ -12,7 +12,7 @@ from datetime import date
 
 from aiogram import Bot, F, Router
 from aiogram.enums import ChatAction
-from aiogram.exceptions import TelegramRetryAfter
+from aiogram.exceptions import TelegramNetworkError, TelegramRetryAfter, TelegramServerError
 from aiogram.types import BufferedInputFile, CallbackQuery
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -47,6 +47,7 @@ from services.districts import get_district
 logger = logging.getLogger(__name__)
 
 RETRIES = 3  # a document refused for flood control is sent again after the wait Telegram asks
+NETWORK_PAUSE = 1.0  # seconds before a document lost to the network is sent again
 
 
 async def send_file(
@@ -62,6 +63,13 @@ async def send_file(
                 raise
             logger.info("flood control: waiting %s s before the next document", exc.retry_after)
             await asyncio.sleep(exc.retry_after)
+        except (TelegramNetworkError, TelegramServerError) as exc:
+            # one of several files: a lost connection or a 5xx is tried again (at worst the
+            # person gets a file twice) rather than leaving the rest unsent
+            if attempt == RETRIES - 1:
+                raise
+            logger.warning("document %r not sent (%r); trying again", file_name, exc)
+            await asyncio.sleep(NETWORK_PAUSE)
 
 
 def _day(contest: Contest, settings: Settings, clock: Clock) -> date:
