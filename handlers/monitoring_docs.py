@@ -73,6 +73,7 @@ def summary_words() -> SummaryWords:
         status={ResponseStatus(k): v for k, v in mdt.STATUS.items()},
         missing_state={MissingState(k): v for k, v in mdt.MISSING_STATE.items()},
         notes=mdt.NOTES,
+        not_held=mdt.not_held,
     )
 
 
@@ -87,7 +88,8 @@ def note_words() -> NoteWords:
         participation=mdt.participation,
         missing_intro=mdt.missing_intro,
         sentences={code: Sentences(*texts) for code, texts in mdt.SENTENCES.items()},
-        indicator_names=INDICATOR_NAMES,
+        unit=mdt.unit,
+        indicator_names=mdt.NOTE_INDICATOR_NAMES,
         missing_state=mdt.MISSING_STATE,
     )
 
@@ -97,8 +99,10 @@ def republic_note_words() -> RepublicNoteWords:
         **mdt.REPUBLIC_NOTE,
         participation=mdt.republic_participation,
         table_header=mdt.REPUBLIC_NOTE_TABLE_HEADER,
+        compared_header=mdt.REPUBLIC_NOTE_COMPARED_HEADER,
         submitted=mdt.district_submitted,
         missing_intro=mdt.district_missing,
+        not_held=mdt.not_held,
     )
 
 

@@ -31,6 +31,8 @@ from zoneinfo import ZoneInfo
 
 import pytest
 from docx import Document
+from docx.oxml.ns import qn
+from docx.shared import RGBColor
 from openpyxl import load_workbook
 from openpyxl.worksheet.worksheet import Worksheet
 from PIL import Image
@@ -40,6 +42,7 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from bot.texts import common as t
 from bot.texts import monitoring_docs as mdt
 from bot.texts import reports as rt
+from bot.texts.plural import after_figure, agreed
 from handlers.monitoring_docs import (
     district_charts,
     note_words,
@@ -50,8 +53,9 @@ from models import MonitoringResponse, MonitoringRound, Notification, ResponseSt
 from services.districts import create_district
 from services.monitoring.answers import encode_answers
 from services.monitoring.charts import Bar, ChartWords, indicator_chart
-from services.monitoring.note_docx import note_docx, republic_note_docx
-from services.monitoring.numfmt import ru_number, ru_percent
+from services.monitoring.indicators import GroupIndicators
+from services.monitoring.note_docx import figure_sentences, note_docx, republic_note_docx
+from services.monitoring.numfmt import THIN, ru_number, ru_percent
 from services.monitoring.rounds import close_round, open_round
 from services.monitoring.summary import republic_summary, round_summary
 from services.monitoring.summary_xlsx import FILLS, summary_csv, summary_xlsx
@@ -454,6 +458,31 @@ def _docx_text(content: bytes) -> tuple[str, Any]:
     return text, document
 
 
+def _assert_official(document: Any, title: str) -> None:
+    """A4 on every section; black Times New Roman headings (no theme font left); the
+    properties filled, the library's own cleared; Russian the text's language."""
+    for section in document.sections:
+        assert abs(section.page_width.cm - 21) < 0.01
+        assert abs(section.page_height.cm - 29.7) < 0.01
+    for name in ("Heading 1", "Heading 2"):
+        style = document.styles[name]
+        assert style.font.name == "Times New Roman"
+        assert style.font.color.rgb == RGBColor(0, 0, 0)
+        assert style.font.color.theme_color is None
+        fonts = style.element.rPr.rFonts
+        assert fonts.get(qn("w:asciiTheme")) is None and fonts.get(qn("w:hAnsiTheme")) is None
+        assert fonts.get(qn("w:eastAsia")) == "Times New Roman"
+    lang = document.styles["Normal"].element.rPr.find(qn("w:lang"))
+    assert lang is not None and lang.get(qn("w:val")) == "ru-RU"
+    properties = document.core_properties
+    assert properties.author == ""
+    assert properties.comments == ""
+    assert properties.title == title
+    assert properties.language == "ru-RU"
+    # the clock's moment, 25.11.2026 (stored in UTC)
+    assert properties.created.replace(tzinfo=None) == datetime(2026, 11, 25, 7, 0)  # noqa: DTZ001
+
+
 async def test_note_has_the_figures_tables_charts_and_missing(
     world: World, session_pool: async_sessionmaker[AsyncSession], clock: FixedClock
 ) -> None:
@@ -471,12 +500,10 @@ async def test_note_has_the_figures_tables_charts_and_missing(
         and "Книгообеспеченность: ниже медианы (20) — СОШ № 2 (10)." in text
     )
     assert (
-        f"Охват чтением, %: выше медианы (53{NB}%) — МБОУ СОШ № 1 с. Иглино (70{NB}%); "
+        f"Охват чтением: выше медианы (53{NB}%) — МБОУ СОШ № 1 с. Иглино (70{NB}%); "
         f"СОШ № 4 (60{NB}%)." in text
     )
-    assert (
-        f"Охват чтением, %: ниже медианы (53{NB}%) — СОШ № 2 (45{NB}%); СОШ № 3 (0{NB}%)." in text
-    )
+    assert f"Охват чтением: ниже медианы (53{NB}%) — СОШ № 2 (45{NB}%); СОШ № 3 (0{NB}%)." in text
     # not submitted
     assert "Не сдали анкету 2 школы:" in text
     assert "СОШ № 5 (возвращена на исправление)" in text
@@ -486,9 +513,16 @@ async def test_note_has_the_figures_tables_charts_and_missing(
     rows = [[cell.text for cell in row.cells] for row in table.rows]
     assert rows[0] == ["Показатель", "По району", "Медиана по школам", "Прошлый год"]
     assert ["Книгообеспеченность", "19", "20", "16"] in rows
-    assert ["Охват чтением, %", f"45{NB}%", f"53{NB}%", f"57{NB}%"] in rows
-    assert ["Посещений в день", "23,3", "10", "24,3"]  # 8500 / 350 last year in rows
+    assert ["Охват чтением", f"45{NB}%", f"53{NB}%", f"57{NB}%"] in rows
+    assert ["Посещений в день", "23,3", "10", "24,3"] in rows  # 8500 / 350 last year
     assert len(document.inline_shapes) == 2
+    # the units agree with the figures: 8100 / 1100 textbooks, 12600 / 580 loans
+    assert "На одного учащегося приходится 7,4 учебника (в прошлом году 8)." in text
+    assert "Читаемость выросла с 20 до 21,7 выдачи на читателя." in text
+    assert "Средняя посещаемость снизилась с 24,3 до 23,3 посещения в день." in text
+    _assert_official(
+        document, "Аналитическая справка по итогам мониторинга ШИБЦ за 2026/27 учебный год"
+    )
 
 
 async def test_note_of_two_years_says_what_grew(
@@ -520,7 +554,9 @@ async def test_note_of_two_years_says_what_grew(
     text, _document = _docx_text(note_docx(summary, note_words(), TZ))
     assert f"Охват чтением вырос с 62{NB}% до 69{NB}%." in text
     assert "Книгообеспеченность составила 18,4 экз. на читателя (в прошлом году 17,1)." in text
-    assert "Читаемость не изменилась: 6 выдачи на читателя." in text
+    assert "Читаемость не изменилась: 6 выдач на читателя." in text
+    assert "На одного учащегося приходится 0,8 учебника, как и в прошлом году." in text
+    assert "Средняя посещаемость не изменилась: 0,5 посещения в день." in text
     assert "Анкету сдали все школы района." in text
 
 
@@ -668,20 +704,117 @@ async def test_super_admin_gets_the_republic(
 
 
 def test_republic_participation_counts_schools_and_districts() -> None:
-    assert mdt.republic_participation(1, 1, 1) == (
-        "В мониторинге участвовали 1 из 1 школы в 1 районе."
+    assert mdt.republic_participation(1, 1, 1, 1) == (
+        "В мониторинге участвовала 1 из 1 школы в 1 районе."
     )
-    assert mdt.republic_participation(3, 4, 2) == (
+    assert mdt.republic_participation(3, 4, 2, 2) == (
         "В мониторинге участвовали 3 из 4 школ в 2 районах."
     )
-    assert mdt.republic_participation(40, 54, 5).endswith("из 54 школ в 5 районах.")
-    assert mdt.republic_participation(9, 11, 11).endswith("из 11 школ в 11 районах.")
-    assert mdt.republic_participation(200, 221, 21).endswith("из 221 школы в 21 районе.")
-    assert mdt.republic_participation(50, 60, 22).endswith("в 22 районах.")
+    assert mdt.republic_participation(40, 54, 5, 5).endswith("из 54 школ в 5 районах.")
+    assert mdt.republic_participation(9, 11, 11, 11).endswith("из 11 школ в 11 районах.")
+    assert mdt.republic_participation(200, 221, 21, 21).endswith("из 221 школы в 21 районе.")
+    assert mdt.republic_participation(50, 60, 22, 22).endswith("в 22 районах.")
+    assert mdt.republic_participation(21, 30, 2, 2).startswith("В мониторинге участвовала 21 ")
+    assert mdt.republic_participation(11, 30, 2, 2).startswith("В мониторинге участвовали 11 ")
+    # some districts held no round: the schools counted are those of the districts that did
+    assert mdt.republic_participation(5, 8, 3, 2) == (
+        "Мониторинг проводился в 2 районах из 3; в нём участвовали 5 из 8 школ этих районов."
+    )
+    assert mdt.republic_participation(1, 1, 3, 1) == (
+        "Мониторинг проводился в 1 районе из 3; в нём участвовала 1 из 1 школы этого района."
+    )
     assert mdt.district_missing("Учалинский район", 1) == (
-        "Учалинский район: не сдали анкету 1 школа:"
+        "Учалинский район: не сдала анкету 1 школа:"
+    )
+    assert mdt.district_missing("Учалинский район", 11) == (
+        "Учалинский район: не сдали анкету 11 школ:"
+    )
+    assert mdt.district_missing("Учалинский район", 21) == (
+        "Учалинский район: не сдала анкету 21 школа:"
     )
     assert mdt.district_submitted(4, 6) == "сдали 4 из 6"
+    assert mdt.not_held([("Белебеевский район", 1), ("Бирский район", 5)]) == (
+        "Мониторинг не проводился: Белебеевский район (1 школа), Бирский район (5 школ)."
+    )
+
+
+@pytest.mark.parametrize(
+    ("figure", "textbooks", "loans", "visits"),
+    [
+        ("1", "учебник", "выдача", "посещение"),
+        ("2", "учебника", "выдачи", "посещения"),
+        ("5", "учебников", "выдач", "посещений"),
+        ("11", "учебников", "выдач", "посещений"),
+        ("21", "учебник", "выдача", "посещение"),
+        ("8,5", "учебника", "выдачи", "посещения"),
+        ("0,1", "учебника", "выдачи", "посещения"),
+        (f"12{THIN}502", "учебника", "выдачи", "посещения"),
+    ],
+)
+def test_units_agree_with_the_figure_as_written(
+    figure: str, textbooks: str, loans: str, visits: str
+) -> None:
+    assert after_figure(figure, "учебник", "учебника", "учебников") == textbooks
+    assert mdt.unit("textbooks_per_pupil", figure) == textbooks
+    assert mdt.unit("reading_rate", figure) == loans
+    assert mdt.unit("attendance", figure) == visits
+    assert mdt.unit("visits_per_day", figure) == visits
+    assert mdt.unit("fund_turnover", figure) == ""  # no unit in its sentences
+
+
+def test_verbs_agree_with_the_count() -> None:
+    assert [agreed(n, "сдала", "сдали") for n in (1, 2, 5, 11, 21, 111, 101)] == [
+        "сдала",
+        "сдали",
+        "сдали",
+        "сдали",
+        "сдала",
+        "сдали",
+        "сдала",
+    ]
+    assert mdt.participation(1, 1) == "В мониторинге участвовала 1 из 1 школы района."
+    assert mdt.participation(2, 5) == "В мониторинге участвовали 2 из 5 школ района."
+    assert mdt.participation(11, 21) == "В мониторинге участвовали 11 из 21 школы района."
+    assert mdt.participation(21, 25) == "В мониторинге участвовала 21 из 25 школ района."
+    assert mdt.missing_intro(1) == "Не сдала анкету 1 школа:"
+    assert mdt.missing_intro(2) == "Не сдали анкету 2 школы:"
+    assert mdt.missing_intro(5) == "Не сдали анкету 5 школ:"
+    assert mdt.missing_intro(11) == "Не сдали анкету 11 школ:"
+    assert mdt.missing_intro(21) == "Не сдала анкету 21 школа:"
+
+
+def test_sentences_put_the_unit_after_the_new_figure() -> None:
+    words = note_words()
+    this_year = GroupIndicators(
+        totals={"textbooks_per_pupil": 8.5, "reading_rate": 19.0, "visits_per_day": 20.0},
+        medians={},
+        schools={},
+    )
+    last_year = GroupIndicators(
+        totals={"textbooks_per_pupil": 1.0, "reading_rate": 20.0, "visits_per_day": 24.3},
+        medians={},
+        schools={},
+    )
+    assert figure_sentences(this_year, None, words) == [
+        "На одного учащегося приходится 8,5 учебника.",
+        "Читаемость — 19 выдач на читателя.",
+        "Средняя посещаемость — 20 посещений в день.",
+    ]
+    assert figure_sentences(this_year, last_year, words) == [
+        "На одного учащегося приходится 8,5 учебника (в прошлом году 1).",
+        "Читаемость снизилась с 20 до 19 выдач на читателя.",
+        "Средняя посещаемость снизилась с 24,3 до 20 посещений в день.",
+    ]
+    single = GroupIndicators(
+        totals={"textbooks_per_pupil": 1.0, "reading_rate": 21.0, "attendance": 2.0},
+        medians={},
+        schools={},
+    )
+    assert figure_sentences(single, None, words) == [
+        "На одного учащегося приходится 1 учебник.",
+        "Читаемость — 21 выдача на читателя.",
+        "Посещаемость — 2 посещения на читателя.",
+    ]
 
 
 def _paragraphs_after(document: Any, heading: str) -> list[str]:
@@ -714,11 +847,13 @@ async def test_super_admin_gets_the_republic_note(
     | Янаульский | Школа № 1 Янаул  | submitted |  200 |   50 |   40 | 1000 | 1000 |
     |            | Школа № 2 Янаул  | accepted  |  300 |  150 |  120 | 2000 | 2000 |
 
-    The republic: книгообеспеченность 20000 / 980 = 20,4 (last year Иглинский's A and B:
-    8000 / 500 = 16), the median of the schools' 20, 10, 25, 30, 20, 13,3 = 20; охват
-    чтением 760 / 2000 = 38 % (last year 400 / 700 = 57 %), the schools' median 40 %;
-    читаемость 18600 / 980 = 19 (last year 10000 / 500 = 20). The districts: книгообеспеченность
-    19, 30, нет данных, 15 (their median 19); охват 45 %, 25 %, нет данных, 32 % (median 32 %).
+    The republic: книгообеспеченность 20000 / 980 = 20,4, the median of the schools' 20, 10,
+    25, 30, 20, 13,3 = 20; охват чтением 760 / 2000 = 38 %, the schools' median 40 %;
+    читаемость 18600 / 980 = 19. Last year only Иглинский had a round, so the comparison is
+    Иглинский's alone: книгообеспеченность 19 (last year A and B: 8000 / 500 = 16), охват 45 %
+    (400 / 700 = 57 %), читаемость 12600 / 580 = 21,7 (10000 / 500 = 20) — not the
+    republic's 38 % against Иглинский's 57 %. The districts: книгообеспеченность 19, 30, нет
+    данных, 15 (their median 19); охват 45 %, 25 %, нет данных, 32 % (median 32 %).
     """
     async with session_pool.begin() as s:
         tayna = await create_district(s, "Тайнинский район", clock)
@@ -777,22 +912,45 @@ async def test_super_admin_gets_the_republic_note(
 
     text, document = _docx_text(data)
     assert "Аналитическая справка по итогам мониторинга ШИБЦ за 2026/27 учебный год" in text
-    assert "По районам республики. Составлена по данным бота на 25.11.2026." in text
-    assert (
+    assert "По районам республики. Составлена по данным мониторинга на 25.11.2026." in text
+    figures = _paragraphs_after(document, "Основные показатели")
+    assert figures[0] == (
         "В мониторинге участвовали 7 из 11 школ в 4 районах. "
-        "Учтены отправленные и принятые анкеты." in text
+        "Учтены отправленные и принятые анкеты."
     )
-    assert "Книгообеспеченность составила 20,4 экз. на читателя (в прошлом году 16)." in text
-    assert f"Охват чтением снизился с 57{NB}% до 38{NB}%." in text
-    assert "Читаемость снизилась с 20 до 19 выдачи на читателя." in text
+    # the republic's own figures alone, then last year's over the districts of both years
+    assert figures[1].startswith(
+        "Книгообеспеченность составила 20,4 экз. на читателя. На одного учащегося приходится "
+        "6,2 учебника. Читаемость — 19 выдач на читателя."
+    )
+    assert f"Охват чтением составил 38{NB}%." in figures[1]
+    assert "(в прошлом году" not in figures[1]
+    assert figures[2].startswith(
+        "Сравнение с прошлым годом — по районам, проводившим мониторинг оба года: "
+        "Иглинский район. Книгообеспеченность составила 19 экз. на читателя (в прошлом году "
+        "16). "
+    )
+    assert "Читаемость выросла с 20 до 21,7 выдачи на читателя." in figures[2]
+    assert f"Охват чтением снизился с 57{NB}% до 45{NB}%." in figures[2]
+    assert "Средняя посещаемость снизилась с 24,3 до 23,3 посещения в день." in figures[2]
+    assert f"до 38{NB}%" not in text
 
     indicators, districts = document.tables
     rows = [[cell.text for cell in row.cells] for row in indicators.rows]
-    assert rows[0] == ["Показатель", "По республике", "Медиана по школам", "Прошлый год"]
-    assert ["Книгообеспеченность", "20,4", "20", "16"] in rows
-    assert ["Охват чтением, %", f"38{NB}%", f"40{NB}%", f"57{NB}%"] in rows
+    assert rows[0] == [
+        "Показатель",
+        "По республике",
+        "Медиана по школам",
+        "Этот год*",
+        "Прошлый год*",
+    ]
+    assert ["Книгообеспеченность", "20,4", "20", "19", "16"] in rows
+    assert ["Охват чтением", f"38{NB}%", f"40{NB}%", f"45{NB}%", f"57{NB}%"] in rows
+    assert _paragraphs_after(document, "Показатели республики")[-1] == (
+        "* По районам, проводившим мониторинг оба года: Иглинский район."
+    )
     assert [[cell.text for cell in row.cells] for row in districts.rows] == [
-        ["Район", "Анкеты", "Книгообеспеченность", "Охват чтением, %", "Читаемость"],
+        ["Район", "Анкеты", "Книгообеспеченность", "Охват чтением", "Читаемость"],
         ["Иглинский район", "сдали 4 из 6", "19", f"45{NB}%", "21,7"],
         ["Тайнинский район", "сдали 1 из 2", "30", f"25{NB}%", "15"],
         ["Учалинский район", "сдали 0 из 1", "нет данных", "нет данных", "нет данных"],
@@ -814,17 +972,17 @@ async def test_super_admin_gets_the_republic_note(
         "Книгообеспеченность: выше медианы (19) — Тайнинский район (30).",
         "Книгообеспеченность: на уровне медианы (19) — Иглинский район (19).",
         "Книгообеспеченность: ниже медианы (19) — Янаульский район (15).",
-        f"Охват чтением, %: выше медианы (32{NB}%) — Иглинский район (45{NB}%).",
-        f"Охват чтением, %: на уровне медианы (32{NB}%) — Янаульский район (32{NB}%).",
-        f"Охват чтением, %: ниже медианы (32{NB}%) — Тайнинский район (25{NB}%).",
+        f"Охват чтением: выше медианы (32{NB}%) — Иглинский район (45{NB}%).",
+        f"Охват чтением: на уровне медианы (32{NB}%) — Янаульский район (32{NB}%).",
+        f"Охват чтением: ниже медианы (32{NB}%) — Тайнинский район (25{NB}%).",
     ]
     assert _paragraphs_after(document, "Не сдали анкету") == [
         "Иглинский район: не сдали анкету 2 школы:",
         "СОШ № 5 (возвращена на исправление)",
         "СОШ № 6 (не начата)",
-        "Тайнинский район: не сдали анкету 1 школа:",
+        "Тайнинский район: не сдала анкету 1 школа:",
         "Гимназия № 2 (не начата)",
-        "Учалинский район: не сдали анкету 1 школа:",
+        "Учалинский район: не сдала анкету 1 школа:",
         "СОШ № 1 Учалы (не начата)",
     ]
 
@@ -849,8 +1007,15 @@ async def test_republic_note_when_every_school_submitted(
     text, document = _docx_text(
         republic_note_docx(summary, note_words(), republic_note_words(), TZ)
     )
-    assert "В мониторинге участвовали 1 из 1 школы в 1 районе." in text
+    assert "В мониторинге участвовала 1 из 1 школы в 1 районе." in text
     assert "Книгообеспеченность составила 20 экз. на читателя." in text  # no last year
+    assert "Сравнение с прошлым годом" not in text
+    assert _paragraphs_after(document, "Районы выше и ниже медианы") == [
+        "Районов с данными меньше трёх: сравнение с медианой не приводится."
+    ]
+    _assert_official(
+        document, "Аналитическая справка по итогам мониторинга ШИБЦ за 2026/27 учебный год"
+    )
     assert _paragraphs_after(document, "Не сдали анкету") == [
         "Анкету сдали все школы всех районов."
     ]
@@ -859,6 +1024,211 @@ async def test_republic_note_when_every_school_submitted(
     district = await _summary(session_pool, round_id, clock)
     with pytest.raises(ValueError, match="republic"):
         republic_note_docx(district, note_words(), republic_note_words(), TZ)
+
+
+LYCEUM = (400, 200, 100, 1500, 3000, 150, 6000, 3000, True)
+TITLE = "Аналитическая справка по итогам мониторинга ШИБЦ за 2026/27 учебный год"
+
+
+async def _tayna(session: AsyncSession, clock: FixedClock, *, last_year: bool) -> tuple[int, int]:
+    """Тайнинский район: Лицей № 1 accepted this year (fund 6000, 200 readers, 100 of 400
+    pupils reading), Гимназия № 2 nothing; last year, if asked, Лицей № 1 accepted with a
+    fund of 4000 (the same readers)."""
+    tayna = await create_district(session, "Тайнинский район", clock)
+    lyceum = await add_school(session, tayna.id, "Лицей полностью", "Лицей № 1", None, clock)
+    await add_school(session, tayna.id, "Гимназия полностью", "Гимназия № 2", None, clock)
+    if last_year:
+        old = await make_round(
+            session,
+            tayna.id,
+            2025,
+            clock,
+            {lyceum.id: (ResponseStatus.ACCEPTED, (*LYCEUM[:6], 4000, *LYCEUM[7:]))},
+        )
+        old_round = await session.get(MonitoringRound, old)
+        assert old_round is not None
+        await close_round(session, old_round, clock)
+    await make_round(
+        session, tayna.id, 2026, clock, {lyceum.id: (ResponseStatus.ACCEPTED, LYCEUM)}
+    )
+    return tayna.id, lyceum.id
+
+
+async def test_republic_compares_the_whole_republic_when_every_district_had_a_round(
+    world: World, session_pool: async_sessionmaker[AsyncSession], clock: FixedClock
+) -> None:
+    """Иглинский and Тайнинский both had a round last year: the republic against the
+    republic. Книгообеспеченность 17000 / 780 = 21,8 (last year (8000 + 4000) / 700 = 17,1);
+    охват чтением 600 / 1500 = 40 % (last year 500 / 1100 = 45 %)."""
+    async with session_pool.begin() as s:
+        await _tayna(s, clock, last_year=True)
+    async with session_pool() as s:
+        summary = await republic_summary(s, 2026, clock())
+    assert summary.compared is None and summary.not_held == []
+    assert summary.last_republic is not None
+    assert summary.last_republic.totals["book_provision"] == pytest.approx(12000 / 700)
+    text, document = _docx_text(
+        republic_note_docx(summary, note_words(), republic_note_words(), TZ)
+    )
+    assert "В мониторинге участвовали 5 из 8 школ в 2 районах." in text
+    assert "Книгообеспеченность составила 21,8 экз. на читателя (в прошлом году 17,1)." in text
+    assert f"Охват чтением снизился с 45{NB}% до 40{NB}%." in text
+    assert "Сравнение с прошлым годом" not in text
+    rows = [[cell.text for cell in row.cells] for row in document.tables[0].rows]
+    assert rows[0] == ["Показатель", "По республике", "Медиана по школам", "Прошлый год"]
+    assert ["Книгообеспеченность", "21,8", "22,5", "17,1"] in rows
+    # the workbook by school: last year and the change on the republic's row
+    book = load_workbook(
+        io.BytesIO(summary_xlsx(summary, summary_words(), TZ, republic=True, by_school=True))
+    )
+    sheet = book["Показатели"]
+    assert _row(sheet, 8, 3, 8) == [
+        "Республика",
+        None,
+        pytest.approx(17000 / 780),
+        None,
+        pytest.approx(12000 / 700),
+        pytest.approx(17000 / 780 - 12000 / 700),
+    ]
+    assert sheet.max_row == 9  # the republic and the median: no row of some districts
+
+
+async def test_republic_note_with_a_district_without_a_round(
+    world: World, session_pool: async_sessionmaker[AsyncSession], clock: FixedClock
+) -> None:
+    """Иглинский (a round both years), Тайнинский (this year only), Белебеевский (one school,
+    no round): the participation counts the schools of the two districts holding it and says
+    so, Белебеевский is named, last year is Иглинский's alone (19 against 16), and two
+    districts are too few for the median of the districts."""
+    async with session_pool.begin() as s:
+        await _tayna(s, clock, last_year=False)
+        belebey = await create_district(s, "Белебеевский район", clock)
+        await add_school(s, belebey.id, "Школа Белебей полностью", "СОШ № 1 Белебей", None, clock)
+    async with session_pool() as s:
+        summary = await republic_summary(s, 2026, clock())
+    assert [(d.name, d.schools) for d in summary.not_held] == [("Белебеевский район", 1)]
+    assert summary.compared is not None
+    assert summary.compared.districts == ("Иглинский район",)
+    assert summary.compared.now.totals["book_provision"] == pytest.approx(11000 / 580)
+    assert summary.last_republic is summary.compared.before
+
+    text, document = _docx_text(
+        republic_note_docx(summary, note_words(), republic_note_words(), TZ)
+    )
+    figures = _paragraphs_after(document, "Основные показатели")
+    assert figures[0].startswith(
+        "Мониторинг проводился в 2 районах из 3; в нём участвовали 5 из 8 школ этих районов."
+    )
+    assert figures[1].startswith("Книгообеспеченность составила 21,8 экз. на читателя. ")
+    assert figures[2].startswith(
+        "Сравнение с прошлым годом — по районам, проводившим мониторинг оба года: "
+        "Иглинский район. Книгообеспеченность составила 19 экз. на читателя (в прошлом году 16)."
+    )
+    rows = [[cell.text for cell in row.cells] for row in document.tables[0].rows]
+    assert ["Книгообеспеченность", "21,8", "22,5", "19", "16"] in rows
+    assert _paragraphs_after(document, "Районы выше и ниже медианы") == [
+        "Районов с данными меньше трёх: сравнение с медианой не приводится."
+    ]
+    assert _paragraphs_after(document, "Не сдали анкету") == [
+        "Мониторинг не проводился: Белебеевский район (1 школа).",
+        "Иглинский район: не сдали анкету 2 школы:",
+        "СОШ № 5 (возвращена на исправление)",
+        "СОШ № 6 (не начата)",
+        "Тайнинский район: не сдала анкету 1 школа:",
+        "Гимназия № 2 (не начата)",
+    ]
+    _assert_official(document, TITLE)
+
+    book = load_workbook(
+        io.BytesIO(summary_xlsx(summary, summary_words(), TZ, republic=True, by_school=True))
+    )
+    districts = book["Районы"]
+    assert [districts.cell(r, 2).value for r in range(3, 6)] == [
+        "Иглинский район",
+        "Тайнинский район",
+        "Республика",
+    ]
+    assert districts["B7"].value == "Мониторинг не проводился: Белебеевский район (1 школа)."
+    # the republic's row has no last year; the row of the districts of both years has it
+    sheet = book["Показатели"]
+    assert _row(sheet, 8, 3, 8) == [
+        "Республика",
+        None,
+        pytest.approx(17000 / 780),
+        None,
+        None,
+        None,
+    ]
+    assert _row(sheet, 10, 2, 8) == [
+        "Иглинский район",
+        "Районы, проводившие мониторинг оба года",
+        None,
+        pytest.approx(11000 / 580),
+        None,
+        16,
+        pytest.approx(11000 / 580 - 16),
+    ]
+
+
+async def test_republic_standing_only_for_an_indicator_of_three_districts(
+    world: World, session_pool: async_sessionmaker[AsyncSession], clock: FixedClock
+) -> None:
+    """Янаульский's school has no pupils given (zero): three districts have книгообеспеченность
+    (19, 30, 10: median 19), two охват чтением."""
+    async with session_pool.begin() as s:
+        await _tayna(s, clock, last_year=False)
+        yanaul = await create_district(s, "Янаульский район", clock)
+        school = await add_school(s, yanaul.id, "Школа полностью", "Школа № 1 Янаул", None, clock)
+        await make_round(
+            s,
+            yanaul.id,
+            2026,
+            clock,
+            {school.id: (ResponseStatus.SUBMITTED, (0, 100, 0, 500, 1000, 100, 1000, 0, False))},
+        )
+    async with session_pool() as s:
+        summary = await republic_summary(s, 2026, clock())
+    _text, document = _docx_text(
+        republic_note_docx(summary, note_words(), republic_note_words(), TZ)
+    )
+    assert _paragraphs_after(document, "Районы выше и ниже медианы") == [
+        "Медиана взята по значениям районов; значение района — сумма по его школам "
+        "(как в таблице выше).",
+        "Книгообеспеченность: выше медианы (19) — Тайнинский район (30).",
+        "Книгообеспеченность: на уровне медианы (19) — Иглинский район (19).",
+        "Книгообеспеченность: ниже медианы (19) — Янаульский район (10).",
+        "Охват чтением: районов с данными меньше трёх, сравнение с медианой не приводится.",
+    ]
+
+
+async def test_republic_note_every_school_of_the_districts_holding_it_submitted(
+    session_pool: async_sessionmaker[AsyncSession],
+    clock: FixedClock,
+    district_setup: DistrictSetup,
+    catalogue: None,
+) -> None:
+    async with session_pool.begin() as s:
+        await make_round(
+            s,
+            district_setup.district_id,
+            2026,
+            clock,
+            {district_setup.school_id: (ResponseStatus.SUBMITTED, THIS_YEAR["A"])},
+        )
+        await create_district(s, "Бирский район", clock)  # no schools yet, no round
+    async with session_pool() as s:
+        summary = await republic_summary(s, 2026, clock())
+    text, document = _docx_text(
+        republic_note_docx(summary, note_words(), republic_note_words(), TZ)
+    )
+    assert (
+        "Мониторинг проводился в 1 районе из 2; в нём участвовала 1 из 1 школы этого района."
+        in text
+    )
+    assert _paragraphs_after(document, "Не сдали анкету") == [
+        "Мониторинг не проводился: Бирский район (0 школ).",
+        "Анкету сдали все школы районов, где проводился мониторинг.",
+    ]
 
 
 async def test_coordinator_cannot_ask_for_the_republic(world: World, client: Client) -> None:

@@ -3,8 +3,10 @@ republic's summary, and /pending (who has not answered, «Напомнить»).
 
 from __future__ import annotations
 
-from bot.texts.monitoring import NO_DATA
-from bot.texts.plural import counted
+from collections.abc import Sequence
+
+from bot.texts.monitoring import INDICATOR_NAMES, NO_DATA
+from bot.texts.plural import after_figure, agreed, counted
 
 # ---- the buttons' answers --------------------------------------------------------------------
 
@@ -81,6 +83,7 @@ SUMMARY = {
     "sum_row": "Итого (сумма)",
     "schools_with_data": "Школ с данными",
     "republic": "Республика",
+    "compared_row": "Районы, проводившие мониторинг оба года",
     "schools_count": "Школ",
     "submitted_count": "Сдали",
     "indicators_sheet": "Показатели",
@@ -114,7 +117,7 @@ CHART_COVERAGE = "Охват чтением, % учащихся\n{where}, {year}
 
 NOTE = {
     "title": "Аналитическая справка по итогам мониторинга ШИБЦ за {year} учебный год",
-    "subtitle": "{where}. Составлена по данным бота на {today}.",
+    "subtitle": "{where}. Составлена по данным мониторинга на {today}.",
     "draft": "Черновик: проверьте цифры и дополните выводы перед отправкой.",
     "counted": "Учтены отправленные и принятые анкеты.",
     "figures_heading": "Основные показатели",
@@ -132,7 +135,8 @@ NOTE = {
     "all_submitted": "Анкету сдали все школы района.",
 }
 NOTE_TABLE_HEADER = ("Показатель", "По району", "Медиана по школам", "Прошлый год")
-# by indicator: this year alone; grew; fell; unchanged
+# by indicator: this year alone; grew; fell; unchanged. {new} and {old} are the figures as
+# written; {unit} is the unit's form that goes with {new} (UNITS)
 SENTENCES = {
     "reading_coverage": (
         "Охват чтением составил {new}.",
@@ -147,22 +151,22 @@ SENTENCES = {
         "Книгообеспеченность составила {new} экз. на читателя, как и в прошлом году.",
     ),
     "textbooks_per_pupil": (
-        "На одного учащегося приходится {new} учебника.",
-        "На одного учащегося приходится {new} учебника (в прошлом году {old}).",
-        "На одного учащегося приходится {new} учебника (в прошлом году {old}).",
-        "На одного учащегося приходится {new} учебника, как и в прошлом году.",
+        "На одного учащегося приходится {new} {unit}.",
+        "На одного учащегося приходится {new} {unit} (в прошлом году {old}).",
+        "На одного учащегося приходится {new} {unit} (в прошлом году {old}).",
+        "На одного учащегося приходится {new} {unit}, как и в прошлом году.",
     ),
     "reading_rate": (
-        "Читаемость — {new} выдачи на читателя.",
-        "Читаемость выросла с {old} до {new} выдачи на читателя.",
-        "Читаемость снизилась с {old} до {new} выдачи на читателя.",
-        "Читаемость не изменилась: {new} выдачи на читателя.",
+        "Читаемость — {new} {unit} на читателя.",
+        "Читаемость выросла с {old} до {new} {unit} на читателя.",
+        "Читаемость снизилась с {old} до {new} {unit} на читателя.",
+        "Читаемость не изменилась: {new} {unit} на читателя.",
     ),
     "attendance": (
-        "Посещаемость — {new} посещения на читателя.",
-        "Посещаемость выросла с {old} до {new} посещения на читателя.",
-        "Посещаемость снизилась с {old} до {new} посещения на читателя.",
-        "Посещаемость не изменилась: {new} посещения на читателя.",
+        "Посещаемость — {new} {unit} на читателя.",
+        "Посещаемость выросла с {old} до {new} {unit} на читателя.",
+        "Посещаемость снизилась с {old} до {new} {unit} на читателя.",
+        "Посещаемость не изменилась: {new} {unit} на читателя.",
     ),
     "fund_turnover": (
         "Обращаемость фонда — {new}.",
@@ -171,24 +175,43 @@ SENTENCES = {
         "Обращаемость фонда не изменилась: {new}.",
     ),
     "visits_per_day": (
-        "В среднем библиотеку посещали {new} раза в день.",
-        "Средняя посещаемость в день выросла с {old} до {new}.",
-        "Средняя посещаемость в день снизилась с {old} до {new}.",
-        "Средняя посещаемость в день не изменилась: {new}.",
+        "Средняя посещаемость — {new} {unit} в день.",
+        "Средняя посещаемость выросла с {old} до {new} {unit} в день.",
+        "Средняя посещаемость снизилась с {old} до {new} {unit} в день.",
+        "Средняя посещаемость не изменилась: {new} {unit} в день.",
     ),
 }
+# the unit of an indicator's sentences: (1, 2, 5 of it); after a fraction the second
+UNITS = {
+    "textbooks_per_pupil": ("учебник", "учебника", "учебников"),
+    "reading_rate": ("выдача", "выдачи", "выдач"),
+    "attendance": ("посещение", "посещения", "посещений"),
+    "visits_per_day": ("посещение", "посещения", "посещений"),
+}
+
+
+def unit(code: str, figure: str) -> str:
+    """The form of the indicator's unit after the figure as written: «8,5 учебника»,
+    «1 учебник», «20 выдач»; "" for an indicator without a unit in its sentences."""
+    forms = UNITS.get(code)
+    return after_figure(figure, *forms) if forms else ""
 
 
 def participation(submitted: int, schools: int) -> str:
     return (
-        f"В мониторинге участвовали {submitted} из "
+        f"В мониторинге {agreed(submitted, 'участвовала', 'участвовали')} {submitted} из "
         f"{counted(schools, 'школы', 'школ', 'школ')} района."
     )
 
 
 def missing_intro(count: int) -> str:
-    return f"Не сдали анкету {counted(count, 'школа', 'школы', 'школ')}:"
+    return (
+        f"Не {agreed(count, 'сдала', 'сдали')} анкету {counted(count, 'школа', 'школы', 'школ')}:"
+    )
 
+
+# the note's names of the indicators: «Охват чтением» without «, %» (its figures carry «%»)
+NOTE_INDICATOR_NAMES = {**INDICATOR_NAMES, "reading_coverage": "Охват чтением"}
 
 # the republic's note: the words that differ from a district's (the rest: NOTE)
 REPUBLIC_NOTE = {
@@ -203,16 +226,43 @@ REPUBLIC_NOTE = {
         "Медиана взята по значениям районов; значение района — сумма по его школам "
         "(как в таблице выше)."
     ),
+    "standing_few": "Районов с данными меньше трёх: сравнение с медианой не приводится.",
+    "standing_few_one": (
+        "{name}: районов с данными меньше трёх, сравнение с медианой не приводится."
+    ),
     "all_submitted": "Анкету сдали все школы всех районов.",
+    "all_submitted_held": "Анкету сдали все школы районов, где проводился мониторинг.",
+    "compared": (
+        "Сравнение с прошлым годом — по районам, проводившим мониторинг оба года: {names}."
+    ),
+    "compared_note": "* По районам, проводившим мониторинг оба года: {names}.",
 }
 REPUBLIC_NOTE_TABLE_HEADER = ("Показатель", "По республике", "Медиана по школам", "Прошлый год")
+# when some districts had no round last year: the same districts this year and last year
+REPUBLIC_NOTE_COMPARED_HEADER = (
+    "Показатель",
+    "По республике",
+    "Медиана по школам",
+    "Этот год*",
+    "Прошлый год*",
+)
 
 
-def republic_participation(submitted: int, schools: int, districts: int) -> str:
+def republic_participation(submitted: int, schools: int, districts: int, held: int) -> str:
+    """``districts``: all the republic's; ``held``: those with a round (``schools`` are
+    theirs)."""
+    verb = agreed(submitted, "участвовала", "участвовали")
+    if held == districts:
+        return (
+            f"В мониторинге {verb} {submitted} из "
+            f"{counted(schools, 'школы', 'школ', 'школ')} "
+            f"в {counted(districts, 'районе', 'районах', 'районах')}."
+        )
+    these = agreed(held, "этого района", "этих районов")
     return (
-        f"В мониторинге участвовали {submitted} из "
-        f"{counted(schools, 'школы', 'школ', 'школ')} "
-        f"в {counted(districts, 'районе', 'районах', 'районах')}."
+        f"Мониторинг проводился в {counted(held, 'районе', 'районах', 'районах')} "
+        f"из {districts}; в нём {verb} {submitted} из "
+        f"{counted(schools, 'школы', 'школ', 'школ')} {these}."
     )
 
 
@@ -221,7 +271,18 @@ def district_submitted(submitted: int, schools: int) -> str:
 
 
 def district_missing(district: str, count: int) -> str:
-    return f"{district}: не сдали анкету {counted(count, 'школа', 'школы', 'школ')}:"
+    return (
+        f"{district}: не {agreed(count, 'сдала', 'сдали')} анкету "
+        f"{counted(count, 'школа', 'школы', 'школ')}:"
+    )
+
+
+def not_held(districts: Sequence[tuple[str, int]]) -> str:
+    """(district, its schools) → «Мониторинг не проводился: Белебеевский район (1 школа)."""
+    listed = ", ".join(
+        f"{name} ({counted(schools, 'школа', 'школы', 'школ')})" for name, schools in districts
+    )
+    return f"Мониторинг не проводился: {listed}."
 
 
 # ---- /pending --------------------------------------------------------------------------------

@@ -9,8 +9,14 @@ schools that did not submit.
 
 The republic's note: the same over every school of the districts (the figures, the table), a
 table of the districts (one row each, with the republic's row last), the charts by district,
-the districts above and below the median of the districts' values, and the schools that did
-not submit, district by district.
+the districts above and below the median of the districts' values (with three districts or
+more), the districts where no round was held, and the schools that did not submit, district by
+district. Last year is compared like for like: when only some districts had a previous round,
+the comparison (the sentences, the table's last two columns) is over those districts and says
+so; the republic's own figures are then stated alone.
+
+Both are an A4 document in Times New Roman (black headings), its properties (title, date,
+language) filled and the library's defaults (author, comments) cleared.
 
 The words come from the caller; figures are written the Russian way.
 """
@@ -21,12 +27,16 @@ import io
 import statistics
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
+from datetime import UTC
 from zoneinfo import ZoneInfo
 
 from docx import Document
 from docx.document import Document as DocumentObject
 from docx.enum.text import WD_ALIGN_PARAGRAPH
-from docx.shared import Cm, Pt
+from docx.oxml import OxmlElement
+from docx.oxml.ns import qn
+from docx.shared import Cm, Pt, RGBColor
+from docx.styles.style import BaseStyle
 from docx.table import Table
 
 from services.monitoring.indicators import GroupIndicators
@@ -50,6 +60,12 @@ DISTRICT_COLUMNS = (*MAIN_INDICATORS, "reading_rate")
 # holds «Книгообеспеченность» on one line at 10 pt
 DISTRICT_WIDTHS = (Cm(3.8), Cm(2.8), Cm(4.0), Cm(3.2), Cm(3.2))
 TABLE_FONT = Pt(10)
+A4 = (Cm(21), Cm(29.7))
+FONT = "Times New Roman"
+LANGUAGE = "ru-RU"
+HEADINGS = ("Title", "Heading 1", "Heading 2", "Heading 3")
+# a comparison with the median of the districts needs at least this many districts' values
+STANDING_MIN = 3
 
 
 def indicator_figure(code: str, value: float) -> str:
@@ -59,7 +75,8 @@ def indicator_figure(code: str, value: float) -> str:
 
 @dataclass(frozen=True)
 class Sentences:
-    """One indicator's sentences: {new} and {old} are the figures as written."""
+    """One indicator's sentences: {new} and {old} are the figures as written, {unit} the
+    unit's form that goes with {new}."""
 
     only: str  # this year alone
     up: str
@@ -76,6 +93,7 @@ class NoteWords:
     counted: str
     figures_heading: str
     sentences: Mapping[str, Sentences]  # by indicator code; an indicator without is left out
+    unit: Callable[[str, str], str]  # (indicator code, the figure as written) → «учебника»
     no_figures: str
     table_heading: str
     table_header: tuple[str, str, str, str]
@@ -99,9 +117,14 @@ class RepublicNoteWords:
     """The republic's words where they differ from a district's (the rest: :class:`NoteWords`)."""
 
     where: str  # the subtitle's {where}: «По районам республики»
-    participation: Callable[[int, int, int], str]  # (submitted, schools, districts) → a sentence
+    # (submitted, schools of the districts with a round, all districts, those with a round)
+    participation: Callable[[int, int, int, int], str]
     table_heading: str
     table_header: tuple[str, str, str, str]  # «Показатель | По республике | …»
+    # when only some districts had a previous round: «… | Этот год* | Прошлый год*»
+    compared_header: tuple[str, str, str, str, str]
+    compared: str  # {names}: the comparison is over these districts (before its sentences)
+    compared_note: str  # {names}: under the table
     districts_heading: str
     district_column: str
     submitted_column: str
@@ -109,15 +132,23 @@ class RepublicNoteWords:
     republic_row: str
     standing_heading: str
     standing_intro: str  # what the median is taken over
+    standing_few: str  # fewer than three districts have a value of any main indicator
+    standing_few_one: str  # {name}: of one indicator
     missing_intro: Callable[[str, int], str]  # (district, count) → «Иглинский район: …»
+    not_held: Callable[[Sequence[tuple[str, int]]], str]  # (district, schools) → a sentence
     all_submitted: str
+    all_submitted_held: str  # when some districts held no round
 
 
 def figure_sentences(
-    group: GroupIndicators, last_group: GroupIndicators | None, words: NoteWords
+    group: GroupIndicators,
+    last_group: GroupIndicators | None,
+    words: NoteWords,
+    *,
+    compared_only: bool = False,
 ) -> list[str]:
     """The year's figures (``group``) against last year's as sentences, in the order of the
-    indicators."""
+    indicators; ``compared_only``: only the indicators having both years."""
     out: list[str] = []
     for code in INDICATOR_CODES:
         templates = words.sentences.get(code)
@@ -125,9 +156,11 @@ def figure_sentences(
         if templates is None or new is None:
             continue
         old = last_group.totals.get(code) if last_group is not None else None
-        values = {"new": indicator_figure(code, new)}
+        written = indicator_figure(code, new)
+        values = {"new": written, "unit": words.unit(code, written)}
         if old is None:
-            out.append(templates.only.format(**values))
+            if not compared_only:
+                out.append(templates.only.format(**values))
             continue
         values["old"] = indicator_figure(code, old)
         places = FORMATS.get(code, (1, False))[0]
@@ -156,12 +189,13 @@ def _header(table: Table, texts: Sequence[str]) -> None:
 def _table(
     document: DocumentObject,
     group: GroupIndicators,
-    last_group: GroupIndicators | None,
-    header: tuple[str, str, str, str],
+    compared: Sequence[GroupIndicators | None],
+    header: Sequence[str],
     words: NoteWords,
 ) -> None:
-    """The indicators: the group's value, the median of its schools, last year's value."""
-    table = document.add_table(rows=1, cols=4)
+    """The indicators: the group's value, the median of its schools, then the value of each
+    ``compared`` group (last year's; or the compared districts' this year and last year)."""
+    table = document.add_table(rows=1, cols=3 + len(compared))
     table.style = "Table Grid"
     _header(table, header)
     for code in INDICATOR_CODES:
@@ -169,7 +203,8 @@ def _table(
         cells[0].text = words.indicator_names[code]
         cells[1].text = _shown(code, group.totals.get(code), words)
         cells[2].text = _shown(code, group.medians.get(code), words)
-        cells[3].text = _shown(code, last_group.totals.get(code) if last_group else None, words)
+        for cell, other in zip(cells[3:], compared, strict=True):
+            cell.text = _shown(code, other.totals.get(code) if other else None, words)
 
 
 def _standing(
@@ -205,17 +240,49 @@ def _standing(
         )
 
 
+def _font(style: BaseStyle) -> None:
+    """Times New Roman for every script, in place of the template's theme fonts (a theme
+    attribute wins over a font's name, so they are dropped)."""
+    rpr = style.element.get_or_add_rPr()
+    fonts = rpr.get_or_add_rFonts()
+    for theme in ("w:asciiTheme", "w:hAnsiTheme", "w:eastAsiaTheme", "w:cstheme"):
+        fonts.attrib.pop(qn(theme), None)
+    for script in ("w:ascii", "w:hAnsi", "w:eastAsia", "w:cs"):
+        fonts.set(qn(script), FONT)
+
+
 def _begin(
     summary: MonitoringSummary, words: NoteWords, where: str, tz: ZoneInfo
 ) -> DocumentObject:
-    """A document with the note's fonts and margins, its title, subtitle and draft line."""
+    """An A4 document with the note's fonts (black Times New Roman headings), margins,
+    language and properties; its title, subtitle and draft line."""
     document = Document()
     normal = document.styles["Normal"]
-    normal.font.name = "Times New Roman"
+    normal.font.name = FONT
     normal.font.size = Pt(12)
+    _font(normal)
+    # the spelling language of the text (every style here is based on Normal)
+    language = OxmlElement("w:lang")
+    language.set(qn("w:val"), LANGUAGE)
+    language.set(qn("w:eastAsia"), LANGUAGE)
+    normal.element.get_or_add_rPr().append(language)
+    for name in HEADINGS:
+        heading = document.styles[name]
+        _font(heading)
+        heading.font.color.rgb = RGBColor(0, 0, 0)
     for section in document.sections:
+        section.page_width, section.page_height = A4
         section.left_margin = section.right_margin = Cm(2)
-    document.add_heading(words.title.format(year=school_year(summary.year)), level=1)
+    title = words.title.format(year=school_year(summary.year))
+    properties = document.core_properties
+    properties.title = title
+    properties.author = properties.last_modified_by = ""
+    properties.comments = ""
+    properties.language = LANGUAGE
+    created = summary.now.astimezone(UTC).replace(tzinfo=None)
+    properties.created = properties.modified = created
+    properties.revision = 1
+    document.add_heading(title, level=1)
     document.add_paragraph(
         words.subtitle.format(where=where, today=fmt_date(summary.now.astimezone(tz).date()))
     )
@@ -277,7 +344,7 @@ def note_docx(
     )
 
     document.add_heading(words.table_heading, level=2)
-    _table(document, district.group, district.last_group, words.table_header, words)
+    _table(document, district.group, [district.last_group], words.table_header, words)
 
     _charts(document, charts, words)
 
@@ -351,6 +418,60 @@ def _districts_table(
                     run.font.size = TABLE_FONT
 
 
+def _republic_figures(
+    document: DocumentObject,
+    summary: MonitoringSummary,
+    republic: GroupIndicators,
+    words: NoteWords,
+    rwords: RepublicNoteWords,
+) -> None:
+    """Who took part and the figures; when only some districts had a previous round, the
+    republic's figures alone, then the comparison over those districts, saying so."""
+    submitted = len(summary.rows)
+    schools = submitted + len(summary.missing)
+    held = len(summary.districts)
+    participation = rwords.participation(submitted, schools, held + len(summary.not_held), held)
+    compared = summary.compared
+    if compared is None:
+        _figures(document, participation, republic, summary.last_republic, words)
+        return
+    _figures(document, participation, republic, None, words)
+    sentences = figure_sentences(compared.now, compared.before, words, compared_only=True)
+    intro = rwords.compared.format(names=", ".join(compared.districts))
+    document.add_paragraph(" ".join([intro, *sentences]))
+
+
+def _republic_standing(
+    document: DocumentObject,
+    summary: MonitoringSummary,
+    words: NoteWords,
+    rwords: RepublicNoteWords,
+) -> None:
+    """The districts above and below the median of the districts' values, for each main
+    indicator at least three districts have a value of."""
+    document.add_heading(rwords.standing_heading, level=2)
+    values = {
+        code: [(d.name, d.group.totals.get(code)) for d in summary.districts]
+        for code in MAIN_INDICATORS
+    }
+    enough = {
+        code: sum(value is not None for _name, value in given) >= STANDING_MIN
+        for code, given in values.items()
+    }
+    if not any(enough.values()):
+        document.add_paragraph(rwords.standing_few)
+        return
+    document.add_paragraph(rwords.standing_intro)
+    for code, given in values.items():
+        if enough[code]:
+            _standing(document, code, given, districts_median(summary, code), words)
+        else:
+            document.add_paragraph(
+                rwords.standing_few_one.format(name=words.indicator_names[code]),
+                style="List Bullet",
+            )
+
+
 def republic_note_docx(
     summary: MonitoringSummary,
     words: NoteWords,
@@ -364,32 +485,30 @@ def republic_note_docx(
     if republic is None:
         raise ValueError("not a republic's summary")
     document = _begin(summary, words, rwords.where, tz)
-    submitted, missing = len(summary.rows), len(summary.missing)
-    _figures(
-        document,
-        rwords.participation(submitted, submitted + missing, len(summary.districts)),
-        republic,
-        summary.last_republic,
-        words,
-    )
+    _republic_figures(document, summary, republic, words, rwords)
 
     document.add_heading(rwords.table_heading, level=2)
-    _table(document, republic, summary.last_republic, rwords.table_header, words)
+    compared = summary.compared
+    if compared is None:
+        _table(document, republic, [summary.last_republic], rwords.table_header, words)
+    else:
+        _table(document, republic, [compared.now, compared.before], rwords.compared_header, words)
+        document.add_paragraph(rwords.compared_note.format(names=", ".join(compared.districts)))
 
     document.add_heading(rwords.districts_heading, level=2)
     _districts_table(document, summary, republic, words, rwords)
 
     _charts(document, charts, words)
 
-    document.add_heading(rwords.standing_heading, level=2)
-    document.add_paragraph(rwords.standing_intro)
-    for code in MAIN_INDICATORS:
-        values = [(d.name, d.group.totals.get(code)) for d in summary.districts]
-        _standing(document, code, values, districts_median(summary, code), words)
+    _republic_standing(document, summary, words, rwords)
 
     document.add_heading(words.missing_heading, level=2)
-    if not missing:
-        document.add_paragraph(rwords.all_submitted)
+    if summary.not_held:
+        document.add_paragraph(rwords.not_held([(d.name, d.schools) for d in summary.not_held]))
+    if not summary.missing:
+        document.add_paragraph(
+            rwords.all_submitted_held if summary.not_held else rwords.all_submitted
+        )
     for district in summary.districts:
         if not district.missing:
             continue

@@ -7,7 +7,12 @@ Only responses sent by a school count as data: submitted (not yet reviewed) and 
 those that did not submit, with the state its response is in.
 
 Read in a fixed number of queries (districts, schools, this year's rounds, their responses, the
-previous rounds, their responses) whatever the number of schools. The documents
+previous rounds, their responses; for the republic the districts without a round) whatever the
+number of schools.
+
+The republic's comparison with last year is like for like: over every district when each had a
+previous round, over those that had one when only some did (:class:`Comparison`), none when
+none did. The documents
 (summary_xlsx, charts, note_docx) take the :class:`MonitoringSummary` and the caller's words.
 """
 
@@ -21,7 +26,7 @@ from datetime import datetime
 from decimal import Decimal
 from enum import StrEnum
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from models import District, MonitoringResponse, MonitoringRound, ResponseStatus, School
@@ -105,14 +110,38 @@ class DistrictSummary:
         return to_median(row.indicators.get(code), self.group.medians.get(code))
 
 
+@dataclass(frozen=True, slots=True)
+class Comparison:
+    """This year against last year over the districts that had a round both years (when some
+    district of this year had none last year: the whole republic would compare two samples)."""
+
+    now: GroupIndicators  # this year, over those districts' schools
+    before: GroupIndicators  # their previous rounds
+    districts: tuple[str, ...]  # their names, in the summary's order
+
+
+@dataclass(frozen=True, slots=True)
+class NotHeld:
+    """A district without a round that year."""
+
+    district_id: int
+    name: str
+    schools: int
+
+
 @dataclass
 class MonitoringSummary:
     year: int  # the school year's first year: 2026 = 2026/27
     questionnaire: Questionnaire
-    districts: list[DistrictSummary]
+    districts: list[DistrictSummary]  # the districts having a round that year
     now: datetime
     republic: GroupIndicators | None = None  # over every school of the districts
+    # last year's over the districts compared (all of them, or ``compared.districts``); None
+    # when none had a previous round
     last_republic: GroupIndicators | None = None
+    # set when only some districts had a previous round: the like-for-like comparison
+    compared: Comparison | None = None
+    not_held: list[NotHeld] = field(default_factory=list)  # the republic's districts without
 
     @property
     def rows(self) -> list[SchoolRow]:
@@ -183,8 +212,9 @@ async def round_summary(session: AsyncSession, round_id: int, now: datetime) -> 
 
 
 async def republic_summary(session: AsyncSession, year: int, now: datetime) -> MonitoringSummary:
-    """Every district's round of the school year (a district without one is not in it).
-    NotFoundError when no district has a round that year."""
+    """Every district's round of the school year; the districts without one are listed in
+    ``not_held`` (with their number of schools). NotFoundError when no district has a round
+    that year."""
     rounds = list(
         (await session.scalars(select(MonitoringRound).where(MonitoringRound.year == year))).all()
     )
@@ -275,6 +305,8 @@ async def _summary(
     districts: list[DistrictSummary] = []
     all_now: list[dict[str, AnswerValue]] = []
     all_before: list[dict[str, AnswerValue]] = []
+    both_now: list[dict[str, AnswerValue]] = []  # the districts having a previous round
+    both_names: list[str] = []
     for district_id in sorted(by_district, key=lambda d: natural_key(names.get(d, ""))):
         round_ = by_district[district_id]
         own = parsed[round_.id]
@@ -329,8 +361,30 @@ async def _summary(
         )
         all_now.extend(answers_now)
         all_before.extend(before.values())
+        if old_round is not None:
+            both_now.extend(answers_now)
+            both_names.append(names.get(district_id, ""))
     summary = MonitoringSummary(year, questionnaire, districts, now)
     if republic:
         summary.republic = group_indicators(all_now)
-        summary.last_republic = group_indicators(all_before) if all_before else None
+        if both_names:
+            # over the districts present both years, not over two different samples
+            summary.last_republic = group_indicators(all_before)
+            if len(both_names) < len(districts):
+                summary.compared = Comparison(
+                    group_indicators(both_now), summary.last_republic, tuple(both_names)
+                )
+        summary.not_held = await _not_held(session, by_district)
     return summary
+
+
+async def _not_held(session: AsyncSession, held: Iterable[int]) -> list[NotHeld]:
+    """The districts other than ``held`` with their number of schools, by name."""
+    rows = await session.execute(
+        select(District.id, District.name, func.count(School.id))
+        .outerjoin(School, School.district_id == District.id)
+        .where(District.id.not_in(list(held)))
+        .group_by(District.id, District.name)
+    )
+    found = [NotHeld(district_id, name, count) for district_id, name, count in rows]
+    return sorted(found, key=lambda d: natural_key(d.name))

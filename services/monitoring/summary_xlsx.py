@@ -5,8 +5,10 @@ district's median, last year's value and the change; the district's value, the m
 last year's below), a sheet per questionnaire section (the answers, labels and units as
 headers, sums and medians of the numbers below), the schools that did not submit, and a sheet
 saying what is counted and how. A republic's workbook: one row per district (its value and its
-schools' median of each indicator, schools submitted), and on request the same school sheets
-for every school of the republic against the republic's median.
+schools' median of each indicator, schools submitted; the districts without a round named
+below), and on request the same school sheets for every school of the republic against the
+republic's median. Last year is compared like for like: on the republic's row when every
+district had a previous round, otherwise on a row of the districts that had one.
 
 An indicator's cell is green above the median and red below it; «нет данных» where the
 indicator cannot be computed. Every sheet: frozen headers, fitting widths, a landscape page
@@ -89,6 +91,7 @@ class SummaryWords:
     sum_row: str
     schools_with_data: str
     republic: str
+    compared_row: str  # the districts that had a round both years (the republic's by school)
     schools_count: str
     submitted_count: str
     indicators_sheet: str
@@ -99,6 +102,8 @@ class SummaryWords:
     notes: Sequence[str]  # lines of the notes sheet: the fills, what «к медиане» is
     formula: str  # {name}, {numerator}, {denominator}, {scale}
     percent_scale: str  # « × 100 %»
+    # (district, its schools) of the districts without a round → a line under the districts
+    not_held: Callable[[Sequence[tuple[str, int]]], str] | None = None
 
 
 class _Book:
@@ -543,21 +548,32 @@ def _districts_sheet(
             _indicator(sheet, republic.medians.get(code) if republic else None, words, bold=True),
         ]
     sheet.row(total)
+    if summary.not_held and words.not_held is not None:
+        sheet.row([])
+        sheet.row([None, words.not_held([(d.name, d.schools) for d in summary.not_held])])
 
 
 def _republic_footer(summary: MonitoringSummary, words: SummaryWords) -> Callable[[_Sheet], None]:
+    """The republic's value and last year's, the median of its schools; when only some
+    districts had a previous round, last year is compared on a row of those districts (this
+    year and last year over them), not on the republic's."""
+
     def write(sheet: _Sheet) -> None:
-        now, last = summary.republic, summary.last_republic
+        now, compared = summary.republic, summary.compared
+        last = summary.last_republic if compared is None else None
         value_row: list[Cell | Value] = [None, None, sheet.cell(words.republic, bold=True), None]
         median_row: list[Cell | Value] = [None, None, sheet.cell(words.median_row, bold=True)]
         median_row.append(None)
+        both_row: list[Cell | Value] = []
+        if compared is not None:
+            both_row = [None, ", ".join(compared.districts), words.compared_row, None]
         for code in INDICATOR_CODES:
             value = now.totals.get(code) if now else None
             before = last.totals.get(code) if last else None
             value_row += [
                 _indicator(sheet, value, words, bold=True),
                 None,
-                _indicator(sheet, before, words),
+                _indicator(sheet, before, words) if compared is None else None,
                 _number_or_none(sheet, change(value, before), CHANGE_FORMAT),
             ]
             median_row += [
@@ -566,8 +582,18 @@ def _republic_footer(summary: MonitoringSummary, words: SummaryWords) -> Callabl
                 None,
                 None,
             ]
+            if compared is not None:
+                both, old = compared.now.totals.get(code), compared.before.totals.get(code)
+                both_row += [
+                    _indicator(sheet, both, words),
+                    None,
+                    _indicator(sheet, old, words),
+                    _number_or_none(sheet, change(both, old), CHANGE_FORMAT),
+                ]
         sheet.row(value_row)
         sheet.row(median_row)
+        if both_row:
+            sheet.row(both_row)
 
     return write
 
