@@ -8,12 +8,14 @@ older version are told through the outbox) and withdraw it.
 An event's files are library documents too (`event_id`): the coordinator's «📎 Материалы» of an
 event's card lists them and attaches one through the same new-document form (the event kept in
 the form's data); a librarian's task card lists the published ones, each one tap from its file.
-Their screens are here, on the events' and tasks' buttons (EventCb / TaskCb), as handlers never
-import each other.
+A file added to an event already open reaches its librarians only when the coordinator asks
+(«Сообщить библиотекарям», once per file). Their screens are here, on the events' and tasks'
+buttons (EventCb / TaskCb), as handlers never import each other.
 """
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from typing import Any
 
 from aiogram import F, Router
@@ -49,13 +51,23 @@ from bot.toolkit.callbacks import (
     parse_id,
 )
 from bot.toolkit.filters import STAFF, DistrictEvent, HasRole, InDistrict, Refused, SchoolEvent
-from bot.toolkit.keyboards import PAGE_SIZE, button, clamp_page, pager_row, shorten, yes_no
+from bot.toolkit.keyboards import (
+    PAGE_SIZE,
+    button,
+    clamp_page,
+    column,
+    pager_row,
+    shorten,
+    yes_no,
+)
 from bot.toolkit.library_notices import tell_new_version
-from bot.toolkit.screens import clip, error_text, h, show
+from bot.toolkit.notify import deliver
+from bot.toolkit.screens import clip, error_text, h, hq, show
 from models import (
     DocumentCategory,
     DocumentStatus,
     Event,
+    EventKind,
     EventStatus,
     LibraryDocument,
     Role,
@@ -69,9 +81,12 @@ from services.documents import (
     ROADMAP_ITEMS,
     DocumentFile,
     category_counts,
+    check_file,
     check_title,
     count_event_documents,
     event_documents,
+    event_file_key,
+    event_file_told,
     event_of,
     get_document_for,
     list_documents,
@@ -82,7 +97,7 @@ from services.documents import (
     withdraw,
 )
 from services.errors import AccessDeniedError, NotFoundError, ValidationError
-from services.events import get_event_for
+from services.events import audience_librarians, get_event_for
 from services.timeutil import fmt_date, fmt_local
 from services.validation import fit_file_name
 
@@ -152,8 +167,32 @@ def _back(data: DocCb) -> list[InlineKeyboardButton]:
     return [button(t.BTN_BACK, data)]
 
 
-def _cancel_row() -> list[InlineKeyboardButton]:
-    return [button(t.BTN_CANCEL, FormCb(action=FormAction.CANCEL))]
+def _page(data: Mapping[str, Any], key: str) -> int:
+    """A page kept in a form's data (0 if it is not one)."""
+    value = data.get(key)
+    return value if isinstance(value, int) and 0 <= value <= 100_000 else 0
+
+
+def _cancel_row(data: Mapping[str, Any] | None = None) -> list[InlineKeyboardButton]:
+    """«Отмена»: back where the form began — an event's materials (a file attached there), the
+    file's card opened from them (its replacement) — or the library's plain cancel."""
+    data = data or {}
+    event_id = parse_id(data.get("event_id", 0))
+    if event_id:
+        back: DocCb | EventCb | FormCb = EventCb(
+            action=EventAction.FILES, event_id=event_id, page=_page(data, "event_page")
+        )
+    elif data.get("from_event") and parse_id(data.get("document_id", 0)):
+        back = DocCb(
+            action=DocAction.CARD,
+            document_id=parse_id(data["document_id"]),
+            category=str(data.get("category", ""))[:16],
+            page=_page(data, "page"),
+            value=1,
+        )
+    else:
+        back = FormCb(action=FormAction.CANCEL)
+    return [button(t.BTN_CANCEL, back)]
 
 
 # ---- reading --------------------------------------------------------------------------------
@@ -262,9 +301,12 @@ def card_text(
         file=h(document.file_name),
     )
     if event is not None:
-        text += dt.CARD_EVENT.format(
-            title=h(event.title), date=fmt_date(event.deadline_at.astimezone(settings.tz).date())
-        )
+        title = hq(clip(event.title, 200))
+        if event.kind is EventKind.SEMINAR:  # a seminar's day, not a deadline
+            text += dt.CARD_SEMINAR.format(title=title, date=fmt_date(event.starts_on))
+        else:
+            deadline = event.deadline_at.astimezone(settings.tz).date()
+            text += dt.CARD_EVENT.format(title=title, date=fmt_date(deadline))
     if document.version > 1:
         text += dt.CARD_UPDATED.format(date=fmt_local(document.updated_at, settings.tz))
     if document.status is DocumentStatus.WITHDRAWN:
@@ -378,7 +420,7 @@ async def announce(
     )
     await show(
         query,
-        dt.ANNOUNCE_READY.format(title=h(document.title)),
+        dt.ANNOUNCE_READY.format(title=hq(document.title)),
         InlineKeyboardMarkup(
             inline_keyboard=[[button(dt.BTN_OPEN_DRAFT, open_draft)], _back(back)]
         ),
@@ -459,44 +501,71 @@ def _stored_file(data: dict[str, Any]) -> DocumentFile:
     )
 
 
+def _step(data: Mapping[str, Any], action: DocAction, choice: str = "") -> DocCb | EventCb:
+    """A button of the new-document form. In an event's form it names the event (EventCb
+    FILE_FORM, `arg` the step and its choice), so that a stale one still leads back there."""
+    event_id = parse_id(data.get("event_id", 0))
+    if event_id:
+        return EventCb(
+            action=EventAction.FILE_FORM,
+            event_id=event_id,
+            page=_page(data, "event_page"),
+            arg=f"{action.value}-{choice}" if choice else action.value,
+        )
+    if action is DocAction.FORM_CATEGORY:
+        return DocCb(action=action, category=choice)
+    if action is DocAction.FORM_ITEM:
+        return DocCb(action=action, value=int(choice or 0))
+    return DocCb(action=action)
+
+
 async def add_ask(query: CallbackQuery, state: FSMContext) -> None:
     await state.clear()
     await state.set_state(AddForm.file)
-    await show(query, dt.ADD_ASK_FILE, InlineKeyboardMarkup(inline_keyboard=[_cancel_row()]))
+    await show(query, dt.ADD_ASK_FILE, _cancel_markup())
+
+
+def _title_markup(data: Mapping[str, Any]) -> InlineKeyboardMarkup:
+    """The title step's: «Оставить: <the file's name>» and «Отмена»."""
+    name = str(data["file"]["file_name"])
+    keep = button(
+        dt.BTN_KEEP_NAME.format(name=shorten(name, 40)), _step(data, DocAction.FORM_KEEP_NAME)
+    )
+    return InlineKeyboardMarkup(inline_keyboard=[[keep], _cancel_row(data)])
 
 
 async def add_file(message: Message, state: FSMContext) -> None:
+    """The file, then its title. At the title step a new file replaces the one sent (and the
+    title is asked again); a file the library may not hand out changes nothing."""
     assert message.document is not None
-    if not message.document.file_name:
-        await message.answer(dt.NO_FILE_NAME, reply_markup=_cancel_markup())
+    data = await state.get_data()
+    try:
+        file = check_file(_file_of(message.document))
+    except ValidationError as e:
+        at_title = await state.get_state() == AddForm.title.state
+        await message.answer(
+            error_text(e), reply_markup=_title_markup(data) if at_title else _cancel_markup(data)
+        )
         return
-    file = _file_of(message.document)
     await state.update_data(file=_file_data(file))
     await state.set_state(AddForm.title)
-    rows = [
-        [
-            button(
-                dt.BTN_KEEP_NAME.format(name=shorten(file.file_name, 40)),
-                DocCb(action=DocAction.FORM_KEEP_NAME),
-            )
-        ],
-        _cancel_row(),
-    ]
     await message.answer(
         dt.ADD_ASK_TITLE.format(max=DOCUMENT_TITLE_MAX),
-        reply_markup=InlineKeyboardMarkup(inline_keyboard=rows),
+        reply_markup=_title_markup(await state.get_data()),
     )
 
 
-def _cancel_markup() -> InlineKeyboardMarkup:
-    return InlineKeyboardMarkup(inline_keyboard=[_cancel_row()])
+def _cancel_markup(data: Mapping[str, Any] | None = None) -> InlineKeyboardMarkup:
+    return InlineKeyboardMarkup(inline_keyboard=[_cancel_row(data)])
 
 
-async def not_document(message: Message) -> None:
-    await message.answer(dt.NOT_DOCUMENT, reply_markup=_cancel_markup())
+async def not_document(message: Message, state: FSMContext) -> None:
+    await message.answer(dt.NOT_DOCUMENT, reply_markup=_cancel_markup(await state.get_data()))
 
 
-def _category_markup(suggested: DocumentCategory | None = None) -> InlineKeyboardMarkup:
+def _category_markup(
+    data: Mapping[str, Any], suggested: DocumentCategory | None = None
+) -> InlineKeyboardMarkup:
     """The categories; a `suggested` one comes first, starred (still only a suggestion)."""
     keys = list(dt.CATEGORIES)
     if suggested is not None:
@@ -507,38 +576,46 @@ def _category_markup(suggested: DocumentCategory | None = None) -> InlineKeyboar
                 dt.SUGGESTED.format(name=dt.CATEGORIES[key])
                 if suggested is not None and key == suggested.value
                 else dt.CATEGORIES[key],
-                DocCb(action=DocAction.FORM_CATEGORY, category=key),
+                _step(data, DocAction.FORM_CATEGORY, key),
             )
         ]
         for key in keys
     ]
-    rows.append(_cancel_row())
+    rows.append(_cancel_row(data))
     return InlineKeyboardMarkup(inline_keyboard=rows)
 
 
 async def _title_chosen(target: Message | CallbackQuery, state: FSMContext, title: str) -> None:
     await state.update_data(title=title)
     await state.set_state(AddForm.category)
-    if (await state.get_data()).get("event_id"):
+    data = await state.get_data()
+    if data.get("event_id"):
         # an event's file: its materials are mostly methodical ones
         await show(
-            target, dt.ADD_ASK_CATEGORY_EVENT, _category_markup(DocumentCategory.METHODICAL)
+            target,
+            dt.ADD_ASK_CATEGORY_EVENT,
+            _category_markup(data, DocumentCategory.METHODICAL),
         )
         return
-    await show(target, dt.ADD_ASK_CATEGORY, _category_markup())
+    await show(target, dt.ADD_ASK_CATEGORY, _category_markup(data))
 
 
 async def add_title(message: Message, state: FSMContext) -> None:
     try:
         title = check_title(message.text or "")
     except ValidationError as e:
-        await message.answer(f"{error_text(e)}\n{t.TRY_AGAIN}", reply_markup=_cancel_markup())
+        await message.answer(
+            f"{error_text(e)}\n{t.TRY_AGAIN}", reply_markup=_title_markup(await state.get_data())
+        )
         return
     await _title_chosen(message, state, title)
 
 
-async def add_title_not_text(message: Message) -> None:
-    await message.answer(dt.ADD_ASK_TITLE.format(max=DOCUMENT_TITLE_MAX))
+async def add_title_not_text(message: Message, state: FSMContext) -> None:
+    await message.answer(
+        dt.ADD_ASK_TITLE.format(max=DOCUMENT_TITLE_MAX),
+        reply_markup=_title_markup(await state.get_data()),
+    )
 
 
 async def add_keep_name(query: CallbackQuery, state: FSMContext) -> None:
@@ -552,26 +629,35 @@ async def add_keep_name(query: CallbackQuery, state: FSMContext) -> None:
 
 
 async def add_category(query: CallbackQuery, callback_data: DocCb, state: FSMContext) -> None:
-    category = _category(callback_data.category)
+    await _choose_category(query, state, callback_data.category)
+
+
+async def _choose_category(query: CallbackQuery, state: FSMContext, value: str) -> None:
+    category = _category(value)
     if category is None:
         await query.answer(t.STALE_BUTTON, show_alert=True)
         return
     await state.update_data(category=category.value)
-    preset = (await state.get_data()).get("preset_item")
+    data = await state.get_data()
+    preset = data.get("preset_item")
     if isinstance(preset, int) and preset in ROADMAP_ITEMS:  # an event's: its activity's item
         await _summary(query, state, preset)
         return
     await state.set_state(AddForm.item)
-    numbers = [button(str(n), DocCb(action=DocAction.FORM_ITEM, value=n)) for n in ROADMAP_ITEMS]
+    numbers = [button(str(n), _step(data, DocAction.FORM_ITEM, str(n))) for n in ROADMAP_ITEMS]
     rows = [numbers[i : i + ITEMS_PER_ROW] for i in range(0, len(numbers), ITEMS_PER_ROW)]
-    rows.append([button(dt.BTN_NO_ITEM, DocCb(action=DocAction.FORM_ITEM, value=0))])
-    rows.append(_cancel_row())
+    rows.append([button(dt.BTN_NO_ITEM, _step(data, DocAction.FORM_ITEM, "0"))])
+    rows.append(_cancel_row(data))
     await show(query, dt.ADD_ASK_ITEM, InlineKeyboardMarkup(inline_keyboard=rows))
 
 
 async def add_item(query: CallbackQuery, callback_data: DocCb, state: FSMContext) -> None:
-    number = callback_data.value
-    if number and number not in ROADMAP_ITEMS:
+    await _choose_item(query, state, callback_data.value)
+
+
+async def _choose_item(query: CallbackQuery, state: FSMContext, number: int) -> None:
+    """The roadmap item (0: none); anything else is a forged button."""
+    if number != 0 and number not in ROADMAP_ITEMS:
         await query.answer(t.STALE_BUTTON, show_alert=True)
         return
     await _summary(query, state, number)
@@ -589,8 +675,8 @@ async def _summary(query: CallbackQuery, state: FSMContext, number: int) -> None
         file=h(data["file"]["file_name"]),
     )
     if data.get("event_id"):
-        text += dt.SUMMARY_EVENT.format(title=h(str(data.get("event_title", ""))))
-    rows = [[button(dt.BTN_PUBLISH, DocCb(action=DocAction.FORM_PUBLISH))], _cancel_row()]
+        text += dt.SUMMARY_EVENT.format(title=hq(clip(str(data.get("event_title", "")), 200)))
+    rows = [[button(dt.BTN_PUBLISH, _step(data, DocAction.FORM_PUBLISH))], _cancel_row(data)]
     await show(query, text, InlineKeyboardMarkup(inline_keyboard=rows))
 
 
@@ -630,14 +716,76 @@ async def add_publish(
         await query.answer(error_text(e), show_alert=True)
         return
     if event is not None:  # back to the event's files, the new one among them
-        page = int(data.get("event_page") or 0)
-        await event_files_screen(query, session, event, page, dt.PUBLISHED)
+        page = _page(data, "event_page")
+        await event_files_screen(query, session, event, page, dt.PUBLISHED, published=document)
         return
     await show(query, card_text(document, settings, dt.PUBLISHED), card_markup(document, role, 0))
 
 
 async def form_gone(query: CallbackQuery) -> None:
     await query.answer(dt.FORM_GONE, show_alert=True)
+
+
+async def _form_gone_event(query: CallbackQuery, event_id: int, page: int) -> None:
+    """A stale button of a form begun from an event's materials: no /documents hint, the way
+    back to the materials instead. A new message: the pressed one may be the screen the form
+    ended on (a second press of «Опубликовать»), which must stay."""
+    assert query.bot is not None
+    back = EventCb(action=EventAction.FILES, event_id=event_id, page=page)
+    await query.answer()
+    await query.bot.send_message(
+        query.from_user.id,
+        dt.FORM_GONE_EVENT,
+        reply_markup=column([button(dt.BTN_EVENT_FILES, back)]),
+    )
+
+
+EVENT_FORM_STEPS = {
+    DocAction.FORM_KEEP_NAME: AddForm.title,
+    DocAction.FORM_CATEGORY: AddForm.category,
+    DocAction.FORM_ITEM: AddForm.item,
+    DocAction.FORM_PUBLISH: AddForm.confirm,
+}
+ADD_STATES = frozenset(
+    s.state for s in (AddForm.file, AddForm.title, AddForm.category, AddForm.item, AddForm.confirm)
+)
+
+
+async def event_form_step(
+    query: CallbackQuery,
+    callback_data: EventCb,
+    event: Event,
+    session: AsyncSession,
+    district_id: int,
+    user: User,
+    role: Role | None,
+    settings: Settings,
+    state: FSMContext,
+    clock: Clock,
+) -> None:
+    """A step of an event's attach form: the library form's step, if this event's form is at
+    it. Otherwise an older message's button while the form goes on is stale; with no form of
+    this event open, the form is gone: back to the event's materials."""
+    name, _, choice = callback_data.arg.partition("-")
+    step = next((action for action in EVENT_FORM_STEPS if action.value == name), None)
+    data = await state.get_data()
+    current = await state.get_state()
+    ours = parse_id(data.get("event_id", 0)) == event.id and current in ADD_STATES
+    if step is None or not ours or current != EVENT_FORM_STEPS[step].state:
+        if ours:
+            await query.answer(t.STALE_BUTTON, show_alert=True)
+        else:
+            await _form_gone_event(query, event.id, callback_data.page)
+        return
+    if step is DocAction.FORM_KEEP_NAME:
+        await add_keep_name(query, state)
+    elif step is DocAction.FORM_CATEGORY:
+        await _choose_category(query, state, choice)
+    elif step is DocAction.FORM_ITEM:
+        number = int(choice) if choice.isascii() and choice.isdigit() and len(choice) < 4 else -1
+        await _choose_item(query, state, number)
+    else:
+        await add_publish(query, session, district_id, user, role, settings, state, clock)
 
 
 # ---- replacing and withdrawing ----------------------------------------------------------------
@@ -652,17 +800,22 @@ async def replace_ask(
     await state.clear()
     await state.set_state(ReplaceForm.file)
     await state.update_data(
-        document_id=document.id, page=callback_data.page, from_event=_from_event(callback_data)
+        document_id=document.id,
+        category=document.category.value,
+        page=callback_data.page,
+        from_event=_from_event(callback_data),
     )
-    await show(query, dt.REPLACE_ASK.format(title=h(document.title)), _cancel_markup())
+    markup = _cancel_markup(await state.get_data())
+    await show(query, dt.REPLACE_ASK.format(title=hq(document.title)), markup)
 
 
 async def replace_file(message: Message, document: LibraryDocument, state: FSMContext) -> None:
     assert message.document is not None
-    if not message.document.file_name:
-        await message.answer(dt.NO_FILE_NAME, reply_markup=_cancel_markup())
+    try:
+        file = check_file(_file_of(message.document))
+    except ValidationError as e:  # the form stays at the file: another one may come
+        await message.answer(error_text(e), reply_markup=_cancel_markup(await state.get_data()))
         return
-    file = _file_of(message.document)
     await state.update_data(file=_file_data(file), version=document.version)
     await state.set_state(ReplaceForm.confirm)
     data = await state.get_data()
@@ -678,7 +831,7 @@ async def replace_file(message: Message, document: LibraryDocument, state: FSMCo
     )
     await message.answer(
         dt.REPLACE_CONFIRM.format(
-            title=h(document.title), file=h(file.file_name), version=document.version + 1
+            title=hq(document.title), file=h(file.file_name), version=document.version + 1
         ),
         reply_markup=yes_no(yes, no),
     )
@@ -697,7 +850,7 @@ async def replace_ok(
     data = await state.get_data()
     if parse_id(data.get("document_id")) != document.id or data.get("version") != document.version:
         await state.clear()
-        await query.answer(dt.FORM_GONE, show_alert=True)
+        await replace_gone(query, callback_data, document)
         return
     await state.clear()
     try:
@@ -715,6 +868,16 @@ async def replace_ok(
     )
 
 
+async def replace_gone(
+    query: CallbackQuery, callback_data: DocCb, document: LibraryDocument
+) -> None:
+    """A late «Да» of a replacement: begun from the event's materials, the way back there."""
+    if _from_event(callback_data) and document.event_id is not None:
+        await _form_gone_event(query, document.event_id, callback_data.page)
+        return
+    await query.answer(dt.FORM_GONE, show_alert=True)
+
+
 async def withdraw_ask(
     query: CallbackQuery, callback_data: DocCb, document: LibraryDocument
 ) -> None:
@@ -729,7 +892,7 @@ async def withdraw_ask(
 
     await show(
         query,
-        dt.WITHDRAW_CONFIRM.format(title=h(document.title)),
+        dt.WITHDRAW_CONFIRM.format(title=hq(document.title)),
         yes_no(data(DocAction.WITHDRAW_OK), data(DocAction.CARD)),
     )
 
@@ -745,7 +908,9 @@ async def withdraw_ok(
     clock: Clock,
 ) -> None:
     await state.clear()
-    await withdraw(session, document, clock)
+    if not await withdraw(session, document, clock):  # a second «Да»: nothing more to do
+        await query.answer(dt.ALREADY_WITHDRAWN, show_alert=True)
+        return
     await show(
         query,
         await full_card_text(session, document, role, settings, dt.WITHDRAWN),
@@ -757,10 +922,17 @@ async def withdraw_ok(
 
 
 async def event_files_screen(
-    target: CallbackQuery, session: AsyncSession, event: Event, page: int, notice: str = ""
+    target: CallbackQuery,
+    session: AsyncSession,
+    event: Event,
+    page: int,
+    notice: str = "",
+    *,
+    published: LibraryDocument | None = None,
 ) -> None:
     """The coordinator's: the event's files (withdrawn ones marked), «Прикрепить файл», and
-    back to its card (`page`: the events list's)."""
+    back to its card (`page`: the events list's). A file just `published` to an open event
+    reaches nobody by itself: «Сообщить библиотекарям» heads the screen then."""
     documents = await event_documents(session, event.id, with_withdrawn=True)
     total = await count_event_documents(session, event.id)
     rows = [
@@ -775,15 +947,26 @@ async def event_files_screen(
         ]
         for d in documents
     ]
+    if published is not None and event.status is EventStatus.OPEN:
+        count = len(await audience_librarians(session, event))
+        if count:
+            tell = EventCb(
+                action=EventAction.FILE_TELL, event_id=event.id, page=page, arg=str(published.id)
+            )
+            rows.insert(0, [button(dt.BTN_TELL.format(count=count), tell)])
+            notice = f"{notice}\n{dt.PUBLISHED_OPEN}" if notice else dt.PUBLISHED_OPEN
     rows.append(
         [button(dt.BTN_ATTACH, EventCb(action=EventAction.FILE_ADD, event_id=event.id, page=page))]
     )
     rows.append(
         [button(t.BTN_BACK, EventCb(action=EventAction.OPEN, event_id=event.id, page=page))]
     )
-    title = h(clip(event.title, 200))
+    title = hq(clip(event.title, 200))
+    withdrawn = any(d.status is DocumentStatus.WITHDRAWN for d in documents)
     text = (
-        dt.EVENT_FILES.format(title=title, total=total)
+        dt.EVENT_FILES.format(
+            title=title, total=total, withdrawn=dt.EVENT_FILES_WITHDRAWN if withdrawn else ""
+        )
         if documents
         else dt.EVENT_FILES_EMPTY.format(title=title)
     )
@@ -849,14 +1032,17 @@ async def event_add_ask(
     )
     await show(
         query,
-        dt.ADD_ASK_FILE_EVENT.format(title=h(clip(event.title, 200))),
-        InlineKeyboardMarkup(inline_keyboard=[_cancel_row()]),
+        dt.ADD_ASK_FILE_EVENT.format(title=hq(clip(event.title, 200))),
+        _cancel_markup(await state.get_data()),
     )
 
 
-async def task_files(query: CallbackQuery, session: AsyncSession, event: Event) -> None:
+async def task_files(
+    query: CallbackQuery, callback_data: TaskCb, session: AsyncSession, event: Event
+) -> None:
     """The librarian's: the event's published files, each one tap from the file (the library's
-    «Получить»: the download is recorded, a later version is told)."""
+    «Получить»: the download is recorded, a later version is told). FILES_APART (a seminar's
+    invitation): in a new message, without «Назад», the invitation left as it is."""
     documents = await event_documents(session, event.id)
     rows = [
         [
@@ -867,12 +1053,94 @@ async def task_files(query: CallbackQuery, session: AsyncSession, event: Event) 
         ]
         for d in documents
     ]
-    rows.append([button(t.BTN_BACK, TaskCb(action=TaskAction.OPEN, event_id=event.id))])
-    title = h(clip(event.title, 200))
+    title = hq(clip(event.title, 200))
     text = (
         dt.TASK_FILES.format(title=title) if documents else dt.TASK_FILES_EMPTY.format(title=title)
     )
+    if callback_data.action is TaskAction.FILES_APART:
+        assert query.bot is not None
+        await query.answer()
+        await query.bot.send_message(
+            query.from_user.id, text, reply_markup=InlineKeyboardMarkup(inline_keyboard=rows)
+        )
+        return
+    rows.append([button(t.BTN_BACK, TaskCb(action=TaskAction.OPEN, event_id=event.id))])
     await show(query, text, InlineKeyboardMarkup(inline_keyboard=rows))
+
+
+async def _tellable(
+    query: CallbackQuery, callback_data: EventCb, session: AsyncSession, event: Event
+) -> LibraryDocument | None:
+    """The file «Сообщить библиотекарям» names, if they may still be told of it: a published
+    file of this event, the event open, nobody told yet (else the answer is said here)."""
+    try:
+        document = await get_document_for(
+            session, parse_id(callback_data.arg), event.district_id, with_withdrawn=False
+        )
+    except NotFoundError:
+        document = None
+    if document is None or document.event_id != event.id:
+        await query.answer(t.STALE_BUTTON, show_alert=True)
+        return None
+    if await event_file_told(session, document.id):
+        await query.answer(dt.ALREADY_TOLD, show_alert=True)
+        return None
+    if event.status is not EventStatus.OPEN:
+        await query.answer(dt.TELL_NOT_OPEN, show_alert=True)
+        return None
+    return document
+
+
+async def event_tell_ask(
+    query: CallbackQuery, callback_data: EventCb, session: AsyncSession, event: Event
+) -> None:
+    """«📣 Сообщить библиотекарям»: to how many, about which file — «Да» / «Нет»."""
+    document = await _tellable(query, callback_data, session, event)
+    if document is None:
+        return
+    count = len(await audience_librarians(session, event))
+    if not count:
+        await query.answer(dt.TELL_NOBODY, show_alert=True)
+        return
+    page = callback_data.page
+    yes = EventCb(
+        action=EventAction.FILE_TELL_OK, event_id=event.id, page=page, arg=str(document.id)
+    )
+    no = EventCb(action=EventAction.FILES, event_id=event.id, page=page)
+    text = dt.TELL_CONFIRM.format(whom=dt.to_librarians(count), title=hq(document.title))
+    await show(query, text, yes_no(yes, no))
+
+
+async def event_tell(
+    query: CallbackQuery,
+    callback_data: EventCb,
+    session: AsyncSession,
+    event: Event,
+    clock: Clock,
+) -> None:
+    """«Да»: the audience's librarians are told through the outbox, once per file (a second
+    press plans nothing and says so), with the event's «📎 Материалы»."""
+    document = await _tellable(query, callback_data, session, event)
+    if document is None:
+        return
+    librarians = await audience_librarians(session, event)
+    files = await count_event_documents(session, event.id)
+    open_files = TaskCb(action=TaskAction.FILES, event_id=event.id)
+    planned = await deliver(
+        session,
+        clock,
+        event_file_key(document.id),
+        [(u.telegram_id, u.id) for u in librarians],
+        dt.EVENT_FILE_NOTICE.format(event=hq(event.title), title=hq(document.title)),
+        column([button(dt.files_button(files), open_files)]),
+        purpose="event_file",
+        event_id=event.id,
+    )
+    if not planned:
+        await query.answer(dt.ALREADY_TOLD if librarians else dt.TELL_NOBODY, show_alert=True)
+        return
+    notice = dt.TOLD.format(title=hq(document.title), count=planned)
+    await event_files_screen(query, session, event, callback_data.page, notice)
 
 
 def get_router() -> Router:
@@ -894,7 +1162,8 @@ def get_router() -> Router:
     router.message.register(search_not_text, StateFilter(SearchForm.text), not_command)
     # the coordinator's
     router.callback_query.register(add_ask, cb(F.action == DocAction.ADD), editor, InDistrict())
-    router.message.register(add_file, StateFilter(AddForm.file), F.document, editor)
+    # at the title step a new file replaces the one sent
+    router.message.register(add_file, StateFilter(AddForm.file, AddForm.title), F.document, editor)
     router.message.register(not_document, StateFilter(AddForm.file), not_command, editor)
     router.message.register(add_title, StateFilter(AddForm.title), F.text, not_command, editor)
     router.message.register(add_title_not_text, StateFilter(AddForm.title), not_command, editor)
@@ -931,7 +1200,7 @@ def get_router() -> Router:
         DistrictDocument(),
     )
     router.callback_query.register(
-        form_gone, cb(F.action == DocAction.REPLACE_OK), editor, DistrictDocument()
+        replace_gone, cb(F.action == DocAction.REPLACE_OK), editor, DistrictDocument()
     )
     router.callback_query.register(
         withdraw_ask, cb(F.action == DocAction.WITHDRAW), editor, DistrictDocument()
@@ -957,8 +1226,21 @@ def get_router() -> Router:
         event_add_ask, event_cb(F.action == EventAction.FILE_ADD), editor, DistrictEvent()
     )
     router.callback_query.register(
+        event_form_step,
+        event_cb(F.action == EventAction.FILE_FORM),
+        editor,
+        DistrictEvent(),
+        InDistrict(),
+    )
+    router.callback_query.register(
+        event_tell_ask, event_cb(F.action == EventAction.FILE_TELL), editor, DistrictEvent()
+    )
+    router.callback_query.register(
+        event_tell, event_cb(F.action == EventAction.FILE_TELL_OK), editor, DistrictEvent()
+    )
+    router.callback_query.register(
         task_files,
-        TaskCb.filter(F.action == TaskAction.FILES),
+        TaskCb.filter(F.action.in_({TaskAction.FILES, TaskAction.FILES_APART})),
         HasRole(Role.LIBRARIAN),
         SchoolEvent(),
     )

@@ -19,6 +19,7 @@ from models import (
     Event,
     LibraryDocument,
     LibraryDownload,
+    Notification,
 )
 from models.dialects import insert_for
 from models.entities import name_key
@@ -51,9 +52,26 @@ def check_activity(number: int | None) -> int | None:
     return number
 
 
-def _set_file(document: LibraryDocument, file: DocumentFile) -> None:
-    if not file.file_name:
+# programs and scripts: a librarian must never be handed one from the library
+FORBIDDEN_EXTENSIONS = frozenset(
+    {".exe", ".msi", ".bat", ".cmd", ".com", ".scr", ".js", ".vbs", ".ps1", ".apk", ".jar"}
+)
+
+
+def check_file(file: DocumentFile) -> DocumentFile:
+    """The file if the library may hand it out: it has a name, and not a program's or a
+    script's (whatever the case; «x.exe.» and «x.exe » count, as Windows drops the tail)."""
+    name = file.file_name.strip()
+    if not name:
         raise ValidationError("document_without_name")
+    _, dot, suffix = name.rstrip(". ").rpartition(".")
+    if dot and f".{suffix.strip().lower()}" in FORBIDDEN_EXTENSIONS:
+        raise ValidationError("document_forbidden_type")
+    return file
+
+
+def _set_file(document: LibraryDocument, file: DocumentFile) -> None:
+    check_file(file)
     document.file_id = file.file_id
     document.file_unique_id = file.file_unique_id
     document.file_name = fit_file_name(file.file_name)
@@ -274,6 +292,22 @@ async def count_event_documents(session: AsyncSession, event_id: int) -> int:
         )
     )
     return int(total or 0)
+
+
+def event_file_key(document_id: int) -> str:
+    """The outbox key of the librarians' notice of a file added to an open event."""
+    return f"event-file:{document_id}"
+
+
+async def event_file_told(session: AsyncSession, document_id: int) -> bool:
+    """Whether the librarians were already told of this event file."""
+    key = f"{event_file_key(document_id)}:"  # deliver() adds the chat to the key
+    row = await session.scalar(
+        select(Notification.id)
+        .where(Notification.dedupe_key.startswith(key, autoescape=True))
+        .limit(1)
+    )
+    return row is not None
 
 
 async def event_of(session: AsyncSession, document: LibraryDocument) -> Event | None:

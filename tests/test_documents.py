@@ -18,12 +18,13 @@ from models import (
     DocumentStatus,
     LibraryDocument,
     LibraryDownload,
+    Notification,
 )
-from services.documents import DocumentFile, publish
+from services.documents import DocumentFile, check_file, publish, replace
 from services.errors import ValidationError
 from services.users import get_user
 from tests.conftest import COORDINATOR, LIBRARIAN, DistrictSetup, FixedClock, join_school
-from tests.harness import Client, Person
+from tests.harness import Call, Client, Person
 from tests.test_access_matrix import COORDINATOR_B, _district_b
 
 TITLE = "Положение о школьной библиотеке"
@@ -222,8 +223,19 @@ async def test_withdraw_hides_it_from_librarians(
     await client.press(COORDINATOR, dt.BTN_NO)
     assert (await documents(session_pool))[0].status is DocumentStatus.PUBLISHED
     await client.press(COORDINATOR, dt.BTN_WITHDRAW)
+    _, yes = client.find_button(COORDINATOR, dt.BTN_YES)
     await client.press(COORDINATOR, dt.BTN_YES)
-    assert (await documents(session_pool))[0].status is DocumentStatus.WITHDRAWN
+    [doc] = await documents(session_pool)
+    assert doc.status is DocumentStatus.WITHDRAWN
+    # a second «Да»: already withdrawn, said in an alert; nothing changes, nobody is told
+    client.clear()
+    await client.press_data(COORDINATOR, yes)
+    assert client.alerts() == [dt.ALREADY_WITHDRAWN]
+    assert not client.texts(COORDINATOR)
+    [again] = await documents(session_pool)
+    assert (again.status, again.updated_at) == (DocumentStatus.WITHDRAWN, doc.updated_at)
+    async with session_pool() as s:
+        assert (await s.scalars(select(Notification))).all() == []
     client.clear()
     await client.send(LIBRARIAN, "/documents")
     assert client.last_text(LIBRARIAN) == dt.HOME_EMPTY
@@ -323,3 +335,121 @@ async def test_a_document_announced_in_one_more_step(
     assert "«План на год»" in draft.text
     await client.press(COORDINATOR, dt.BTN_OPEN_DRAFT)
     assert client.last_text(COORDINATOR).startswith("📝 <b>Черновик объявления</b>")
+
+
+def _labels(call: Call) -> list[str]:
+    markup = call.param("reply_markup")
+    return [b.text for row in markup.inline_keyboard for b in row]
+
+
+async def test_a_new_file_at_the_title_step_replaces_the_first(
+    client: Client,
+    session_pool: async_sessionmaker[AsyncSession],
+    district_setup: DistrictSetup,
+) -> None:
+    await client.send(COORDINATOR, "/documents")
+    await client.press(COORDINATOR, dt.BTN_ADD)
+    await client.send_document(COORDINATOR, "old.pdf", b"%PDF", mime="application/pdf")
+    second = await client.send_document(COORDINATOR, "new.docx", b"PK")
+    keep = dt.BTN_KEEP_NAME.format(name="new.docx")
+    assert client.last_text(COORDINATOR) == dt.ADD_ASK_TITLE.format(max=255)
+    assert client.buttons(COORDINATOR) == [keep, t.BTN_CANCEL]
+    # not a text there (a sticker, a photo): the question again, with the same keyboard
+    for photo in (False, True):
+        client.clear()
+        if photo:
+            await client.send_photo(COORDINATOR)
+        else:
+            await send_sticker(client, COORDINATOR)
+        [answer] = client.calls("SendMessage")
+        assert answer.param("text") == dt.ADD_ASK_TITLE.format(max=255)
+        assert _labels(answer) == [keep, t.BTN_CANCEL]
+    # a title too short: said, the keyboard kept too
+    client.clear()
+    await client.send(COORDINATOR, "Я")
+    [answer] = client.calls("SendMessage")
+    assert _labels(answer) == [keep, t.BTN_CANCEL]
+    await client.press(COORDINATOR, keep)
+    await client.press(COORDINATOR, dt.CATEGORIES["samples"])
+    await client.press(COORDINATOR, dt.BTN_NO_ITEM)
+    assert "Файл: new.docx" in client.last_text(COORDINATOR)
+    await client.press(COORDINATOR, dt.BTN_PUBLISH)
+    [doc] = await documents(session_pool)
+    assert (doc.title, doc.file_name, doc.file_id) == ("new.docx", "new.docx", second)
+
+
+FORBIDDEN = ("scenario.exe", "SETUP.EXE", "macro.Js", "run.ps1", "tool.exe.", "app.APK")
+
+
+async def test_programs_and_scripts_are_not_published(
+    client: Client,
+    session_pool: async_sessionmaker[AsyncSession],
+    clock: FixedClock,
+    district_setup: DistrictSetup,
+) -> None:
+    await client.send(COORDINATOR, "/documents")
+    await client.press(COORDINATOR, dt.BTN_ADD)
+    for name in FORBIDDEN:
+        client.clear()
+        await client.send_document(COORDINATOR, name, b"MZ")
+        assert client.texts(COORDINATOR) == [
+            "Такой файл нельзя опубликовать: пришлите PDF, Word, Excel, PowerPoint, "
+            "картинку или архив."
+        ], name
+        assert client.buttons(COORDINATOR) == [t.BTN_CANCEL]
+    # the form is still at the file: a proper one goes on to the title
+    await client.send_document(COORDINATOR, "scenario.pdf", b"%PDF", mime="application/pdf")
+    keep = dt.BTN_KEEP_NAME.format(name="scenario.pdf")
+    assert client.last_text(COORDINATOR) == dt.ADD_ASK_TITLE.format(max=255)
+    # one at the title step is refused too, the file sent before kept
+    await client.send_document(COORDINATOR, "scenario.bat", b"@echo")
+    assert client.last_text(COORDINATOR) == dt.FORBIDDEN_TYPE
+    assert client.buttons(COORDINATOR) == [keep, t.BTN_CANCEL]
+    await client.press(COORDINATOR, keep)
+    await client.press(COORDINATOR, dt.CATEGORIES["samples"])
+    await client.press(COORDINATOR, dt.BTN_NO_ITEM)
+    await client.press(COORDINATOR, dt.BTN_PUBLISH)
+    [doc] = await documents(session_pool)
+    assert doc.file_name == "scenario.pdf"
+
+    # the replacement: refused, the version and the file unchanged; then a proper one
+    await client.press(COORDINATOR, dt.BTN_REPLACE)
+    client.clear()
+    await client.send_document(COORDINATOR, "patch.EXE", b"MZ")
+    assert client.texts(COORDINATOR) == [dt.FORBIDDEN_TYPE]
+    assert client.buttons(COORDINATOR) == [t.BTN_CANCEL]
+    [same] = await documents(session_pool)
+    assert (same.version, same.file_id, same.file_name) == (1, doc.file_id, "scenario.pdf")
+    await client.send_document(COORDINATOR, "scenario-2.pdf", b"%PDF", mime="application/pdf")
+    await client.press(COORDINATOR, dt.BTN_YES)
+    [new] = await documents(session_pool)
+    assert (new.version, new.file_name) == (2, "scenario-2.pdf")
+
+    # the rule is the service's: whoever calls it
+    async with session_pool.begin() as s:
+        for name in FORBIDDEN:
+            file = DocumentFile("f-x", "u-f-x", name)
+            try:
+                await publish(
+                    s,
+                    district_setup.district_id,
+                    file,
+                    "Программа",
+                    DocumentCategory.SAMPLES,
+                    None,
+                    None,
+                    clock,
+                )
+            except ValidationError as e:
+                assert e.code == "document_forbidden_type", name
+            else:
+                raise AssertionError(name)
+            try:
+                await replace(s, new, file, clock)
+            except ValidationError as e:
+                assert e.code == "document_forbidden_type", name
+            else:
+                raise AssertionError(name)
+    for name in ("plan.pdf", "photo.JPG", "archive.zip", "table.xlsx", "slides.pptx", "README"):
+        assert check_file(DocumentFile("f", "u", name)).file_name == name
+    assert len(await documents(session_pool)) == 1

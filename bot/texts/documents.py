@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from bot.texts import common
+from bot.texts.plural import counted
 
 CATEGORIES = {
     "normative": "Нормативные документы",
@@ -45,6 +46,8 @@ BTN_PUBLISH = "Опубликовать"
 
 UNKNOWN_DOCUMENT = "Документ не найден или снят с публикации."
 FORM_GONE = "Эта форма уже закрыта. Начните заново: /documents"
+# a stale button of a form begun from an event's materials: the way back is the event's
+FORM_GONE_EVENT = "Форма устарела. Откройте материалы события заново."
 
 SEARCH_ASK = "🔎 Напишите слово из названия документа."
 SEARCH_FOUND = "🔎 По запросу «{query}» найдено: {total}"
@@ -56,6 +59,9 @@ NOT_DOCUMENT = (
     "Это не документ. Пришлите файл как документ (📎 → Файл), не фото, стикер или голосовое."
 )
 NO_FILE_NAME = "У файла нет имени. Переименуйте его и пришлите ещё раз."
+FORBIDDEN_TYPE = (
+    "Такой файл нельзя опубликовать: пришлите PDF, Word, Excel, PowerPoint, картинку или архив."
+)
 ADD_ASK_TITLE = "Напишите название документа (до {max} символов) или оставьте имя файла."
 ADD_ASK_CATEGORY = "Выберите раздел."
 ADD_ASK_ITEM = "К какому пункту дорожной карты относится документ?"
@@ -83,6 +89,7 @@ REPLACED_NOTICE = (
 )
 WITHDRAW_CONFIRM = "Снять с публикации «{title}»? Библиотекари перестанут его видеть."
 WITHDRAWN = "🗑 Документ снят с публикации."
+ALREADY_WITHDRAWN = "Документ уже снят с публикации."
 
 # an event's files: the coordinator's materials screen, the librarian's list in /tasks
 BTN_EVENT_FILES = "📎 Материалы"
@@ -96,18 +103,21 @@ def files_button(count: int) -> str:
 
 BTN_ATTACH = "➕ Прикрепить файл"
 EVENT_FILES = (
-    "📎 <b>Материалы к «{title}»</b>\n\n"
-    "Опубликовано файлов: {total}. Библиотекари видят их в карточке задания и в /documents."
+    "📎 <b>Материалы к событию «{title}»</b>\n\n"
+    "Опубликовано файлов: {total}{withdrawn}. Библиотекари видят их в карточке задания "
+    "и в /documents."
 )
+EVENT_FILES_WITHDRAWN = " (🚫 — сняты с публикации)"
 EVENT_FILES_EMPTY = (
-    "📎 <b>Материалы к «{title}»</b>\n\n"
+    "📎 <b>Материалы к событию «{title}»</b>\n\n"
     "Файлов пока нет. Прикрепите файл: библиотекари получат его из карточки задания "
     "и из /documents."
 )
-TASK_FILES = "📎 <b>Материалы к «{title}»</b>\n\nНажмите на файл, чтобы получить его."
-TASK_FILES_EMPTY = "📎 <b>Материалы к «{title}»</b>\n\nК этому событию пока нет файлов."
+TASK_FILES = "📎 <b>Материалы к событию «{title}»</b>\n\nНажмите на файл, чтобы получить его."
+TASK_FILES_EMPTY = "📎 <b>Материалы к событию «{title}»</b>\n\nК этому событию пока нет файлов."
 FILE_BUTTON = "📥 {title}"
 CARD_EVENT = "\nК событию: «{title}» (до {date})"
+CARD_SEMINAR = "\nК событию: «{title}» ({date})"  # a seminar has a date, not a deadline
 SUMMARY_EVENT = "\nК событию: «{title}»"
 ADD_ASK_FILE_EVENT = "📎 Пришлите файл к событию «{title}» (📎 → Файл)."
 ADD_ASK_CATEGORY_EVENT = (
@@ -115,8 +125,28 @@ ADD_ASK_CATEGORY_EVENT = (
 )
 SUGGESTED = "⭐ {name}"
 
+# a file added to an event already open: its librarians are told only when asked
+PUBLISHED_OPEN = (
+    "Событие уже открыто: библиотекари сами не узнают о новом файле. Сообщите им кнопкой ниже."
+)
+BTN_TELL = "📣 Сообщить библиотекарям ({count})"
+TELL_CONFIRM = "Отправить {whom} сообщение о файле «{title}»?"
+TOLD = "📣 Сообщение о файле «{title}» получат библиотекари: {count}."
+ALREADY_TOLD = "Уже сообщено."
+TELL_NOT_OPEN = "Событие не открыто: сообщение не отправлено."
+TELL_NOBODY = "Среди адресатов события нет библиотекарей в боте."
+# the librarians' notice (through the outbox), with the event's «📎 Материалы»
+EVENT_FILE_NOTICE = "📎 К событию «{event}» добавлен файл «{title}»."
+
+
+def to_librarians(count: int) -> str:
+    """«1 библиотекарю», «12 библиотекарям»: to whom the notice goes."""
+    return counted(count, "библиотекарю", "библиотекарям", "библиотекарям")
+
+
 ERRORS = {
     "document_without_name": NO_FILE_NAME,
     "document_withdrawn": UNKNOWN_DOCUMENT,
+    "document_forbidden_type": FORBIDDEN_TYPE,
     "bad_activity_number": "Такого пункта дорожной карты нет: выберите кнопкой.",
 }

@@ -156,6 +156,11 @@ class EventAction(StrEnum):
     FILES = "m"  # the event's materials
     FILE_CARD = "mo"  # a file's library card (`arg`: the document, which must be the event's)
     FILE_ADD = "ma"  # «Прикрепить файл»: the library's new-document form for the event
+    # a step of that form (`arg`: the library form's step and its choice, «fc-samples», «fi-3»),
+    # so that a stale one still names its event
+    FILE_FORM = "mf"
+    FILE_TELL = "mt"  # «Сообщить библиотекарям» of a file added to an open event (`arg`: it)
+    FILE_TELL_OK = "mk"  # its «Да»
 
 
 class EventCb(CallbackData, prefix="e"):
@@ -192,6 +197,7 @@ class TaskAction(StrEnum):
     FIX_DESCRIPTION = "fs"
     FIX_EVIDENCE = "fe"
     FILES = "m"  # the event's published files (handlers/documents.py)
+    FILES_APART = "mn"  # the same in a new message: from a seminar's invitation, which stays
 
 
 FIX_ACTIONS = frozenset(

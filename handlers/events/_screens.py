@@ -201,6 +201,8 @@ async def send_event_prompts(
     """
     librarians = await audience_librarians(session, event)
     renderer = RussianRenderer(settings.tz)
+    # the event's files, one press away (handlers/documents.py)
+    files = await count_event_documents(session, event.id)
     markup: InlineKeyboardMarkup | None
     if event.kind is EventKind.SEMINAR:
         today = clock().astimezone(settings.tz).date()
@@ -208,6 +210,12 @@ async def send_event_prompts(
             event, tomorrow=event.starts_on == today + timedelta(days=1)
         )
         markup = markup_of(buttons)
+        if files and markup is not None:
+            # under «Буду» / «Не смогу», on a row of its own; the list comes in a new message,
+            # so that the invitation and its answers stay
+            apart = TaskCb(action=TaskAction.FILES_APART, event_id=event.id)
+            files_row = [button(dt.files_button(files), apart)]
+            markup = InlineKeyboardMarkup(inline_keyboard=[*markup.inline_keyboard, files_row])
     else:
         if event.code == "library-month":
             text, _ = renderer.library_month(event, Step("lm-kickoff", clock(), "kickoff"))
@@ -222,8 +230,7 @@ async def send_event_prompts(
             button(ev.BTN_CONFIRM_TASK, TaskCb(action=TaskAction.CONFIRM, event_id=event.id)),
             button(ev.BTN_DETAILS, TaskCb(action=TaskAction.OPEN, event_id=event.id)),
         ]
-        files = await count_event_documents(session, event.id)
-        if files:  # the event's files, one press away (handlers/documents.py)
+        if files:
             prompt_buttons.append(
                 button(dt.files_button(files), TaskCb(action=TaskAction.FILES, event_id=event.id))
             )
