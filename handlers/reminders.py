@@ -29,6 +29,7 @@ from models import (
 )
 from services.clock import Clock
 from services.confirmations import find_confirmation
+from services.documents import count_event_documents
 from services.reminders import ReminderConfig, plan_nudge, record_seminar_reply, snooze
 from services.review_notices import drop_pending_notices
 from services.timeutil import fmt_local
@@ -98,7 +99,10 @@ async def rsvp_button(
     # the invitation keeps its details and shows the answer; the same buttons change it
     today = clock().astimezone(settings.tz).date()
     text, buttons = RussianRenderer(settings.tz).invitation(
-        event, tomorrow=event.starts_on == today + timedelta(days=1), answer=attending
+        event,
+        tomorrow=event.starts_on == today + timedelta(days=1),
+        answer=attending,
+        files=await count_event_documents(session, event.id),
     )
     await show(query, text, markup_of(buttons))
 

@@ -35,6 +35,7 @@ from models import (
 )
 from models.dialects import insert_for
 from services.answered import Holder, answered_schools, holder_of
+from services.documents import count_event_documents
 from services.outbox import Button, Outgoing, QuietHours, next_allowed, plan
 
 logger = logging.getLogger(__name__)
@@ -65,7 +66,9 @@ class Renderer(Protocol):
         self, event: Event, step: Step, last: bool, holder: Holder | None = None
     ) -> tuple[str, tuple[tuple[Button, ...], ...]]: ...
 
-    def seminar(self, event: Event, step: Step) -> tuple[str, tuple[tuple[Button, ...], ...]]: ...
+    def seminar(
+        self, event: Event, step: Step, files: int = 0
+    ) -> tuple[str, tuple[tuple[Button, ...], ...]]: ...
 
     def library_month(
         self, event: Event, step: Step
@@ -79,7 +82,9 @@ class Renderer(Protocol):
         self, event: Event, late: bool, holder: Holder | None = None
     ) -> tuple[str, tuple[tuple[Button, ...], ...]]: ...
 
-    def seminar_tomorrow(self, event: Event) -> tuple[str, tuple[tuple[Button, ...], ...]]: ...
+    def seminar_tomorrow(
+        self, event: Event, files: int = 0
+    ) -> tuple[str, tuple[tuple[Button, ...], ...]]: ...
 
 
 # The prompt sent when an event is opened counts as every step due before the opening or less
@@ -281,17 +286,19 @@ async def _plan_event(
             confirmed = await answered_schools(session, event.id)
             people = [p for p in people if p[2] not in confirmed]
         replies: dict[int, bool] = {}
+        files = 0  # a seminar's materials, offered under its invitation
         if step.kind == "remind":
             holder = await holder_of(session, event.id)
             text, buttons = render.reminder(event, step, last, holder)
         elif step.kind == "seminar":
-            text, buttons = render.seminar(event, step)
+            files = await count_event_documents(session, event.id)
+            text, buttons = render.seminar(event, step, files)
             replies = await _seminar_replies(session, event.id)
             # those who said they cannot come are not asked again
             people = [p for p in people if replies.get(p[0]) is not False]
         else:
             text, buttons = render.library_month(event, step)
-        coming = render.seminar_tomorrow(event) if replies and step.key == "s1" else None
+        coming = render.seminar_tomorrow(event, files) if replies and step.key == "s1" else None
         due_at = next_allowed(max(step.due, now), cfg.tz, cfg.quiet)
         for user_id, chat_id, school_id in people:
             message_text, message_buttons = (

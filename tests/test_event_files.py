@@ -27,13 +27,14 @@ from models import (
 )
 from services.documents import DocumentFile, publish
 from services.events import EventInput, create_event, get_event, set_status
+from services.reminders import plan_reminders
 from services.users import get_user
 from tests.conftest import COORDINATOR, LIBRARIAN, DistrictSetup, FixedClock, join_school
 from tests.harness import Client
 from tests.test_access_matrix import COORDINATOR_B, LIBRARIAN_B, _district_b
 from tests.test_confirmations import TZ, make_event
 from tests.test_documents import documents, downloads, send_sticker
-from tests.test_reminders import SEMINAR
+from tests.test_reminders import CFG, RENDER, SEMINAR, local
 
 EVENT = "Неделя детской книги"
 FILE_TITLE = "Сценарий недели"
@@ -664,3 +665,19 @@ async def test_a_seminars_materials_quotes_its_title_and_ride_on_its_invitation(
     async with session_pool() as s:
         [reply] = (await s.scalars(select(SeminarReply))).all()
     assert (reply.event_id, reply.attending) == (event_id, True)
+    # the answered invitation keeps the materials under the answers
+    markup = client.calls("EditMessageText")[-1].param("reply_markup")
+    assert [b.text for row in markup.inline_keyboard for b in row] == [
+        r.BTN_CHOSEN.format(label=r.BTN_WILL_COME),
+        r.BTN_CANNOT,
+        dt.files_button(1),
+    ]
+    # the day before, «завтра семинар» to one who will come carries them too
+    client.clear()
+    async with session_pool.begin() as s:
+        assert await plan_reminders(s, local(2026, 12, 9, 10, 1), CFG, RENDER) == 1
+    clock.now = local(2026, 12, 9, 10, 2)
+    await client.drain()
+    [tomorrow] = client.texts(LIBRARIAN)
+    assert "завтра" in tomorrow, tomorrow
+    assert client.buttons(LIBRARIAN) == [dt.files_button(1)]

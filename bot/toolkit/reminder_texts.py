@@ -7,6 +7,7 @@ from html import escape
 from zoneinfo import ZoneInfo
 
 from bot.texts import reminders as r
+from bot.texts.documents import files_button
 from bot.texts.events import of_schools
 from bot.toolkit.callbacks import MonAction, MonCb, ReminderAction, ReminderCb, TaskAction, TaskCb
 from bot.toolkit.contest_callbacks import EntryAction, EntryCb
@@ -61,13 +62,19 @@ class RussianRenderer:
         )
         return text, ((confirm,), (snooze,))
 
-    def seminar(self, event: Event, step: Step) -> tuple[str, Buttons]:
-        return self.invitation(event, tomorrow=step.key == "s1")
+    def seminar(self, event: Event, step: Step, files: int = 0) -> tuple[str, Buttons]:
+        return self.invitation(event, tomorrow=step.key == "s1", files=files)
 
     def invitation(
-        self, event: Event, *, tomorrow: bool = False, answer: bool | None = None
+        self,
+        event: Event,
+        *,
+        tomorrow: bool = False,
+        answer: bool | None = None,
+        files: int = 0,
     ) -> tuple[str, Buttons]:
-        """A seminar's invitation; once answered, the same details with the answer shown."""
+        """A seminar's invitation; once answered, the same details with the answer shown.
+        With `files`, the event's materials on a row of their own."""
         template = r.SEMINAR if answer is None else (r.RSVP_YES if answer else r.RSVP_NO)
         day = fmt_date(event.starts_on)
         text = template.format(
@@ -86,12 +93,19 @@ class RussianRenderer:
                     r.BTN_CHOSEN.format(label=no),
                 )
             )
-        return text, (
-            (
-                Button(yes, ReminderCb(action=ReminderAction.YES, event_id=event.id).pack()),
-                Button(no, ReminderCb(action=ReminderAction.NO, event_id=event.id).pack()),
-            ),
+        answers = (
+            Button(yes, ReminderCb(action=ReminderAction.YES, event_id=event.id).pack()),
+            Button(no, ReminderCb(action=ReminderAction.NO, event_id=event.id).pack()),
         )
+        return text, (answers, *self._files(event, files))
+
+    def _files(self, event: Event, files: int) -> Buttons:
+        """The event's materials, if it has any: the list comes in a new message, so the
+        message with the button stays as it is."""
+        if not files:
+            return ()
+        apart = TaskCb(action=TaskAction.FILES_APART, event_id=event.id).pack()
+        return ((Button(files_button(files), apart),),)
 
     def library_month(self, event: Event, step: Step) -> tuple[str, Buttons]:
         if step.kind == "greeting":
@@ -135,11 +149,11 @@ class RussianRenderer:
         text = template.format(title=hq(event.title), deadline=self._deadline(event))
         return text, ((self._answer(event, holder),),)
 
-    def seminar_tomorrow(self, event: Event) -> tuple[str, Buttons]:
+    def seminar_tomorrow(self, event: Event, files: int = 0) -> tuple[str, Buttons]:
         text = r.SEMINAR_TOMORROW.format(
             title=escape(event.title),
             date=r.SEMINAR_DATE_TOMORROW.format(date=fmt_date(event.starts_on)),
             place=r.SEMINAR_PLACE.format(place=escape(event.place)) if event.place else "",
             link=r.SEMINAR_LINK.format(link=escape(event.link)) if event.link else "",
         )
-        return text, ()
+        return text, self._files(event, files)

@@ -207,15 +207,9 @@ async def send_event_prompts(
     if event.kind is EventKind.SEMINAR:
         today = clock().astimezone(settings.tz).date()
         text, buttons = renderer.invitation(
-            event, tomorrow=event.starts_on == today + timedelta(days=1)
+            event, tomorrow=event.starts_on == today + timedelta(days=1), files=files
         )
         markup = markup_of(buttons)
-        if files and markup is not None:
-            # under «Буду» / «Не смогу», on a row of its own; the list comes in a new message,
-            # so that the invitation and its answers stay
-            apart = TaskCb(action=TaskAction.FILES_APART, event_id=event.id)
-            files_row = [button(dt.files_button(files), apart)]
-            markup = InlineKeyboardMarkup(inline_keyboard=[*markup.inline_keyboard, files_row])
     else:
         if event.code == "library-month":
             text, _ = renderer.library_month(event, Step("lm-kickoff", clock(), "kickoff"))
