@@ -197,7 +197,17 @@ class Verdict:
 
 
 EVENT_BOUND = frozenset(
-    {"prompt", "remind", "snooze", "nudge", "seminar", "kickoff", "weekly", "greeting"}
+    {
+        "prompt",
+        "remind",
+        "snooze",
+        "nudge",
+        "seminar",
+        "kickoff",
+        "weekly",
+        "greeting",
+        "event_file",  # «a file was added to the event» (handlers/documents.py)
+    }
 )
 
 

@@ -23,6 +23,7 @@ from models import (
     EventKind,
     EventStatus,
     Notification,
+    NotificationStatus,
     SeminarReply,
 )
 from services.documents import DocumentFile, publish
@@ -500,6 +501,40 @@ async def test_a_file_added_to_an_open_event_is_told_on_request(
     )
     assert client.alerts() == [dt.TELL_NOT_OPEN]
     assert await file_notices(session_pool) == [row]
+
+
+async def test_a_file_notice_is_dropped_when_the_event_is_cancelled_before_it_goes(
+    client: Client,
+    session_pool: async_sessionmaker[AsyncSession],
+    clock: FixedClock,
+    district_setup: DistrictSetup,
+) -> None:
+    await join_school(client, LIBRARIAN, session_pool, district_setup.school_id)
+    event_id = await make_event(session_pool, clock, district_setup.district_id, title=EVENT)
+    doc = await attach(
+        session_pool, clock, district_setup.district_id, event_id, FILE_TITLE, "f-1"
+    )
+    await client.press_data(
+        COORDINATOR,
+        EventCb(action=EventAction.FILE_TELL_OK, event_id=event_id, arg=str(doc)).pack(),
+    )
+    assert len(await file_notices(session_pool)) == 1  # planned, not yet sent
+    async with session_pool.begin() as s:
+        event = await get_event(s, event_id)
+        assert event is not None
+        await set_status(s, event, EventStatus.CANCELLED, clock)
+    client.clear()
+    await client.drain()
+    assert client.texts(LIBRARIAN) == []
+    async with session_pool() as s:
+        statuses = (
+            await s.scalars(
+                select(Notification.status).where(
+                    Notification.dedupe_key.startswith("event-file:")
+                )
+            )
+        ).all()
+    assert statuses == [NotificationStatus.CANCELLED]
 
 
 def test_to_librarians_agrees_with_the_count() -> None:
