@@ -82,6 +82,7 @@ from services.documents import (
     DocumentFile,
     category_counts,
     check_file,
+    check_file_name,
     check_title,
     count_event_documents,
     event_documents,
@@ -472,10 +473,12 @@ async def search_not_text(message: Message) -> None:
 
 
 def _file_of(document: Document) -> DocumentFile:
+    """The file as the library keeps it; its name is checked as it came (ValidationError),
+    before it is shortened."""
     return DocumentFile(
         file_id=document.file_id,
         file_unique_id=document.file_unique_id,
-        file_name=fit_file_name(document.file_name or ""),
+        file_name=fit_file_name(check_file_name(document.file_name or "")),
         mime_type=document.mime_type or "",
         file_size=document.file_size,
     )

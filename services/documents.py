@@ -54,19 +54,29 @@ def check_activity(number: int | None) -> int | None:
 
 # programs and scripts: a librarian must never be handed one from the library
 FORBIDDEN_EXTENSIONS = frozenset(
-    {".exe", ".msi", ".bat", ".cmd", ".com", ".scr", ".js", ".vbs", ".ps1", ".apk", ".jar"}
-)
+    {
+        ".exe", ".msi", ".msp", ".bat", ".cmd", ".com", ".scr", ".pif", ".cpl", ".dll",
+        ".js", ".jse", ".vbs", ".vbe", ".wsf", ".hta", ".ps1", ".sh", ".reg", ".lnk",
+        ".apk", ".jar",
+    }
+)  # fmt: skip
 
 
-def check_file(file: DocumentFile) -> DocumentFile:
-    """The file if the library may hand it out: it has a name, and not a program's or a
-    script's (whatever the case; «x.exe.» and «x.exe » count, as Windows drops the tail)."""
-    name = file.file_name.strip()
+def check_file_name(name: str) -> str:
+    """The name if the library may hand its file out: a name, and not a program's or a
+    script's (whatever the case; «x.exe.» and «x.exe » count, as Windows drops the tail).
+    Check the name as it came, before it is shortened to fit the table."""
+    name = name.strip()
     if not name:
         raise ValidationError("document_without_name")
     _, dot, suffix = name.rstrip(". ").rpartition(".")
     if dot and f".{suffix.strip().lower()}" in FORBIDDEN_EXTENSIONS:
         raise ValidationError("document_forbidden_type")
+    return name
+
+
+def check_file(file: DocumentFile) -> DocumentFile:
+    check_file_name(file.file_name)
     return file
 
 

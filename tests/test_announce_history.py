@@ -625,6 +625,16 @@ async def test_coordinator_reads_what_the_republic_sent(
     assert "Ольга Методистова, Иглинский район" in client.last_text(ADMIN)
     await client.press_data(ADMIN, data(AnnAction.UNREAD, announcement_id))
     assert "Иглинский район" in client.last_text(ADMIN)
+    # its author gone, a question still reaches the republic: the super-admins
+    async with session_pool.begin() as s:
+        found = await s.get(Announcement, announcement_id)
+        assert found is not None
+        found.author_id = None
+    client.clear()
+    await client.press_data(COORDINATOR, data(AnnAction.ASK, announcement_id))
+    await client.send(COORDINATOR, "А запись будет?")
+    await client.drain()
+    assert "«А запись будет?»" in client.last_text(ADMIN)
 
     # another district's coordinator received nothing and cannot open it; a librarian has no
     # received list of a coordinator; a forged id is stale

@@ -378,7 +378,19 @@ async def test_a_new_file_at_the_title_step_replaces_the_first(
     assert (doc.title, doc.file_name, doc.file_id) == ("new.docx", "new.docx", second)
 
 
-FORBIDDEN = ("scenario.exe", "SETUP.EXE", "macro.Js", "run.ps1", "tool.exe.", "app.APK")
+FORBIDDEN = (
+    "scenario.exe",
+    "SETUP.EXE",
+    "macro.Js",
+    "run.ps1",
+    "tool.exe.",
+    "app.APK",
+    "page.hta",
+    "link.LNK",
+    # a name too long for the table: checked as it came, not once cut to «…» without «.exe»
+    "А" * 300 + ".exe.",
+    "Б" * 300 + ".exe" + " " * 20,
+)
 
 
 async def test_programs_and_scripts_are_not_published(

@@ -1312,3 +1312,18 @@ async def test_pending_without_open_events(
 ) -> None:
     await client.send(COORDINATOR, "/pending")
     assert client.last_text(COORDINATOR) == mdt.PENDING_NONE
+
+
+async def test_last_year_is_the_year_before_not_an_older_one(
+    world: World, session_pool: async_sessionmaker[AsyncSession], clock: FixedClock
+) -> None:
+    """A district that skipped last year's monitoring has no comparison: its round of two
+    years ago is not «last year»."""
+    assert (await _summary(session_pool, world.round_id, clock)).districts[0].last_group
+    async with session_pool.begin() as s:
+        older = await s.get(MonitoringRound, world.last_round_id)
+        assert older is not None
+        older.year = 2024
+    district = (await _summary(session_pool, world.round_id, clock)).districts[0]
+    assert district.last_group is None
+    assert all(value is None for row in district.rows for value in row.last_year.values())

@@ -152,19 +152,18 @@ async def ask_start(
 
 
 async def _tell_staff(session: AsyncSession, announcement: Announcement) -> list[tuple[int, int]]:
-    """Who hears of a question: the author; if gone, the district's coordinators."""
+    """Who hears of a question: the author; if gone, the district's coordinators (the
+    super-admins, for an announcement across districts)."""
     author = await session.get(User, announcement.author_id) if announcement.author_id else None
     if author is not None and author.is_active and author.role in STAFF:
         return [(author.telegram_id, author.id)]
     if announcement.district_id is None:
-        return []
-    rows = await session.execute(
-        select(User.telegram_id, User.id).where(
-            User.district_id == announcement.district_id,
-            User.role == Role.COORDINATOR,
-            User.is_active,
+        staff = select(User.telegram_id, User.id).where(User.role == Role.SUPER_ADMIN)
+    else:
+        staff = select(User.telegram_id, User.id).where(
+            User.district_id == announcement.district_id, User.role == Role.COORDINATOR
         )
-    )
+    rows = await session.execute(staff.where(User.is_active))
     return [(int(chat), int(uid)) for chat, uid in rows]
 
 

@@ -437,8 +437,9 @@ def _republic_figures(
         return
     _figures(document, participation, republic, None, words)
     sentences = figure_sentences(compared.now, compared.before, words, compared_only=True)
-    intro = rwords.compared.format(names=", ".join(compared.districts))
-    document.add_paragraph(" ".join([intro, *sentences]))
+    if sentences:  # no indicator with both years' figures: nothing to compare
+        intro = rwords.compared.format(names=", ".join(compared.districts))
+        document.add_paragraph(" ".join([intro, *sentences]))
 
 
 def _republic_standing(

@@ -253,14 +253,15 @@ async def _responses(
 async def _previous_rounds(
     session: AsyncSession, rounds: Sequence[MonitoringRound]
 ) -> dict[int, MonitoringRound]:
-    """district id → its newest round before this one."""
+    """district id → its round of the school year before this one. «Last year» is that year
+    only: a district that skipped it has no comparison, rather than one with an older year."""
     district_ids = [r.district_id for r in rounds]
     year = rounds[0].year
     previous: dict[int, MonitoringRound] = {}
     for old in await session.scalars(
         select(MonitoringRound)
-        .where(MonitoringRound.district_id.in_(district_ids), MonitoringRound.year < year)
-        .order_by(MonitoringRound.year.desc())
+        .where(MonitoringRound.district_id.in_(district_ids), MonitoringRound.year == year - 1)
+        .order_by(MonitoringRound.created_at.desc(), MonitoringRound.id.desc())
     ):
         previous.setdefault(old.district_id, old)
     return previous
