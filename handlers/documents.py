@@ -336,10 +336,16 @@ async def full_card_text(
 
 
 def card_markup(
-    document: LibraryDocument, role: Role | None, page: int, *, from_event: bool = False
+    document: LibraryDocument,
+    role: Role | None,
+    page: int,
+    *,
+    from_event: bool = False,
+    tell: int = 0,
 ) -> InlineKeyboardMarkup:
     """The card's buttons; `from_event`: opened from its event's files, where «Назад» leads
-    (`page` is then the events list's)."""
+    (`page` is then the events list's); `tell`: the librarians its open event may still be told
+    of it («📣 Сообщить библиотекарям (N)»)."""
     from_event = from_event and role in STAFF and document.event_id is not None
 
     def data(action: DocAction) -> DocCb:
@@ -354,6 +360,14 @@ def card_markup(
     rows = [[button(dt.BTN_GET, data(DocAction.GET))]]
     if role is Role.COORDINATOR and document.status is DocumentStatus.PUBLISHED:
         rows.append([button(dt.BTN_ANNOUNCE, data(DocAction.ANNOUNCE))])
+    if from_event and tell and document.event_id is not None:
+        told = EventCb(
+            action=EventAction.FILE_TELL,
+            event_id=document.event_id,
+            page=page,
+            arg=str(document.id),
+        )
+        rows.append([button(dt.BTN_TELL.format(count=tell), told)])
     if role in STAFF and document.status is DocumentStatus.PUBLISHED:
         rows.append([button(dt.BTN_REPLACE, data(DocAction.REPLACE))])
         rows.append([button(dt.BTN_WITHDRAW, data(DocAction.WITHDRAW))])
@@ -381,11 +395,32 @@ async def card(
     state: FSMContext,
 ) -> None:
     await state.clear()
+    from_event = _from_event(callback_data)
     await show(
         query,
         await full_card_text(session, document, role, settings),
-        card_markup(document, role, callback_data.page, from_event=_from_event(callback_data)),
+        card_markup(
+            document,
+            role,
+            callback_data.page,
+            from_event=from_event,
+            tell=await _still_tellable(session, document, role) if from_event else 0,
+        ),
     )
+
+
+async def _still_tellable(
+    session: AsyncSession, document: LibraryDocument, role: Role | None
+) -> int:
+    """How many librarians a file of an open event may still be told of (0: none, or told)."""
+    if role not in STAFF or document.status is not DocumentStatus.PUBLISHED:
+        return 0
+    event = await session.get(Event, document.event_id) if document.event_id else None
+    if event is None or event.status is not EventStatus.OPEN:
+        return 0
+    if await event_file_told(session, document.id):
+        return 0
+    return len(await audience_librarians(session, event))
 
 
 async def announce(
@@ -1015,7 +1050,13 @@ async def event_file_card(
     await show(
         query,
         card_text(document, settings, event=event),
-        card_markup(document, role, callback_data.page, from_event=True),
+        card_markup(
+            document,
+            role,
+            callback_data.page,
+            from_event=True,
+            tell=await _still_tellable(session, document, role),
+        ),
     )
 
 

@@ -716,3 +716,38 @@ async def test_a_seminars_materials_quotes_its_title_and_ride_on_its_invitation(
     [tomorrow] = client.texts(LIBRARIAN)
     assert "завтра" in tomorrow, tomorrow
     assert client.buttons(LIBRARIAN) == [dt.files_button(1)]
+
+
+async def test_librarians_can_be_told_later_from_the_files_card(
+    client: Client,
+    session_pool: async_sessionmaker[AsyncSession],
+    clock: FixedClock,
+    district_setup: DistrictSetup,
+) -> None:
+    """A coordinator who left the screen after publishing finds «Сообщить» on the file's card
+    (from the event's materials) while the event is open and nobody was told."""
+    await join_school(client, LIBRARIAN, session_pool, district_setup.school_id)
+    event_id = await make_event(session_pool, clock, district_setup.district_id, title=EVENT)
+    await attach(session_pool, clock, district_setup.district_id, event_id, FILE_TITLE, "f-1")
+    await client.press_data(
+        COORDINATOR, EventCb(action=EventAction.FILES, event_id=event_id).pack()
+    )
+    await client.press(COORDINATOR, FILE_TITLE)
+    tell = dt.BTN_TELL.format(count=1)
+    assert tell in client.buttons(COORDINATOR)
+    await client.press(COORDINATOR, tell)
+    await client.press(COORDINATOR, dt.BTN_YES)
+    assert len(await file_notices(session_pool)) == 1
+    # told: the card no longer offers it
+    await client.press(COORDINATOR, FILE_TITLE)
+    assert tell not in client.buttons(COORDINATOR)
+    assert dt.BTN_REPLACE in client.buttons(COORDINATOR)
+    # a card opened from the library (not the event) does not offer it either
+    other = await attach(
+        session_pool, clock, district_setup.district_id, event_id, "Второй файл", "f-2"
+    )
+    await client.press_data(
+        COORDINATOR,
+        DocCb(action=DocAction.CARD, document_id=other, category="methodical").pack(),
+    )
+    assert dt.BTN_TELL.format(count=1) not in client.buttons(COORDINATOR)
